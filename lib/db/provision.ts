@@ -1,0 +1,40 @@
+import fs from "node:fs";
+import type { Env } from "../env";
+import { fromRoot } from "../env";
+
+/**
+ * The database the app runs on: the server named by DATABASE_URL, or else the
+ * embedded PostgreSQL with its data in SEGMENTA_DATA_DIR. Its URL is written
+ * beside the data (`.data/postgres.url`) so `npm run psql` can reach it.
+ */
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+const NOTEWORTHY = /ERROR|FATAL|PANIC|WARNING|ready to accept connections/;
+
+export async function provisionDatabase(env: Env, log: (line: string) => void): Promise<Database> {
+  if (env.DATABASE_URL) {
+    log(`using the PostgreSQL at ${redact(env.DATABASE_URL)}`);
+    return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  }
+  const { startEmbeddedPostgres } = await import("./embedded");
+  const dataDir = fromRoot(env.SEGMENTA_DATA_DIR);
+  const started = Date.now();
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: env.SEGMENTA_PG_PORT,
+    log: (line) => {
+      for (const l of line.split("\n")) if (NOTEWORTHY.test(l)) log(`[postgres] ${l.replace(/^\S+ \S+ \S+ \[\d+\] /, "")}`);
+    },
+  });
+  fs.writeFileSync(`${dataDir}.url`, `${server.url}\n`, { mode: 0o600 });
+  log(`embedded PostgreSQL on port ${server.port}, data in ${env.SEGMENTA_DATA_DIR} (${Date.now() - started} ms)`);
+  return { url: server.url, embedded: true, stop: server.stop };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

@@ -1,0 +1,34 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The process environment, read once. Every setting Segmenta understands is
+ * listed here (and in the README's "Configuration" table).
+ */
+const EnvSchema = z.object({
+  /** An external PostgreSQL. When unset, the embedded server is started. */
+  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where the embedded PostgreSQL keeps its data. */
+  SEGMENTA_DATA_DIR: z.string().default(".data/postgres"),
+  /** Preferred port of the embedded PostgreSQL; another free port is used when it is taken. */
+  SEGMENTA_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Set to "0" to start without loading the sample dataset into an empty database. */
+  SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Absolute path of a folder given relative to the repository root. */
+export function fromRoot(p: string): string {
+  return path.resolve(process.cwd(), p);
+}

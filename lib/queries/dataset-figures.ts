@@ -1,0 +1,39 @@
+import type pg from "pg";
+import { sqlFile } from "./sql-file";
+
+export interface DatasetFigures {
+  lines: number;
+  invoices: number;
+  customers: number;
+  /** Sum of quantity x unit price over all lines, as PostgreSQL's exact decimal text. */
+  revenue: string;
+  firstInvoiceAt: string | null;
+  lastInvoiceAt: string | null;
+  countries: number;
+}
+
+interface Row {
+  lines: string;
+  invoices: string;
+  customers: string;
+  revenue: string;
+  first_invoice_at: string | null;
+  last_invoice_at: string | null;
+  countries: string;
+}
+
+export const datasetFiguresSql = () => sqlFile("dataset-figures");
+
+export async function getDatasetFigures(pool: pg.Pool, datasetId: number): Promise<DatasetFigures> {
+  const { rows } = await pool.query<Row>(datasetFiguresSql().statement, [datasetId]);
+  const r = rows[0]!;
+  return {
+    lines: Number(r.lines),
+    invoices: Number(r.invoices),
+    customers: Number(r.customers),
+    revenue: r.revenue,
+    firstInvoiceAt: r.first_invoice_at,
+    lastInvoiceAt: r.last_invoice_at,
+    countries: Number(r.countries),
+  };
+}

