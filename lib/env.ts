@@ -11,15 +11,15 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Where the embedded PostgreSQL keeps its data. */
   SEGMENTA_DATA_DIR: z.string().default(".data/postgres"),
-  /** Preferred port of the embedded PostgreSQL; another free port is used when it is taken. */
-  SEGMENTA_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Preferred port of the embedded PostgreSQL; another free port is used when it is taken (0: any). */
+  SEGMENTA_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
   SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

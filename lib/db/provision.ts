@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import type { Env } from "../env";
 import { fromRoot } from "../env";
 
@@ -30,8 +29,11 @@ export async function provisionDatabase(env: Env, log: (line: string) => void): 
       for (const l of line.split("\n")) if (NOTEWORTHY.test(l)) log(`[postgres] ${l.replace(/^\S+ \S+ \S+ \[\d+\] /, "")}`);
     },
   });
-  fs.writeFileSync(`${dataDir}.url`, `${server.url}\n`, { mode: 0o600 });
-  log(`embedded PostgreSQL on port ${server.port}, data in ${env.SEGMENTA_DATA_DIR} (${Date.now() - started} ms)`);
+  log(
+    server.shared
+      ? `using the embedded PostgreSQL already running on port ${server.port}`
+      : `embedded PostgreSQL on port ${server.port}, data in ${env.SEGMENTA_DATA_DIR} (${Date.now() - started} ms)`,
+  );
   return { url: server.url, embedded: true, stop: server.stop };
 }
 

@@ -1,0 +1,46 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { createDatabase } from "../../tests/support/databases";
+import { schemaDrift } from "./schema-drift";
+import { migrate } from "./migrate";
+
+describe("prisma/schema.prisma and the migrated database", () => {
+  test("agree on every table, column, type, enum, index and foreign key", async () => {
+    expect(await schemaDrift(inject("databaseUrl"))).toEqual([]);
+  });
+
+  describe("the drift check itself", () => {
+    let scratch: Awaited<ReturnType<typeof createDatabase>>;
+    const alter = async (sql: string) => {
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      await client.query(sql);
+      await client.end();
+    };
+    beforeAll(async () => {
+      scratch = await createDatabase(inject("adminUrl"), "segmenta_drift");
+      await migrate(scratch.url);
+    });
+    afterAll(() => scratch.drop());
+
+    test("reports a column dropped by hand", async () => {
+      await alter(`alter table transaction_lines drop column stock_code`);
+      expect(await schemaDrift(scratch.url)).toContain(`TransactionLine.stockCode: column "transaction_lines"."stock_code" is missing`);
+    });
+
+    test("reports a wrong type and a wrong nullability", async () => {
+      await alter(`alter table transaction_lines alter column unit_price type double precision, alter column country set not null`);
+      const problems = await schemaDrift(scratch.url);
+      expect(problems).toContain(`TransactionLine.unitPrice: column "transaction_lines"."unit_price" is double precision, schema says numeric(20,6)`);
+      expect(problems).toContain(`TransactionLine.country: column "transaction_lines"."country" is NOT NULL, schema says optional`);
+    });
+
+    test("reports a missing index, an extra column and a missing table", async () => {
+      await alter(`drop index transaction_lines_dataset_date_idx; alter table customers add column nickname text; drop table app_settings`);
+      const problems = await schemaDrift(scratch.url);
+      expect(problems).toContain(`model TransactionLine: no index on "transaction_lines"(dataset_id, invoice_date)`);
+      expect(problems).toContain(`model Customer: column "customers"."nickname" is not in the schema`);
+      expect(problems).toContain(`model AppSetting: table "app_settings" is missing`);
+    });
+  });
+});

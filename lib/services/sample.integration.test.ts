@@ -1,0 +1,98 @@
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type pg from "pg";
+import { createDatabase } from "../../tests/support/databases";
+import { figuresFromCsv, toMillionths } from "../../tests/support/figures";
+import { migrate } from "../db/migrate";
+import { createPool } from "../db/pool";
+import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures";
+import { SAMPLE, sampleFile } from "../sample";
+import { listDatasets } from "./datasets";
+import { ensureSampleDataset } from "./sample";
+
+const text = (lines: Iterable<string>) => [...lines].join("");
+
+describe("the sample dataset on first start", () => {
+  let db: Awaited<ReturnType<typeof createDatabase>>;
+  let pool: pg.Pool;
+  let datasetId: number | null;
+
+  beforeAll(async () => {
+    db = await createDatabase(inject("adminUrl"), "segmenta_sample");
+    await migrate(db.url);
+    pool = createPool(db.url, 4);
+    datasetId = await ensureSampleDataset(pool);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  test("is loaded into an empty database, with both files and their import records", async () => {
+    expect(datasetId).toEqual(expect.any(Number));
+    const imports = await pool.query(`select kind, status, file_name, row_count, rows_loaded from imports where dataset_id = $1 order by kind`, [datasetId]);
+    const csv = { transactions: text(sampleFile("transactions")), customers: text(sampleFile("customers")) };
+    const dataRows = (s: string) => s.trimEnd().split("\n").length - 1;
+    expect(imports.rows).toEqual([
+      { kind: "transactions", status: "succeeded", file_name: SAMPLE.files.transactions, row_count: dataRows(csv.transactions), rows_loaded: dataRows(csv.transactions) },
+      { kind: "customers", status: "succeeded", file_name: SAMPLE.files.customers, row_count: SAMPLE.customers, rows_loaded: SAMPLE.customers },
+    ]);
+    const extras = await pool.query(`select count(*)::int as n from customers where dataset_id = $1 and attributes ? 'preferred_channel'`, [datasetId]);
+    expect(extras.rows[0].n).toBe(SAMPLE.customers);
+  });
+
+  test("is not loaded again on the next start", async () => {
+    expect(await ensureSampleDataset(pool)).toBeNull();
+    const { rows } = await pool.query(`select count(*)::int as n from datasets`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  test("stays deleted once an analyst deletes it", async () => {
+    const other = await createDatabase(inject("adminUrl"), "segmenta_sample_deleted");
+    await migrate(other.url);
+    const otherPool = createPool(other.url, 2);
+    try {
+      const id = await ensureSampleDataset(otherPool);
+      await otherPool.query(`delete from datasets where id = $1`, [id]);
+      expect(await ensureSampleDataset(otherPool)).toBeNull();
+      expect((await otherPool.query(`select count(*)::int as n from transaction_lines`)).rows[0].n).toBe(0);
+    } finally {
+      await otherPool.end();
+      await other.drop();
+    }
+  });
+
+  test("headline figures equal the figures computed from the sample CSV", async () => {
+    const expected = figuresFromCsv(text(sampleFile("transactions")));
+    const figures = await getDatasetFigures(pool, datasetId!);
+    expect({ ...figures, revenue: toMillionths(figures.revenue) }).toEqual({
+      lines: expected.lines,
+      invoices: expected.invoices,
+      customers: expected.customers,
+      revenue: expected.revenueMillionths,
+      firstInvoiceAt: expected.firstInvoiceAt,
+      lastInvoiceAt: expected.lastInvoiceAt,
+      countries: expected.countries,
+    });
+    const [listed] = await listDatasets(pool);
+    expect(listed).toMatchObject({ id: datasetId, name: SAMPLE.name, isSample: true, figures });
+  });
+
+  test("the figures query gives the same numbers when run with psql", async () => {
+    const psql = spawnSync("psql", [db.url, "-X", "-A", "-t", "-F", "|", "-v", `dataset_id=${datasetId}`, "-f", `lib/queries/sql/${datasetFiguresSql().name}.sql`], {
+      encoding: "utf8",
+    });
+    expect(psql.error, "psql is needed for this test: apt-get install -y postgresql-client").toBeUndefined();
+    expect(psql.stderr).toBe("");
+    const figures = await getDatasetFigures(pool, datasetId!);
+    expect(psql.stdout.trim().split("|")).toEqual([
+      String(figures.lines),
+      String(figures.invoices),
+      String(figures.customers),
+      figures.revenue,
+      figures.firstInvoiceAt,
+      figures.lastInvoiceAt,
+      String(figures.countries),
+    ]);
+  });
+});
