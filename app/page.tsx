@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { DatasetCard } from "@/components/dataset-card";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { SAMPLE } from "@/lib/sample";
 import { listDatasets } from "@/lib/services/datasets";
 
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Datasets" };
 
 export default async function HomePage() {
   await connection();
-  const datasets = await listDatasets(getPool());
+  const datasets = await listDatasets({ prisma: getPrisma(), pool: getPool() });
   return (
     <>
       <div className="page-head">

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { PrismaClient } from "../generated/prisma/client";
 import { getDatasetFigures, type DatasetFigures } from "../queries/dataset-figures";
 
 export interface DatasetSummary {
@@ -10,19 +11,13 @@ export interface DatasetSummary {
   figures: DatasetFigures;
 }
 
-/** Every dataset, newest first, with its headline figures (lib/queries/sql/dataset-figures.sql). */
-export async function listDatasets(pool: pg.Pool): Promise<DatasetSummary[]> {
-  const { rows } = await pool.query<{ id: number; name: string; description: string | null; is_sample: boolean; created_at: Date }>(
-    "select id, name, description, is_sample, created_at from datasets order by created_at desc, id desc",
-  );
+/** Every dataset, newest first (Prisma), with its headline figures (lib/queries/sql/dataset-figures.sql). */
+export async function listDatasets(db: { prisma: PrismaClient; pool: pg.Pool }): Promise<DatasetSummary[]> {
+  const datasets = await db.prisma.dataset.findMany({
+    select: { id: true, name: true, description: true, isSample: true, createdAt: true },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
   return Promise.all(
-    rows.map(async (r) => ({
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      isSample: r.is_sample,
-      createdAt: r.created_at.toISOString(),
-      figures: await getDatasetFigures(pool, r.id),
-    })),
+    datasets.map(async (d) => ({ ...d, createdAt: d.createdAt.toISOString(), figures: await getDatasetFigures(db.pool, d.id) })),
   );
 }

@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { createDatabase } from "../../tests/support/databases";
 import { figuresFromCsv, toMillionths } from "../../tests/support/figures";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
+import { PrismaClient } from "../generated/prisma/client";
 import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures";
 import { SAMPLE, sampleFile } from "../sample";
 import { listDatasets } from "./datasets";
@@ -74,7 +76,8 @@ describe("the sample dataset on first start", () => {
       lastInvoiceAt: expected.lastInvoiceAt,
       countries: expected.countries,
     });
-    const [listed] = await listDatasets(pool);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const [listed] = await listDatasets({ prisma, pool });
     expect(listed).toMatchObject({ id: datasetId, name: SAMPLE.name, isSample: true, figures });
   });
 

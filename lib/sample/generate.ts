@@ -1,0 +1,342 @@
+/**
+ * A seeded generator of realistic sample data: a customers file and a
+ * transactions file in the UCI Online Retail columns. Behaviour differs by a
+ * hidden customer type, so segmentation has real structure to find, and the
+ * files carry the mess real exports have: cancellations (`C…` invoices with
+ * negative quantities), lines without a customer, postage lines, zero prices,
+ * manual adjustments, descriptions with commas and quotes.
+ *
+ * Pure: no I/O, no clock, no Math.random. Same options, same bytes.
+ */
+
+export const CUSTOMER_TYPES = ["loyal", "bargain", "oneOff", "lapsed", "wholesale"] as const;
+export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+
+export interface SampleOptions {
+  /** Number of customers (default 2000). */
+  customers?: number;
+  /** PRNG seed (default 42). */
+  seed?: number;
+}
+
+export interface SampleCustomer {
+  id: string;
+  type: CustomerType;
+  age: number | null;
+  gender: "F" | "M" | null;
+  country: string;
+  city: string;
+  signupDate: string;
+  channel: string;
+}
+
+export interface SampleLine {
+  invoiceNo: string;
+  stockCode: string;
+  description: string;
+  quantity: number;
+  invoiceDate: string;
+  unitPrice: number;
+  customerId: string | null;
+  country: string;
+}
+
+export interface Sample {
+  customers: SampleCustomer[];
+  lines: SampleLine[];
+}
+
+export const TRANSACTION_COLUMNS = [
+  "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country",
+] as const;
+export const CUSTOMER_COLUMNS = [
+  "customer_id", "age", "gender", "country", "city", "signup_date", "preferred_channel",
+] as const;
+
+const DAY = 86_400_000;
+const PERIOD_START = Date.UTC(2023, 0, 3);
+const PERIOD_END = Date.UTC(2024, 11, 20);
+const PERIOD_DAYS = (PERIOD_END - PERIOD_START) / DAY;
+
+interface TypeProfile {
+  share: number;
+  orders: [number, number];
+  lines: [number, number];
+  quantity: [number, number];
+  /** Below 1 prefers cheap products, above 1 dear ones. */
+  priceTaste: number;
+  channels: Record<string, number>;
+  ages: [number, number];
+}
+
+const PROFILES: Record<CustomerType, TypeProfile> = {
+  loyal: { share: 0.1, orders: [12, 40], lines: [6, 22], quantity: [2, 12], priceTaste: 1.6, channels: { app: 5, web: 3, store: 2 }, ages: [38, 10] },
+  bargain: { share: 0.25, orders: [3, 10], lines: [2, 9], quantity: [1, 6], priceTaste: 0.35, channels: { web: 6, app: 3, store: 1 }, ages: [29, 7] },
+  oneOff: { share: 0.3, orders: [1, 1], lines: [1, 7], quantity: [1, 4], priceTaste: 1, channels: { web: 5, store: 4, app: 1 }, ages: [41, 15] },
+  lapsed: { share: 0.25, orders: [2, 8], lines: [3, 12], quantity: [1, 8], priceTaste: 0.9, channels: { store: 5, web: 4, catalog: 2 }, ages: [52, 12] },
+  wholesale: { share: 0.1, orders: [4, 14], lines: [10, 30], quantity: [24, 144], priceTaste: 0.7, channels: { phone: 5, email: 4, web: 1 }, ages: [47, 9] },
+};
+
+const COUNTRIES: [string, number, string[]][] = [
+  ["United Kingdom", 78, ["London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol", "Liverpool", "Edinburgh"]],
+  ["Germany", 5, ["Berlin", "Hamburg", "Munich", "Cologne"]],
+  ["France", 5, ["Paris", "Lyon", "Marseille", "Lille"]],
+  ["EIRE", 3, ["Dublin", "Cork"]],
+  ["Spain", 2, ["Madrid", "Barcelona", "Valencia"]],
+  ["Netherlands", 2, ["Amsterdam", "Rotterdam"]],
+  ["Belgium", 1.5, ["Brussels", "Antwerp"]],
+  ["Switzerland", 1, ["Zurich", "Geneva"]],
+  ["Portugal", 1, ["Lisbon", "Porto"]],
+  ["Norway", 0.8, ["Oslo", "Bergen"]],
+  ["Australia", 0.7, ["Sydney", "Melbourne"]],
+];
+
+const ADJECTIVES = ["RED", "WHITE", "PINK", "BLUE", "VINTAGE", "RETRO", "REGENCY", "JUMBO", "SMALL", "LARGE", "HEART", "STAR", "GLASS", "WOODEN", "ENAMEL", "PAPER", "SPOTTY", "FLORAL", "CHRISTMAS", "GARDEN"];
+const NOUNS = ["LANTERN", "TEA CUP", "LUNCH BAG", "CAKE STAND", "BUNTING", "DOORMAT", "MUG", "CANDLE", "NAPKINS", "PHOTO FRAME", "TIN", "BOTTLE", "CUSHION COVER", "CLOCK", "NOTEBOOK", "PURSE", "SIGN", "BASKET", "BOWL", "JAR"];
+const EXTRAS = ["", "", "", " SET OF 3", " SET/6", ", ASSORTED", " \"LOVE\"", " WITH LID"];
+
+/** mulberry32: small, fast, good enough for sample data; deterministic from the seed. */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Random {
+  constructor(private readonly next: () => number) {}
+  float(): number {
+    return this.next();
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  normal(mean: number, sd: number): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.next());
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+  weighted<T>(entries: readonly (readonly [T, number])[]): T {
+    const total = entries.reduce((s, [, w]) => s + w, 0);
+    let r = this.next() * total;
+    for (const [item, w] of entries) {
+      r -= w;
+      if (r < 0) return item;
+    }
+    return entries[entries.length - 1]![0];
+  }
+}
+
+interface Product {
+  code: string;
+  description: string;
+  price: number;
+}
+
+function makeCatalog(rnd: Random, size: number): Product[] {
+  const products: Product[] = [];
+  const used = new Set<string>();
+  while (products.length < size) {
+    const code = `${rnd.int(20_000, 90_000)}${rnd.chance(0.3) ? rnd.pick(["A", "B", "C", "L", "S"]) : ""}`;
+    const description = `${rnd.pick(ADJECTIVES)} ${rnd.pick(ADJECTIVES)} ${rnd.pick(NOUNS)}${rnd.pick(EXTRAS)}`;
+    if (used.has(code)) continue;
+    used.add(code);
+    const price = Math.min(39.95, Math.max(0.19, Math.exp(rnd.normal(Math.log(2.5), 0.8))));
+    products.push({ code, description, price: Math.round(price * 20) / 20 });
+  }
+  return products;
+}
+
+function formatDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function formatDateTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** A shop-hours time on the given day. */
+function atShopHours(rnd: Random, dayMs: number): number {
+  return dayMs + rnd.int(7 * 60, 19 * 60 + 59) * 60_000;
+}
+
+interface Invoice {
+  at: number;
+  customer: SampleCustomer | null;
+  country: string;
+  lines: Omit<SampleLine, "invoiceNo" | "invoiceDate" | "customerId" | "country">[];
+  cancels?: Invoice;
+}
+
+/** Purchase days of one customer, sorted, as day offsets from the period start. */
+function purchaseDays(rnd: Random, type: CustomerType): number[] {
+  const profile = PROFILES[type];
+  const count = rnd.int(profile.orders[0], profile.orders[1]);
+  let first: number;
+  let last: number;
+  switch (type) {
+    case "loyal":
+      first = rnd.int(0, Math.floor(PERIOD_DAYS * 0.4));
+      last = PERIOD_DAYS - rnd.int(0, 20);
+      break;
+    case "lapsed":
+      first = rnd.int(0, Math.floor(PERIOD_DAYS * 0.35));
+      last = Math.min(PERIOD_DAYS - 200, first + rnd.int(60, 300));
+      break;
+    case "oneOff":
+      first = rnd.int(0, PERIOD_DAYS);
+      last = first;
+      break;
+    default:
+      first = rnd.int(0, Math.floor(PERIOD_DAYS * 0.7));
+      last = Math.min(PERIOD_DAYS, first + rnd.int(120, PERIOD_DAYS));
+  }
+  if (count === 1) return [first];
+  const days = new Set<number>([first, last]);
+  for (let i = 2; i < count; i++) days.add(first + Math.floor(rnd.float() * (last - first + 1)));
+  return [...days].sort((a, b) => a - b);
+}
+
+export function generateSample(options: SampleOptions = {}): Sample {
+  const size = options.customers ?? 2000;
+  if (!Number.isInteger(size) || size < 1) throw new Error("customers must be a positive integer");
+  const rnd = new Random(createRng(options.seed ?? 42));
+  const catalog = makeCatalog(rnd, 420);
+  const byPrice = [...catalog].sort((a, b) => a.price - b.price);
+  const typeWeights = CUSTOMER_TYPES.map((t) => [t, PROFILES[t].share] as const);
+  const countryWeights = COUNTRIES.map(([name, w]) => [name, w] as const);
+
+  const customers: SampleCustomer[] = [];
+  const invoices: Invoice[] = [];
+
+  const pickProduct = (taste: number, favourites: Product[]): Product => {
+    if (favourites.length > 0 && rnd.chance(0.45)) return rnd.pick(favourites);
+    // Skew the price rank by taste: taste < 1 leans to cheap items, > 1 to dear ones.
+    const u = Math.pow(rnd.float(), 1 / taste);
+    return byPrice[Math.min(byPrice.length - 1, Math.floor(u * byPrice.length))]!;
+  };
+
+  for (let i = 0; i < size; i++) {
+    const type = rnd.weighted(typeWeights);
+    const profile = PROFILES[type];
+    const country = type === "wholesale" && rnd.chance(0.5) ? rnd.pick(COUNTRIES.slice(1))[0] : rnd.weighted(countryWeights);
+    const cities = COUNTRIES.find(([name]) => name === country)![2];
+    const days = purchaseDays(rnd, type);
+    const signupOffset = rnd.int(0, 400);
+    const customer: SampleCustomer = {
+      id: String(12_346 + i * 3 + rnd.int(0, 2)),
+      type,
+      age: rnd.chance(0.02) ? null : Math.round(Math.min(88, Math.max(18, rnd.normal(profile.ages[0], profile.ages[1])))),
+      gender: rnd.chance(0.015) ? null : rnd.chance(type === "wholesale" ? 0.35 : type === "bargain" ? 0.62 : 0.52) ? "F" : "M",
+      country,
+      city: rnd.pick(cities),
+      signupDate: formatDate(PERIOD_START + days[0]! * DAY - signupOffset * DAY),
+      channel: rnd.weighted(Object.entries(profile.channels)),
+    };
+    customers.push(customer);
+
+    const favourites = Array.from({ length: type === "loyal" ? 12 : type === "wholesale" ? 8 : 0 }, () =>
+      pickProduct(profile.priceTaste, []),
+    );
+    for (const day of days) {
+      const at = atShopHours(rnd, PERIOD_START + day * DAY);
+      const lineCount = rnd.int(profile.lines[0], profile.lines[1]);
+      const lines: Invoice["lines"] = [];
+      const seen = new Set<string>();
+      for (let l = 0; l < lineCount; l++) {
+        const product = pickProduct(profile.priceTaste, favourites);
+        if (seen.has(product.code)) continue;
+        seen.add(product.code);
+        const bulk = profile.quantity[1] >= 24 ? rnd.pick([12, 24, 48]) : 1;
+        const quantity = Math.max(1, Math.round(rnd.int(profile.quantity[0], profile.quantity[1]) / bulk) * bulk);
+        // Wholesale buyers get the trade price; now and then an item is a free gift.
+        const price = rnd.chance(0.004) ? 0 : type === "wholesale" ? Math.round(product.price * 0.85 * 100) / 100 : product.price;
+        lines.push({ stockCode: product.code, description: product.description, quantity, unitPrice: price });
+      }
+      if (country !== "United Kingdom" && rnd.chance(0.6)) {
+        lines.push({ stockCode: "POST", description: "POSTAGE", quantity: rnd.int(1, 3), unitPrice: 18 });
+      }
+      if (rnd.chance(0.003)) {
+        lines.push({ stockCode: "M", description: "Manual", quantity: 1, unitPrice: Math.round(rnd.float() * 4000) / 100 });
+      }
+      const invoice: Invoice = { at, customer, country, lines };
+      invoices.push(invoice);
+      if (rnd.chance(type === "bargain" ? 0.07 : 0.03)) {
+        const returned = lines.filter((line) => line.stockCode !== "POST").slice(0, rnd.int(1, 3));
+        invoices.push({
+          at: Math.min(PERIOD_END + 19 * 3600_000, at + rnd.int(1, 10) * DAY + 3600_000),
+          customer,
+          country,
+          lines: returned.map((line) => ({ ...line, quantity: -rnd.int(1, line.quantity) })),
+          cancels: invoice,
+        });
+      }
+    }
+  }
+
+  // Guest checkouts: invoices with no customer id, as about a quarter of the UCI lines are.
+  const guests = Math.round(invoices.length * 0.08);
+  for (let g = 0; g < guests; g++) {
+    const at = atShopHours(rnd, PERIOD_START + rnd.int(0, PERIOD_DAYS) * DAY);
+    const lines: Invoice["lines"] = Array.from({ length: rnd.int(1, 12) }, () => {
+      const product = pickProduct(1, []);
+      return { stockCode: product.code, description: product.description, quantity: rnd.int(1, 6), unitPrice: product.price };
+    });
+    if (rnd.chance(0.5)) lines.push({ stockCode: "DOT", description: "DOTCOM POSTAGE", quantity: 1, unitPrice: Math.round(rnd.float() * 3000 + 500) / 100 });
+    invoices.push({ at, customer: null, country: "United Kingdom", lines });
+  }
+
+  invoices.sort((a, b) => a.at - b.at);
+  const lines: SampleLine[] = [];
+  let number = 500_001;
+  for (const invoice of invoices) {
+    const invoiceNo = invoice.cancels ? `C${number++}` : String(number++);
+    for (const line of invoice.lines) {
+      lines.push({
+        invoiceNo,
+        ...line,
+        invoiceDate: formatDateTime(invoice.at),
+        customerId: invoice.customer?.id ?? null,
+        country: invoice.country,
+      });
+    }
+  }
+  return { customers, lines };
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (fields: (string | number | null)[]) => `${fields.map(csvField).join(",")}\n`;
+
+export function* transactionsCsv(sample: Sample): Generator<string> {
+  yield csvLine([...TRANSACTION_COLUMNS]);
+  for (const l of sample.lines) {
+    yield csvLine([l.invoiceNo, l.stockCode, l.description, l.quantity, l.invoiceDate, l.unitPrice.toFixed(2), l.customerId, l.country]);
+  }
+}
+
+export function* customersCsv(sample: Sample): Generator<string> {
+  yield csvLine([...CUSTOMER_COLUMNS]);
+  for (const c of sample.customers) {
+    yield csvLine([c.id, c.age, c.gender, c.country, c.city, c.signupDate, c.channel]);
+  }
+}
