@@ -116,7 +116,7 @@ function runningServer(dataDir: string): EmbeddedServer | null {
   const owner = Number.parseInt(read(".owner"), 10);
   const url = read(".url");
   if (!Number.isInteger(owner) || owner === process.pid || !isAlive(owner) || !url) return null;
-  if (!fs.existsSync(path.join(dataDir, "postmaster.pid"))) return null;
+  if (!postmasterAlive(dataDir)) return null;
   return { url, port: Number(new URL(url).port), dataDir, shared: true, stop: async () => {} };
 }
 
@@ -135,16 +135,22 @@ function readOrCreateCredentials(dataDir: string): Credentials {
  * the data directory. Ask it to shut down (fast shutdown keeps the data safe).
  */
 async function stopOrphanedServer(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number.parseInt(fs.readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = postmasterAlive(dataDir);
+  if (!pid) return;
   log(`Stopping a PostgreSQL server (pid ${pid}) left running on ${dataDir}`);
   process.kill(pid, "SIGINT");
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
+}
+
+/** The pid of the server running on this data directory, or null. */
+function postmasterAlive(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number.parseInt(fs.readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
 }
 
 function isAlive(pid: number): boolean {
