@@ -15,6 +15,7 @@ import { migrate } from "../lib/db/migrate";
 import { createPool } from "../lib/db/pool";
 import { provisionDatabase, type Database } from "../lib/db/provision";
 import { readEnv } from "../lib/env";
+import { failInterruptedImports } from "../lib/services/imports";
 import { ensureSampleDataset } from "../lib/services/sample";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
@@ -90,13 +91,13 @@ async function main(): Promise<void> {
     takeOverSignals();
     const { applied } = await migrate(database.url, { log });
     if (applied.length === 0) log("database schema is up to date");
-    if (env.SEGMENTA_SAMPLE === "1") {
-      const pool = createPool(database.url, 2);
-      try {
-        await ensureSampleDataset(pool, log);
-      } finally {
-        await pool.end();
-      }
+    const pool = createPool(database.url, 2);
+    try {
+      const interrupted = await failInterruptedImports(pool);
+      if (interrupted) log(`marked ${interrupted} import(s) cut off by a stop as failed`);
+      if (env.SEGMENTA_SAMPLE === "1") await ensureSampleDataset(pool, log);
+    } finally {
+      await pool.end();
     }
     const built = await build;
     if (built !== 0) throw new Error(`next build failed (exit code ${built})`);

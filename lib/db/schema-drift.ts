@@ -29,6 +29,8 @@ interface DmmfIndex {
   model: string;
   type: "id" | "unique" | "normal" | "fulltext";
   dbName?: string | null;
+  /** Index method when not a b-tree ("Brin", "Hash", "Gin", ...). */
+  algorithm?: string;
   fields: { name: string }[];
 }
 interface Dmmf {
@@ -102,11 +104,12 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
       from pg_type t join pg_enum e on e.enumtypid = t.oid
       join pg_namespace n on n.oid = t.typnamespace and n.nspname = current_schema()
       group by t.typname`);
-    const indexRows = await client.query<{ table: string; columns: string[]; is_unique: boolean; is_primary: boolean }>(`
-      select t.relname as table, i.indisunique as is_unique, i.indisprimary as is_primary,
+    const indexRows = await client.query<{ table: string; columns: string[]; is_unique: boolean; is_primary: boolean; method: string }>(`
+      select t.relname as table, i.indisunique as is_unique, i.indisprimary as is_primary, am.amname as method,
              array(select a.attname from unnest(i.indkey) with ordinality k(attnum, ord)
                    join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.ord)::text[] as columns
       from pg_index i join pg_class t on t.oid = i.indrelid
+      join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
       join pg_namespace n on n.oid = t.relnamespace and n.nspname = current_schema()`);
     const fkRows = await client.query<{ table: string; columns: string[]; target: string; target_columns: string[] }>(`
       select c.conrelid::regclass::text as table, ft.relname as target,
@@ -184,9 +187,13 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
         (r) =>
           r.table === table &&
           r.columns.join() === cols.join() &&
+          r.method === (index.algorithm ?? "BTree").toLowerCase() &&
           (index.type === "id" ? r.is_primary : index.type === "unique" ? r.is_unique : !r.is_primary),
       );
-      if (!match) problems.push(`model ${model.name}: no ${index.type === "normal" ? "" : `${index.type} `}index on "${table}"(${cols.join(", ")})`);
+      if (!match) {
+        const kind = `${index.type === "normal" ? "" : `${index.type} `}${index.algorithm ? `${index.algorithm.toUpperCase()} ` : ""}`;
+        problems.push(`model ${model.name}: no ${kind}index on "${table}"(${cols.join(", ")})`);
+      }
     }
 
     const tables = new Set(dmmf.datamodel.models.map(tableOf));

@@ -1,4 +1,8 @@
-/** A problem with an uploaded file, told in terms of the file: line, column, value. */
+/**
+ * A problem with an uploaded file, told in terms of the file: line, column,
+ * value. `status` is the HTTP status the API answers with (422 by default:
+ * the request was understood but the file cannot be loaded as it is).
+ */
 export class ImportError extends Error {
   override name = "ImportError";
   constructor(
@@ -6,6 +10,7 @@ export class ImportError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: string,
+    readonly status = 422,
   ) {
     super(message);
   }

@@ -4,15 +4,18 @@ import { createDatabase } from "../../tests/support/databases";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
 import { ImportError } from "./errors";
-import { createDataset } from "./load";
+import { loadFiles, type ImportTarget, type SourceFile } from "./load";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 const GOOD = `${HEADER}536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER",6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n`;
 
-describe("createDataset", () => {
+describe("loadFiles", () => {
   let db: Awaited<ReturnType<typeof createDatabase>>;
   let pool: pg.Pool;
-  const count = async (table: string) => (await pool.query(`select count(*)::int as n from ${table}`)).rows[0].n as number;
+  const count = async (table: string, where = "true") => (await pool.query(`select count(*)::int as n from ${table} where ${where}`)).rows[0].n as number;
+  const load = (target: ImportTarget, ...files: SourceFile[]) => loadFiles(pool, target, files);
+  const create = (name: string, csv: string | Buffer, fileName = "file.csv", options?: SourceFile["options"]) =>
+    load({ mode: "create", name }, { fileName, body: [Buffer.from(csv)], options });
 
   beforeAll(async () => {
     db = await createDatabase(inject("adminUrl"), "segmenta_load");
@@ -26,21 +29,21 @@ describe("createDataset", () => {
 
   test("keeps tabs, backslashes, quotes and line breaks in values exactly", async () => {
     const csv = `${HEADER}1,A,"tab\there ""quoted"" back\\slash\nnew line",1,2011-01-02 03:04:05,1.5,,France\n`;
-    const { datasetId } = await createDataset(pool, { name: "odd values", files: [{ kind: "transactions", fileName: "odd.csv", body: [csv] }] });
-    const { rows } = await pool.query(`select description, customer_id, invoice_date from transaction_lines where dataset_id = $1`, [datasetId]);
-    expect(rows).toEqual([{ description: 'tab\there "quoted" back\\slash\nnew line', customer_id: null, invoice_date: "2011-01-02 03:04:05" }]);
+    const { datasetId } = await create("odd values", csv);
+    const { rows } = await pool.query(`select description, customer_id, invoice_date, excluded from transaction_lines where dataset_id = $1`, [datasetId]);
+    expect(rows).toEqual([{ description: 'tab\there "quoted" back\\slash\nnew line', customer_id: null, invoice_date: "2011-01-02 03:04:05", excluded: 1 }]);
   });
 
   test.each([
     ["a value that is not a number", `${HEADER}1,A,x,three,2011-01-02 03:04,1.5,1,France\n`, { code: "invalid_value", line: 2, column: "Quantity" }],
-    ["a row with too many fields", `${GOOD}2,B,y,1,2011-01-02 03:04,1.5,1,France,extra\n`, { code: "csv_record_inconsistent_fields_length", line: 3 }],
-    ["an unterminated quote", `${GOOD}3,"B,y,1,2011-01-02 03:04,1.5,1,France\n`, { code: "csv_quote_not_closed" }],
+    ["a row with too many fields", `${GOOD}2,B,y,1,2011-01-02 03:04,1.5,1,France,extra\n`, { code: "wrong_field_count", line: 3 }],
+    ["an unterminated quote", `${GOOD}3,"B,y,1,2011-01-02 03:04,1.5,1,France\n4,C,z,1,2011-01-02 03:04,1.5,1,France\n`, { code: "unterminated_quote", line: 3 }],
     ["a header only", HEADER, { code: "no_rows" }],
     ["an empty file", "", { code: "empty_file" }],
-    ["a header that is not transactions", "name,email\nAda,ada@example.com\n", { code: "unmapped_header", line: 1 }],
+    ["a header that is neither transactions nor customers", "name,email\nAda,ada@example.com\n", { code: "unknown_layout", line: 1 }],
   ])("a file with %s is refused with its line, and nothing is stored", async (_label, csv, expected) => {
     const before = { datasets: await count("datasets"), lines: await count("transaction_lines") };
-    const error = await createDataset(pool, { name: "broken", files: [{ kind: "transactions", fileName: "broken.csv", body: [csv] }] }).catch((e: unknown) => e);
+    const error = await create("broken", csv, "broken.csv").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).toJSON()).toMatchObject(expected);
     expect((error as ImportError).message).toMatch(/^broken\.csv/);
@@ -52,14 +55,40 @@ describe("createDataset", () => {
   test("a second file that fails takes the first one's rows with it", async () => {
     const before = await count("transaction_lines");
     await expect(
-      createDataset(pool, {
-        name: "two files",
-        files: [
-          { kind: "transactions", fileName: "t.csv", body: [GOOD] },
-          { kind: "customers", fileName: "c.csv", body: ["customer_id,age\n1,40\n1,41\n"] },
-        ],
-      }),
+      load(
+        { mode: "create", name: "two files" },
+        { fileName: "t.csv", body: [GOOD] },
+        { fileName: "c.csv", body: ["customer_id,age\n1,40\n1,41\n"] },
+      ),
     ).rejects.toThrow(/c\.csv, line 3: customer 1 already appears on line 2/);
     expect(await count("transaction_lines")).toBe(before);
+  });
+
+  test("append adds rows and replace swaps them, each in one transaction", async () => {
+    const { datasetId } = await create("append and replace", GOOD);
+    const more = `${HEADER}536366,22633,HAND WARMER,6,2010-12-01 08:28:00,1.85,17850,United Kingdom\n536367,84879,BIRD,32,2010-12-01 08:34:00,1.69,13047,United Kingdom\n`;
+    await load({ mode: "append", datasetId }, { fileName: "more.csv", body: [more] });
+    expect(await count("transaction_lines", `dataset_id = ${datasetId}`)).toBe(3);
+    await expect(load({ mode: "replace", datasetId }, { fileName: "bad.csv", body: [`${HEADER}x,y,z,not a number,2010-12-01,1,1,UK\n`] })).rejects.toThrow(ImportError);
+    expect(await count("transaction_lines", `dataset_id = ${datasetId}`)).toBe(3);
+    await load({ mode: "replace", datasetId }, { fileName: "replacement.csv", body: [GOOD] });
+    expect(await count("transaction_lines", `dataset_id = ${datasetId}`)).toBe(1);
+  });
+
+  test("appending a customers file updates known customers and adds new ones", async () => {
+    const { datasetId } = await create("customers", "customer_id,age,city,tier\n1,40,Leeds,gold\n2,31,York,silver\n");
+    const { imports } = await load({ mode: "append", datasetId }, { fileName: "update.csv", body: ["customer_id,age,tier\n2,32,gold\n3,25,bronze\n"] });
+    expect(imports[0]).toMatchObject({ kind: "customers", rowsRead: 2, rowsLoaded: 2 });
+    const { rows } = await pool.query(`select external_id, age, city, attributes from customers where dataset_id = $1 order by external_id`, [datasetId]);
+    expect(rows).toEqual([
+      { external_id: "1", age: 40, city: "Leeds", attributes: { tier: "gold" } },
+      { external_id: "2", age: 32, city: null, attributes: { tier: "gold" } },
+      { external_id: "3", age: 25, city: null, attributes: { tier: "bronze" } },
+    ]);
+  });
+
+  test("an import into a dataset that does not exist is a 404", async () => {
+    const error = await load({ mode: "append", datasetId: 999_999 }, { fileName: "x.csv", body: [GOOD] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "dataset_not_found", status: 404 });
   });
 });

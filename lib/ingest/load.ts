@@ -1,31 +1,55 @@
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parse, CsvError, type Info } from "csv-parse";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { copyRow } from "./copy-text";
+import type { CleaningCounts } from "./cleaning";
+import { CsvRowStream, type RowBatch } from "./csv";
+import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
-import { FORMATS, mapHeader, toRow, type FileKind, type HeaderMap } from "./formats";
+import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout } from "./layouts";
+import { makeConverter } from "./rows";
+import { SNIFF_BYTES, sniff } from "./sniff";
+import type { DateOrder } from "./values";
 
 /**
- * Loads CSV files into a new dataset: each file is parsed as it streams and
- * piped into COPY, all inside one transaction, so the dataset appears only once
- * every file is in. Each file gets an `imports` row that records how it went,
- * including a failure (which leaves no data behind).
+ * Loads CSV files into a dataset. Each file streams through
+ * decode → parse → check → COPY, so memory stays flat whatever its size, and
+ * everything happens in one transaction: a new dataset appears only once all
+ * its files are in; append and replace are atomic. Each file gets an `imports`
+ * row, committed up front, that ends as succeeded (with its report) or failed
+ * (with its error); a failed file leaves no rows behind.
  */
+export interface UploadOptions {
+  /** The kind or layout of the file, when the analyst says; otherwise read from the header. */
+  kind?: FileKind | Layout;
+  /** Field → column name, overriding the automatic mapping. */
+  mapping?: Record<string, string | null>;
+  dateOrder?: DateOrder;
+  decimalComma?: boolean;
+}
+
+export type ImportTarget =
+  | { mode: "create"; name: string; description?: string; isSample?: boolean }
+  | { mode: "append" | "replace"; datasetId: number };
+
 export interface SourceFile {
-  kind: FileKind;
   fileName: string;
-  body: Readable | AsyncIterable<string | Buffer> | Iterable<string>;
+  body: Readable | AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+  options?: UploadOptions;
 }
 
 export interface ImportReport {
   importId: number;
   kind: FileKind;
+  layout: Layout;
   fileName: string;
+  encoding: Encoding;
+  delimiter: string;
   bytes: number;
   rowsRead: number;
   rowsLoaded: number;
+  /** Per cleaning rule, how many loaded lines the analysis leaves out (transactions only). */
+  cleaning: CleaningCounts | null;
 }
 
 export interface LoadResult {
@@ -33,140 +57,274 @@ export interface LoadResult {
   imports: ImportReport[];
 }
 
-const CHUNK = 1 << 16;
+export interface LoadHooks {
+  /** Called as rows go in. */
+  onProgress?: (progress: { bytes: number; rows: number }) => void;
+  /** Largest file accepted, in bytes. */
+  maxBytes?: number;
+}
 
-export async function createDataset(
-  pool: pg.Pool,
-  input: { name: string; description?: string; isSample?: boolean; files: SourceFile[] },
-): Promise<LoadResult> {
-  const importIds: number[] = [];
-  for (const file of input.files) {
-    const { rows } = await pool.query<{ id: number }>(
-      `insert into imports (kind, file_name, status) values ($1, $2, 'running') returning id`,
-      [file.kind, file.fileName],
-    );
-    importIds.push(rows[0]!.id);
-  }
+export const DEFAULT_MAX_BYTES = 1024 ** 3;
 
+export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: SourceFile[], hooks: LoadHooks = {}): Promise<LoadResult> {
+  // One connection does it all, so a load never waits for a second one from a busy pool.
   const client = await pool.connect();
-  let current = 0;
+  let broken = false;
   try {
-    await client.query("begin");
+    if (target.mode !== "create") {
+      const { rowCount } = await client.query("select 1 from datasets where id = $1", [target.datasetId]);
+      if (!rowCount) throw new ImportError("dataset_not_found", `There is no dataset ${target.datasetId}.`, undefined, undefined, 404);
+    }
+    // The import records are committed first, so a failure (or a killed server) leaves its trace.
+    const { rows: started } = await client.query<{ id: number }>(
+      `insert into imports (dataset_id, kind, mode, file_name, status, backend_pid)
+       select $1, kind, $3, file_name, 'running', pg_backend_pid()
+       from unnest($2::import_kind[], $4::text[]) with ordinality as f(kind, file_name, n) order by n
+       returning id`,
+      [target.mode === "create" ? null : target.datasetId, files.map((f) => kindHint(f.options?.kind)), target.mode, files.map((f) => f.fileName)],
+    );
+    const importIds = started.map((r) => r.id);
+    let current = 0;
+    try {
+      await client.query("begin");
+      // A load that stalls between statements must not hold its locks for ever.
+      await client.query("set local idle_in_transaction_session_timeout = '2min'");
+      const datasetId = await openDataset(client, target);
+      const imports: ImportReport[] = [];
+      for (; current < files.length; current++) {
+        const report = await loadFile(client, files[current]!, datasetId, importIds[current]!, target.mode, hooks);
+        await client.query(
+          `update imports set dataset_id = $2, kind = $3, status = 'succeeded', byte_count = $4, row_count = $5,
+                  rows_loaded = $6, report = $7, finished_at = now()
+            where id = $1`,
+          [report.importId, datasetId, report.kind, report.bytes, report.rowsRead, report.rowsLoaded, JSON.stringify(report)],
+        );
+        imports.push(report);
+      }
+      await client.query("update datasets set updated_at = now() where id = $1", [datasetId]);
+      await client.query("commit");
+      return { datasetId, imports };
+    } catch (error) {
+      const failure = error instanceof ImportError ? error : new ImportError("load_failed", describe(error), undefined, undefined, 500);
+      try {
+        await client.query("rollback");
+        await client.query(
+          `update imports set status = 'failed', error = $2, finished_at = now() where id = any($1::int[]) and status = 'running'`,
+          [importIds.slice(current), JSON.stringify(failure.toJSON())],
+        );
+      } catch {
+        // The connection is gone: the server rolls the transaction back, and
+        // failInterruptedImports() marks the imports at the next start.
+        broken = true;
+      }
+      throw failure;
+    }
+  } finally {
+    // A connection whose rollback failed may still be inside the transaction: close it rather than reuse it.
+    client.release(broken);
+  }
+}
+
+function kindHint(kind: UploadOptions["kind"]): FileKind {
+  return kind === "customers" ? "customers" : "transactions";
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function openDataset(client: pg.PoolClient, target: ImportTarget): Promise<number> {
+  if (target.mode === "create") {
     const { rows } = await client.query<{ id: number }>(
       `insert into datasets (name, description, is_sample) values ($1, $2, $3) returning id`,
-      [input.name, input.description ?? null, input.isSample ?? false],
+      [target.name, target.description ?? null, target.isSample ?? false],
     );
-    const datasetId = rows[0]!.id;
-    const imports: ImportReport[] = [];
-    for (; current < input.files.length; current++) {
-      const file = input.files[current]!;
-      const importId = importIds[current]!;
-      const counts = await copyFile(client, file, datasetId, importId);
-      await client.query(
-        `update imports set dataset_id = $2, status = 'succeeded', byte_count = $3, row_count = $4,
-                rows_loaded = $5, report = $6, finished_at = now()
-          where id = $1`,
-        [importId, datasetId, counts.bytes, counts.rowsRead, counts.rowsLoaded, JSON.stringify(counts)],
-      );
-      imports.push({ importId, kind: file.kind, fileName: file.fileName, ...counts });
-    }
-    await client.query("commit");
-    return { datasetId, imports };
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    const failure = error instanceof ImportError ? error : new ImportError("load_failed", String(error instanceof Error ? error.message : error));
-    await pool.query(
-      `update imports set status = 'failed', error = $2, finished_at = now() where id = any($1::int[]) and status = 'running'`,
-      [importIds.slice(current), JSON.stringify(failure.toJSON())],
-    );
-    throw failure;
-  } finally {
-    client.release();
+    return rows[0]!.id;
   }
+  // Imports into one dataset wait for each other; the dataset may have been deleted meanwhile.
+  const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [target.datasetId]);
+  if (!rowCount) throw new ImportError("dataset_not_found", `Dataset ${target.datasetId} was deleted during the upload.`, undefined, undefined, 404);
+  return target.datasetId;
 }
 
-interface CopyCounts {
-  bytes: number;
-  rowsRead: number;
-  rowsLoaded: number;
+/** The first bytes of a stream (for sniffing), and the whole stream again. */
+async function peek(body: SourceFile["body"]): Promise<{ head: Buffer; complete: boolean; stream: Readable }> {
+  const iterator = (Readable.from(body as Iterable<Buffer | string>, { objectMode: false }) as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let complete = false;
+  while (size < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      complete = true;
+      break;
+    }
+    const chunk = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* replay() {
+    yield head;
+    if (complete) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, complete, stream: Readable.from(replay(), { objectMode: false }) };
 }
 
-async function copyFile(client: pg.PoolClient, file: SourceFile, datasetId: number, importId: number): Promise<CopyCounts> {
-  const format = FORMATS[file.kind];
-  const prefix = `${datasetId}\t${importId}\t`;
-  const counts: CopyCounts = { bytes: 0, rowsRead: 0, rowsLoaded: 0 };
-  const seenIds = file.kind === "customers" ? new Map<string, number>() : null;
-  let header: HeaderMap | undefined;
-  let pending = "";
+async function loadFile(
+  client: pg.PoolClient,
+  file: SourceFile,
+  datasetId: number,
+  importId: number,
+  mode: ImportTarget["mode"],
+  hooks: LoadHooks,
+): Promise<ImportReport> {
+  const options = file.options ?? {};
+  const maxBytes = hooks.maxBytes ?? DEFAULT_MAX_BYTES;
+  const { head, complete, stream } = await peek(file.body);
+  const sniffed = sniff(head, file.fileName, complete, options.kind);
+  if (!sniffed.layout) {
+    throw new ImportError(
+      "unknown_layout",
+      `${file.fileName}, line 1: the columns (${sniffed.header.join(", ")}) do not say whether these are transactions or customers. Choose the kind and the columns on the upload page, or send kind and mapping.`,
+      1,
+    );
+  }
+  const spec = LAYOUTS[sniffed.layout];
+  const mapping = { ...autoMapping(spec, sniffed.header), ...(options.mapping ? mappingFromNames(spec, sniffed.header, options.mapping, file.fileName) : {}) };
+  const missing = missingFields(spec, mapping);
+  if (missing.length > 0) {
+    const labels = missing.map((key) => spec.fields.find((f) => f.key === key)!.label);
+    throw new ImportError(
+      "unmapped_header",
+      `${file.fileName}, line 1: no column for ${labels.join(", ")} (the columns are: ${sniffed.header.join(", ")}). Choose them on the upload page, or send a mapping.`,
+      1,
+    );
+  }
+  if (!options.dateOrder && sniffed.dateOrder === "ambiguous") {
+    throw new ImportError(
+      "ambiguous_date",
+      `${file.fileName}: the dates (such as "${firstDate(sniffed)}") read both as day/month and as month/day. Say which: dateOrder = "dmy" or "mdy".`,
+      2,
+    );
+  }
+  const dateOrder = options.dateOrder ?? (sniffed.dateOrder === "ambiguous" || sniffed.dateOrder === null ? "ymd" : sniffed.dateOrder);
+  const converter = makeConverter({
+    layout: sniffed.layout,
+    fileName: file.fileName,
+    header: sniffed.header,
+    mapping,
+    options: { dateOrder, decimalComma: options.decimalComma ?? sniffed.decimalComma },
+    datasetId,
+    importId,
+  });
 
+  const table = converter.table === "customers" ? "import_customers" : "transaction_lines";
+  if (converter.table === "customers") {
+    await client.query("create temp table if not exists import_customers (like customers including defaults) on commit drop");
+    await client.query("truncate import_customers");
+  }
+  if (mode === "replace") await client.query(`delete from ${converter.table} where dataset_id = $1`, [datasetId]);
+
+  let bytes = 0;
+  let rowsRead = 0;
+  let headerSeen = false;
   const countBytes = new Transform({
-    transform(chunk: Buffer | string, _encoding, done) {
-      counts.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        return done(new ImportError("file_too_large", `${file.fileName} is larger than the limit of ${formatBytes(maxBytes)}.`, undefined, undefined, 413));
+      }
       done(null, chunk);
     },
   });
-  const parser = parse({ bom: true, skip_empty_lines: true, info: true });
   const toCopy = new Transform({
     writableObjectMode: true,
-    transform({ record, info }: { record: string[]; info: Info }, _encoding, done) {
+    transform(batch: RowBatch, _encoding, done: TransformCallback) {
       try {
-        const line = info.lines;
-        if (!header) {
-          header = mapHeader(format, record.map((h) => h.trim()), file.fileName);
-          return done();
+        let out = "";
+        let i = 0;
+        if (!headerSeen) {
+          headerSeen = true;
+          i = 1;
         }
-        counts.rowsRead++;
-        const row = toRow(header, record, line);
-        if (seenIds) {
-          const id = row[0]!;
-          const first = seenIds.get(id);
-          if (first !== undefined) {
-            throw new ImportError("duplicate_id", `${file.fileName}, line ${line}: customer ${id} already appears on line ${first}.`, line, header.header[header.positions[0]!]);
-          }
-          seenIds.set(id, line);
+        for (; i < batch.rows.length; i++) {
+          out += converter.convert(batch.rows[i]!, batch.lines[i]!);
+          rowsRead++;
         }
-        pending += prefix + copyRow(row);
-        counts.rowsLoaded++;
-        if (pending.length >= CHUNK) {
-          const out = pending;
-          pending = "";
-          return done(null, out);
-        }
-        done();
+        hooks.onProgress?.({ bytes, rows: rowsRead });
+        done(null, out || undefined);
       } catch (error) {
         done(error as Error);
       }
     },
-    flush(done) {
-      if (!header) return done(new ImportError("empty_file", `${file.fileName} is empty: it has no header line.`));
-      if (counts.rowsRead === 0) return done(new ImportError("no_rows", `${file.fileName} has a header but no rows.`, 2));
-      done(null, pending || undefined);
-    },
   });
-
-  const columns = ["dataset_id", "import_id", ...format.columns].map((c) => `"${c}"`).join(", ");
-  const copy = client.query(copyFrom(`COPY "${format.table}" (${columns}) FROM STDIN`));
+  const columns = converter.columns.map((c) => `"${c}"`).join(", ");
+  const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
   try {
-    await pipeline(file.body as Readable, countBytes, parser, toCopy, copy);
+    await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName), toCopy, copy);
   } catch (error) {
     throw asImportError(error, file.fileName);
   }
-  return counts;
+  if (rowsRead === 0) throw new ImportError("no_rows", `${file.fileName} has a header but no rows.`, 2);
+  if (copy.rowCount !== rowsRead) {
+    throw new ImportError("load_failed", `${file.fileName}: ${rowsRead} rows were read but PostgreSQL stored ${copy.rowCount}.`);
+  }
+  let rowsLoaded = copy.rowCount;
+  if (converter.table === "customers") {
+    const upsert = await client.query(
+      `insert into customers (dataset_id, import_id, external_id, age, gender, country, city, signup_date, attributes)
+       select dataset_id, import_id, external_id, age, gender, country, city, signup_date, attributes from import_customers
+       on conflict (dataset_id, external_id) do update set
+         import_id = excluded.import_id, age = excluded.age, gender = excluded.gender, country = excluded.country,
+         city = excluded.city, signup_date = excluded.signup_date, attributes = customers.attributes || excluded.attributes`,
+    );
+    rowsLoaded = upsert.rowCount ?? 0;
+  }
+  hooks.onProgress?.({ bytes, rows: rowsRead });
+  return {
+    importId,
+    kind: spec.kind,
+    layout: sniffed.layout,
+    fileName: file.fileName,
+    encoding: sniffed.encoding,
+    delimiter: sniffed.delimiter,
+    bytes,
+    rowsRead,
+    rowsLoaded,
+    cleaning: converter.cleaning,
+  };
+}
+
+function firstDate(sniffed: ReturnType<typeof sniff>): string {
+  const column = Object.entries(sniffed.mapping).find(([key, name]) => key.endsWith("date") && name !== null)?.[1];
+  const index = column ? sniffed.header.indexOf(column) : -1;
+  return (index >= 0 ? sniffed.preview[0]?.[index] : undefined) ?? "";
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function asImportError(error: unknown, fileName: string): ImportError {
   if (error instanceof ImportError) {
-    return error.message.startsWith(fileName) ? error : new ImportError(error.code, `${fileName}: ${error.message}`, error.line, error.column);
+    return error.message.startsWith(fileName) ? error : new ImportError(error.code, `${fileName}, ${lowerFirst(error.message)}`, error.line, error.column, error.status);
   }
-  if (error instanceof CsvError) {
-    const line = (error as CsvError & { lines?: number }).lines;
-    const kinds: Record<string, string> = {
-      CSV_QUOTE_NOT_CLOSED: "a quoted field is never closed",
-      CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: "this row has a different number of fields than the header",
-      CSV_INVALID_CLOSING_QUOTE: "a quote closes a field in the middle of it",
-    };
-    const what = kinds[error.code] ?? error.message;
-    return new ImportError(error.code.toLowerCase(), `${fileName}, line ${line}: ${what}.`, line);
+  const message = describe(error);
+  if (/aborted|premature close|ECONNRESET|Unexpected end of form/i.test(message)) {
+    return new ImportError("upload_interrupted", `${fileName}: the upload was interrupted before the whole file arrived; nothing was stored.`, undefined, undefined, 400);
   }
-  return new ImportError("load_failed", `${fileName}: ${error instanceof Error ? error.message : String(error)}`);
+  return new ImportError("load_failed", `${fileName}: ${message}`, undefined, undefined, 500);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

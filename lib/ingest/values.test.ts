@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { copyRow } from "./copy-text";
-import { decimal, identifier, integer, timestamp } from "./values";
+import { decimal, detectDateOrder, identifier, integer, timestamp } from "./values";
 
 const cell = (value: string) => ({ value, line: 12, column: "Quantity" });
 
@@ -11,26 +11,50 @@ describe("cell parsers", () => {
     ["2010-12-01", "2010-12-01 00:00:00"],
     ["12/1/2010 8:26", "2010-12-01 08:26:00"],
   ])("reads the date %s", (input, expected) => {
-    expect(timestamp(cell(input))).toBe(expected);
+    expect(timestamp(cell(input), { dateOrder: "mdy" })).toBe(expected);
   });
 
   test.each(["2010-02-30 10:00", "yesterday", "2010-13-01"])("rejects the date %s, naming line and column", (input) => {
-    expect(() => timestamp(cell(input))).toThrow(new RegExp(`Line 12, column Quantity: "${input}" is not`));
+    expect(() => timestamp(cell(input), { dateOrder: "mdy" })).toThrow(new RegExp(`Line 12, column Quantity: "${input}" is not`));
   });
 
   test("whole numbers and decimals", () => {
     expect(integer(cell("-12"))).toBe("-12");
     expect(() => integer(cell("1.5"))).toThrow(/"1.5" is not a whole number/);
     expect(() => integer(cell("99999999999"))).toThrow(/not a whole number/);
-    expect(decimal(cell("2.55"))).toBe("2.55");
-    expect(decimal(cell("-11062.06"))).toBe("-11062.06");
-    expect(() => decimal(cell("2,55"))).toThrow(/is not a number/);
+    const dot = { decimalComma: false };
+    const comma = { decimalComma: true };
+    expect(decimal(cell("2.55"), dot)).toBe("2.55");
+    expect(decimal(cell("-11062.06"), dot)).toBe("-11062.06");
+    expect(() => decimal(cell("2,55"), dot)).toThrow(/"2,55" is not a number/);
+    expect(decimal(cell("2,55"), comma)).toBe("2.55");
+    expect(decimal(cell("1.234,5"), comma)).toBe("1234.5");
   });
 
   test("ids lose a spreadsheet's trailing .0", () => {
     expect(identifier(cell("17850.0"))).toBe("17850");
     expect(identifier(cell("C-17850"))).toBe("C-17850");
     expect(identifier(cell(" "))).toBeNull();
+  });
+});
+
+describe("dates in other orders", () => {
+  test.each([
+    ["01.12.2010", "dmy", "2010-12-01 00:00:00"],
+    ["13/01/2011 17:05", "dmy", "2011-01-13 17:05:00"],
+    ["1/13/2011 5:05 PM", "mdy", "2011-01-13 17:05:00"],
+    ["12/1/10 12:30 AM", "mdy", "2010-12-01 00:30:00"],
+    ["2011/01/13", "dmy", "2011-01-13 00:00:00"],
+  ] as const)("reads %s as %s", (input, order, expected) => {
+    expect(timestamp(cell(input), { dateOrder: order })).toBe(expected);
+  });
+
+  test("a day above 12 settles the order; when none does, the order is ambiguous", () => {
+    expect(detectDateOrder(["2010-12-01 08:26:00", "2010-12-02"])).toBe("ymd");
+    expect(detectDateOrder(["1/12/2010", "13/12/2010"])).toBe("dmy");
+    expect(detectDateOrder(["12/1/2010 8:26", "12/13/2010 9:00"])).toBe("mdy");
+    expect(detectDateOrder(["12/1/2010 8:26", "12/2/2010 9:00"])).toBe("ambiguous");
+    expect(detectDateOrder(["hello", "12/2/2010"])).toBeNull();
   });
 });
 

@@ -10,18 +10,23 @@ export interface Cell {
   column: string;
 }
 
+/** How dates with slashes, dots or dashes are read: year-month-day, month-day-year or day-month-year. */
+export type DateOrder = "ymd" | "mdy" | "dmy";
+
+export interface ValueOptions {
+  dateOrder: DateOrder;
+  /** "2,55" means 2.55 (semicolon-separated files from most of Europe). */
+  decimalComma: boolean;
+}
+
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
-const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const OTHER = /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?)?$/;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function invalid(cell: Cell, what: string): ImportError {
-  return new ImportError(
-    "invalid_value",
-    `Line ${cell.line}, column ${cell.column}: "${cell.value.slice(0, 60)}" is not ${what}.`,
-    cell.line,
-    cell.column,
-  );
+export function invalid(cell: Cell, what: string): ImportError {
+  return new ImportError("invalid_value", `Line ${cell.line}, column ${cell.column}: "${cell.value.slice(0, 60)}" is not ${what}.`, cell.line, cell.column);
 }
 
 export function optionalText(cell: Cell): string | null {
@@ -45,10 +50,20 @@ export function optionalInteger(cell: Cell): string | null {
   return cell.value.trim() === "" ? null : integer(cell);
 }
 
-export function decimal(cell: Cell): string {
-  const v = cell.value.trim();
+/** A decimal number as PostgreSQL reads it ("1234.5"). */
+export function decimal(cell: Cell, options: Pick<ValueOptions, "decimalComma">): string {
+  let v = cell.value.trim();
+  if (options.decimalComma) {
+    // 1.234,56 → 1234.56
+    if (/^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/.test(v)) v = v.replaceAll(".", "");
+    v = v.replace(",", ".");
+  }
   if (!DECIMAL.test(v)) throw invalid(cell, "a number");
   return v;
+}
+
+export function optionalDecimal(cell: Cell, options: Pick<ValueOptions, "decimalComma">): string | null {
+  return cell.value.trim() === "" ? null : decimal(cell, options);
 }
 
 /** Ids exported through spreadsheets often gain a ".0" ("17850.0"); it is dropped. */
@@ -58,25 +73,74 @@ export function identifier(cell: Cell): string | null {
   return /^\d+\.0+$/.test(v) ? v.slice(0, v.indexOf(".")) : v;
 }
 
-function checkedTimestamp(cell: Cell, y: number, mo: number, d: number, h = 0, mi = 0, s = 0): string {
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+function timestampText(cell: Cell, y: number, mo: number, d: number, h: number, mi: number, s: number): string {
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && !leap ? 28 : DAYS[mo - 1]!) || h > 23 || mi > 59 || s > 59 || y < 1000) {
     throw invalid(cell, "a valid date");
   }
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`;
 }
 
-/** `YYYY-MM-DD[ HH:MM[:SS]]` or `M/D/YYYY[ H:MM]`. */
-export function timestamp(cell: Cell): string {
+/**
+ * A date and time: ISO (`2010-12-01 08:26:00`, `2010-12-01T08:26`, `2010-12-01`),
+ * or with slashes, dots or dashes in the file's date order (`12/1/2010 8:26`,
+ * `01.12.2010`, `1/12/10 8:26 PM`). Two-digit years are 19xx from 70, else 20xx.
+ */
+export function timestamp(cell: Cell, options: Pick<ValueOptions, "dateOrder">): string {
   const v = cell.value.trim();
   let m = ISO.exec(v);
-  if (m) return checkedTimestamp(cell, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
-  m = US.exec(v);
-  if (m) return checkedTimestamp(cell, +m[3]!, +m[1]!, +m[2]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
-  throw invalid(cell, "a date (YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM)");
+  if (m) return timestampText(cell, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  m = OTHER.exec(v);
+  if (m) {
+    const [a, b, c] = [+m[1]!, +m[2]!, +m[3]!];
+    let [y, mo, d] = options.dateOrder === "dmy" ? [c, b, a] : options.dateOrder === "mdy" ? [c, a, b] : [a, b, c];
+    if (m[1]!.length === 4) [y, mo, d] = [a, b, c];
+    if (y < 100) y += y >= 70 ? 1900 : 2000;
+    let h = +(m[4] ?? 0);
+    const meridiem = m[7]?.toLowerCase();
+    if (meridiem === "pm" && h < 12) h += 12;
+    if (meridiem === "am" && h === 12) h = 0;
+    return timestampText(cell, y, mo, d, h, +(m[5] ?? 0), +(m[6] ?? 0));
+  }
+  throw invalid(cell, "a date");
 }
 
-export function optionalDate(cell: Cell): string | null {
-  return cell.value.trim() === "" ? null : timestamp(cell).slice(0, 10);
+export function optionalDate(cell: Cell, options: Pick<ValueOptions, "dateOrder">): string | null {
+  return cell.value.trim() === "" ? null : timestamp(cell, options).slice(0, 10);
+}
+
+/**
+ * What the date values of a column say about their order: "ymd" for ISO,
+ * "dmy"/"mdy" when a day above 12 settles it, "ambiguous" when every value
+ * reads both ways (then the analyst is asked), null when nothing looks like a date.
+ */
+export function detectDateOrder(values: string[]): DateOrder | "ambiguous" | null {
+  let iso = 0;
+  let dayFirst = false;
+  let monthFirst = false;
+  let other = 0;
+  for (const raw of values) {
+    const v = raw.trim();
+    if (v === "") continue;
+    if (ISO.test(v)) {
+      iso++;
+      continue;
+    }
+    const m = OTHER.exec(v);
+    if (!m) return null;
+    other++;
+    if (m[1]!.length === 4) continue;
+    const [a, b] = [+m[1]!, +m[2]!];
+    if (a > 12) dayFirst = true;
+    if (b > 12) monthFirst = true;
+  }
+  if (other === 0) return iso > 0 ? "ymd" : null;
+  if (dayFirst && monthFirst) return null;
+  if (dayFirst) return "dmy";
+  if (monthFirst) return "mdy";
+  return "ambiguous";
 }

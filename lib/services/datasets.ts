@@ -1,6 +1,13 @@
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { CleaningCounts } from "../ingest/cleaning";
+import { getCleaningCounts } from "../queries/cleaning-counts";
 import { getDatasetFigures, type DatasetFigures } from "../queries/dataset-figures";
+
+export interface Db {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+}
 
 export interface DatasetSummary {
   id: number;
@@ -11,13 +18,83 @@ export interface DatasetSummary {
   figures: DatasetFigures;
 }
 
+export interface ImportSummary {
+  id: number;
+  kind: string;
+  mode: string;
+  status: string;
+  fileName: string;
+  bytes: number;
+  rowsRead: number;
+  rowsLoaded: number;
+  report: unknown;
+  error: unknown;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface DatasetDetail extends DatasetSummary {
+  cleaning: CleaningCounts;
+  customersOnFile: number;
+  imports: ImportSummary[];
+}
+
+const DATASET_FIELDS = { id: true, name: true, description: true, isSample: true, createdAt: true } as const;
+
 /** Every dataset, newest first (Prisma), with its headline figures (lib/queries/sql/dataset-figures.sql). */
-export async function listDatasets(db: { prisma: PrismaClient; pool: pg.Pool }): Promise<DatasetSummary[]> {
-  const datasets = await db.prisma.dataset.findMany({
-    select: { id: true, name: true, description: true, isSample: true, createdAt: true },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
+  const datasets = await db.prisma.dataset.findMany({ select: DATASET_FIELDS, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  return Promise.all(datasets.map(async (d) => ({ ...d, createdAt: d.createdAt.toISOString(), figures: await getDatasetFigures(db.pool, d.id) })));
+}
+
+/** One dataset with its figures, cleaning counts and import history; null when there is no such dataset. */
+export async function getDataset(db: Db, id: number): Promise<DatasetDetail | null> {
+  const dataset = await db.prisma.dataset.findUnique({
+    where: { id },
+    select: { ...DATASET_FIELDS, imports: { orderBy: { id: "desc" } }, _count: { select: { customers: true } } },
   });
-  return Promise.all(
-    datasets.map(async (d) => ({ ...d, createdAt: d.createdAt.toISOString(), figures: await getDatasetFigures(db.pool, d.id) })),
-  );
+  if (!dataset) return null;
+  const [figures, cleaning] = await Promise.all([getDatasetFigures(db.pool, id), getCleaningCounts(db.pool, id)]);
+  const { imports, _count, ...rest } = dataset;
+  return {
+    ...rest,
+    createdAt: dataset.createdAt.toISOString(),
+    figures,
+    cleaning,
+    customersOnFile: _count.customers,
+    imports: imports.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      mode: i.mode,
+      status: i.status,
+      fileName: i.fileName,
+      bytes: Number(i.byteCount),
+      rowsRead: i.rowCount,
+      rowsLoaded: i.rowsLoaded,
+      report: i.report,
+      error: i.error,
+      startedAt: i.startedAt.toISOString(),
+      finishedAt: i.finishedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Deletes a dataset with its lines (which have no foreign key, for loading speed), customers and imports, in one transaction. */
+export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [id]);
+    if (rowCount) {
+      await client.query("delete from transaction_lines where dataset_id = $1", [id]);
+      await client.query("delete from datasets where id = $1", [id]);
+    }
+    await client.query("commit");
+    return Boolean(rowCount);
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -9,7 +9,7 @@ import { createPool } from "../db/pool";
 import { PrismaClient } from "../generated/prisma/client";
 import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures";
 import { SAMPLE, sampleFile } from "../sample";
-import { listDatasets } from "./datasets";
+import { deleteDataset, listDatasets } from "./datasets";
 import { ensureSampleDataset } from "./sample";
 
 const text = (lines: Iterable<string>) => [...lines].join("");
@@ -55,7 +55,7 @@ describe("the sample dataset on first start", () => {
     const otherPool = createPool(other.url, 2);
     try {
       const id = await ensureSampleDataset(otherPool);
-      await otherPool.query(`delete from datasets where id = $1`, [id]);
+      expect(await deleteDataset(otherPool, id!)).toBe(true);
       expect(await ensureSampleDataset(otherPool)).toBeNull();
       expect((await otherPool.query(`select count(*)::int as n from transaction_lines`)).rows[0].n).toBe(0);
     } finally {

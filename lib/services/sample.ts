@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { createDataset } from "../ingest/load";
+import { loadFiles } from "../ingest/load";
 import { SAMPLE, sampleFile } from "../sample";
 
 const SETTING = "sample_dataset";
@@ -19,15 +19,10 @@ export async function ensureSampleDataset(pool: pg.Pool, log: (line: string) => 
     const existing = await lock.query("select 1 from datasets limit 1");
     if (!existing.rowCount) {
       const started = Date.now();
-      const result = await createDataset(pool, {
-        name: SAMPLE.name,
-        description: SAMPLE.description,
-        isSample: true,
-        files: [
-          { kind: "transactions", fileName: SAMPLE.files.transactions, body: sampleFile("transactions") },
-          { kind: "customers", fileName: SAMPLE.files.customers, body: sampleFile("customers") },
-        ],
-      });
+      const result = await loadFiles(pool, { mode: "create", name: SAMPLE.name, description: SAMPLE.description, isSample: true }, [
+        { fileName: SAMPLE.files.transactions, body: sampleFile("transactions"), options: { kind: "transactions" } },
+        { fileName: SAMPLE.files.customers, body: sampleFile("customers"), options: { kind: "customers" } },
+      ]);
       const lines = result.imports.find((i) => i.kind === "transactions")?.rowsLoaded ?? 0;
       log(`loaded the sample dataset (${lines.toLocaleString("en")} lines) in ${Date.now() - started} ms`);
       await lock.query(

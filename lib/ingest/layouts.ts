@@ -1,0 +1,125 @@
+import { ImportError } from "./errors";
+
+/**
+ * The file layouts Segmenta reads, each a set of fields with the header names
+ * that mean them. Headers are compared normalised: lower case, without spaces,
+ * underscores, dashes, dots, brackets or symbols ("Customer ID" = "customer_id").
+ */
+export type FileKind = "transactions" | "customers";
+export type Layout = "lines" | "purchases" | "customers";
+
+export interface FieldSpec {
+  key: string;
+  label: string;
+  required: boolean;
+  aliases: string[];
+}
+
+export interface LayoutSpec {
+  layout: Layout;
+  kind: FileKind;
+  label: string;
+  fields: FieldSpec[];
+}
+
+const field = (key: string, label: string, required: boolean, aliases: string[]): FieldSpec => ({ key, label, required, aliases });
+
+const CUSTOMER_ALIASES = ["customerid", "customer", "customerno", "customernumber", "custid", "clientid", "client", "userid", "customername", "accountid"];
+const DATE_ALIASES = ["invoicedate", "orderdate", "date", "purchasedate", "transactiondate", "saledate", "createdat", "timestamp", "datetime", "orderedat"];
+
+export const LAYOUTS: Record<Layout, LayoutSpec> = {
+  lines: {
+    layout: "lines",
+    kind: "transactions",
+    label: "Invoice lines (UCI Online Retail columns)",
+    fields: [
+      field("invoice_no", "Invoice", true, ["invoiceno", "invoice", "invoicenumber", "invoiceid", "ordernumber", "orderno", "orderid"]),
+      field("stock_code", "Stock code", false, ["stockcode", "sku", "productcode", "productid", "itemcode", "itemid"]),
+      field("description", "Description", false, ["description", "productname", "itemname", "product", "item"]),
+      field("quantity", "Quantity", true, ["quantity", "qty", "quantityordered", "units"]),
+      field("invoice_date", "Invoice date", true, DATE_ALIASES),
+      field("unit_price", "Unit price", true, ["unitprice", "price", "priceeach", "itemprice"]),
+      field("customer_id", "Customer", true, CUSTOMER_ALIASES),
+      field("country", "Country", false, ["country", "countrycode"]),
+    ],
+  },
+  purchases: {
+    layout: "purchases",
+    kind: "transactions",
+    label: "Purchases (a customer, a date and an amount per row)",
+    fields: [
+      field("customer_id", "Customer", true, CUSTOMER_ALIASES),
+      field("invoice_date", "Date", true, DATE_ALIASES),
+      field("amount", "Amount", true, ["amount", "revenue", "total", "sales", "value", "spend", "ordervalue", "ordertotal", "totalamount", "amountspent", "price", "dollars", "dollarvalue"]),
+      field("invoice_no", "Order id", false, ["orderid", "order", "ordernumber", "orderno", "invoice", "invoiceno", "transactionid"]),
+      field("country", "Country", false, ["country", "countrycode"]),
+    ],
+  },
+  customers: {
+    layout: "customers",
+    kind: "customers",
+    label: "Customers (one row per customer)",
+    fields: [
+      field("external_id", "Customer id", true, ["customerid", "id", "customer", "clientid", "userid", "custid", "customerno", "customernumber"]),
+      field("age", "Age", false, ["age"]),
+      field("birth_date", "Birth date", false, ["birthdate", "dateofbirth", "dob", "birthday"]),
+      field("birth_year", "Birth year", false, ["yearbirth", "birthyear", "yearofbirth"]),
+      field("gender", "Gender", false, ["gender", "sex"]),
+      field("country", "Country", false, ["country", "countrycode"]),
+      field("city", "City", false, ["city", "town"]),
+      field("signup_date", "Signup date", false, ["signupdate", "signup", "signedup", "createdat", "registered", "registrationdate", "joindate", "dtcustomer", "customersince", "firstseen"]),
+      field("income", "Income", false, ["income", "annualincome", "annualincomek", "yearlyincome", "salary"]),
+    ],
+  },
+};
+
+export const normaliseHeader = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** For each field, the column index it reads (undefined when the file has no such column). */
+export type Mapping = Record<string, number | undefined>;
+
+export function autoMapping(spec: LayoutSpec, header: string[]): Mapping {
+  const normalised = header.map(normaliseHeader);
+  const taken = new Set<number>();
+  const mapping: Mapping = {};
+  // Fields in order: earlier (more specific) fields claim their column first.
+  for (const f of spec.fields) {
+    for (const alias of f.aliases) {
+      const index = normalised.findIndex((h, i) => h === alias && !taken.has(i));
+      if (index !== -1) {
+        mapping[f.key] = index;
+        taken.add(index);
+        break;
+      }
+    }
+  }
+  return mapping;
+}
+
+export const missingFields = (spec: LayoutSpec, mapping: Mapping) => spec.fields.filter((f) => f.required && mapping[f.key] === undefined).map((f) => f.key);
+
+/** The layout a header reads as, most specific first; null when none fits without help. */
+export function detectLayout(header: string[]): Layout | null {
+  for (const layout of ["lines", "purchases"] as const) {
+    if (missingFields(LAYOUTS[layout], autoMapping(LAYOUTS[layout], header)).length === 0) return layout;
+  }
+  const customers = autoMapping(LAYOUTS.customers, header);
+  const attributes = Object.keys(customers).filter((k) => k !== "external_id").length;
+  if (customers.external_id !== undefined && (attributes > 0 || header.length > 1)) return "customers";
+  return null;
+}
+
+/** Resolves a mapping given by column names (from the page or the API) against the header. */
+export function mappingFromNames(spec: LayoutSpec, header: string[], names: Record<string, string | null>, fileName: string): Mapping {
+  const mapping: Mapping = {};
+  for (const [key, name] of Object.entries(names)) {
+    if (!spec.fields.some((f) => f.key === key)) {
+      throw new ImportError("invalid_mapping", `The mapping names a field "${key}" that ${spec.label.toLowerCase()} do not have.`);
+    }
+    if (name === null || name === "") continue;
+    const index = header.indexOf(name);
+    if (index === -1) throw new ImportError("invalid_mapping", `${fileName} has no column "${name}" (for ${key}).`, 1);
+    mapping[key] = index;
+  }
+  return mapping;
+}
