@@ -8,6 +8,7 @@ describe("readEnv", () => {
       PORT: 3000,
       SEGMENTA_DATA_DIR: ".data/postgres",
       SEGMENTA_PG_PORT: 54329,
+      SEGMENTA_UPLOAD_LIMIT: 1024 ** 3,
       SEGMENTA_SAMPLE: "1",
     });
   });

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { z } from "zod";
 
 /**
@@ -13,6 +12,8 @@ const EnvSchema = z.object({
   SEGMENTA_DATA_DIR: z.string().default(".data/postgres"),
   /** Preferred port of the embedded PostgreSQL; another free port is used when it is taken (0: any). */
   SEGMENTA_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  /** Largest file an upload may send, in bytes (default 1 GiB). */
+  SEGMENTA_UPLOAD_LIMIT: z.coerce.number().int().min(1).default(1024 ** 3),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
   SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
 });
@@ -26,9 +27,4 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
-}
-
-/** Absolute path of a folder given relative to the repository root. */
-export function fromRoot(p: string): string {
-  return path.resolve(process.cwd(), p);
 }

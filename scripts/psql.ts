@@ -1,7 +1,8 @@
 /** `npm run psql`: opens psql on the running embedded database (or on DATABASE_URL). */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { fromRoot, readEnv } from "../lib/env";
+import { fromRoot } from "../lib/db/provision";
+import { readEnv } from "../lib/env";
 
 const env = readEnv();
 const urlFile = `${fromRoot(env.SEGMENTA_DATA_DIR)}.url`;

@@ -1,5 +1,10 @@
+import path from "node:path";
 import type { Env } from "../env";
-import { fromRoot } from "../env";
+
+/** Absolute path of a folder given relative to the repository root (scripts run there). */
+export function fromRoot(p: string): string {
+  return path.resolve(process.cwd(), p);
+}
 
 /**
  * The database the app runs on: the server named by DATABASE_URL, or else the

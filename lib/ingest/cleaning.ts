@@ -25,6 +25,8 @@ export const NON_PRODUCT_CODES = new Set([
 
 export function isNonProductCode(code: string | null): boolean {
   if (code === null) return false;
+  const first = code.charCodeAt(0);
+  if (first >= 48 && first <= 57) return false; // product codes start with a digit; none of the others do
   const upper = code.toUpperCase();
   return NON_PRODUCT_CODES.has(upper) || upper.startsWith("GIFT_") || upper.startsWith("DCGS");
 }

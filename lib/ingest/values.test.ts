@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { copyRow } from "./copy-text";
 import { decimal, detectDateOrder, identifier, integer, timestamp } from "./values";
 
-const cell = (value: string) => ({ value, line: 12, column: "Quantity" });
+const at = [12, "Quantity"] as const;
 
 describe("cell parsers", () => {
   test.each([
@@ -11,30 +11,30 @@ describe("cell parsers", () => {
     ["2010-12-01", "2010-12-01 00:00:00"],
     ["12/1/2010 8:26", "2010-12-01 08:26:00"],
   ])("reads the date %s", (input, expected) => {
-    expect(timestamp(cell(input), { dateOrder: "mdy" })).toBe(expected);
+    expect(timestamp(input, ...at, { dateOrder: "mdy" })).toBe(expected);
   });
 
   test.each(["2010-02-30 10:00", "yesterday", "2010-13-01"])("rejects the date %s, naming line and column", (input) => {
-    expect(() => timestamp(cell(input), { dateOrder: "mdy" })).toThrow(new RegExp(`Line 12, column Quantity: "${input}" is not`));
+    expect(() => timestamp(input, ...at, { dateOrder: "mdy" })).toThrow(new RegExp(`Line 12, column Quantity: "${input}" is not`));
   });
 
   test("whole numbers and decimals", () => {
-    expect(integer(cell("-12"))).toBe("-12");
-    expect(() => integer(cell("1.5"))).toThrow(/"1.5" is not a whole number/);
-    expect(() => integer(cell("99999999999"))).toThrow(/not a whole number/);
+    expect(integer("-12", ...at)).toBe("-12");
+    expect(() => integer("1.5", ...at)).toThrow(/"1.5" is not a whole number/);
+    expect(() => integer("99999999999", ...at)).toThrow(/not a whole number/);
     const dot = { decimalComma: false };
     const comma = { decimalComma: true };
-    expect(decimal(cell("2.55"), dot)).toBe("2.55");
-    expect(decimal(cell("-11062.06"), dot)).toBe("-11062.06");
-    expect(() => decimal(cell("2,55"), dot)).toThrow(/"2,55" is not a number/);
-    expect(decimal(cell("2,55"), comma)).toBe("2.55");
-    expect(decimal(cell("1.234,5"), comma)).toBe("1234.5");
+    expect(decimal("2.55", ...at, dot)).toBe("2.55");
+    expect(decimal("-11062.06", ...at, dot)).toBe("-11062.06");
+    expect(() => decimal("2,55", ...at, dot)).toThrow(/"2,55" is not a number/);
+    expect(decimal("2,55", ...at, comma)).toBe("2.55");
+    expect(decimal("1.234,5", ...at, comma)).toBe("1234.5");
   });
 
   test("ids lose a spreadsheet's trailing .0", () => {
-    expect(identifier(cell("17850.0"))).toBe("17850");
-    expect(identifier(cell("C-17850"))).toBe("C-17850");
-    expect(identifier(cell(" "))).toBeNull();
+    expect(identifier("17850.0")).toBe("17850");
+    expect(identifier("C-17850")).toBe("C-17850");
+    expect(identifier(" ")).toBeNull();
   });
 });
 
@@ -46,7 +46,7 @@ describe("dates in other orders", () => {
     ["12/1/10 12:30 AM", "mdy", "2010-12-01 00:30:00"],
     ["2011/01/13", "dmy", "2011-01-13 00:00:00"],
   ] as const)("reads %s as %s", (input, order, expected) => {
-    expect(timestamp(cell(input), { dateOrder: order })).toBe(expected);
+    expect(timestamp(input, ...at, { dateOrder: order })).toBe(expected);
   });
 
   test("a day above 12 settles the order; when none does, the order is ambiguous", () => {

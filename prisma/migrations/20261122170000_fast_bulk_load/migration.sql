@@ -1,6 +1,8 @@
--- Loading speed: a per-row foreign-key trigger made COPY into transaction_lines 2.5x slower,
--- and two b-tree indexes another 2.3x. Lines are written and deleted with their dataset
--- by the application, in one transaction; a BRIN index finds a dataset's rows.
+-- Loading speed. Measured with psql \copy of the 541,909-line UCI Online Retail file: a per-row
+-- foreign-key trigger made COPY 2.5x slower, and a b-tree on (dataset_id, customer_id) cost
+-- 1.7 s per load. Lines are written and deleted with their dataset by the application, in one
+-- transaction; a BRIN index finds a dataset's rows (loaded in bulk, so they sit together), and
+-- per-customer work is a scan of those rows with a hash aggregate.
 
 -- CreateEnum
 CREATE TYPE "import_mode" AS ENUM ('create', 'append', 'replace');
@@ -26,6 +28,3 @@ DROP INDEX "transaction_lines_dataset_date_idx";
 
 -- CreateIndex
 CREATE INDEX "transaction_lines_dataset_id_brin" ON "transaction_lines" USING BRIN ("dataset_id");
-
--- CreateIndex
-CREATE INDEX "transaction_lines_dataset_customer_idx" ON "transaction_lines"("dataset_id", "customer_id");

@@ -1,0 +1,23 @@
+import { ZodError } from "zod";
+import { ImportError } from "../ingest/errors";
+
+/** `{ error: { code, message, line?, column?, field? } }` with the right status; unexpected errors are logged, not shown. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ImportError) return Response.json({ error: error.toJSON() }, { status: error.status });
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    const field = issue.path.join(".");
+    return Response.json({ error: { code: "invalid_parameter", message: `${field}: ${issue.message}`, field } }, { status: 422 });
+  }
+  console.error(error);
+  return Response.json({ error: { code: "internal_error", message: "Something went wrong on the server. The details are in its log." } }, { status: 500 });
+}
+
+export function notFound(message: string): Response {
+  return Response.json({ error: { code: "not_found", message } }, { status: 404 });
+}
+
+/** A positive integer id from a route segment, or null. */
+export function parseId(value: string): number | null {
+  return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null;
+}

@@ -1,0 +1,101 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import busboy from "busboy";
+import { ImportError } from "../ingest/errors";
+import { formatBytes } from "../ingest/load";
+
+/**
+ * Reads an upload from a route handler's Request without buffering it: the
+ * fields sent before the file, and the file as a stream. Accepts
+ * multipart/form-data (field `file`; send the other fields first) and a raw
+ * text/csv body (fields then come from the query string).
+ */
+export interface Upload {
+  fields: Record<string, string>;
+  fileName: string;
+  stream: Readable;
+}
+
+const NOT_CSV = /\.(xlsx|xlsm|xls|ods|numbers|pdf|zip|gz|json|parquet|docx?)$/i;
+const TEXT_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(csv|vnd\.ms-excel|octet-stream))\b/i;
+
+export function readUpload(request: Request, maxBytes: number): Promise<Upload> {
+  const contentType = request.headers.get("content-type") ?? "";
+  const length = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (length > maxBytes + 64 * 1024) throw tooLarge("The upload", maxBytes);
+  if (!request.body) throw new ImportError("no_file", "The request has no body: send the file in a multipart field named file.", undefined, undefined, 400);
+  const body = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
+
+  if (TEXT_TYPES.test(contentType)) {
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    const fileName = query.fileName ?? "upload.csv";
+    refuseByName(fileName);
+    return Promise.resolve({ fields: query, fileName, stream: body });
+  }
+  if (!/^multipart\/form-data\b/i.test(contentType)) {
+    throw new ImportError(
+      "unsupported_media_type",
+      `Send the file as multipart/form-data (field "file") or as text/csv, not as ${contentType || "a body without a content type"}.`,
+      undefined,
+      undefined,
+      415,
+    );
+  }
+
+  return new Promise<Upload>((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let settled = false;
+    const fail = (error: Error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    };
+    const parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes + 1, fieldSize: 1024 * 1024 } });
+    parser.on("field", (name, value) => {
+      fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || settled) {
+        stream.resume();
+        return;
+      }
+      const fileName = info.filename || "upload.csv";
+      try {
+        refuseByName(fileName);
+      } catch (error) {
+        stream.resume();
+        return fail(error as Error);
+      }
+      settled = true;
+      stream.once("limit", () => stream.destroy(tooLarge(fileName, maxBytes)));
+      // An upload cut short (client gone, broken form) must fail the load, not end it early.
+      parser.once("error", (error: Error) => stream.destroy(error));
+      body.once("error", (error: Error) => stream.destroy(error));
+      resolve({ fields, fileName, stream });
+    });
+    parser.on("close", () => fail(new ImportError("no_file", "The form has no file: send it in a field named file, after the other fields.", undefined, undefined, 400)));
+    parser.on("error", (error: Error) => fail(new ImportError("bad_form", `The upload could not be read: ${error.message}.`, undefined, undefined, 400)));
+    body.on("error", (error: Error) => {
+      fail(error);
+      parser.destroy(error);
+    });
+    body.pipe(parser);
+  });
+}
+
+function refuseByName(fileName: string): void {
+  if (NOT_CSV.test(fileName)) {
+    throw new ImportError(
+      "unsupported_file_type",
+      `${fileName} is not a CSV file. Export it as CSV (comma, semicolon, tab or pipe separated) and upload that.`,
+      undefined,
+      undefined,
+      415,
+    );
+  }
+}
+
+function tooLarge(what: string, maxBytes: number): ImportError {
+  return new ImportError("file_too_large", `${what} is larger than the limit of ${formatBytes(maxBytes)}.`, undefined, undefined, 413);
+}

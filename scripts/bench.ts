@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: loading speed and memory, against a reference run in the same process.
+ *
+ * Starts Segmenta exactly as `npm start` does, on a fresh database (a throwaway
+ * embedded PostgreSQL, or a new database on DATABASE_URL's server), then loads
+ * the complete UCI Online Retail file (541,909 lines) in turns:
+ *   - through the HTTP API (POST /api/datasets, multipart, as the upload page does), and
+ *   - with `psql \copy` into the same table (the reference: PostgreSQL's own client),
+ * and prints both times, their ratio, and how much the server's resident memory grew.
+ * Goals (issue 3): within 1.3x of psql \copy; server RSS growth under 150 MB.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import pg from "pg";
+import { parseArgs } from "node:util";
+import { freePort } from "../lib/db/embedded";
+import { startTestServer } from "../tests/support/test-server";
+import { createDatabase } from "../tests/support/databases";
+import { migrate } from "../lib/db/migrate";
+
+const { values: args } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+const RUNS = Number(args.runs);
+const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
+const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
+const log = (line: string) => console.log(line);
+
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid)!.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+
+function memory(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main() {
+  if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} is missing: the bench needs ../shared/datasets.`);
+  if (spawnSync("psql", ["--version"]).error) throw new Error("psql is needed for the reference run: apt-get install -y postgresql-client");
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-bench-"));
+  const csv = path.join(work, "online_retail.csv");
+  await pipeline(fs.createReadStream(SOURCE), createGunzip(), fs.createWriteStream(csv));
+  const size = fs.statSync(csv).size;
+
+  const server = await startTestServer("segmenta-bench");
+  const database = await createDatabase(server.adminUrl, "segmenta_bench");
+  await migrate(database.url);
+  const port = await freePort();
+  let app: ChildProcess | undefined;
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  try {
+    log(`Starting Segmenta on port ${port} (builds first if the build is stale)…`);
+    app = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts"], {
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SEGMENTA_SAMPLE: "0", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      app!.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready in") && resolve());
+      app!.once("exit", (code) => reject(new Error(`Segmenta exited (code ${code}) before it was ready`)));
+    });
+    const base = `http://localhost:${port}`;
+    const nextServer = () => descendants(app!.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("next-server"));
+
+    const upload = async (name: string) => {
+      const form = new FormData();
+      form.append("name", name);
+      form.append("file", await fs.openAsBlob(csv), "online_retail.csv");
+      const started = performance.now();
+      const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form });
+      const body = (await response.json()) as { import?: { rowsLoaded: number }; error?: unknown };
+      if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);
+      return { ms: performance.now() - started, rows: body.import!.rowsLoaded };
+    };
+    const psqlCopy = async (name: string) => {
+      const { rows } = await pool.query<{ id: number }>("insert into datasets (name) values ($1) returning id", [name]);
+      await pool.query(`alter table transaction_lines alter column dataset_id set default ${rows[0]!.id}`);
+      const started = performance.now();
+      const result = spawnSync("psql", [database.url, "-X", "-q", "-c", `\\copy transaction_lines (${COLUMNS}) from '${csv}' with (format csv, header)`], { encoding: "utf8" });
+      const ms = performance.now() - started;
+      await pool.query("alter table transaction_lines alter column dataset_id drop default");
+      if (result.status !== 0) throw new Error(`psql \\copy failed: ${result.stderr}`);
+      return { ms, rows: Number((await pool.query("select count(*) as n from transaction_lines where dataset_id = $1", [rows[0]!.id])).rows[0].n) };
+    };
+
+    log(`File: UCI Online Retail, ${mb(size)}, ${SOURCE}`);
+    await upload("warm-up"); // first request compiles the route and fills caches
+    const pid = nextServer();
+    if (!pid) throw new Error("could not find the next-server process");
+    const rows: { run: number; psql: number; api: number; growth: number }[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const reference = await psqlCopy(`psql run ${run}`);
+      const before = memory(pid);
+      fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets the peak (VmHWM) to the current RSS
+      const api = await upload(`api run ${run}`);
+      const after = memory(pid);
+      if (api.rows !== reference.rows) throw new Error(`the API stored ${api.rows} rows, psql ${reference.rows}`);
+      rows.push({ run, psql: reference.ms, api: api.ms, growth: after.peak - before.rss });
+      log(`run ${run}: psql \\copy ${seconds(reference.ms)}, HTTP API ${seconds(api.ms)}, ratio ${(api.ms / reference.ms).toFixed(2)}, server RSS ${mb(before.rss)} → peak ${mb(after.peak)} (+${mb(after.peak - before.rss)}), ${api.rows.toLocaleString("en")} rows each`);
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const psqlMs = median(rows.map((r) => r.psql));
+    const apiMs = median(rows.map((r) => r.api));
+    const growth = Math.max(...rows.map((r) => r.growth));
+    const ratio = apiMs / psqlMs;
+    log("");
+    log(`median over ${RUNS} runs: psql \\copy ${seconds(psqlMs)} (${((psqlMs / 1000) * (1e6 / 541_909)).toFixed(2)} s per million lines), HTTP API ${seconds(apiMs)}`);
+    log(`ratio API / psql \\copy: ${ratio.toFixed(2)} (goal ≤ 1.30: ${ratio <= 1.3 ? "met" : "NOT met"})`);
+    log(`server RSS growth during an upload, worst run: ${mb(growth)} (goal < 150 MB: ${growth < 150 * 1024 ** 2 ? "met" : "NOT met"})`);
+  } finally {
+    app?.kill("SIGTERM");
+    if (app && app.exitCode === null) await new Promise((r) => app!.once("exit", r));
+    await pool.end();
+    await database.drop();
+    await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
