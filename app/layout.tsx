@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav aria-label="Main">
             <Link href="/">Datasets</Link>
+            <Link href="/upload">Upload</Link>
           </nav>
         </header>
         <main id="main" className="page">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
 import { DatasetCard } from "@/components/dataset-card";
 import { getPool, getPrisma } from "@/lib/db";
@@ -17,12 +18,18 @@ export default async function HomePage() {
           <h1>Datasets</h1>
           <p className="lead">Customers and their purchases, ready to segment. Every figure is computed in SQL.</p>
         </div>
+        <Link className="button primary" href="/upload">
+          Upload a file
+        </Link>
       </div>
 
       {datasets.length === 0 ? (
         <section className="empty" aria-labelledby="empty-title">
           <h2 id="empty-title">No datasets yet</h2>
-          <p>Start from the sample files below: they have the columns of the UCI Online Retail data.</p>
+          <p>
+            <Link href="/upload">Upload a transactions file</Link>, or start from the sample files below: they have the columns of
+            the UCI Online Retail data.
+          </p>
         </section>
       ) : (
         <ul className="dataset-list" aria-label="Datasets">

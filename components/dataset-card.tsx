@@ -1,9 +1,26 @@
+import Link from "next/link";
 import { formatDay, formatInteger, formatMoney } from "@/lib/format";
+import type { DatasetFigures as Figures } from "@/lib/queries/dataset-figures";
 import type { DatasetSummary } from "@/lib/services/datasets";
 
-/** One dataset with its headline figures; each figure carries `data-figure` so tests read what people read. */
+/** One dataset with its headline figures. */
 export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
-  const f = dataset.figures;
+  return (
+    <article className="card dataset-card" aria-labelledby={`dataset-${dataset.id}`}>
+      <header className="card-head">
+        <h2 id={`dataset-${dataset.id}`}>
+          <Link href={`/datasets/${dataset.id}`}>{dataset.name}</Link>
+        </h2>
+        {dataset.isSample && <span className="badge">Sample</span>}
+      </header>
+      {dataset.description && <p className="muted">{dataset.description}</p>}
+      <DatasetFigures figures={dataset.figures} />
+    </article>
+  );
+}
+
+/** Headline figures; each carries `data-figure` so tests read what people read. */
+export function DatasetFigures({ figures: f }: { figures: Figures }) {
   const figures: [key: string, label: string, value: string][] = [
     ["customers", "Customers", formatInteger(f.customers)],
     ["invoices", "Invoices", formatInteger(f.invoices)],
@@ -12,13 +29,7 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
     ["countries", "Countries", formatInteger(f.countries)],
   ];
   return (
-    <article className="card dataset-card" aria-labelledby={`dataset-${dataset.id}`}>
-      <header className="card-head">
-        <h2 id={`dataset-${dataset.id}`}>{dataset.name}</h2>
-        {dataset.isSample && <span className="badge">Sample</span>}
-      </header>
-      {dataset.description && <p className="muted">{dataset.description}</p>}
-      <dl className="figures">
+    <dl className="figures">
         {figures.map(([key, label, value]) => (
           <div key={key} className="figure">
             <dt>{label}</dt>
@@ -37,7 +48,6 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
             </time>
           </dd>
         </div>
-      </dl>
-    </article>
+    </dl>
   );
 }

@@ -68,7 +68,7 @@ export function readUpload(request: Request, maxBytes: number): Promise<Upload> 
         return fail(error as Error);
       }
       settled = true;
-      stream.once("limit", () => stream.destroy(tooLarge(fileName, maxBytes)));
+      // Past the limit busboy stops the file; the load counts maxBytes + 1 bytes and answers 413.
       // An upload cut short (client gone, broken form) must fail the load, not end it early.
       parser.once("error", (error: Error) => stream.destroy(error));
       body.once("error", (error: Error) => stream.destroy(error));

@@ -69,16 +69,18 @@ function countLines(buf: Buffer, end = buf.length): number {
   return count;
 }
 
+const notCsv = (message: string) => new ImportError("unsupported_file_type", message, undefined, undefined, 415);
+
 export function refuseBinary(head: Buffer, fileName: string): void {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if ((starts(0xff, 0xfe) || starts(0xfe, 0xff)) && head.length >= 2) {
     throw new ImportError("invalid_encoding", `${fileName} is UTF-16 text. Save it as UTF-8 (or Windows-1252) CSV and upload it again.`, 1);
   }
   if (starts(0x50, 0x4b, 0x03, 0x04)) {
-    throw new ImportError("unsupported_file_type", `${fileName} is a zip archive or an Excel workbook, not a CSV file. Save the sheet as CSV and upload that.`);
+    throw notCsv(`${fileName} is a zip archive or an Excel workbook, not a CSV file. Save the sheet as CSV and upload that.`);
   }
-  if (starts(0x25, 0x50, 0x44, 0x46)) throw new ImportError("unsupported_file_type", `${fileName} is a PDF, not a CSV file.`);
-  if (head.subarray(0, 8192).includes(0)) throw new ImportError("unsupported_file_type", `${fileName} is a binary file, not a CSV text file.`);
+  if (starts(0x25, 0x50, 0x44, 0x46)) throw notCsv(`${fileName} is a PDF, not a CSV file.`);
+  if (head.subarray(0, 8192).includes(0)) throw notCsv(`${fileName} is a binary file, not a CSV text file.`);
 }
 
 /** Decodes chunk after chunk; the encoding is settled by the first bytes that tell. */
@@ -118,8 +120,9 @@ export class Decoder {
       this.lines += countLines(body);
       return body;
     }
-    if (this.encoding === "utf-8") {
-      const at = firstInvalidUtf8(body);
+    const at = firstInvalidUtf8(body);
+    // Valid multi-byte UTF-8 before the bad byte (in this chunk or an earlier one) means a UTF-8 file with an error.
+    if (this.encoding === "utf-8" || hasHighByte(body.subarray(0, at))) {
       const line = this.lines + countLines(body, at) + 1;
       throw new ImportError(
         "invalid_encoding",

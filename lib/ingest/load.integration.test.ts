@@ -75,14 +75,14 @@ describe("loadFiles", () => {
     expect(await count("transaction_lines", `dataset_id = ${datasetId}`)).toBe(1);
   });
 
-  test("appending a customers file updates known customers and adds new ones", async () => {
+  test("appending a customers file updates known customers (keeping what the new file lacks) and adds new ones", async () => {
     const { datasetId } = await create("customers", "customer_id,age,city,tier\n1,40,Leeds,gold\n2,31,York,silver\n");
     const { imports } = await load({ mode: "append", datasetId }, { fileName: "update.csv", body: ["customer_id,age,tier\n2,32,gold\n3,25,bronze\n"] });
     expect(imports[0]).toMatchObject({ kind: "customers", rowsRead: 2, rowsLoaded: 2 });
     const { rows } = await pool.query(`select external_id, age, city, attributes from customers where dataset_id = $1 order by external_id`, [datasetId]);
     expect(rows).toEqual([
       { external_id: "1", age: 40, city: "Leeds", attributes: { tier: "gold" } },
-      { external_id: "2", age: 32, city: null, attributes: { tier: "gold" } },
+      { external_id: "2", age: 32, city: "York", attributes: { tier: "gold" } },
       { external_id: "3", age: 25, city: null, attributes: { tier: "bronze" } },
     ]);
   });

@@ -8,7 +8,7 @@ import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
 import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout } from "./layouts";
 import { makeConverter } from "./rows";
-import { SNIFF_BYTES, sniff } from "./sniff";
+import { detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import type { DateOrder } from "./values";
 
 /**
@@ -202,20 +202,22 @@ async function loadFile(
       1,
     );
   }
-  if (!options.dateOrder && sniffed.dateOrder === "ambiguous") {
+  // Dates and decimals are judged on the columns actually used (the analyst's mapping may differ from the automatic one).
+  const formats = detectValueFormats(sniffed.sample ?? sniffed.preview, mapping, sniffed.delimiter);
+  if (!options.dateOrder && formats.dateOrder === "ambiguous") {
     throw new ImportError(
       "ambiguous_date",
       `${file.fileName}: the dates (such as "${firstDate(sniffed)}") read both as day/month and as month/day. Say which: dateOrder = "dmy" or "mdy".`,
       2,
     );
   }
-  const dateOrder = options.dateOrder ?? (sniffed.dateOrder === "ambiguous" || sniffed.dateOrder === null ? "ymd" : sniffed.dateOrder);
+  const dateOrder = options.dateOrder ?? (formats.dateOrder === "ambiguous" || formats.dateOrder === null ? "ymd" : formats.dateOrder);
   const converter = makeConverter({
     layout: sniffed.layout,
     fileName: file.fileName,
     header: sniffed.header,
     mapping,
-    options: { dateOrder, decimalComma: options.decimalComma ?? sniffed.decimalComma },
+    options: { dateOrder, decimalComma: options.decimalComma ?? formats.decimalComma },
     datasetId,
     importId,
   });
@@ -277,8 +279,9 @@ async function loadFile(
       `insert into customers (dataset_id, import_id, external_id, age, gender, country, city, signup_date, attributes)
        select dataset_id, import_id, external_id, age, gender, country, city, signup_date, attributes from import_customers
        on conflict (dataset_id, external_id) do update set
-         import_id = excluded.import_id, age = excluded.age, gender = excluded.gender, country = excluded.country,
-         city = excluded.city, signup_date = excluded.signup_date, attributes = customers.attributes || excluded.attributes`,
+         import_id = excluded.import_id, age = coalesce(excluded.age, customers.age), gender = coalesce(excluded.gender, customers.gender),
+         country = coalesce(excluded.country, customers.country), city = coalesce(excluded.city, customers.city),
+         signup_date = coalesce(excluded.signup_date, customers.signup_date), attributes = customers.attributes || excluded.attributes`,
     );
     rowsLoaded = upsert.rowCount ?? 0;
   }

@@ -19,6 +19,8 @@ export interface Sniffed extends CsvFormat {
   header: string[];
   /** The first data rows, for the preview table. */
   preview: string[][];
+  /** Every data row of the sniffed bytes (not sent to the page). */
+  sample?: string[][];
   layout: Layout | null;
   kind: FileKind | null;
   /** Field → column name, for every field of the layout (null: no column). */
@@ -34,14 +36,14 @@ const DATE_FIELDS = ["invoice_date", "signup_date", "birth_date"];
 const NUMBER_FIELDS = ["unit_price", "amount", "income"];
 
 export function sniff(head: Buffer, fileName: string, complete: boolean, layoutHint?: Layout | FileKind): Sniffed {
-  if (head.length === 0) throw new ImportError("empty_file", `${fileName} is empty.`);
+  if (head.length === 0) throw new ImportError("empty_file", `${fileName} is empty: it has no header line and no rows.`);
   const decoded = decodePrefix(head, fileName, complete);
   let text = decoded.text;
   if (!complete) {
     const lastBreak = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
     if (lastBreak > 0) text = text.slice(0, lastBreak + 1);
   }
-  if (text.trim() === "") throw new ImportError("empty_file", `${fileName} is empty.`);
+  if (text.trim() === "") throw new ImportError("empty_file", `${fileName} is empty: it has no header line and no rows.`);
   const newline = guessNewline(text);
   const parsed = Papa.parse<string[]>(text, { delimitersToGuess: DELIMITERS, newline, skipEmptyLines: true });
   const delimiter = DELIMITERS.includes(parsed.meta.delimiter) ? parsed.meta.delimiter : ",";
@@ -52,14 +54,7 @@ export function sniff(head: Buffer, fileName: string, complete: boolean, layoutH
   const layout = resolveLayout(layoutHint, header);
   const spec = layout ? LAYOUTS[layout] : null;
   const mapping: Mapping = spec ? autoMapping(spec, header) : {};
-  const values = (key: string) => (mapping[key] === undefined ? [] : rows.map((r) => r[mapping[key]!] ?? ""));
-
-  let dateOrder: Sniffed["dateOrder"] = null;
-  for (const key of DATE_FIELDS) {
-    const order = detectDateOrder(values(key));
-    if (order === "ambiguous" || (order && dateOrder === null)) dateOrder = order;
-  }
-  const decimalComma = delimiter === ";" && NUMBER_FIELDS.some((key) => values(key).some((value) => /^-?[\d.]*\d,\d+$/.test(value.trim())));
+  const { dateOrder, decimalComma } = detectValueFormats(rows, mapping, delimiter);
 
   return {
     fileName,
@@ -68,6 +63,7 @@ export function sniff(head: Buffer, fileName: string, complete: boolean, layoutH
     newline,
     header,
     preview: rows.slice(0, 10),
+    sample: rows,
     layout,
     kind: spec?.kind ?? null,
     mapping: spec ? Object.fromEntries(spec.fields.map((f) => [f.key, mapping[f.key] === undefined ? null : header[mapping[f.key]!]!])) : {},
@@ -75,6 +71,18 @@ export function sniff(head: Buffer, fileName: string, complete: boolean, layoutH
     dateOrder,
     decimalComma,
   };
+}
+
+/** How the mapped date and number columns are written, judged from the first rows. */
+export function detectValueFormats(rows: string[][], mapping: Mapping, delimiter: string): Pick<Sniffed, "dateOrder" | "decimalComma"> {
+  const values = (key: string) => (mapping[key] === undefined ? [] : rows.map((r) => r[mapping[key]!] ?? ""));
+  let dateOrder: Sniffed["dateOrder"] = null;
+  for (const key of DATE_FIELDS) {
+    const order = detectDateOrder(values(key));
+    if (order === "ambiguous" || (order && dateOrder === null)) dateOrder = order;
+  }
+  const decimalComma = delimiter === ";" && NUMBER_FIELDS.some((key) => values(key).some((value) => /^-?[\d.]*\d,\d+$/.test(value.trim())));
+  return { dateOrder, decimalComma };
 }
 
 function resolveLayout(hint: Layout | FileKind | undefined, header: string[]): Layout | null {
