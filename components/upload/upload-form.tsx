@@ -158,6 +158,12 @@ export function UploadForm({ datasets, initialDataset }: { datasets: DatasetOpti
     if (phase.step === "done" || phase.step === "failed") document.getElementById(`${id}-result`)?.focus();
   }, [phase.step, id]);
 
+  // A file picked before the page finished loading fired its change event before React listened.
+  useEffect(() => {
+    const early = inputRef.current?.files?.[0];
+    if (early) void choose(early);
+  }, [choose]);
+
   const busy = phase.step === "uploading";
   return (
     <div className="upload">
