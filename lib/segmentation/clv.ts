@@ -1,0 +1,215 @@
+import gammaln from "@stdlib/math-base-special-gammaln";
+import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
+import { nelderMead } from "fmin";
+
+/**
+ * Churn and lifetime value: the BG/NBD model of repeat buying (Fader, Hardie
+ * and Lee, 2005) and the Gamma-Gamma model of spend (Fader, Hardie and Lee,
+ * 2005b), fitted by maximum likelihood with the conventions of Python's
+ * lifetimes, so the parameters agree with it:
+ * - per customer, x = repeat purchase days (distinct purchase days minus one),
+ *   t_x = time from the first to the last purchase, T = time from the first
+ *   purchase to the analysis date, in days or in weeks (days / 7);
+ * - the BG/NBD mean log-likelihood is maximised over log-parameters by
+ *   Nelder-Mead, with identical customers grouped and weighted;
+ * - Gamma-Gamma uses repeat customers only, with their mean spend per repeat
+ *   purchase day.
+ * Plain data in, plain data out: no framework, no I/O.
+ */
+export interface RepeatSummary {
+  /** Repeat purchase days: distinct purchase days minus one. */
+  frequency: number;
+  /** Time from the first to the last purchase. */
+  recency: number;
+  /** Time from the first purchase to the analysis date. */
+  T: number;
+}
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  v: number;
+}
+
+export interface Fit<P> {
+  params: P;
+  /** Total log-likelihood at the optimum. */
+  logLikelihood: number;
+  iterations: number;
+}
+
+/** A model that cannot be fitted to this data; the message says why, for people. */
+export class FitError extends Error {
+  override name = "FitError";
+  constructor(
+    readonly code: "too_few_customers" | "too_few_repeat_customers" | "did_not_converge" | "invalid_input",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Groups identical rows and counts them, so the likelihood is evaluated once per distinct customer profile. */
+function weighted<T>(rows: readonly T[], key: (row: T) => string): { row: T; weight: number }[] {
+  const groups = new Map<string, { row: T; weight: number }>();
+  for (const row of rows) {
+    const k = key(row);
+    const g = groups.get(k);
+    if (g) g.weight++;
+    else groups.set(k, { row, weight: 1 });
+  }
+  return [...groups.values()];
+}
+
+/** Maximises a log-likelihood over log-parameters: Nelder-Mead, restarted from its optimum until it stops improving. */
+function maximise(logLikelihood: (params: number[]) => number, start: number[]): { x: number[]; fx: number; iterations: number } {
+  const objective = (logParams: number[]) => {
+    const value = -logLikelihood(logParams.map(Math.exp));
+    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+  };
+  let x = start.map(Math.log);
+  let fx = objective(x);
+  let iterations = 0;
+  for (let round = 0; round < 20; round++) {
+    const result = nelderMead(objective, x, { maxIterations: 4000, minErrorDelta: 1e-12, zeroDelta: 0.25, nonZeroDelta: 1.25 });
+    iterations++;
+    const improved = fx - result.fx;
+    x = result.x;
+    fx = result.fx;
+    if (improved < 1e-11) return { x, fx, iterations };
+  }
+  return { x, fx, iterations };
+}
+
+function checkSummaries(customers: readonly RepeatSummary[]): void {
+  for (const c of customers) {
+    if (!(c.frequency >= 0 && c.recency >= 0 && c.T > 0 && c.recency <= c.T) || !Number.isInteger(c.frequency)) {
+      throw new FitError("invalid_input", `invalid customer summary ${JSON.stringify(c)}: need a whole frequency ≥ 0 and 0 ≤ recency ≤ T, T > 0`);
+    }
+    if (c.frequency === 0 && c.recency !== 0) throw new FitError("invalid_input", `a customer without repeat purchases has recency 0, not ${c.recency}`);
+  }
+}
+
+/** BG/NBD log-likelihood of one customer (lifetimes' BetaGeoFitter). */
+export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary): number {
+  const a1 = gammaln(r + x) - gammaln(r) + r * Math.log(alpha);
+  const a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x);
+  const a3 = -(r + x) * Math.log(alpha + T);
+  if (x === 0) return a1 + a2 + a3;
+  const a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+  const hi = Math.max(a3, a4);
+  return a1 + a2 + hi + Math.log(Math.exp(a3 - hi) + Math.exp(a4 - hi));
+}
+
+export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> {
+  checkSummaries(customers);
+  if (customers.length < 10) throw new FitError("too_few_customers", `BG/NBD needs at least 10 customers; there are ${customers.length}.`);
+  const repeaters = customers.filter((c) => c.frequency > 0).length;
+  if (repeaters < 5) throw new FitError("too_few_repeat_customers", `BG/NBD needs customers who bought again; only ${repeaters} did.`);
+  const groups = weighted(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
+  const n = customers.length;
+  const ll = ([r, alpha, a, b]: number[]) => {
+    let sum = 0;
+    for (const g of groups) sum += g.weight * bgNbdLogLikelihood({ r: r!, alpha: alpha!, a: a!, b: b! }, g.row);
+    return sum / n;
+  };
+  const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
+  const { x, fx, iterations } = maximise(ll, [1, meanT, 1, 1]);
+  const [r, alpha, a, b] = x.map(Math.exp) as [number, number, number, number];
+  if (![r, alpha, a, b].every((v) => Number.isFinite(v) && v > 0 && v < 1e8)) {
+    throw new FitError("did_not_converge", "The BG/NBD fit did not converge: the data do not pin down the parameters (too few or too regular repeat purchases).");
+  }
+  return { params: { r, alpha, a, b }, logLikelihood: -fx * n, iterations };
+}
+
+/** Probability that a customer is still active ("alive") at the analysis date. */
+export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary): number {
+  if (x === 0) return 1;
+  const logDiv = (r + x) * Math.log((alpha + T) / (alpha + tx)) + Math.log(a / (b + x - 1));
+  return 1 / (1 + Math.exp(logDiv));
+}
+
+/** Expected number of purchases in the next `t` time units, given the customer's history. */
+export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary, t: number): number {
+  if (t <= 0) return 0;
+  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - hyp * ((alpha + T) / (alpha + T + t)) ** (r + x));
+  const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 0);
+  return numerator / denominator;
+}
+
+export interface SpendSummary {
+  /** Repeat purchase days (> 0 for the fit). */
+  frequency: number;
+  /** Mean spend per repeat purchase day. */
+  monetary: number;
+}
+
+/** Gamma-Gamma log-likelihood of one repeat customer (lifetimes' GammaGammaFitter). */
+export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, { frequency: x, monetary: m }: SpendSummary): number {
+  return gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(v) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + v);
+}
+
+export function fitGammaGamma(customers: readonly SpendSummary[]): Fit<GammaGammaParams> {
+  const repeat = customers.filter((c) => c.frequency > 0);
+  if (repeat.length < 10) {
+    throw new FitError("too_few_repeat_customers", `Gamma-Gamma needs at least 10 customers who bought again; there are ${repeat.length}.`);
+  }
+  if (repeat.some((c) => !(c.monetary > 0))) {
+    throw new FitError("invalid_input", "Gamma-Gamma needs a positive mean spend for every repeat customer (exclude returns and free orders first).");
+  }
+  const groups = weighted(repeat, (c) => `${c.frequency}|${c.monetary}`);
+  const n = repeat.length;
+  const ll = ([p, q, v]: number[]) => {
+    let sum = 0;
+    for (const g of groups) sum += g.weight * gammaGammaLogLikelihood({ p: p!, q: q!, v: v! }, g.row);
+    return sum / n;
+  };
+  const { x, fx, iterations } = maximise(ll, [1, 1, 1]);
+  const [p, q, v] = x.map(Math.exp) as [number, number, number];
+  if (![p, q, v].every((value) => Number.isFinite(value) && value > 0 && value < 1e8) || q <= 1) {
+    throw new FitError("did_not_converge", "The Gamma-Gamma fit did not converge (q ≤ 1 means the average spend has no finite mean): spend varies too little or too wildly.");
+  }
+  return { params: { p, q, v }, logLikelihood: -fx * n, iterations };
+}
+
+/** Expected mean spend per purchase of a customer (shrunk toward the population mean when they bought little). */
+export function expectedAverageSpend({ p, q, v }: GammaGammaParams, { frequency: x, monetary: m }: SpendSummary): number {
+  const populationMean = (v * p) / (q - 1);
+  if (x === 0) return populationMean;
+  const weight = (p * x) / (p * x + q - 1);
+  return (1 - weight) * populationMean + weight * m;
+}
+
+/** Time units per month: lifetimes counts a month as 30 days, or 4.345 weeks. */
+export const UNITS_PER_MONTH = { days: 30, weeks: 4.345 } as const;
+
+/**
+ * Customer lifetime value over `months`, discounted monthly: for each month, the
+ * expected purchases in it times the expected spend per purchase, divided by
+ * (1 + discount)^month (lifetimes' customer_lifetime_value).
+ */
+export function lifetimeValue(
+  bgnbd: BgNbdParams,
+  gammaGamma: GammaGammaParams,
+  customer: RepeatSummary & SpendSummary,
+  options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH },
+): number {
+  const spend = expectedAverageSpend(gammaGamma, customer);
+  const perMonth = UNITS_PER_MONTH[options.unit];
+  let value = 0;
+  let before = 0;
+  for (let month = 1; month <= options.months; month++) {
+    const upTo = expectedPurchases(bgnbd, customer, month * perMonth);
+    value += ((upTo - before) * spend) / (1 + options.monthlyDiscount) ** month;
+    before = upTo;
+  }
+  return value;
+}
