@@ -8,6 +8,7 @@
  *
  * Pure: no I/O, no clock, no Math.random. Same options, same bytes.
  */
+import { createRng } from "../segmentation/random";
 
 export const CUSTOMER_TYPES = ["loyal", "bargain", "oneOff", "lapsed", "wholesale"] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -94,18 +95,6 @@ const COUNTRIES: [string, number, string[]][] = [
 const ADJECTIVES = ["RED", "WHITE", "PINK", "BLUE", "VINTAGE", "RETRO", "REGENCY", "JUMBO", "SMALL", "LARGE", "HEART", "STAR", "GLASS", "WOODEN", "ENAMEL", "PAPER", "SPOTTY", "FLORAL", "CHRISTMAS", "GARDEN"];
 const NOUNS = ["LANTERN", "TEA CUP", "LUNCH BAG", "CAKE STAND", "BUNTING", "DOORMAT", "MUG", "CANDLE", "NAPKINS", "PHOTO FRAME", "TIN", "BOTTLE", "CUSHION COVER", "CLOCK", "NOTEBOOK", "PURSE", "SIGN", "BASKET", "BOWL", "JAR"];
 const EXTRAS = ["", "", "", " SET OF 3", " SET/6", ", ASSORTED", " \"LOVE\"", " WITH LID"];
-
-/** mulberry32: small, fast, good enough for sample data; deterministic from the seed. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   constructor(private readonly next: () => number) {}
