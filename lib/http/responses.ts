@@ -1,9 +1,19 @@
 import { ZodError } from "zod";
+import { InputError, NotFoundError } from "../errors";
 import { ImportError } from "../ingest/errors";
+import { FitError } from "../segmentation/clv";
+import { ClusteringInputError } from "../segmentation/kmeans";
+import { RfmInputError } from "../segmentation/rfm";
 
 /** `{ error: { code, message, line?, column?, field? } }` with the right status; unexpected errors are logged, not shown. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ImportError) return Response.json({ error: error.toJSON() }, { status: error.status });
+  if (error instanceof NotFoundError) return notFound(error.message);
+  if (error instanceof InputError || error instanceof RfmInputError || error instanceof ClusteringInputError) {
+    const code = error instanceof InputError ? error.code : "invalid_parameter";
+    return Response.json({ error: { code, message: `${error.field}: ${error.message}`, field: error.field } }, { status: 422 });
+  }
+  if (error instanceof FitError) return Response.json({ error: { code: error.code, message: error.message } }, { status: 422 });
   if (error instanceof ZodError) {
     const issue = error.issues[0]!;
     const field = issue.path.join(".");

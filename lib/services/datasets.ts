@@ -79,7 +79,7 @@ export async function getDataset(db: Db, id: number): Promise<DatasetDetail | nu
   };
 }
 
-/** Deletes a dataset with its lines (which have no foreign key, for loading speed), customers and imports, in one transaction. */
+/** Deletes a dataset with its lines and run memberships (bulk tables without foreign keys, for loading speed), customers, imports and runs, in one transaction. */
 export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean> {
   const client = await pool.connect();
   try {
@@ -87,6 +87,7 @@ export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean>
     const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [id]);
     if (rowCount) {
       await client.query("delete from transaction_lines where dataset_id = $1", [id]);
+      await client.query("delete from segment_members where run_id in (select id from segmentation_runs where dataset_id = $1)", [id]);
       await client.query("delete from datasets where id = $1", [id]);
     }
     await client.query("commit");

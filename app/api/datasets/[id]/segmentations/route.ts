@@ -1,0 +1,16 @@
+import { getPool } from "@/lib/db";
+import { readJson } from "@/lib/http/json";
+import { errorResponse, notFound, parseId } from "@/lib/http/responses";
+import { runSegmentation } from "@/lib/services/segmentations";
+
+// POST /api/datasets/{id}/segmentations: { method: "rfm" | "kmeans", analysisDate?, bins?, rules?, k?, features?, seed?, cleaning? }
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const id = parseId((await params).id);
+  if (id === null) return notFound("There is no such dataset.");
+  try {
+    const run = await runSegmentation(getPool(), id, await readJson(request));
+    return Response.json(run, { status: 201, headers: { location: `/api/segmentations/${run.id}` } });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

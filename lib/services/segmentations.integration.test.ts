@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { ZodError } from "zod";
+import { createDatabase } from "../../tests/support/databases";
+import { migrate } from "../db/migrate";
+import { createPool } from "../db/pool";
+import { InputError, NotFoundError } from "../errors";
+import { errorResponse } from "../http/responses";
+import { loadFiles } from "../ingest/load";
+import { fitLifetimeValue } from "./clv";
+import { deleteDataset } from "./datasets";
+import { ensureSampleDataset } from "./sample";
+import { getSegmentation, listMembers, runSegmentation } from "./segmentations";
+
+const DATASETS = path.resolve("../shared/datasets");
+let db: Awaited<ReturnType<typeof createDatabase>>;
+let pool: pg.Pool;
+let orders: number;
+let sample: number;
+let cdnow: number;
+
+// The rule table of the rfm package's test-rfm-segment.R.
+const PACKAGE_RULES = [
+  ["Champions", [4, 5], [4, 5]], ["Loyal Customers", [2, 5], [3, 5]], ["Potential Loyalist", [3, 5], [1, 3]], ["New Customers", [4, 5], [1, 1]],
+  ["Promising", [3, 4], [1, 1]], ["Need Attention", [2, 3], [2, 3]], ["About To Sleep", [2, 3], [1, 2]], ["At Risk", [1, 2], [2, 5]],
+  ["Can't Lose Them", [1, 1], [4, 5]], ["Lost", [1, 2], [1, 2]],
+].map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
+
+beforeAll(async () => {
+  db = await createDatabase(inject("adminUrl"), "segmenta_runs");
+  await migrate(db.url);
+  pool = createPool(db.url, 4);
+  sample = (await ensureSampleDataset(pool))!; // first: it loads only into an empty database
+  orders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
+  const cdnowCsv = fs.readFileSync(path.join(DATASETS, "cdnow-lifetimes/CDNOW_sample.txt"), "utf8").trim().split(/\r?\n/).map((line) => {
+    const [, customer, d, , dollars] = line.trim().split(/\s+/);
+    return `${Number(customer)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
+  });
+  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [`customer_id,date,amount\n${cdnowCsv.join("\n")}\n`] }])).datasetId;
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+describe("RFM runs", () => {
+  test("are saved with the package's segment numbers, every customer's scores, and the rule report", async () => {
+    const run = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "2006-12-31", cleaning: [], rules: PACKAGE_RULES });
+    expect(run).toMatchObject({ method: "rfm", customers: 995, params: { analysisDate: "2006-12-31", cleaning: [], bins: { recency: 5, frequency: 5, monetary: 5 } } });
+    expect(run.segments.find((s) => s.name === "Champions")).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
+    expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(995);
+    expect(run.segments.reduce((s, x) => s + x.customerShare, 0)).toBeCloseTo(1, 10);
+    expect(run.metrics).toHaveProperty("rules.unreachable");
+
+    const aden = await listMembers(pool, run.id, { segment: "Champions", page: 1, pageSize: 1000 });
+    expect(aden!.total).toBe(158);
+    expect(aden!.members.find((m) => m.customerId === "Aden Murphy")).toEqual({ customerId: "Aden Murphy", segment: "Champions", recencyScore: 5, frequencyScore: 4, monetaryScore: 4 });
+    const page2 = await listMembers(pool, run.id, { page: 2, pageSize: 100 });
+    expect(page2).toMatchObject({ total: 995, page: 2 });
+    expect(page2!.members).toHaveLength(100);
+    expect(await getSegmentation(pool, run.id)).toEqual(run);
+  });
+
+  test("default: the standard segments and every cleaning rule", async () => {
+    const run = await runSegmentation(pool, sample, { method: "rfm" });
+    expect(run.segments.map((s) => s.name)).toContain("Champions");
+    expect(run.params.cleaning).toEqual(["noCustomer", "cancellation", "adjustment", "nonProduct", "badPrice", "duplicate"]);
+  });
+});
+
+describe("k-means runs", () => {
+  test("with k = auto on the sample shop find between 3 and 8 named clusters, the same for the same seed", async () => {
+    const a = await runSegmentation(pool, sample, { method: "kmeans", k: "auto", seed: 4 });
+    const b = await runSegmentation(pool, sample, { method: "kmeans", k: "auto", seed: 4 });
+    expect(a.segments.length).toBeGreaterThanOrEqual(3);
+    expect(a.segments.length).toBeLessThanOrEqual(8);
+    expect(a.segments.every((s) => s.name.length > 0 && s.customers > 0)).toBe(true);
+    expect((a.metrics as { candidates: unknown[] }).candidates).toHaveLength(6);
+    expect(b.segments).toEqual(a.segments);
+    const members = (run: number) => pool.query("select customer_id, segment_no from segment_members where run_id = $1 order by customer_id", [run]);
+    expect((await members(b.id)).rows).toEqual((await members(a.id)).rows);
+  });
+});
+
+describe("bad parameters are refused with the field named", () => {
+  test.each([
+    [{ method: "pca" }, "method"],
+    [{ method: "rfm", bins: 1 }, "bins"],
+    [{ method: "rfm", analysisDate: "31/12/2006" }, "analysisDate"],
+    [{ method: "rfm", rules: [{ name: "x", recency: [4, 2], frequency: [1, 5], monetary: [1, 5] }] }, "rules.0.recency"],
+    [{ method: "kmeans", k: 1 }, "k"],
+    [{ method: "kmeans", features: ["shoeSize"] }, "features.0"],
+  ])("%j → 422 naming %s", async (input, field) => {
+    const error = await runSegmentation(pool, sample, input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZodError);
+    const response = errorResponse(error);
+    expect(response.status).toBe(422);
+    expect((await response.json()).error).toMatchObject({ code: "invalid_parameter", field });
+  });
+
+  test("explicit breakpoints that do not increase, and features the data lack", async () => {
+    const bins = await runSegmentation(pool, orders, { method: "rfm", bins: { monetary: [500, 100] } }).catch((e: unknown) => e);
+    expect((await errorResponse(bins).json()).error).toMatchObject({ field: "monetaryBins" });
+    const age = await runSegmentation(pool, orders, { method: "kmeans", features: ["age"] }).catch((e: unknown) => e);
+    expect(age).toBeInstanceOf(InputError);
+    expect((await errorResponse(age).json()).error.message).toMatch(/age needs a customers file/);
+  });
+
+  test("an unknown dataset is a 404, an analysis date before any purchase a clear 422", async () => {
+    expect(await runSegmentation(pool, 999_999, { method: "rfm" }).catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+    const early = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "1990-01-01" }).catch((e: unknown) => e);
+    expect((await errorResponse(early).json()).error).toMatchObject({ code: "no_customers", field: "analysisDate" });
+  });
+});
+
+describe("lifetime value", () => {
+  test("on CDNOW gives Fader-Hardie-Lee's BG/NBD and lifetimes' Gamma-Gamma parameters, and totals", async () => {
+    const clv = await fitLifetimeValue(pool, cdnow, { analysisDate: "1997-09-30", unit: "weeks", cleaning: [] });
+    expect([clv.bgnbd.r, clv.bgnbd.alpha, clv.bgnbd.a, clv.bgnbd.b].map((v) => v.toFixed(3))).toEqual(["0.243", "4.414", "0.793", "2.426"]);
+    expect([clv.gammaGamma!.p, clv.gammaGamma!.q, clv.gammaGamma!.v].map((v) => v.toFixed(2))).toEqual(["6.25", "3.74", "15.44"]);
+    const summary = fs.readFileSync(path.join(DATASETS, "cdnow-lifetimes/cdnow_customers_summary.csv"), "utf8").trim().split(/\r?\n/).slice(1);
+    const repeat = summary.filter((line) => Number(line.split(",")[1]) > 0).length;
+    expect(clv).toMatchObject({ customers: summary.length, repeatCustomers: repeat });
+    expect(clv.lifetimeValue).toBeGreaterThan(0);
+    expect(clv.atRisk.customers).toBeGreaterThan(0);
+  });
+});
+
+test("deleting a dataset deletes its runs and their memberships", async () => {
+  const extra = (await loadFiles(pool, { mode: "create", name: "temp" }, [{ fileName: "o.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
+  const run = await runSegmentation(pool, extra, { method: "rfm" });
+  await deleteDataset(pool, extra);
+  const left = await pool.query("select (select count(*) from segment_members where run_id = $1)::int as members, (select count(*) from segmentation_runs where id = $1)::int as runs", [run.id]);
+  expect(left.rows[0]).toEqual({ members: 0, runs: 0 });
+});

@@ -1,0 +1,259 @@
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { z } from "zod";
+import { InputError, NotFoundError } from "../errors";
+import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
+import { copyRow } from "../ingest/copy-text";
+import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
+import { kmeansSegmentation } from "../segmentation/kmeans";
+import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
+
+/**
+ * Segmentation runs: read per-customer features (SQL), run the method (pure
+ * math in lib/segmentation), and save the run, its segments and every
+ * customer's segment (COPY) in one transaction. The HTTP API and the
+ * dashboard's server actions both call runSegmentation.
+ */
+export const FEATURE_KEYS = ["recencyDays", "frequency", "monetary", "averageOrderValue", "tenureDays", "products", "returnRate", "age"] as const;
+export type FeatureKey = (typeof FEATURE_KEYS)[number];
+const RULE_KEYS = CLEANING_RULES.map((r) => r.key) as [CleaningRule, ...CleaningRule[]];
+
+const scoreRange = z
+  .tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)])
+  .refine(([lo, hi]) => lo <= hi, "the lower score must not exceed the upper one");
+const binsField = z.union([z.number().int().min(2).max(10), z.array(z.number()).min(1).max(9)]);
+
+export const SegmentationInput = z.object({
+  method: z.enum(["rfm", "kmeans", "hierarchical"]),
+  /** YYYY-MM-DD; default: the day after the dataset's last invoice. */
+  analysisDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD").optional(),
+  /** RFM: bins for all three scores, or per score (a count or breakpoints). */
+  bins: z.union([binsField, z.object({ recency: binsField, frequency: binsField, monetary: binsField }).partial()]).optional(),
+  /** RFM: the ordered rule table; default: the standard segments. */
+  rules: z.array(z.object({ name: z.string().trim().min(1).max(60), recency: scoreRange, frequency: scoreRange, monetary: scoreRange })).min(1).max(40).optional(),
+  k: z.union([z.number().int().min(2).max(20), z.literal("auto")]).optional(),
+  features: z.array(z.enum(FEATURE_KEYS)).min(1).max(FEATURE_KEYS.length).optional(),
+  seed: z.number().int().optional(),
+  /** Cleaning rules that leave lines out of this run (default: all of them). */
+  cleaning: z.array(z.enum(RULE_KEYS)).optional(),
+});
+export type SegmentationInput = z.infer<typeof SegmentationInput>;
+
+export interface SegmentSummary {
+  no: number;
+  name: string;
+  customers: number;
+  orders: number;
+  revenue: number;
+  customerShare: number;
+  revenueShare: number;
+  averageOrderValue: number;
+  profile: Record<string, unknown>;
+}
+
+export interface RunDetail {
+  id: number;
+  datasetId: number;
+  method: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  customers: number;
+  durationMs: number;
+  createdAt: string;
+  segments: SegmentSummary[];
+}
+
+interface Assignment {
+  names: string[];
+  /** Segment index of each customer, in the order of `names`. */
+  members: number[];
+  scores?: { r: number; f: number; m: number }[];
+  metrics: Record<string, unknown>;
+  params: Record<string, unknown>;
+  profiles?: Record<string, unknown>[];
+}
+
+function rfm(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+  const perScore = (key: "recency" | "frequency" | "monetary") => (typeof input.bins === "object" && !Array.isArray(input.bins) ? input.bins[key] : input.bins) ?? 5;
+  const bins = { recency: perScore("recency"), frequency: perScore("frequency"), monetary: perScore("monetary") };
+  const result = rfmScores(features, { recencyBins: bins.recency, frequencyBins: bins.frequency, monetaryBins: bins.monetary });
+  const rules: SegmentRule[] = input.rules ?? STANDARD_RULES;
+  const labels = assignSegments(result.customers, rules);
+  const names = [...rules.map((r) => r.name).filter((name, i, all) => all.indexOf(name) === i), OTHERS];
+  const index = new Map(names.map((n, i) => [n, i]));
+  const counts = { recency: result.bins.recency.length, frequency: result.bins.frequency.length, monetary: result.bins.monetary.length };
+  return {
+    names,
+    members: labels.map((l) => index.get(l)!),
+    scores: result.customers.map((c) => ({ r: c.recencyScore, f: c.frequencyScore, m: c.monetaryScore })),
+    params: { bins, rules },
+    metrics: { bins: result.bins, rules: analyseRules(rules, counts) },
+    profiles: names.map((name) => {
+      const rule = rules.find((r) => r.name === name);
+      return rule ? { recency: rule.recency, frequency: rule.frequency, monetary: rule.monetary } : {};
+    }),
+  };
+}
+
+function kmeans(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+  const keys = input.features ?? ["recencyDays", "frequency", "monetary"];
+  const usable = features.filter((f) => keys.every((k) => f[k] !== null));
+  if (usable.length < features.length) {
+    throw new InputError("features", `${features.length - usable.length} customers have no value for ${keys.join(", ")} (age needs a customers file)`);
+  }
+  const k = input.k ?? "auto";
+  const seed = input.seed ?? 1;
+  const result = kmeansSegmentation(keys, features.map((f) => keys.map((key) => f[key] as number)), { k, seed });
+  return {
+    names: result.profiles.map((p) => p.name),
+    members: result.labels,
+    params: { k, chosenK: result.k, features: keys, seed },
+    metrics: { quality: result.quality, candidates: result.candidates, scaling: result.scaling },
+    profiles: result.profiles.map((p) => ({ means: p.means, centroid: result.centroids[p.cluster] })),
+  };
+}
+
+export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unknown): Promise<RunDetail> {
+  const input = SegmentationInput.parse(raw);
+  const exists = await pool.query("select 1 from datasets where id = $1", [datasetId]);
+  if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
+  const started = performance.now();
+  const cleaning = input.cleaning ?? RULE_KEYS;
+  const rulesMask = CLEANING_RULES.filter((r) => cleaning.includes(r.key)).reduce((m, r) => m | r.bit, 0);
+  const features = await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask });
+  if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
+
+  let assignment: Assignment;
+  if (input.method === "rfm") assignment = rfm(features, input);
+  else if (input.method === "kmeans") assignment = kmeans(features, input);
+  else throw new InputError("method", "hierarchical segmentation is not available yet; use rfm or kmeans", "unsupported_method");
+
+  const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
+  return saveRun(pool, datasetId, input.method, params, assignment, features, Math.round(performance.now() - started));
+}
+
+async function saveRun(
+  pool: pg.Pool,
+  datasetId: number,
+  method: string,
+  params: Record<string, unknown>,
+  a: Assignment,
+  features: CustomerFeatures[],
+  durationMs: number,
+): Promise<RunDetail> {
+  const segments = a.names.map((name, no) => {
+    const members = features.filter((_, i) => a.members[i] === no);
+    const orders = members.reduce((s, f) => s + f.frequency, 0);
+    const revenue = members.reduce((s, f) => s + f.monetary, 0);
+    const mean = (key: keyof CustomerFeatures) => (members.length ? members.reduce((s, f) => s + Number(f[key] ?? 0), 0) / members.length : null);
+    return {
+      no,
+      name,
+      customers: members.length,
+      orders,
+      revenue: Math.round(revenue * 100) / 100,
+      profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean("recencyDays"), frequency: mean("frequency"), monetary: mean("monetary") },
+    };
+  });
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const { rows } = await client.query<{ id: number }>(
+      `insert into segmentation_runs (dataset_id, method, params, metrics, customers, duration_ms) values ($1, $2, $3, $4, $5, $6) returning id`,
+      [datasetId, method, JSON.stringify(params), JSON.stringify(a.metrics), features.length, durationMs],
+    );
+    const runId = rows[0]!.id;
+    await client.query(
+      `insert into segments (run_id, segment_no, name, customers, orders, revenue, profile)
+       select $1, no, name, customers, orders, revenue, profile
+       from jsonb_to_recordset($2::jsonb) as s(no int, name text, customers int, orders int, revenue numeric, profile jsonb)`,
+      [runId, JSON.stringify(segments)],
+    );
+    const prefix = `${runId}\t`;
+    async function* memberRows() {
+      let chunk = "";
+      for (let i = 0; i < features.length; i++) {
+        const s = a.scores?.[i];
+        chunk += prefix + copyRow([features[i]!.customerId, String(a.members[i]), s ? String(s.r) : null, s ? String(s.f) : null, s ? String(s.m) : null]);
+        if (chunk.length > 1 << 16) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+      if (chunk) yield chunk;
+    }
+    await pipeline(
+      Readable.from(memberRows()),
+      client.query(copyFrom("COPY segment_members (run_id, customer_id, segment_no, recency_score, frequency_score, monetary_score) FROM STDIN")),
+    );
+    await client.query("commit");
+    return (await getSegmentation(pool, runId))!;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function getSegmentation(pool: pg.Pool, runId: number): Promise<RunDetail | null> {
+  const run = await pool.query(`select id, dataset_id, method, params, metrics, customers, duration_ms, created_at from segmentation_runs where id = $1`, [runId]);
+  const r = run.rows[0];
+  if (!r) return null;
+  const seg = await pool.query(`select segment_no, name, customers, orders, revenue::float8 as revenue, profile from segments where run_id = $1 order by segment_no`, [runId]);
+  const totalRevenue = seg.rows.reduce((s, x) => s + Number(x.revenue), 0);
+  return {
+    id: r.id,
+    datasetId: r.dataset_id,
+    method: r.method,
+    params: r.params,
+    metrics: r.metrics,
+    customers: r.customers,
+    durationMs: r.duration_ms,
+    createdAt: (r.created_at as Date).toISOString(),
+    segments: seg.rows.map((x) => ({
+      no: x.segment_no,
+      name: x.name,
+      customers: x.customers,
+      orders: x.orders,
+      revenue: Number(x.revenue),
+      customerShare: r.customers ? x.customers / r.customers : 0,
+      revenueShare: totalRevenue ? Number(x.revenue) / totalRevenue : 0,
+      averageOrderValue: x.orders ? Number(x.revenue) / x.orders : 0,
+      profile: x.profile,
+    })),
+  };
+}
+
+export interface MemberPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  members: { customerId: string; segment: string; recencyScore: number | null; frequencyScore: number | null; monetaryScore: number | null }[];
+}
+
+/** One page of a run's members, optionally of one segment (by name), ordered by customer id. */
+export async function listMembers(pool: pg.Pool, runId: number, options: { segment?: string; page: number; pageSize: number }): Promise<MemberPage | null> {
+  const run = await pool.query("select 1 from segmentation_runs where id = $1", [runId]);
+  if (!run.rowCount) return null;
+  const from = `from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
+     where m.run_id = $1 and ($2::text is null or s.name = $2)`;
+  const segment = options.segment ?? null;
+  const [count, page] = await Promise.all([
+    pool.query<{ n: string }>(`select count(*) as n ${from}`, [runId, segment]),
+    pool.query(
+      `select m.customer_id, s.name, m.recency_score, m.frequency_score, m.monetary_score ${from}
+       order by m.customer_id collate "C" limit $3 offset $4`,
+      [runId, segment, options.pageSize, (options.page - 1) * options.pageSize],
+    ),
+  ]);
+  const rows = page.rows;
+  return {
+    total: Number(count.rows[0]!.n),
+    page: options.page,
+    pageSize: options.pageSize,
+    members: rows.map((r) => ({ customerId: r.customer_id, segment: r.name, recencyScore: r.recency_score, frequencyScore: r.frequency_score, monetaryScore: r.monetary_score })),
+  };
+}
