@@ -84,6 +84,17 @@ describe("k-means runs", () => {
   });
 });
 
+describe("hierarchical runs", () => {
+  test("cut the Ward tree at k, and keep the dendrogram with the run", async () => {
+    const run = await runSegmentation(pool, sample, { method: "hierarchical", k: 4 });
+    expect(run.segments).toHaveLength(4);
+    expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(run.customers);
+    const dendrogram = (run.metrics as { dendrogram: { leaves: number; merges: unknown[] } }).dendrogram;
+    expect(dendrogram.merges).toHaveLength(dendrogram.leaves - 1);
+    expect(await runSegmentation(pool, sample, { method: "hierarchical", k: "auto" }).catch((e: unknown) => e)).toBeInstanceOf(InputError);
+  });
+});
+
 describe("bad parameters are refused with the field named", () => {
   test.each([
     [{ method: "pca" }, "method"],

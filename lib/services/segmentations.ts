@@ -7,6 +7,7 @@ import { InputError, NotFoundError } from "../errors";
 import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
 import { copyRow } from "../ingest/copy-text";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
+import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
 import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
 
@@ -97,15 +98,34 @@ function rfm(features: CustomerFeatures[], input: SegmentationInput): Assignment
   };
 }
 
-function kmeans(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+/** The chosen features of every customer, in the order of `keys`; every customer must have them all. */
+function featureRows(features: CustomerFeatures[], input: SegmentationInput): { keys: FeatureKey[]; rows: number[][] } {
   const keys = input.features ?? ["recencyDays", "frequency", "monetary"];
-  const usable = features.filter((f) => keys.every((k) => f[k] !== null));
-  if (usable.length < features.length) {
-    throw new InputError("features", `${features.length - usable.length} customers have no value for ${keys.join(", ")} (age needs a customers file)`);
-  }
+  const missing = features.filter((f) => keys.some((k) => f[k] === null)).length;
+  if (missing > 0) throw new InputError("features", `${missing} customers have no value for ${keys.join(", ")} (age needs a customers file)`);
+  return { keys, rows: features.map((f) => keys.map((key) => f[key] as number)) };
+}
+
+function hierarchical(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+  const { keys, rows } = featureRows(features, input);
+  if (input.k === "auto") throw new InputError("k", "hierarchical segmentation needs a number of segments; use kmeans for auto");
+  const k = input.k ?? 5;
+  const seed = input.seed ?? 1;
+  const result = hierarchicalSegmentation(keys, rows, { k, seed });
+  return {
+    names: result.profiles.map((p) => p.name),
+    members: result.labels,
+    params: { k, features: keys, seed, linkage: "ward" },
+    metrics: { quality: result.quality, dendrogram: result.dendrogram, scaling: result.scaling },
+    profiles: result.profiles.map((p) => ({ means: p.means })),
+  };
+}
+
+function kmeans(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+  const { keys, rows } = featureRows(features, input);
   const k = input.k ?? "auto";
   const seed = input.seed ?? 1;
-  const result = kmeansSegmentation(keys, features.map((f) => keys.map((key) => f[key] as number)), { k, seed });
+  const result = kmeansSegmentation(keys, rows, { k, seed });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -128,7 +148,7 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   let assignment: Assignment;
   if (input.method === "rfm") assignment = rfm(features, input);
   else if (input.method === "kmeans") assignment = kmeans(features, input);
-  else throw new InputError("method", "hierarchical segmentation is not available yet; use rfm or kmeans", "unsupported_method");
+  else assignment = hierarchical(features, input);
 
   const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
   return saveRun(pool, datasetId, input.method, params, assignment, features, Math.round(performance.now() - started));
