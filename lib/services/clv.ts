@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { z } from "zod";
-import { NotFoundError } from "../errors";
+import { InputError, NotFoundError } from "../errors";
 import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
+import { getCustomerFeatures } from "../queries/customer-features";
 import { getRepeatSummaries } from "../queries/repeat-summary";
 import { expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
 
@@ -22,7 +23,19 @@ export const ClvInput = z.object({
   /** P(alive) below which a customer counts as at risk. */
   atRiskBelow: z.number().gt(0).lt(1).default(0.5),
   cleaning: z.array(z.enum(RULE_KEYS)).optional(),
+  /** A run of this dataset: adds, per segment, the customers at risk and the revenue they brought. */
+  segmentationId: z.number().int().positive().optional(),
 });
+
+export interface SegmentRisk {
+  segment: string;
+  customers: number;
+  atRiskCustomers: number;
+  /** Revenue to date of the customers at risk. */
+  atRiskRevenue: number;
+  expectedPurchases: number;
+  lifetimeValue: number | null;
+}
 
 export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: unknown) {
   const input = ClvInput.parse(raw ?? {});
@@ -41,13 +54,31 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
     gammaGammaError = error.message;
   }
   const horizon = input.horizon * UNITS_PER_MONTH[input.unit];
+  const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;
+  const revenue = segmentOf ? new Map((await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask })).map((f) => [f.customerId, f.monetary])) : null;
+  const bySegment = new Map<string, SegmentRisk>();
   let purchases = 0;
   let value = 0;
   let atRisk = 0;
   for (const c of summaries) {
-    purchases += expectedPurchases(bgnbd.params, c, horizon);
-    if (probabilityAlive(bgnbd.params, c) < input.atRiskBelow) atRisk++;
-    if (gammaGamma) value += lifetimeValue(bgnbd.params, gammaGamma.params, c, { months: input.horizon, monthlyDiscount: input.discount, unit: input.unit });
+    const expected = expectedPurchases(bgnbd.params, c, horizon);
+    const risky = probabilityAlive(bgnbd.params, c) < input.atRiskBelow;
+    const clv = gammaGamma ? lifetimeValue(bgnbd.params, gammaGamma.params, c, { months: input.horizon, monthlyDiscount: input.discount, unit: input.unit }) : 0;
+    purchases += expected;
+    value += clv;
+    if (risky) atRisk++;
+    const segment = segmentOf?.get(c.customerId);
+    if (segment !== undefined) {
+      const s = bySegment.get(segment) ?? { segment, customers: 0, atRiskCustomers: 0, atRiskRevenue: 0, expectedPurchases: 0, lifetimeValue: gammaGamma ? 0 : null };
+      s.customers++;
+      s.expectedPurchases += expected;
+      if (s.lifetimeValue !== null) s.lifetimeValue += clv;
+      if (risky) {
+        s.atRiskCustomers++;
+        s.atRiskRevenue += revenue!.get(c.customerId) ?? 0;
+      }
+      bySegment.set(segment, s);
+    }
   }
   return {
     datasetId,
@@ -63,5 +94,17 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
     expectedPurchases: purchases,
     lifetimeValue: gammaGamma ? value : null,
     atRisk: { below: input.atRiskBelow, customers: atRisk, share: summaries.length ? atRisk / summaries.length : 0 },
+    segments: segmentOf ? [...bySegment.values()].map((s) => ({ ...s, atRiskRevenue: Math.round(s.atRiskRevenue * 100) / 100 })) : null,
   };
+}
+
+async function segmentsOfRun(pool: pg.Pool, datasetId: number, runId: number): Promise<Map<string, string>> {
+  const run = await pool.query<{ dataset_id: number }>("select dataset_id from segmentation_runs where id = $1", [runId]);
+  if (!run.rowCount) throw new NotFoundError(`There is no segmentation ${runId}.`);
+  if (run.rows[0]!.dataset_id !== datasetId) throw new InputError("segmentationId", `segmentation ${runId} is of another dataset`);
+  const { rows } = await pool.query<{ customer_id: string; name: string }>(
+    `select m.customer_id, s.name from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no where m.run_id = $1`,
+    [runId],
+  );
+  return new Map(rows.map((r) => [r.customer_id, r.name]));
 }

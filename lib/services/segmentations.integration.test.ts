@@ -12,7 +12,7 @@ import { loadFiles } from "../ingest/load";
 import { fitLifetimeValue } from "./clv";
 import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
-import { getSegmentation, listMembers, runSegmentation } from "./segmentations";
+import { compareRuns, getSegmentation, listMembers, membersCsv, runSegmentation } from "./segmentations";
 
 const DATASETS = path.resolve("../shared/datasets");
 let db: Awaited<ReturnType<typeof createDatabase>>;
@@ -136,6 +136,49 @@ describe("lifetime value", () => {
     expect(clv).toMatchObject({ customers: summary.length, repeatCustomers: repeat });
     expect(clv.lifetimeValue).toBeGreaterThan(0);
     expect(clv.atRisk.customers).toBeGreaterThan(0);
+  });
+});
+
+describe("comparing runs, exporting members, risk per segment", () => {
+  test("a run compared with itself has an adjusted Rand index of 1; RFM against k-means is a real crosstab", async () => {
+    const rfm = await runSegmentation(pool, sample, { method: "rfm" });
+    const km = await runSegmentation(pool, sample, { method: "kmeans", k: 4 });
+    expect((await compareRuns(pool, rfm.id, rfm.id)).adjustedRandIndex).toBe(1);
+    const cmp = await compareRuns(pool, rfm.id, km.id);
+    expect(cmp.customers).toBe(rfm.customers);
+    expect(cmp.crosstab.counts.flat().reduce((s, v) => s + v, 0)).toBe(rfm.customers);
+    expect(cmp.adjustedRandIndex).toBeGreaterThan(-1);
+    expect(cmp.adjustedRandIndex).toBeLessThan(1);
+    expect(await compareRuns(pool, rfm.id, 999_999).catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+  });
+
+  test("the members CSV has every member once, and neutralises cells a spreadsheet would run", async () => {
+    const tricky = (await loadFiles(pool, { mode: "create", name: "tricky" }, [
+      { fileName: "t.csv", body: ["customer_id,order_date,revenue\n=HYPERLINK(\"x\"),2011-01-01,5\n@SUM(1),2011-01-02,6\n-3,2011-01-03,7\nplain,2011-01-04,8\n+1,2011-01-05,9\nok,2011-01-06,10\n"] },
+    ])).datasetId;
+    const run = await runSegmentation(pool, tricky, { method: "rfm", bins: 2, cleaning: [] });
+    let csv = "";
+    for await (const chunk of membersCsv(pool, run.id)) csv += chunk;
+    const lines = csv.trim().split("\n");
+    expect(lines[0]).toBe("customer_id,segment,recency_score,frequency_score,monetary_score");
+    expect(lines).toHaveLength(7);
+    const ids = lines.slice(1).map((l) => l.split(",")[0]);
+    expect(ids).toContain('"\'=HYPERLINK(""x"")"');
+    expect(ids).toEqual(expect.arrayContaining(["'@SUM(1)", "'-3", "'+1", "plain", "ok"]));
+  });
+
+  test("lifetime value per segment: customers at risk and the revenue they brought", async () => {
+    const rfm = await runSegmentation(pool, sample, { method: "rfm" });
+    const clv = await fitLifetimeValue(pool, sample, { segmentationId: rfm.id });
+    const segments = clv.segments!;
+    expect(segments.reduce((s, x) => s + x.customers, 0)).toBe(clv.customers);
+    expect(segments.reduce((s, x) => s + x.atRiskCustomers, 0)).toBe(clv.atRisk.customers);
+    const lost = segments.filter((s) => /Hibernating|At Risk|Lost/.test(s.segment));
+    const best = segments.find((s) => s.segment === "Champions")!;
+    // Champions buy recently and often: a smaller share of them is at risk than of the hibernating.
+    const share = (s: { atRiskCustomers: number; customers: number }) => s.atRiskCustomers / s.customers;
+    expect(share(best)).toBeLessThan(Math.max(...lost.map(share)));
+    expect(await fitLifetimeValue(pool, orders, { segmentationId: rfm.id }).catch((e: unknown) => e)).toBeInstanceOf(InputError);
   });
 });
 

@@ -7,6 +7,7 @@ import { InputError, NotFoundError } from "../errors";
 import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
 import { copyRow } from "../ingest/copy-text";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
+import { adjustedRandIndex, crosstab } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
 import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
@@ -276,4 +277,45 @@ export async function listMembers(pool: pg.Pool, runId: number, options: { segme
     pageSize: options.pageSize,
     members: rows.map((r) => ({ customerId: r.customer_id, segment: r.name, recencyScore: r.recency_score, frequencyScore: r.frequency_score, monetaryScore: r.monetary_score })),
   };
+}
+
+/** Crosstab and adjusted Rand index of two runs of the same dataset, over the customers both segmented. */
+export async function compareRuns(pool: pg.Pool, firstId: number, secondId: number) {
+  const runs = await pool.query<{ id: number; dataset_id: number; method: string }>("select id, dataset_id, method from segmentation_runs where id = any($1::int[])", [[firstId, secondId]]);
+  const first = runs.rows.find((r) => r.id === firstId);
+  const second = runs.rows.find((r) => r.id === secondId);
+  if (!first || !second) throw new NotFoundError("There is no such segmentation.");
+  if (first.dataset_id !== second.dataset_id) throw new InputError("with", "the two segmentations are of different datasets");
+  const { rows } = await pool.query<{ a: string; b: string }>(
+    `select sa.name as a, sb.name as b
+     from segment_members ma
+     join segment_members mb on mb.run_id = $2 and mb.customer_id = ma.customer_id
+     join segments sa on sa.run_id = ma.run_id and sa.segment_no = ma.segment_no
+     join segments sb on sb.run_id = mb.run_id and sb.segment_no = mb.segment_no
+     where ma.run_id = $1`,
+    [firstId, secondId],
+  );
+  const a = rows.map((r) => r.a);
+  const b = rows.map((r) => r.b);
+  return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers: rows.length, adjustedRandIndex: rows.length > 1 ? adjustedRandIndex(a, b) : null, crosstab: crosstab(a, b) };
+}
+
+/** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote. */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Every member of a run (or of one segment) as CSV lines, streamed a page at a time. */
+export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string): AsyncGenerator<string> {
+  yield "customer_id,segment,recency_score,frequency_score,monetary_score\n";
+  const pageSize = 10_000;
+  for (let page = 1; ; page++) {
+    const result = await listMembers(pool, runId, { segment, page, pageSize });
+    if (!result) return;
+    yield result.members.map((m) => [m.customerId, m.segment, m.recencyScore, m.frequencyScore, m.monetaryScore].map(csvCell).join(",")).join("\n") + (result.members.length ? "\n" : "");
+    if (result.members.length < pageSize) return;
+  }
 }
