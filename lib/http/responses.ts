@@ -16,7 +16,7 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof FitError) return Response.json({ error: { code: error.code, message: error.message } }, { status: 422 });
   if (error instanceof ZodError) {
     const issue = error.issues[0]!;
-    const field = issue.path.join(".");
+    const field = issue.path.join(".") || "body";
     return Response.json({ error: { code: "invalid_parameter", message: `${field}: ${issue.message}`, field } }, { status: 422 });
   }
   console.error(error);

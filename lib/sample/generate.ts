@@ -72,10 +72,10 @@ interface TypeProfile {
 
 const PROFILES: Record<CustomerType, TypeProfile> = {
   loyal: { share: 0.1, orders: [12, 40], lines: [6, 22], quantity: [2, 12], priceTaste: 1.6, channels: { app: 5, web: 3, store: 2 }, ages: [38, 10] },
-  bargain: { share: 0.25, orders: [3, 10], lines: [2, 9], quantity: [1, 6], priceTaste: 0.35, channels: { web: 6, app: 3, store: 1 }, ages: [29, 7] },
+  bargain: { share: 0.25, orders: [3, 10], lines: [4, 14], quantity: [2, 10], priceTaste: 0.45, channels: { web: 6, app: 3, store: 1 }, ages: [29, 7] },
   oneOff: { share: 0.3, orders: [1, 1], lines: [1, 7], quantity: [1, 4], priceTaste: 1, channels: { web: 5, store: 4, app: 1 }, ages: [41, 15] },
   lapsed: { share: 0.25, orders: [2, 8], lines: [3, 12], quantity: [1, 8], priceTaste: 0.9, channels: { store: 5, web: 4, catalog: 2 }, ages: [52, 12] },
-  wholesale: { share: 0.1, orders: [4, 14], lines: [10, 30], quantity: [24, 144], priceTaste: 0.7, channels: { phone: 5, email: 4, web: 1 }, ages: [47, 9] },
+  wholesale: { share: 0.1, orders: [4, 14], lines: [8, 24], quantity: [12, 48], priceTaste: 0.7, channels: { phone: 5, email: 4, web: 1 }, ages: [47, 9] },
 };
 
 const COUNTRIES: [string, number, string[]][] = [
@@ -250,7 +250,7 @@ export function generateSample(options: SampleOptions = {}): Sample {
         const product = pickProduct(profile.priceTaste, favourites);
         if (seen.has(product.code)) continue;
         seen.add(product.code);
-        const bulk = profile.quantity[1] >= 24 ? rnd.pick([12, 24, 48]) : 1;
+        const bulk = profile.quantity[1] >= 24 ? rnd.pick([6, 12]) : 1;
         const quantity = Math.max(1, Math.round(rnd.int(profile.quantity[0], profile.quantity[1]) / bulk) * bulk);
         // Wholesale buyers get the trade price; now and then an item is a free gift.
         const price = rnd.chance(0.004) ? 0 : type === "wholesale" ? Math.round(product.price * 0.85 * 100) / 100 : product.price;
