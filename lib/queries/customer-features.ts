@@ -53,7 +53,7 @@ export function withRunOptions(statement: string, options: FeatureOptions): { te
   const mask = options.rulesMask ?? ALL_RULES_MASK;
   if (!Number.isInteger(mask) || mask < 0 || mask > ALL_RULES_MASK) throw new RangeError(`rulesMask must be a whole number from 0 to ${ALL_RULES_MASK}`);
   if (options.analysisDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.analysisDate)) throw new RangeError("analysisDate must be YYYY-MM-DD");
-  const text = statement.replace("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replace(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
+  const text = statement.replace("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replaceAll(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
   return { text, values: [options.analysisDate ?? null] };
 }
 

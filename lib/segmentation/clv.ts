@@ -77,7 +77,7 @@ function maximise(logLikelihood: (params: number[]) => number, start: number[]):
   let x = start.map(Math.log);
   let fx = objective(x);
   let iterations = 0;
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 6; round++) {
     const result = nelderMead(objective, x, { maxIterations: 4000, minErrorDelta: 1e-12, zeroDelta: 0.25, nonZeroDelta: 1.25 });
     iterations++;
     const improved = fx - result.fx;
@@ -114,15 +114,36 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
   const repeaters = customers.filter((c) => c.frequency > 0).length;
   if (repeaters < 5) throw new FitError("too_few_repeat_customers", `BG/NBD needs customers who bought again; only ${repeaters} did.`);
   const groups = weighted(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
+  // The log-gamma terms depend on x alone: sum them once per distinct x, weighted.
+  const byX = [...weighted(customers, (c) => String(c.frequency))].map((g) => ({ x: g.row.frequency, weight: g.weight }));
   const n = customers.length;
+  const x = Float64Array.from(groups, (g) => g.row.frequency);
+  const tx = Float64Array.from(groups, (g) => g.row.recency);
+  const T = Float64Array.from(groups, (g) => g.row.T);
+  const w = Float64Array.from(groups, (g) => g.weight);
   const ll = ([r, alpha, a, b]: number[]) => {
     let sum = 0;
-    for (const g of groups) sum += g.weight * bgNbdLogLikelihood({ r: r!, alpha: alpha!, a: a!, b: b! }, g.row);
+    const gr = gammaln(r!);
+    const gab = gammaln(a! + b!) - gammaln(b!);
+    for (const g of byX) sum += g.weight * (gammaln(r! + g.x) - gr + gab + gammaln(b! + g.x) - gammaln(a! + b! + g.x));
+    sum += n * r! * Math.log(alpha!);
+    const logA = Math.log(a!);
+    for (let i = 0; i < x.length; i++) {
+      const rx = r! + x[i]!;
+      const a3 = -rx * Math.log(alpha! + T[i]!);
+      if (x[i] === 0) {
+        sum += w[i]! * a3;
+        continue;
+      }
+      const a4 = logA - Math.log(b! + x[i]! - 1) - rx * Math.log(alpha! + tx[i]!);
+      const hi = a3 > a4 ? a3 : a4;
+      sum += w[i]! * (hi + Math.log(Math.exp(a3 - hi) + Math.exp(a4 - hi)));
+    }
     return sum / n;
   };
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
-  const { x, fx, iterations } = maximise(ll, [1, meanT, 1, 1]);
-  const [r, alpha, a, b] = x.map(Math.exp) as [number, number, number, number];
+  const { x: best, fx, iterations } = maximise(ll, [1, meanT, 1, 1]);
+  const [r, alpha, a, b] = best.map(Math.exp) as [number, number, number, number];
   if (![r, alpha, a, b].every((v) => Number.isFinite(v) && v > 0 && v < 1e8)) {
     throw new FitError("did_not_converge", "The BG/NBD fit did not converge: the data do not pin down the parameters (too few or too regular repeat purchases).");
   }
@@ -165,11 +186,20 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): Fit<GammaGamm
   if (repeat.some((c) => !(c.monetary > 0))) {
     throw new FitError("invalid_input", "Gamma-Gamma needs a positive mean spend for every repeat customer (exclude returns and free orders first).");
   }
-  const groups = weighted(repeat, (c) => `${c.frequency}|${c.monetary}`);
+  // gammaln(px + q) − gammaln(px) depends on x alone: once per distinct x; the rest per customer, logs precomputed.
+  const byX = weighted(repeat, (c) => String(c.frequency)).map((g) => ({ x: g.row.frequency, weight: g.weight }));
   const n = repeat.length;
+  const xs = Float64Array.from(repeat, (c) => c.frequency);
+  const logM = Float64Array.from(repeat, (c) => Math.log(c.monetary));
+  const xm = Float64Array.from(repeat, (c) => c.frequency * c.monetary);
+  const logX = Float64Array.from(repeat, (c) => Math.log(c.frequency));
   const ll = ([p, q, v]: number[]) => {
-    let sum = 0;
-    for (const g of groups) sum += g.weight * gammaGammaLogLikelihood({ p: p!, q: q!, v: v! }, g.row);
+    let sum = n * (q! * Math.log(v!) - gammaln(q!));
+    for (const g of byX) sum += g.weight * (gammaln(p! * g.x + q!) - gammaln(p! * g.x));
+    for (let i = 0; i < n; i++) {
+      const px = p! * xs[i]!;
+      sum += (px - 1) * logM[i]! + px * logX[i]! - (px + q!) * Math.log(xm[i]! + v!);
+    }
     return sum / n;
   };
   const { x, fx, iterations } = maximise(ll, [1, 1, 1]);

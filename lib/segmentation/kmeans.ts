@@ -16,7 +16,7 @@ export interface KMeansOptions {
   /** Range tried when k = "auto" (default 3 to 8: 2 is rarely actionable). */
   kRange?: [number, number];
   seed?: number;
-  /** k-means++ starts per k; the lowest inertia wins (default 8). */
+  /** k-means++ starts per k; the lowest inertia wins (default 4). */
   starts?: number;
   maxIterations?: number;
   /** Customers in the silhouette sample (default 5,000). */
@@ -108,7 +108,7 @@ function inertiaOf(data: readonly number[][], labels: readonly number[], centroi
 }
 
 /** Calinski-Harabasz, Davies-Bouldin and the mean silhouette (on a seeded sample) of a clustering. */
-export function clusterQuality(data: readonly number[][], labels: readonly number[], centroids: readonly number[][], sampleSize: number, seed: number): ClusterQuality {
+export function clusterQuality(data: readonly number[][], labels: readonly number[], centroids: readonly number[][], sampleSize: number, seed: number, withSilhouette = true): ClusterQuality {
   const n = data.length;
   const k = centroids.length;
   const dims = data[0]!.length;
@@ -130,24 +130,59 @@ export function clusterQuality(data: readonly number[][], labels: readonly numbe
   }
   const daviesBouldin = db / k;
 
-  const sample = sampleIndexes(n, sampleSize, createRng(seed));
-  let silhouette = 0;
-  for (const i of sample) {
-    const sums = new Array<number>(k).fill(0);
-    const counts = new Array<number>(k).fill(0);
-    for (const j of sample) {
-      if (i === j) continue;
-      sums[labels[j]!]! += Math.sqrt(sq(data[i]!, data[j]!));
-      counts[labels[j]!]!++;
+  const silhouette = withSilhouette ? silhouettes(data, [labels], [k], sampleSize, seed)[0]! : Number.NaN;
+  return { k, inertia, calinskiHarabasz, daviesBouldin, silhouette };
+}
+
+/**
+ * Mean silhouette of several labelings of the same points, on one seeded
+ * sample: each pair's distance is computed once and added to the per-cluster
+ * sums of every labeling (auto-k scores six of them).
+ */
+export function silhouettes(data: readonly number[][], labelings: readonly (readonly number[])[], ks: readonly number[], sampleSize: number, seed: number): number[] {
+  const sample = sampleIndexes(data.length, sampleSize, createRng(seed));
+  const m = sample.length;
+  const dims = data[0]!.length;
+  const flat = new Float64Array(m * dims);
+  sample.forEach((row, i) => flat.set(data[row]!, i * dims));
+  // Every labeling's clusters get a slot in one row of width Σk; slot = offset of the labeling + cluster.
+  const offsets = ks.reduce<number[]>((acc, k, i) => [...acc, (acc[i] ?? 0) + k], [0]);
+  const width = offsets[ks.length]!;
+  const slots = labelings.map((l, s) => Int32Array.from(sample, (row) => offsets[s]! + l[row]!));
+  const sizes = new Float64Array(width);
+  for (const slot of slots) for (const c of slot) sizes[c]!++;
+  // sums[i * width + slot]: distance from sample point i to the members of that cluster.
+  const sums = new Float64Array(m * width);
+  for (let i = 0; i < m; i++) {
+    const rowI = i * width;
+    for (let j = i + 1; j < m; j++) {
+      let d = 0;
+      for (let t = 0; t < dims; t++) {
+        const diff = flat[i * dims + t]! - flat[j * dims + t]!;
+        d += diff * diff;
+      }
+      d = Math.sqrt(d);
+      const rowJ = j * width;
+      for (let s = 0; s < slots.length; s++) {
+        const slot = slots[s]!;
+        sums[rowI + slot[j]!]! += d;
+        sums[rowJ + slot[i]!]! += d;
+      }
     }
-    const own = labels[i]!;
-    if (counts[own] === 0) continue; // a singleton's silhouette is 0
-    const a = sums[own]! / counts[own]!;
-    let b = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < k; c++) if (c !== own && counts[c]! > 0) b = Math.min(b, sums[c]! / counts[c]!);
-    silhouette += Number.isFinite(b) ? (b - a) / Math.max(a, b) : 0;
   }
-  return { k, inertia, calinskiHarabasz, daviesBouldin, silhouette: silhouette / sample.length };
+  const totals = new Float64Array(ks.length);
+  for (let i = 0; i < m; i++) {
+    for (let s = 0; s < slots.length; s++) {
+      const own = slots[s]![i]!;
+      const ownCount = sizes[own]! - 1;
+      if (ownCount === 0) continue; // a singleton's silhouette is 0
+      const a = sums[i * width + own]! / ownCount;
+      let b = Number.POSITIVE_INFINITY;
+      for (let c = offsets[s]!; c < offsets[s + 1]!; c++) if (c !== own && sizes[c]! > 0) b = Math.min(b, sums[i * width + c]! / sizes[c]!);
+      totals[s]! += Number.isFinite(b) ? (b - a) / Math.max(a, b) : 0;
+    }
+  }
+  return Array.from(totals, (t) => t / m);
 }
 
 function bestOfStarts(data: number[][], k: number, seed: number, starts: number, maxIterations: number): { labels: number[]; centroids: number[][]; inertia: number } {
@@ -174,7 +209,7 @@ export function chooseK(candidates: readonly ClusterQuality[]): number {
 
 export function kmeansSegmentation(features: string[], rows: readonly number[][], options: KMeansOptions): KMeansSegmentation {
   const seed = options.seed ?? 1;
-  const starts = options.starts ?? 8;
+  const starts = options.starts ?? 4;
   const maxIterations = options.maxIterations ?? 100;
   const sampleSize = options.silhouetteSample ?? 5000;
   const [lo, hi] = options.k === "auto" ? (options.kRange ?? [3, 8]) : [options.k, options.k];
@@ -188,9 +223,12 @@ export function kmeansSegmentation(features: string[], rows: readonly number[][]
   const fits = new Map<number, { labels: number[]; centroids: number[][]; quality: ClusterQuality }>();
   for (let k = lo; k <= hi; k++) {
     const fit = bestOfStarts(data, k, seed, starts, maxIterations);
-    fits.set(k, { ...fit, quality: clusterQuality(data, fit.labels, fit.centroids, sampleSize, seed) });
+    fits.set(k, { ...fit, quality: clusterQuality(data, fit.labels, fit.centroids, sampleSize, seed, false) });
   }
-  const candidates = [...fits.values()].map((f) => f.quality);
+  const all = [...fits.values()];
+  const scores = silhouettes(data, all.map((f) => f.labels), all.map((f) => f.quality.k), sampleSize, seed);
+  all.forEach((f, i) => (f.quality.silhouette = scores[i]!));
+  const candidates = all.map((f) => f.quality);
   const k = options.k === "auto" ? chooseK(candidates) : options.k;
   const chosen = fits.get(k)!;
   return { k, labels: chosen.labels, centroids: chosen.centroids, quality: chosen.quality, candidates, profiles: profile(features, rows, chosen.labels, k), scaling };

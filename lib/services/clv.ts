@@ -43,6 +43,8 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
   const cleaning = input.cleaning ?? RULE_KEYS;
   const rulesMask = CLEANING_RULES.filter((r) => cleaning.includes(r.key)).reduce((m, r) => m | r.bit, 0);
+  // Checked before the (slower) fit, so a wrong request fails fast.
+  const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;
   const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: input.analysisDate, rulesMask, unit: input.unit });
   const bgnbd = fitBgNbd(summaries);
   let gammaGamma: ReturnType<typeof fitGammaGamma> | null = null;
@@ -54,7 +56,6 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
     gammaGammaError = error.message;
   }
   const horizon = input.horizon * UNITS_PER_MONTH[input.unit];
-  const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;
   const revenue = segmentOf ? new Map((await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask })).map((f) => [f.customerId, f.monetary])) : null;
   const bySegment = new Map<string, SegmentRisk>();
   let purchases = 0;
