@@ -18,6 +18,14 @@ export type CleaningCounts = Record<CleaningRule, number> & { excluded: number; 
 
 export const ALL_RULES_MASK = CLEANING_RULES.reduce((mask, r) => mask | r.bit, 0);
 
+/** The rule keys, for validating a run's `cleaning` list. */
+export const RULE_KEYS = CLEANING_RULES.map((r) => r.key) as [CleaningRule, ...CleaningRule[]];
+
+/** The `excluded` bits of the rules a run applies. */
+export function rulesMask(rules: readonly CleaningRule[]): number {
+  return CLEANING_RULES.filter((r) => rules.includes(r.key)).reduce((mask, r) => mask | r.bit, 0);
+}
+
 /** Stock codes that are not products, compared upper-cased. */
 export const NON_PRODUCT_CODES = new Set([
   "POST", "DOT", "C2", "M", "D", "S", "B", "PADS", "CRUK", "BANK CHARGES", "AMAZONFEE", "ADJUST", "ADJUST2", "TEST001", "TEST002",

@@ -4,11 +4,12 @@ import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { createDatabase } from "../../tests/support/databases";
+import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
 import { loadFiles } from "../ingest/load";
 import { fitBgNbd, fitGammaGamma } from "../segmentation/clv";
-import { assignSegments, rfmScores, summariseSegments, type SegmentRule } from "../segmentation/rfm";
+import { assignSegments, rfmScores, summariseSegments } from "../segmentation/rfm";
 import { getCustomerFeatures } from "./customer-features";
 import { getRepeatSummaries } from "./repeat-summary";
 
@@ -18,20 +19,10 @@ import { getRepeatSummaries } from "./repeat-summary";
  * and Python's lifetimes give them, and each file must give the app's numbers
  * when run as it is in psql.
  */
-const DATASETS = path.resolve("../shared/datasets");
 let db: Awaited<ReturnType<typeof createDatabase>>;
 let pool: pg.Pool;
 let rfmOrders: number;
 let cdnow: number;
-
-function cdnowCsv(): string {
-  const lines = fs.readFileSync(path.join(DATASETS, "cdnow-lifetimes/CDNOW_sample.txt"), "utf8").trim().split(/\r?\n/);
-  const rows = lines.map((line) => {
-    const [, customer, d, , dollars] = line.trim().split(/\s+/);
-    return `${Number(customer)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
-  });
-  return `customer_id,date,amount\n${rows.join("\n")}\n`;
-}
 
 /** Runs a query file in psql as a user would, returning its rows as text. */
 function psqlRows(file: string, datasetId: number): string[][] {
@@ -46,7 +37,7 @@ beforeAll(async () => {
   await migrate(db.url);
   pool = createPool(db.url, 4);
   rfmOrders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
-  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowCsv()] }])).datasetId;
+  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
 });
 afterAll(async () => {
   await pool.end();
@@ -60,14 +51,7 @@ describe("customer-features.sql", () => {
     expect(features.reduce((s, f) => s + f.frequency, 0)).toBe(4_906);
     const scored = rfmScores(features);
     expect(scored.customers.find((c) => c.customerId === "Aden Murphy")).toMatchObject({ recencyDays: 98, frequency: 7, monetary: 596, rfmScore: 544 });
-    // The rule table of the package's test-rfm-segment.R.
-    const names = ["Champions", "Loyal Customers", "Potential Loyalist", "New Customers", "Promising", "Need Attention", "About To Sleep", "At Risk", "Can't Lose Them", "Lost"];
-    const bounds = [[4, 5, 4, 5], [2, 5, 3, 5], [3, 5, 1, 3], [4, 5, 1, 1], [3, 4, 1, 1], [2, 3, 2, 3], [2, 3, 1, 2], [1, 2, 2, 5], [1, 1, 4, 5], [1, 2, 1, 2]];
-    const rules: SegmentRule[] = names.map((name, i) => {
-      const [rl, ru, fl, fu] = bounds[i]!;
-      return { name, recency: [rl!, ru!], frequency: [fl!, fu!], monetary: [fl!, fu!] };
-    });
-    const champions = summariseSegments(features, assignSegments(scored.customers, rules)).find((s) => s.name === "Champions");
+    const champions = summariseSegments(features, assignSegments(scored.customers, RFM_PACKAGE_TEST_RULES)).find((s) => s.name === "Champions");
     expect(champions).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
   });
 

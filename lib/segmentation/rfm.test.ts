@@ -2,11 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, test } from "vitest";
-import { analyseRules, assignSegments, quantile7, rfmScores, STANDARD_RULES, summariseSegments, type RfmCustomer, type SegmentRule } from "./rfm";
+import { DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
+import { analyseRules, assignSegments, quantile7, rfmScores, STANDARD_RULES, summariseSegments, type RfmCustomer } from "./rfm";
 
 /** The rfm package's demo orders, reduced per customer as rfm_table_order does (analysis date 2006-12-31). */
 function rfmDataOrders(): RfmCustomer[] {
-  const rows = parse(fs.readFileSync(path.resolve("../shared/datasets/rfm-r-package/rfm_data_orders.csv")), { columns: true }) as {
+  const rows = parse(fs.readFileSync(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")), { columns: true }) as {
     customer_id: string;
     order_date: string;
     revenue: string;
@@ -26,15 +27,6 @@ function rfmDataOrders(): RfmCustomer[] {
     .map(({ last, ...c }) => ({ ...c, recencyDays: (analysis - last) / 86_400_000 }))
     .sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 }
-
-// The rule table of the package's own test (tests/testthat/test-rfm-segment.R).
-const PACKAGE_TEST_RULES: SegmentRule[] = (() => {
-  const names = ["Champions", "Loyal Customers", "Potential Loyalist", "New Customers", "Promising", "Need Attention", "About To Sleep", "At Risk", "Can't Lose Them", "Lost"];
-  const rl = [4, 2, 3, 4, 3, 2, 2, 1, 1, 1], ru = [5, 5, 5, 5, 4, 3, 3, 2, 1, 2];
-  const fl = [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], fu = [5, 5, 3, 1, 1, 3, 2, 5, 5, 2];
-  const ml = [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], mu = [5, 5, 3, 1, 1, 3, 2, 5, 5, 2];
-  return names.map((name, i) => ({ name, recency: [rl[i]!, ru[i]!], frequency: [fl[i]!, fu[i]!], monetary: [ml[i]!, mu[i]!] }));
-})();
 
 describe("quantile7", () => {
   test.each([
@@ -75,7 +67,7 @@ describe("rfmScores on the rfm package's demo orders", () => {
 
   test("matches the package's own segment test: Champions are 158 customers, 1,234 orders, 120,178 revenue", () => {
     // (The same test also lists the first ten customers; its data version had other names, e.g. "Abbey O'Reilly DVM".)
-    const segments = assignSegments(result.customers, PACKAGE_TEST_RULES);
+    const segments = assignSegments(result.customers, RFM_PACKAGE_TEST_RULES);
     const champions = summariseSegments(customers, segments).find((s) => s.name === "Champions")!;
     expect(champions).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
     expect(segments[customers.findIndex((c) => c.customerId === "Aden Murphy")]).toBe("Champions");

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
-import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
+import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getCustomerFeatures } from "../queries/customer-features";
 import { getRepeatSummaries } from "../queries/repeat-summary";
 import { expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
@@ -11,7 +11,6 @@ import { expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, pr
  * fitted on lib/queries/sql/repeat-summary.sql, then P(alive), expected
  * purchases and CLV per customer, summed for the whole base.
  */
-const RULE_KEYS = CLEANING_RULES.map((r) => r.key) as [CleaningRule, ...CleaningRule[]];
 
 export const ClvInput = z.object({
   analysisDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD").optional(),
@@ -42,10 +41,9 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
   const exists = await pool.query("select 1 from datasets where id = $1", [datasetId]);
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
   const cleaning = input.cleaning ?? RULE_KEYS;
-  const rulesMask = CLEANING_RULES.filter((r) => cleaning.includes(r.key)).reduce((m, r) => m | r.bit, 0);
   // Checked before the (slower) fit, so a wrong request fails fast.
   const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;
-  const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: input.analysisDate, rulesMask, unit: input.unit });
+  const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning), unit: input.unit });
   const bgnbd = fitBgNbd(summaries);
   let gammaGamma: ReturnType<typeof fitGammaGamma> | null = null;
   let gammaGammaError: string | null = null;
@@ -56,7 +54,7 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
     gammaGammaError = error.message;
   }
   const horizon = input.horizon * UNITS_PER_MONTH[input.unit];
-  const revenue = segmentOf ? new Map((await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask })).map((f) => [f.customerId, f.monetary])) : null;
+  const revenue = segmentOf ? new Map((await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) })).map((f) => [f.customerId, f.monetary])) : null;
   const bySegment = new Map<string, SegmentRisk>();
   let purchases = 0;
   let value = 0;

@@ -4,6 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ZodError } from "zod";
 import { createDatabase } from "../../tests/support/databases";
+import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
 import { InputError, NotFoundError } from "../errors";
@@ -14,19 +15,11 @@ import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
 import { compareRuns, getSegmentation, listMembers, membersCsv, runSegmentation } from "./segmentations";
 
-const DATASETS = path.resolve("../shared/datasets");
 let db: Awaited<ReturnType<typeof createDatabase>>;
 let pool: pg.Pool;
 let orders: number;
 let sample: number;
 let cdnow: number;
-
-// The rule table of the rfm package's test-rfm-segment.R.
-const PACKAGE_RULES = [
-  ["Champions", [4, 5], [4, 5]], ["Loyal Customers", [2, 5], [3, 5]], ["Potential Loyalist", [3, 5], [1, 3]], ["New Customers", [4, 5], [1, 1]],
-  ["Promising", [3, 4], [1, 1]], ["Need Attention", [2, 3], [2, 3]], ["About To Sleep", [2, 3], [1, 2]], ["At Risk", [1, 2], [2, 5]],
-  ["Can't Lose Them", [1, 1], [4, 5]], ["Lost", [1, 2], [1, 2]],
-].map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
 
 beforeAll(async () => {
   db = await createDatabase(inject("adminUrl"), "segmenta_runs");
@@ -34,11 +27,7 @@ beforeAll(async () => {
   pool = createPool(db.url, 4);
   sample = (await ensureSampleDataset(pool))!; // first: it loads only into an empty database
   orders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
-  const cdnowCsv = fs.readFileSync(path.join(DATASETS, "cdnow-lifetimes/CDNOW_sample.txt"), "utf8").trim().split(/\r?\n/).map((line) => {
-    const [, customer, d, , dollars] = line.trim().split(/\s+/);
-    return `${Number(customer)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
-  });
-  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [`customer_id,date,amount\n${cdnowCsv.join("\n")}\n`] }])).datasetId;
+  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
 });
 afterAll(async () => {
   await pool.end();
@@ -47,7 +36,7 @@ afterAll(async () => {
 
 describe("RFM runs", () => {
   test("are saved with the package's segment numbers, every customer's scores, and the rule report", async () => {
-    const run = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "2006-12-31", cleaning: [], rules: PACKAGE_RULES });
+    const run = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "2006-12-31", cleaning: [], rules: RFM_PACKAGE_TEST_RULES });
     expect(run).toMatchObject({ method: "rfm", customers: 995, params: { analysisDate: "2006-12-31", cleaning: [], bins: { recency: 5, frequency: 5, monetary: 5 } } });
     expect(run.segments.find((s) => s.name === "Champions")).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
     expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(995);

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
-import { CLEANING_RULES, type CleaningRule } from "../ingest/cleaning";
+import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { copyRow } from "../ingest/copy-text";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
 import { adjustedRandIndex, crosstab } from "../segmentation/compare";
@@ -20,7 +20,6 @@ import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type S
  */
 export const FEATURE_KEYS = ["recencyDays", "frequency", "monetary", "averageOrderValue", "tenureDays", "products", "returnRate", "age"] as const;
 export type FeatureKey = (typeof FEATURE_KEYS)[number];
-const RULE_KEYS = CLEANING_RULES.map((r) => r.key) as [CleaningRule, ...CleaningRule[]];
 
 const scoreRange = z
   .tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)])
@@ -142,8 +141,7 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
   const started = performance.now();
   const cleaning = input.cleaning ?? RULE_KEYS;
-  const rulesMask = CLEANING_RULES.filter((r) => cleaning.includes(r.key)).reduce((m, r) => m | r.bit, 0);
-  const features = await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask });
+  const features = await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) });
   if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
   let assignment: Assignment;

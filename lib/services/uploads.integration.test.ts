@@ -8,6 +8,7 @@ import { parse } from "csv-parse/sync";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { createDatabase } from "../../tests/support/databases";
+import { DATASETS } from "../../tests/support/reference-data";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
 import { PrismaClient } from "../generated/prisma/client";
@@ -24,7 +25,6 @@ import { receiveUpload } from "./uploads";
  * class of hostile input: each gets its clear error (status, code, line,
  * column) or loads correctly, and nothing stored before changes.
  */
-const DATASETS = path.resolve("../shared/datasets");
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
 let db: Awaited<ReturnType<typeof createDatabase>>;

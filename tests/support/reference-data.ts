@@ -1,0 +1,35 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { SegmentRule } from "../../lib/segmentation/rfm";
+
+/** The reference data sets in ../shared/datasets, in the forms the tests load them. */
+export const DATASETS = path.resolve("../shared/datasets");
+
+/**
+ * CDNOW as lifetimes ships it (whitespace-separated master id, customer id,
+ * YYYYMMDD date, CDs, dollars), as a purchases CSV: customer, date, amount.
+ */
+export function cdnowPurchasesCsv(): string {
+  const lines = fs.readFileSync(path.join(DATASETS, "cdnow-lifetimes/CDNOW_sample.txt"), "utf8").trim().split(/\r?\n/);
+  const rows = lines.map((line) => {
+    const [, customer, d, , dollars] = line.trim().split(/\s+/);
+    return `${Number(customer)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
+  });
+  return `customer_id,date,amount\n${rows.join("\n")}\n`;
+}
+
+/** The rule table of the rfm package's own test (tests/testthat/test-rfm-segment.R); frequency and monetary share their ranges. */
+export const RFM_PACKAGE_TEST_RULES: SegmentRule[] = (
+  [
+    ["Champions", [4, 5], [4, 5]],
+    ["Loyal Customers", [2, 5], [3, 5]],
+    ["Potential Loyalist", [3, 5], [1, 3]],
+    ["New Customers", [4, 5], [1, 1]],
+    ["Promising", [3, 4], [1, 1]],
+    ["Need Attention", [2, 3], [2, 3]],
+    ["About To Sleep", [2, 3], [1, 2]],
+    ["At Risk", [1, 2], [2, 5]],
+    ["Can't Lose Them", [1, 1], [4, 5]],
+    ["Lost", [1, 2], [1, 2]],
+  ] as [string, [number, number], [number, number]][]
+).map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
