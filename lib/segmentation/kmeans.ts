@@ -1,4 +1,5 @@
 import { kmeans as mlKmeans } from "ml-kmeans";
+import { kmeansPlusPlus, lloyd, toFlat, type FlatPoints } from "./lloyd";
 import { createRng, sampleIndexes } from "./random";
 
 /**
@@ -16,7 +17,7 @@ export interface KMeansOptions {
   /** Range tried when k = "auto" (default 3 to 8: 2 is rarely actionable). */
   kRange?: [number, number];
   seed?: number;
-  /** k-means++ starts per k; the lowest inertia wins (default 4). */
+  /** k-means++ starts per k; the lowest inertia wins (default 4; 1 above LARGE customers, as scikit-learn's n_init="auto"). */
   starts?: number;
   maxIterations?: number;
   /** Customers in the silhouette sample (default 5,000). */
@@ -185,12 +186,24 @@ export function silhouettes(data: readonly number[][], labelings: readonly (read
   return Array.from(totals, (t) => t / m);
 }
 
-function bestOfStarts(data: number[][], k: number, seed: number, starts: number, maxIterations: number): { labels: number[]; centroids: number[][]; inertia: number } {
+/** Above this many customers, k-means runs on flat typed arrays (lloyd.ts) instead of ml-kmeans' arrays of points. */
+export const LARGE = 20_000;
+
+function bestOfStarts(data: number[][], flat: FlatPoints | null, k: number, seed: number, starts: number, maxIterations: number): { labels: number[]; centroids: number[][]; inertia: number } {
   let best: { labels: number[]; centroids: number[][]; inertia: number } | undefined;
   for (let s = 0; s < starts; s++) {
-    const result = mlKmeans(data, k, { initialization: "kmeans++", seed: seed + s * 7919, maxIterations });
-    const inertia = inertiaOf(data, result.clusters, result.centroids);
-    if (!best || inertia < best.inertia) best = { labels: result.clusters, centroids: result.centroids, inertia };
+    const startSeed = seed + s * 7919;
+    let fit: { labels: number[]; centroids: number[][]; inertia: number };
+    if (flat) {
+      // scikit-learn's stopping rule: centre shift below 1e-4 × the mean feature variance (1 once standardised).
+      const result = lloyd(flat, kmeansPlusPlus(flat, k, startSeed), { maxIterations, tolerance: 1e-4 });
+      const dims = flat.dims;
+      fit = { labels: Array.from(result.labels), centroids: Array.from({ length: k }, (_, c) => Array.from(result.centroids.subarray(c * dims, c * dims + dims))), inertia: result.inertia };
+    } else {
+      const result = mlKmeans(data, k, { initialization: "kmeans++", seed: startSeed, maxIterations });
+      fit = { labels: result.clusters, centroids: result.centroids, inertia: inertiaOf(data, result.clusters, result.centroids) };
+    }
+    if (!best || fit.inertia < best.inertia) best = fit;
   }
   return best!;
 }
@@ -220,9 +233,10 @@ export function kmeansSegmentation(features: string[], rows: readonly number[][]
     throw new ClusteringInputError("features", "every customer needs a finite value for every feature");
   }
   const { data, scaling } = standardise(features, rows);
+  const flat = data.length > LARGE ? toFlat(data) : null;
   const fits = new Map<number, { labels: number[]; centroids: number[][]; quality: ClusterQuality }>();
   for (let k = lo; k <= hi; k++) {
-    const fit = bestOfStarts(data, k, seed, starts, maxIterations);
+    const fit = bestOfStarts(data, flat, k, seed, flat ? (options.starts ?? 1) : starts, maxIterations);
     fits.set(k, { ...fit, quality: clusterQuality(data, fit.labels, fit.centroids, sampleSize, seed, false) });
   }
   const all = [...fits.values()];
