@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import pg from "pg";
-import { createDatabase } from "../../tests/support/databases";
-import { migrate } from "../db/migrate";
-import { createPool } from "../db/pool";
+import { migratedDatabase } from "../../tests/support/databases";
 import { ImportError } from "./errors";
 import { loadFiles, type ImportTarget, type SourceFile } from "./load";
 
@@ -10,7 +8,7 @@ const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,C
 const GOOD = `${HEADER}536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER",6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n`;
 
 describe("loadFiles", () => {
-  let db: Awaited<ReturnType<typeof createDatabase>>;
+  let db: Awaited<ReturnType<typeof migratedDatabase>>;
   let pool: pg.Pool;
   const count = async (table: string, where = "true") => (await pool.query(`select count(*)::int as n from ${table} where ${where}`)).rows[0].n as number;
   const load = (target: ImportTarget, ...files: SourceFile[]) => loadFiles(pool, target, files);
@@ -18,13 +16,11 @@ describe("loadFiles", () => {
     load({ mode: "create", name }, { fileName, body: [Buffer.from(csv)], options });
 
   beforeAll(async () => {
-    db = await createDatabase(inject("adminUrl"), "segmenta_load");
-    await migrate(db.url);
-    pool = createPool(db.url, 4);
+    db = await migratedDatabase(inject("adminUrl"), "segmenta_load");
+    pool = db.pool;
   });
   afterAll(async () => {
-    await pool.end();
-    await db.drop();
+    await db.close();
   });
 
   test("keeps tabs, backslashes, quotes and line breaks in values exactly", async () => {

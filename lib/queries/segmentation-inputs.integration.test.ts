@@ -3,10 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { createDatabase } from "../../tests/support/databases";
+import { migratedDatabase } from "../../tests/support/databases";
 import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
-import { migrate } from "../db/migrate";
-import { createPool } from "../db/pool";
 import { loadFiles } from "../ingest/load";
 import { fitBgNbd, fitGammaGamma } from "../segmentation/clv";
 import { assignSegments, rfmScores, summariseSegments } from "../segmentation/rfm";
@@ -19,7 +17,7 @@ import { getRepeatSummaries } from "./repeat-summary";
  * and Python's lifetimes give them, and each file must give the app's numbers
  * when run as it is in psql.
  */
-let db: Awaited<ReturnType<typeof createDatabase>>;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
 let rfmOrders: number;
 let cdnow: number;
@@ -33,15 +31,13 @@ function psqlRows(file: string, datasetId: number): string[][] {
 }
 
 beforeAll(async () => {
-  db = await createDatabase(inject("adminUrl"), "segmenta_inputs");
-  await migrate(db.url);
-  pool = createPool(db.url, 4);
+  db = await migratedDatabase(inject("adminUrl"), "segmenta_inputs");
+  pool = db.pool;
   rfmOrders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
   cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
 });
 afterAll(async () => {
-  await pool.end();
-  await db.drop();
+  await db.close();
 });
 
 describe("customer-features.sql", () => {

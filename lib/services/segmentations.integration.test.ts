@@ -3,10 +3,8 @@ import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ZodError } from "zod";
-import { createDatabase } from "../../tests/support/databases";
+import { migratedDatabase } from "../../tests/support/databases";
 import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
-import { migrate } from "../db/migrate";
-import { createPool } from "../db/pool";
 import { InputError, NotFoundError } from "../errors";
 import { errorResponse } from "../http/responses";
 import { loadFiles } from "../ingest/load";
@@ -15,23 +13,21 @@ import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
 import { compareRuns, getSegmentation, listMembers, membersCsv, runSegmentation } from "./segmentations";
 
-let db: Awaited<ReturnType<typeof createDatabase>>;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
 let orders: number;
 let sample: number;
 let cdnow: number;
 
 beforeAll(async () => {
-  db = await createDatabase(inject("adminUrl"), "segmenta_runs");
-  await migrate(db.url);
-  pool = createPool(db.url, 4);
+  db = await migratedDatabase(inject("adminUrl"), "segmenta_runs");
+  pool = db.pool;
   sample = (await ensureSampleDataset(pool))!; // first: it loads only into an empty database
   orders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
   cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
 });
 afterAll(async () => {
-  await pool.end();
-  await db.drop();
+  await db.close();
 });
 
 describe("RFM runs", () => {

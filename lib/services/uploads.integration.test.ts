@@ -7,10 +7,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { parse } from "csv-parse/sync";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { createDatabase } from "../../tests/support/databases";
+import { migratedDatabase } from "../../tests/support/databases";
 import { DATASETS } from "../../tests/support/reference-data";
-import { migrate } from "../db/migrate";
-import { createPool } from "../db/pool";
 import { PrismaClient } from "../generated/prisma/client";
 import { isNonProductCode } from "../ingest/cleaning";
 import { getCleaningCounts } from "../queries/cleaning-counts";
@@ -27,21 +25,19 @@ import { receiveUpload } from "./uploads";
  */
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
-let db: Awaited<ReturnType<typeof createDatabase>>;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
 let prisma: PrismaClient;
 let work: string;
 
 beforeAll(async () => {
-  db = await createDatabase(inject("adminUrl"), "segmenta_uploads");
-  await migrate(db.url);
-  pool = createPool(db.url, 4);
+  db = await migratedDatabase(inject("adminUrl"), "segmenta_uploads");
+  pool = db.pool;
   prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   work = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-uploads-"));
 });
 afterAll(async () => {
-  await pool.end();
-  await db.drop();
+  await db.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -2,6 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { migrate } from "../../lib/db/migrate";
+import { createPool } from "../../lib/db/pool";
 
 /**
  * Databases for tests: each run (and each test that needs an empty database)
@@ -39,4 +41,19 @@ export function makeTempDataDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   fs.chmodSync(dir, 0o755);
   return path.join(dir, "pgdata");
+}
+
+/** A fresh database on the test server, migrated, with a pool; close() ends the pool and drops the database. */
+export async function migratedDatabase(adminUrl: string, prefix: string, poolSize = 4): Promise<{ url: string; pool: pg.Pool; close: () => Promise<void> }> {
+  const db = await createDatabase(adminUrl, prefix);
+  await migrate(db.url);
+  const pool = createPool(db.url, poolSize);
+  return {
+    url: db.url,
+    pool,
+    close: async () => {
+      await pool.end();
+      await db.drop();
+    },
+  };
 }
