@@ -4,8 +4,7 @@ import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
-import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
-import { loadFiles } from "../ingest/load";
+import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
 import { fitBgNbd, fitGammaGamma } from "../segmentation/clv";
 import { assignSegments, rfmScores, summariseSegments } from "../segmentation/rfm";
 import { getCustomerFeatures } from "./customer-features";
@@ -33,8 +32,8 @@ function psqlRows(file: string, datasetId: number): string[][] {
 beforeAll(async () => {
   db = await migratedDatabase(inject("adminUrl"), "segmenta_inputs");
   pool = db.pool;
-  rfmOrders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
-  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
+  rfmOrders = await loadRfmOrders(pool);
+  cdnow = await loadCdnow(pool);
 });
 afterAll(async () => {
   await db.close();

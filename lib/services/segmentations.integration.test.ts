@@ -4,7 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ZodError } from "zod";
 import { migratedDatabase } from "../../tests/support/databases";
-import { cdnowPurchasesCsv, DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
+import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
 import { InputError, NotFoundError } from "../errors";
 import { errorResponse } from "../http/responses";
 import { loadFiles } from "../ingest/load";
@@ -23,8 +23,8 @@ beforeAll(async () => {
   db = await migratedDatabase(inject("adminUrl"), "segmenta_runs");
   pool = db.pool;
   sample = (await ensureSampleDataset(pool))!; // first: it loads only into an empty database
-  orders = (await loadFiles(pool, { mode: "create", name: "rfm orders" }, [{ fileName: "orders.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
-  cdnow = (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
+  orders = await loadRfmOrders(pool);
+  cdnow = await loadCdnow(pool);
 });
 afterAll(async () => {
   await db.close();
@@ -168,7 +168,7 @@ describe("comparing runs, exporting members, risk per segment", () => {
 });
 
 test("deleting a dataset deletes its runs and their memberships", async () => {
-  const extra = (await loadFiles(pool, { mode: "create", name: "temp" }, [{ fileName: "o.csv", body: fs.createReadStream(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")) }])).datasetId;
+  const extra = await loadRfmOrders(pool, "temp");
   const run = await runSegmentation(pool, extra, { method: "rfm" });
   await deleteDataset(pool, extra);
   const left = await pool.query("select (select count(*) from segment_members where run_id = $1)::int as members, (select count(*) from segmentation_runs where id = $1)::int as runs", [run.id]);

@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import type pg from "pg";
+import { loadFiles } from "../../lib/ingest/load";
 import type { SegmentRule } from "../../lib/segmentation/rfm";
 
 /** The reference data sets in ../shared/datasets, in the forms the tests load them. */
@@ -33,3 +35,14 @@ export const RFM_PACKAGE_TEST_RULES: SegmentRule[] = (
     ["Lost", [1, 2], [1, 2]],
   ] as [string, [number, number], [number, number]][]
 ).map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
+
+/** Loads the rfm package's demo orders (one purchase per row) through the real loader; returns the dataset id. */
+export async function loadRfmOrders(pool: pg.Pool, name = "rfm orders"): Promise<number> {
+  const file = path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv");
+  return (await loadFiles(pool, { mode: "create", name }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(file) }])).datasetId;
+}
+
+/** Loads CDNOW (as customer, date, amount) through the real loader; returns the dataset id. */
+export async function loadCdnow(pool: pg.Pool): Promise<number> {
+  return (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
+}
