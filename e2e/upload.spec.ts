@@ -129,3 +129,15 @@ test("markup in a file name, a header or a cell stays text", async ({ page }) =>
   await expect(page.getByRole("cell", { name })).toBeVisible();
   expect(await page.locator("img[src=x]").count()).toBe(0);
 });
+
+test("the preview reads at most 256 KB and answers with the first rows only", async ({ request }) => {
+  const row = "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n";
+  const body = Buffer.from(`InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n${row.repeat(20_000)}`);
+  expect(body.length).toBeGreaterThan(1024 * 1024);
+  const response = await request.post("/api/uploads/preview?fileName=big.csv&complete=false", { data: body, headers: { "content-type": "text/csv" } });
+  expect(response.status()).toBe(200);
+  const preview = await response.json();
+  expect(preview).toMatchObject({ layout: "lines", delimiter: ",", missing: [] });
+  expect(preview.preview).toHaveLength(10);
+  expect(preview).not.toHaveProperty("sample");
+});

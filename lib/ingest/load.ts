@@ -203,7 +203,7 @@ async function loadFile(
     );
   }
   // Dates and decimals are judged on the columns actually used (the analyst's mapping may differ from the automatic one).
-  const formats = detectValueFormats(sniffed.sample ?? sniffed.preview, mapping, sniffed.delimiter);
+  const formats = detectValueFormats(sniffed.sample, mapping, sniffed.delimiter);
   if (!options.dateOrder && formats.dateOrder === "ambiguous") {
     throw new ImportError(
       "ambiguous_date",

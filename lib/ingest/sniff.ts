@@ -19,8 +19,6 @@ export interface Sniffed extends CsvFormat {
   header: string[];
   /** The first data rows, for the preview table. */
   preview: string[][];
-  /** Every data row of the sniffed bytes (not sent to the page). */
-  sample?: string[][];
   layout: Layout | null;
   kind: FileKind | null;
   /** Field → column name, for every field of the layout (null: no column). */
@@ -35,7 +33,12 @@ const DELIMITERS = [",", ";", "\t", "|"];
 const DATE_FIELDS = ["invoice_date", "signup_date", "birth_date"];
 const NUMBER_FIELDS = ["unit_price", "amount", "income"];
 
-export function sniff(head: Buffer, fileName: string, complete: boolean, layoutHint?: Layout | FileKind): Sniffed {
+/** What sniff() finds, plus every data row of the sniffed bytes (for the load to judge dates and decimals; not for the page). */
+export interface SniffResult extends Sniffed {
+  sample: string[][];
+}
+
+export function sniff(head: Buffer, fileName: string, complete: boolean, layoutHint?: Layout | FileKind): SniffResult {
   if (head.length === 0) throw new ImportError("empty_file", `${fileName} is empty: it has no header line and no rows.`);
   const decoded = decodePrefix(head, fileName, complete);
   let text = decoded.text;
