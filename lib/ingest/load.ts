@@ -6,9 +6,9 @@ import type { CleaningCounts } from "./cleaning";
 import { CsvRowStream, type RowBatch } from "./csv";
 import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
-import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout } from "./layouts";
+import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
 import { makeConverter } from "./rows";
-import { detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
+import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import type { DateOrder } from "./values";
 
 /**
@@ -207,7 +207,7 @@ async function loadFile(
   if (!options.dateOrder && formats.dateOrder === "ambiguous") {
     throw new ImportError(
       "ambiguous_date",
-      `${file.fileName}: the dates (such as "${firstDate(sniffed)}") read both as day/month and as month/day. Say which: dateOrder = "dmy" or "mdy".`,
+      `${file.fileName}: the dates (such as "${firstDate(sniffed.sample, mapping)}") read both as day/month and as month/day. Say which: dateOrder = "dmy" or "mdy".`,
       2,
     );
   }
@@ -300,10 +300,10 @@ async function loadFile(
   };
 }
 
-function firstDate(sniffed: ReturnType<typeof sniff>): string {
-  const column = Object.entries(sniffed.mapping).find(([key, name]) => key.endsWith("date") && name !== null)?.[1];
-  const index = column ? sniffed.header.indexOf(column) : -1;
-  return (index >= 0 ? sniffed.preview[0]?.[index] : undefined) ?? "";
+/** The first date of the mapped date columns, to show the analyst what is ambiguous. */
+function firstDate(rows: string[][], mapping: Mapping): string {
+  const index = DATE_FIELDS.map((key) => mapping[key]).find((i) => i !== undefined);
+  return (index === undefined ? undefined : rows.find((r) => (r[index] ?? "").trim() !== "")?.[index]) ?? "";
 }
 
 export function formatBytes(bytes: number): string {

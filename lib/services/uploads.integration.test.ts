@@ -177,6 +177,14 @@ describe("what it understands", () => {
     expect((await lines(answered.body.datasetId!)).map((r) => r.invoice_date)).toEqual(["2011-04-03 10:00:00", "2011-06-05 11:00:00"]);
   });
 
+  test("an ambiguous date in a column mapped by hand is asked about, quoting that column's value", async () => {
+    const csv = "Client,Day,Spent\nada,3/4/2011,10\nbob,5/6/2011,4\n";
+    const mapping = JSON.stringify({ customer_id: "Client", invoice_date: "Day", amount: "Spent" });
+    const asked = await upload(csv, "file.csv", { kind: "purchases", mapping });
+    expect(asked).toMatchObject({ status: 422, body: { error: { code: "ambiguous_date" } } });
+    expect(asked.body.error!.message).toContain('"3/4/2011"');
+  });
+
   test("the minimal form: the R rfm package's orders (customer, date, revenue) as one purchase per row", async () => {
     const { status, body } = await upload(await fs.openAsBlob(path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv")), "rfm_data_orders.csv");
     expect(status).toBe(201);
