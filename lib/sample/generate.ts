@@ -8,6 +8,7 @@
  *
  * Pure: no I/O, no clock, no Math.random. Same options, same bytes.
  */
+import { csvLine } from "../csv";
 import { createRng } from "../segmentation/random";
 
 export const CUSTOMER_TYPES = ["loyal", "bargain", "oneOff", "lapsed", "wholesale"] as const;
@@ -306,15 +307,6 @@ export function generateSample(options: SampleOptions = {}): Sample {
   }
   return { customers, lines };
 }
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const csvLine = (fields: (string | number | null)[]) => `${fields.map(csvField).join(",")}\n`;
 
 export function* transactionsCsv(sample: Sample): Generator<string> {
   yield csvLine([...TRANSACTION_COLUMNS]);

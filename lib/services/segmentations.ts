@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
+import { csvLine, spreadsheetField } from "../csv";
 import { copyRow } from "../ingest/copy-text";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
 import { adjustedRandIndex, crosstab } from "../segmentation/compare";
@@ -253,7 +254,7 @@ export interface MemberPage {
   members: { customerId: string; segment: string; recencyScore: number | null; frequencyScore: number | null; monetaryScore: number | null }[];
 }
 
-/** One page of a run's members, optionally of one segment (by name), ordered by customer id. */
+/** One page of a run's members, optionally of one segment (by name), in primary-key order (customer id). */
 export async function listMembers(pool: pg.Pool, runId: number, options: { segment?: string; page: number; pageSize: number }): Promise<MemberPage | null> {
   const run = await pool.query("select 1 from segmentation_runs where id = $1", [runId]);
   if (!run.rowCount) return null;
@@ -264,7 +265,7 @@ export async function listMembers(pool: pg.Pool, runId: number, options: { segme
     pool.query<{ n: string }>(`select count(*) as n ${from}`, [runId, segment]),
     pool.query(
       `select m.customer_id, s.name, m.recency_score, m.frequency_score, m.monetary_score ${from}
-       order by m.customer_id collate "C" limit $3 offset $4`,
+       order by m.customer_id limit $3 offset $4`,
       [runId, segment, options.pageSize, (options.page - 1) * options.pageSize],
     ),
   ]);
@@ -298,22 +299,25 @@ export async function compareRuns(pool: pg.Pool, firstId: number, secondId: numb
   return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers: rows.length, adjustedRandIndex: rows.length > 1 ? adjustedRandIndex(a, b) : null, crosstab: crosstab(a, b) };
 }
 
-/** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** Every member of a run (or of one segment) as CSV lines, streamed a page at a time. */
-export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string): AsyncGenerator<string> {
-  yield "customer_id,segment,recency_score,frequency_score,monetary_score\n";
-  const pageSize = 10_000;
-  for (let page = 1; ; page++) {
-    const result = await listMembers(pool, runId, { segment, page, pageSize });
-    if (!result) return;
-    yield result.members.map((m) => [m.customerId, m.segment, m.recencyScore, m.frequencyScore, m.monetaryScore].map(csvCell).join(",")).join("\n") + (result.members.length ? "\n" : "");
-    if (result.members.length < pageSize) return;
+/**
+ * Every member of a run (or of one segment) as CSV, streamed in pages that
+ * walk the primary key (run_id, customer_id), so a million members cost one
+ * index pass, not a count and an ever longer OFFSET per page.
+ */
+export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string, pageSize = 10_000): AsyncGenerator<string> {
+  yield csvLine(["customer_id", "segment", "recency_score", "frequency_score", "monetary_score"]);
+  let after: string | null = null;
+  for (;;) {
+    const { rows }: { rows: { customer_id: string; name: string; recency_score: number | null; frequency_score: number | null; monetary_score: number | null }[] } = await pool.query(
+      `select m.customer_id, s.name, m.recency_score, m.frequency_score, m.monetary_score
+       from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
+       where m.run_id = $1 and ($2::text is null or s.name = $2) and ($3::text is null or m.customer_id > $3)
+       order by m.customer_id limit $4`,
+      [runId, segment ?? null, after, pageSize],
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => [r.customer_id, r.name, r.recency_score, r.frequency_score, r.monetary_score].map(spreadsheetField).join(",")).join("\n") + "\n";
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.customer_id;
   }
 }
