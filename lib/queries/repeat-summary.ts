@@ -1,8 +1,7 @@
 import type pg from "pg";
 import type { CustomerSummary } from "../segmentation/repeat-summary";
 import { DAYS_PER_UNIT } from "../segmentation/repeat-summary";
-import { withRunOptions, type FeatureOptions } from "./customer-features";
-import { sqlFile } from "./sql-file";
+import { runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 interface Row {
   customer_id: string;
@@ -18,9 +17,9 @@ export const repeatSummarySql = () => sqlFile("repeat-summary");
 export async function getRepeatSummaries(
   pool: pg.Pool,
   datasetId: number,
-  options: FeatureOptions & { unit: keyof typeof DAYS_PER_UNIT },
+  options: RunOptions & { unit: keyof typeof DAYS_PER_UNIT },
 ): Promise<CustomerSummary[]> {
-  const { text, values } = withRunOptions(repeatSummarySql().statement, options);
+  const { text, values } = runStatement(repeatSummarySql(), options);
   const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
   const per = DAYS_PER_UNIT[options.unit];
   return rows.map((r) => ({

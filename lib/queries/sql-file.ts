@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ALL_RULES_MASK } from "../ingest/cleaning";
 
 /**
  * An analytics query kept in its own .sql file under lib/queries/sql, written
@@ -31,4 +32,25 @@ export function sqlFile(name: string): SqlFile {
     cache.set(name, file);
   }
   return file;
+}
+
+/** What a segmentation run may change in an analytics file, at its marked places. */
+export interface RunOptions {
+  /** YYYY-MM-DD, written at the analysis_date marker; default: the file's own (the day after the last invoice). */
+  analysisDate?: string;
+  /** Bits of the cleaning rules that leave lines out, written at every rules marker; default: all of them. */
+  rulesMask?: number;
+}
+
+/**
+ * A run's statement from a file with the marked places of customer-features.sql:
+ * $1 is the dataset id, $2 the analysis date (null keeps the default), and the
+ * rules mask is a checked integer written in place.
+ */
+export function runStatement(file: SqlFile, options: RunOptions): { text: string; values: (string | null)[] } {
+  const mask = options.rulesMask ?? ALL_RULES_MASK;
+  if (!Number.isInteger(mask) || mask < 0 || mask > ALL_RULES_MASK) throw new RangeError(`rulesMask must be a whole number from 0 to ${ALL_RULES_MASK}`);
+  if (options.analysisDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.analysisDate)) throw new RangeError("analysisDate must be YYYY-MM-DD");
+  const text = file.statement.replace("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replaceAll(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
+  return { text, values: [options.analysisDate ?? null] };
 }
