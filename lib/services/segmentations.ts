@@ -163,18 +163,25 @@ async function saveRun(
   features: CustomerFeatures[],
   durationMs: number,
 ): Promise<RunDetail> {
+  // Totals per segment, in one pass over the customers.
+  const totals = a.names.map(() => ({ customers: 0, orders: 0, revenue: 0, recencyDays: 0 }));
+  features.forEach((f, i) => {
+    const t = totals[a.members[i]!]!;
+    t.customers++;
+    t.orders += f.frequency;
+    t.revenue += f.monetary;
+    t.recencyDays += f.recencyDays;
+  });
   const segments = a.names.map((name, no) => {
-    const members = features.filter((_, i) => a.members[i] === no);
-    const orders = members.reduce((s, f) => s + f.frequency, 0);
-    const revenue = members.reduce((s, f) => s + f.monetary, 0);
-    const mean = (key: keyof CustomerFeatures) => (members.length ? members.reduce((s, f) => s + Number(f[key] ?? 0), 0) / members.length : null);
+    const t = totals[no]!;
+    const mean = (sum: number) => (t.customers ? sum / t.customers : null);
     return {
       no,
       name,
-      customers: members.length,
-      orders,
-      revenue: Math.round(revenue * 100) / 100,
-      profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean("recencyDays"), frequency: mean("frequency"), monetary: mean("monetary") },
+      customers: t.customers,
+      orders: t.orders,
+      revenue: Math.round(t.revenue * 100) / 100,
+      profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean(t.recencyDays), frequency: mean(t.orders), monetary: mean(t.revenue) },
     };
   });
   const client = await pool.connect();
