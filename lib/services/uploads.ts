@@ -39,7 +39,8 @@ export const UploadFields = z.object({
 export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number): Promise<Response> {
   let token: string | undefined;
   try {
-    const upload = await readUpload(request, readEnv().SEGMENTA_UPLOAD_LIMIT);
+    const maxBytes = readEnv().SEGMENTA_UPLOAD_LIMIT;
+    const upload = await readUpload(request, maxBytes);
     const fields = UploadFields.parse(upload.fields);
     token = fields.token;
     let target: ImportTarget;
@@ -53,7 +54,7 @@ export async function receiveUpload(pool: pg.Pool, request: Request, into: "new"
       pool,
       target,
       [{ fileName: upload.fileName, body: upload.stream, options: { kind: fields.kind, mapping: fields.mapping, dateOrder: fields.dateOrder, decimalComma: fields.decimalComma } }],
-      { maxBytes: readEnv().SEGMENTA_UPLOAD_LIMIT, onProgress: ({ bytes, rows }) => reportProgress(token, bytes, rows) },
+      { maxBytes, onProgress: ({ bytes, rows }) => reportProgress(token, bytes, rows) },
     );
     const report = result.imports[0]!;
     reportProgress(token, report.bytes, report.rowsRead, true);
