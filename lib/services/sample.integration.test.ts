@@ -8,7 +8,7 @@ import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
 import { PrismaClient } from "../generated/prisma/client";
 import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures";
-import { SAMPLE, sampleFile } from "../sample";
+import { SAMPLE, sampleFiles } from "../sample";
 import { deleteDataset, listDatasets } from "./datasets";
 import { ensureSampleDataset } from "./sample";
 
@@ -33,7 +33,8 @@ describe("the sample dataset on first start", () => {
   test("is loaded into an empty database, with both files and their import records", async () => {
     expect(datasetId).toEqual(expect.any(Number));
     const imports = await pool.query(`select kind, status, file_name, row_count, rows_loaded from imports where dataset_id = $1 order by kind`, [datasetId]);
-    const csv = { transactions: text(sampleFile("transactions")), customers: text(sampleFile("customers")) };
+    const files = sampleFiles();
+    const csv = { transactions: text(files.transactions), customers: text(files.customers) };
     const dataRows = (s: string) => s.trimEnd().split("\n").length - 1;
     expect(imports.rows).toEqual([
       { kind: "transactions", status: "succeeded", file_name: SAMPLE.files.transactions, row_count: dataRows(csv.transactions), rows_loaded: dataRows(csv.transactions) },
@@ -65,7 +66,7 @@ describe("the sample dataset on first start", () => {
   });
 
   test("headline figures equal the figures computed from the sample CSV", async () => {
-    const expected = figuresFromCsv(text(sampleFile("transactions")));
+    const expected = figuresFromCsv(text(sampleFiles().transactions));
     const figures = await getDatasetFigures(pool, datasetId!);
     expect({ ...figures, revenue: toMillionths(figures.revenue) }).toEqual({
       lines: expected.lines,

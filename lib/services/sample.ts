@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { loadFiles } from "../ingest/load";
-import { SAMPLE, sampleFile } from "../sample";
+import { SAMPLE, sampleFiles } from "../sample";
 
 const SETTING = "sample_dataset";
 const LOCK_KEY = 72707370;
@@ -19,9 +19,10 @@ export async function ensureSampleDataset(pool: pg.Pool, log: (line: string) => 
     const existing = await lock.query("select 1 from datasets limit 1");
     if (!existing.rowCount) {
       const started = Date.now();
+      const files = sampleFiles();
       const result = await loadFiles(pool, { mode: "create", name: SAMPLE.name, description: SAMPLE.description, isSample: true }, [
-        { fileName: SAMPLE.files.transactions, body: sampleFile("transactions"), options: { kind: "transactions" } },
-        { fileName: SAMPLE.files.customers, body: sampleFile("customers"), options: { kind: "customers" } },
+        { fileName: SAMPLE.files.transactions, body: files.transactions, options: { kind: "transactions" } },
+        { fileName: SAMPLE.files.customers, body: files.customers, options: { kind: "customers" } },
       ]);
       const lines = result.imports.find((i) => i.kind === "transactions")?.rowsLoaded ?? 0;
       log(`loaded the sample dataset (${lines.toLocaleString("en")} lines) in ${Date.now() - started} ms`);

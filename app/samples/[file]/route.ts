@@ -1,4 +1,4 @@
-import { SAMPLE, sampleFile } from "@/lib/sample";
+import { SAMPLE, sampleFiles } from "@/lib/sample";
 
 // GET /samples/{sample-transactions.csv|sample-customers.csv}: the sample files, generated as they stream.
 const FILES: Record<string, "transactions" | "customers"> = {
@@ -10,7 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ fil
   const { file } = await params;
   const kind = FILES[file];
   if (!kind) return Response.json({ error: { code: "not_found", message: "No such sample file." } }, { status: 404 });
-  const lines = sampleFile(kind);
+  const lines = sampleFiles()[kind];
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
