@@ -101,7 +101,8 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
         );
         imports.push(report);
       }
-      await client.query("update datasets set updated_at = now() where id = $1", [datasetId]);
+      // The summaries (summaries.ts) are stale from this commit on.
+      await client.query("update datasets set updated_at = now(), data_version = data_version + 1 where id = $1", [datasetId]);
       await client.query("commit");
       return { datasetId, imports };
     } catch (error) {

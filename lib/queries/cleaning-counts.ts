@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ensureSummaries } from "../ingest/summaries";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { sqlFile } from "./sql-file";
 
@@ -7,6 +8,7 @@ type Row = Record<"no_customer" | "cancellation" | "adjustment" | "non_product" 
 export const cleaningCountsSql = () => sqlFile("cleaning-counts");
 
 export async function getCleaningCounts(pool: pg.Pool, datasetId: number): Promise<CleaningCounts> {
+  await ensureSummaries(pool, datasetId);
   const { rows } = await pool.query<Row>(cleaningCountsSql().statement, [datasetId]);
   const r = rows[0]!;
   return {

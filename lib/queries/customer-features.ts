@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ensureSummaries } from "../ingest/summaries";
 import { runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 /** Per-customer features (lib/queries/sql/customer-features.sql), for the run's analysis date and cleaning rules. */
@@ -34,6 +35,7 @@ interface Row {
 export const customerFeaturesSql = () => sqlFile("customer-features");
 
 export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, options: RunOptions = {}): Promise<CustomerFeatures[]> {
+  await ensureSummaries(pool, datasetId);
   const { text, values } = runStatement(customerFeaturesSql(), options);
   const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
   return rows.map((r) => ({

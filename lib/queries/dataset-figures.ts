@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ensureSummaries } from "../ingest/summaries";
 import { sqlFile } from "./sql-file";
 
 export interface DatasetFigures {
@@ -25,6 +26,7 @@ interface Row {
 export const datasetFiguresSql = () => sqlFile("dataset-figures");
 
 export async function getDatasetFigures(pool: pg.Pool, datasetId: number): Promise<DatasetFigures> {
+  await ensureSummaries(pool, datasetId);
   const { rows } = await pool.query<Row>(datasetFiguresSql().statement, [datasetId]);
   const r = rows[0]!;
   return {

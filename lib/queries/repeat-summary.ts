@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ensureSummaries } from "../ingest/summaries";
 import type { CustomerSummary } from "../segmentation/repeat-summary";
 import { DAYS_PER_UNIT } from "../segmentation/repeat-summary";
 import { runStatement, sqlFile, type RunOptions } from "./sql-file";
@@ -19,6 +20,7 @@ export async function getRepeatSummaries(
   datasetId: number,
   options: RunOptions & { unit: keyof typeof DAYS_PER_UNIT },
 ): Promise<CustomerSummary[]> {
+  await ensureSummaries(pool, datasetId);
   const { text, values } = runStatement(repeatSummarySql(), options);
   const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
   const per = DAYS_PER_UNIT[options.unit];

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { getPool, getPrisma } from "@/lib/db";
 import { errorResponse } from "@/lib/http/responses";
 import { listDatasets } from "@/lib/services/datasets";
@@ -14,5 +15,5 @@ export async function GET() {
 
 // POST /api/datasets: multipart `name?`, then `file`; creates a dataset from the file.
 export function POST(request: Request) {
-  return receiveUpload(getPool(), request, "new");
+  return receiveUpload(getPool(), request, "new", after);
 }

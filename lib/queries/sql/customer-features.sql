@@ -1,4 +1,6 @@
 -- One row per customer of a dataset: the inputs of every segmentation method.
+-- It reads the dataset's invoice_totals (its lines summed per invoice and cleaning bits, which give
+-- the same figures as the lines for any rules and analysis date), and the lines for distinct products.
 --
 -- Defaults, which the app may change per run at the marked places:
 --   /*analysis_date*/ the day after the dataset's last invoice; purchases after that day are left out;
@@ -8,31 +10,37 @@
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/customer-features.sql
 with settings as (                       -- the analysis date
   select coalesce(/*analysis_date*/null::date,
-                  (select max(invoice_date)::date + 1 from transaction_lines where dataset_id = :dataset_id)) as analysis_date
+                  (select max(invoice_date)::date + 1 from invoice_totals where dataset_id = :dataset_id)) as analysis_date
 ),
-customer_lines as (                      -- lines of known customers up to the analysis date
-  select l.customer_id, l.invoice_no, l.invoice_date, l.stock_code, l.quantity * l.unit_price as value, l.excluded
-  from transaction_lines l cross join settings s
-  where l.dataset_id = :dataset_id and l.customer_id is not null and l.invoice_date < s.analysis_date + 1
+customer_invoices as (                   -- invoices of known customers up to the analysis date
+  select i.*
+  from invoice_totals i cross join settings s
+  where i.dataset_id = :dataset_id and i.customer_id is not null and i.invoice_date < s.analysis_date + 1
 ),
-kept as (                                -- what the cleaning rules leave for the analysis
-  select * from customer_lines where excluded & /*rules*/63 = 0
-),
-per_customer as (
+per_customer as (                        -- what the cleaning rules leave for the analysis
   select customer_id,
          min(invoice_date)          as first_purchase,
          max(invoice_date)          as last_purchase,
          count(distinct invoice_no) as frequency,
-         sum(value)                 as monetary,
-         count(distinct stock_code) as products
-  from kept
+         sum(value)                 as monetary
+  from customer_invoices
+  where excluded & /*rules*/63 = 0
+  group by customer_id
+),
+products as (                            -- distinct products bought up to the analysis date, under the same rules
+  select customer_id, count(*) as products
+  from (select l.customer_id, l.stock_code
+        from transaction_lines l cross join settings s
+        where l.dataset_id = :dataset_id and l.customer_id is not null and l.stock_code is not null
+          and l.invoice_date < s.analysis_date + 1 and l.excluded & /*rules*/63 = 0
+        group by l.customer_id, l.stock_code) bought
   group by customer_id
 ),
 returns as (                             -- value sent back (cancellations), whatever the rules, against value bought
   select customer_id,
-         sum(-value) filter (where value < 0 and excluded & 2 <> 0) as returned,
-         sum(value)  filter (where value > 0 and excluded & 2 = 0)  as bought
-  from customer_lines
+         sum(-negative_value) filter (where excluded & 2 <> 0) as returned,
+         sum(positive_value)  filter (where excluded & 2 = 0)  as bought
+  from customer_invoices
   group by customer_id
 )
 select c.customer_id,
@@ -41,13 +49,14 @@ select c.customer_id,
        c.monetary,
        round(c.monetary / c.frequency, 2)                           as average_order_value,
        s.analysis_date - c.first_purchase::date                     as tenure_days,
-       c.products,
+       coalesce(p.products, 0)                                      as products,
        round(coalesce(r.returned, 0) / nullif(r.bought, 0), 4)      as return_rate,
        cu.age,
        cu.gender,
        cu.country
 from per_customer c
 cross join settings s
+left join products p on p.customer_id = c.customer_id
 left join returns r on r.customer_id = c.customer_id
 left join customers cu on cu.dataset_id = :dataset_id and cu.external_id = c.customer_id
 order by c.customer_id collate "C";

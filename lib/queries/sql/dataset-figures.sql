@@ -1,12 +1,13 @@
 -- Headline figures of one dataset, over every line as loaded (no cleaning rule applied).
+-- It reads invoice_totals, the dataset's lines summed per invoice (and cleaning bits).
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/dataset-figures.sql
 select
-  count(*)                                  as lines,             -- invoice lines
+  coalesce(sum(lines), 0)                   as lines,             -- invoice lines
   count(distinct invoice_no)                as invoices,          -- includes cancellations (C...)
   count(distinct customer_id)               as customers,         -- distinct customer ids present
-  coalesce(sum(quantity * unit_price), 0)   as revenue,           -- quantity x unit price, all lines
+  coalesce(sum(value), 0)                   as revenue,           -- quantity x unit price, all lines
   min(invoice_date)                         as first_invoice_at,
   max(invoice_date)                         as last_invoice_at,
   count(distinct country)                   as countries
-from transaction_lines
+from invoice_totals
 where dataset_id = :dataset_id;

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { getPool } from "@/lib/db";
 import { notFound, parseId } from "@/lib/http/responses";
 import { receiveUpload } from "@/lib/services/uploads";
@@ -6,5 +7,5 @@ import { receiveUpload } from "@/lib/services/uploads";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const id = parseId((await params).id);
   if (id === null) return notFound("There is no such dataset.");
-  return receiveUpload(getPool(), request, id);
+  return receiveUpload(getPool(), request, id, after);
 }
