@@ -4,12 +4,15 @@ import { ALL_RULES_MASK } from "../ingest/cleaning";
 
 /**
  * An analytics query kept in its own .sql file under lib/queries/sql, written
- * for psql: the dataset is the psql variable `:dataset_id`, so
+ * for psql: the dataset is the psql variable `:dataset_id` (or, for a query
+ * about one segmentation run, the run is `:run_id`), so
  *   psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/<name>.sql
  * runs exactly what the dashboard runs. The app sends it with `$1` in its place.
  */
 export interface SqlFile {
   name: string;
+  /** The psql variable the file takes. */
+  parameter: "dataset_id" | "run_id";
   /** The file as written, for "Show SQL". */
   text: string;
   /** The same query with `:dataset_id` replaced by `$1`. */
@@ -17,7 +20,7 @@ export interface SqlFile {
 }
 
 const cache = new Map<string, SqlFile>();
-const PARAMETER = /(?<!:):'?dataset_id'?\b/g;
+const PARAMETER = /(?<!:):'?(dataset_id|run_id)'?\b/g;
 
 export function sqlDir(): string {
   return path.resolve(process.cwd(), "lib/queries/sql");
@@ -27,8 +30,9 @@ export function sqlFile(name: string): SqlFile {
   let file = cache.get(name);
   if (!file) {
     const text = fs.readFileSync(path.join(sqlDir(), `${name}.sql`), "utf8");
-    const statement = text.replace(PARAMETER, "$1").trim().replace(/;\s*$/, "");
-    file = { name, text, statement };
+    const statement = text.replace(PARAMETER, "$$1").trim().replace(/;\s*$/, "");
+    const parameter = /(?<!:):'?run_id'?\b/.test(text) ? "run_id" : "dataset_id";
+    file = { name, parameter, text, statement };
     cache.set(name, file);
   }
   return file;
@@ -53,4 +57,9 @@ export function runStatement(file: SqlFile, options: RunOptions): { text: string
   if (options.analysisDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.analysisDate)) throw new RangeError("analysisDate must be YYYY-MM-DD");
   const text = file.statement.replace("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replaceAll(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
   return { text, values: [options.analysisDate ?? null] };
+}
+
+/** The command that runs a file in psql, as "Show SQL" prints it. */
+export function psqlCommand(file: SqlFile, id: number): string {
+  return `psql "$DATABASE_URL" -v ${file.parameter}=${id} -f lib/queries/sql/${file.name}.sql`;
 }

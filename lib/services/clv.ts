@@ -97,6 +97,78 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
   };
 }
 
+export interface CustomerValue {
+  pAlive: number;
+  /** Purchases expected over the horizon. */
+  expectedPurchases: number;
+  /** Discounted value over the horizon; null when Gamma-Gamma could not be fitted. */
+  clv: number | null;
+}
+
+export type CustomerValues =
+  | {
+      ok: true;
+      unit: "days" | "weeks";
+      horizonMonths: number;
+      monthlyDiscount: number;
+      bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
+      gammaGamma: { p: number; q: number; v: number } | null;
+      gammaGammaError: string | null;
+      values: Map<string, CustomerValue>;
+    }
+  | { ok: false; error: string };
+
+/**
+ * P(alive), expected purchases and CLV of every customer, for a segmentation
+ * run to save with its members: BG/NBD and Gamma-Gamma fitted on
+ * repeat-summary.sql at the run's analysis date and rules. When the data
+ * cannot support the fit, the reason instead (the run is still saved).
+ */
+export async function customerValues(
+  pool: pg.Pool,
+  datasetId: number,
+  options: { analysisDate?: string; rulesMask: number; horizonMonths?: number; monthlyDiscount?: number },
+): Promise<CustomerValues> {
+  const unit = "weeks" as const;
+  const horizonMonths = options.horizonMonths ?? 12;
+  const monthlyDiscount = options.monthlyDiscount ?? 0.01;
+  const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: options.analysisDate, rulesMask: options.rulesMask, unit });
+  let bgnbd: ReturnType<typeof fitBgNbd>;
+  try {
+    bgnbd = fitBgNbd(summaries);
+  } catch (error) {
+    if (error instanceof FitError) return { ok: false, error: error.message };
+    throw error;
+  }
+  let gammaGamma: ReturnType<typeof fitGammaGamma> | null = null;
+  let gammaGammaError: string | null = null;
+  try {
+    gammaGamma = fitGammaGamma(summaries);
+  } catch (error) {
+    if (!(error instanceof FitError)) throw error;
+    gammaGammaError = error.message;
+  }
+  const horizon = horizonMonths * UNITS_PER_MONTH[unit];
+  const values = new Map<string, CustomerValue>();
+  for (const c of summaries) {
+    values.set(c.customerId, {
+      pAlive: probabilityAlive(bgnbd.params, c),
+      expectedPurchases: expectedPurchases(bgnbd.params, c, horizon),
+      clv: gammaGamma ? lifetimeValue(bgnbd.params, gammaGamma.params, c, { months: horizonMonths, monthlyDiscount, unit }) : null,
+    });
+  }
+  return {
+    ok: true,
+    unit,
+    horizonMonths,
+    monthlyDiscount,
+    bgnbd: { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood },
+    gammaGamma: gammaGamma?.params ?? null,
+    gammaGammaError,
+    values,
+  };
+}
+
 async function segmentsOfRun(pool: pg.Pool, datasetId: number, runId: number): Promise<Map<string, string>> {
   const run = await pool.query<{ dataset_id: number }>("select dataset_id from segmentation_runs where id = $1", [runId]);
   if (!run.rowCount) throw new NotFoundError(`There is no segmentation ${runId}.`);

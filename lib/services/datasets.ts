@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { deleteSummaries } from "../ingest/summaries";
+import { forgetCached } from "../queries/cache";
 import { getCleaningCounts } from "../queries/cleaning-counts";
 import { getDatasetFigures, type DatasetFigures } from "../queries/dataset-figures";
 
@@ -88,6 +89,7 @@ export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean>
     const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [id]);
     if (rowCount) {
       await deleteSummaries(client, id);
+      await forgetCached(client, id);
       await client.query("delete from transaction_lines where dataset_id = $1", [id]);
       await client.query("delete from segment_members where run_id in (select id from segmentation_runs where dataset_id = $1)", [id]);
       await client.query("delete from datasets where id = $1", [id]);

@@ -8,6 +8,7 @@ import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { csvLine, spreadsheetField } from "../csv";
 import { copyRow } from "../ingest/copy-text";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
+import { customerValues, type CustomerValue } from "./clv";
 import { adjustedRandIndex, crosstab } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
@@ -107,12 +108,12 @@ function featureRows(features: CustomerFeatures[], input: SegmentationInput): { 
   return { keys, rows: features.map((f) => keys.map((key) => f[key] as number)) };
 }
 
-function hierarchical(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+async function hierarchical(features: CustomerFeatures[], input: SegmentationInput): Promise<Assignment> {
   const { keys, rows } = featureRows(features, input);
   if (input.k === "auto") throw new InputError("k", "hierarchical segmentation needs a number of segments; use kmeans for auto");
   const k = input.k ?? 5;
   const seed = input.seed ?? 1;
-  const result = hierarchicalSegmentation(keys, rows, { k, seed });
+  const result = await hierarchicalSegmentation(keys, rows, { k, seed });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -122,11 +123,11 @@ function hierarchical(features: CustomerFeatures[], input: SegmentationInput): A
   };
 }
 
-function kmeans(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+async function kmeans(features: CustomerFeatures[], input: SegmentationInput): Promise<Assignment> {
   const { keys, rows } = featureRows(features, input);
   const k = input.k ?? "auto";
   const seed = input.seed ?? 1;
-  const result = kmeansSegmentation(keys, rows, { k, seed });
+  const result = await kmeansSegmentation(keys, rows, { k, seed });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -142,17 +143,24 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
   const started = performance.now();
   const cleaning = input.cleaning ?? RULE_KEYS;
-  const features = await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) });
+  const options = { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) };
+  // The lifetime-value fit reads its own query; both run at once.
+  const [features, values] = await Promise.all([getCustomerFeatures(pool, datasetId, options), customerValues(pool, datasetId, options)]);
   if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
   let assignment: Assignment;
   if (input.method === "rfm") assignment = rfm(features, input);
-  else if (input.method === "kmeans") assignment = kmeans(features, input);
-  else assignment = hierarchical(features, input);
+  else if (input.method === "kmeans") assignment = await kmeans(features, input);
+  else assignment = await hierarchical(features, input);
 
   const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
-  return saveRun(pool, datasetId, input.method, params, assignment, features, Math.round(performance.now() - started));
+  const { values: perCustomer, ...fit } = values.ok ? values : { values: null, ...values };
+  assignment.metrics.lifetimeValue = fit;
+  return saveRun(pool, datasetId, input.method, params, assignment, features, perCustomer, Math.round(performance.now() - started));
 }
+
+/** P(alive) below which a customer counts as at risk of churning. */
+export const AT_RISK_BELOW = 0.5;
 
 async function saveRun(
   pool: pg.Pool,
@@ -161,27 +169,43 @@ async function saveRun(
   params: Record<string, unknown>,
   a: Assignment,
   features: CustomerFeatures[],
+  values: Map<string, CustomerValue> | null,
   durationMs: number,
 ): Promise<RunDetail> {
   // Totals per segment, in one pass over the customers.
-  const totals = a.names.map(() => ({ customers: 0, orders: 0, revenue: 0, recencyDays: 0 }));
+  const totals = a.names.map(() => ({ customers: 0, orders: 0, revenue: 0, recencyDays: 0, pAlive: 0, valued: 0, atRisk: 0, atRiskRevenue: 0, expectedPurchases: 0, clv: 0 }));
   features.forEach((f, i) => {
     const t = totals[a.members[i]!]!;
     t.customers++;
     t.orders += f.frequency;
     t.revenue += f.monetary;
     t.recencyDays += f.recencyDays;
+    const v = values?.get(f.customerId);
+    if (v) {
+      t.valued++;
+      t.pAlive += v.pAlive;
+      t.expectedPurchases += v.expectedPurchases;
+      t.clv += v.clv ?? 0;
+      if (v.pAlive < AT_RISK_BELOW) {
+        t.atRisk++;
+        t.atRiskRevenue += f.monetary;
+      }
+    }
   });
+  const cents = (x: number) => Math.round(x * 100) / 100;
   const segments = a.names.map((name, no) => {
     const t = totals[no]!;
     const mean = (sum: number) => (t.customers ? sum / t.customers : null);
+    const churn = values && t.valued
+      ? { pAlive: t.pAlive / t.valued, atRiskCustomers: t.atRisk, atRiskRevenue: cents(t.atRiskRevenue), expectedPurchases: t.expectedPurchases, lifetimeValue: cents(t.clv) }
+      : {};
     return {
       no,
       name,
       customers: t.customers,
       orders: t.orders,
-      revenue: Math.round(t.revenue * 100) / 100,
-      profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean(t.recencyDays), frequency: mean(t.orders), monetary: mean(t.revenue) },
+      revenue: cents(t.revenue),
+      profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean(t.recencyDays), frequency: mean(t.orders), monetary: mean(t.revenue), ...churn },
     };
   });
   const client = await pool.connect();
@@ -203,7 +227,16 @@ async function saveRun(
       let chunk = "";
       for (let i = 0; i < features.length; i++) {
         const s = a.scores?.[i];
-        chunk += prefix + copyRow([features[i]!.customerId, String(a.members[i]), s ? String(s.r) : null, s ? String(s.f) : null, s ? String(s.m) : null]);
+        const f = features[i]!;
+        const v = values?.get(f.customerId);
+        const text = (x: number | null | undefined) => (x === null || x === undefined ? null : String(x));
+        chunk +=
+          prefix +
+          copyRow([
+            f.customerId, String(a.members[i]), text(s?.r), text(s?.f), text(s?.m),
+            String(f.recencyDays), String(f.frequency), f.monetary.toFixed(2), f.averageOrderValue.toFixed(2), String(f.tenureDays), String(f.products), text(f.returnRate),
+            text(v?.pAlive), text(v?.expectedPurchases), v?.clv === null || v?.clv === undefined ? null : v.clv.toFixed(2),
+          ]);
         if (chunk.length > 1 << 16) {
           yield chunk;
           chunk = "";
@@ -213,7 +246,12 @@ async function saveRun(
     }
     await pipeline(
       Readable.from(memberRows()),
-      client.query(copyFrom("COPY segment_members (run_id, customer_id, segment_no, recency_score, frequency_score, monetary_score) FROM STDIN")),
+      client.query(
+        copyFrom(
+          `COPY segment_members (run_id, customer_id, segment_no, recency_score, frequency_score, monetary_score,
+             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv) FROM STDIN`,
+        ),
+      ),
     );
     await client.query("commit");
     return (await getSegmentation(pool, runId))!;

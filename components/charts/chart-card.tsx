@@ -1,0 +1,67 @@
+"use client";
+
+import { toPng } from "html-to-image";
+import { useRef, useState, type ReactNode } from "react";
+
+/**
+ * A chart in a card: title, what it shows (with units), the chart, a
+ * "Download PNG" of exactly what is drawn, and the query behind it (a
+ * <ShowSql> passed in from the server). `empty` replaces the chart with a
+ * message and a next step when there is nothing to draw.
+ */
+export function ChartCard({
+  id,
+  title,
+  description,
+  children,
+  sql,
+  actions,
+  empty,
+  wide = false,
+}: {
+  /** Stable id: the card's anchor, and the PNG's file name. */
+  id: string;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  sql?: ReactNode;
+  actions?: ReactNode;
+  empty?: ReactNode;
+  wide?: boolean;
+}) {
+  const chart = useRef<HTMLDivElement>(null);
+  const [busy, setBusy] = useState(false);
+  async function downloadPng() {
+    if (!chart.current) return;
+    setBusy(true);
+    try {
+      const url = await toPng(chart.current, { backgroundColor: "#ffffff", pixelRatio: 2 });
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `${id}.png`;
+      link.click();
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className={`card chart-card${wide ? " chart-wide" : ""}`} aria-labelledby={`${id}-title`} id={id} data-chart={id}>
+      <header className="card-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <div className="card-actions">
+          {actions}
+          {!empty && (
+            <button type="button" className="button small" onClick={downloadPng} disabled={busy} aria-label={`Download “${title}” as PNG`}>
+              {busy ? "Saving…" : "PNG"}
+            </button>
+          )}
+        </div>
+      </header>
+      {description && <p className="muted small chart-description">{description}</p>}
+      <div ref={chart} className="chart-body">
+        {empty ? <div className="empty chart-empty">{empty}</div> : children}
+      </div>
+      {sql}
+    </section>
+  );
+}
