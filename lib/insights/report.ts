@@ -1,0 +1,53 @@
+import type { InsightGroup, ProfileRow } from "./insights";
+
+/**
+ * The Markdown report of a run: what was run, the insights, the segment
+ * table, and the SQL behind every number (to paste into a deck or rerun in
+ * psql). Pure: the caller passes the numbers and the query texts.
+ */
+export interface ReportInput {
+  datasetName: string;
+  run: { id: number; datasetId: number; method: string; params: Record<string, unknown>; customers: number; createdAt: string };
+  profiles: readonly ProfileRow[];
+  groups: readonly InsightGroup[];
+  queries: readonly { name: string; text: string; parameter: string }[];
+}
+
+const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function buildReport({ datasetName, run, profiles, groups, queries }: ReportInput): string {
+  const lines: string[] = [];
+  const method = run.method === "rfm" ? "RFM" : run.method === "kmeans" ? "k-means" : "hierarchical (Ward)";
+  lines.push(`# ${cell(datasetName)}: ${method} segmentation (run ${run.id})`, "");
+  lines.push(`- Customers: ${integer.format(run.customers)}`);
+  lines.push(`- Analysis date: ${run.params.analysisDate ?? "the day after the last invoice"}`);
+  if (run.params.chosenK !== undefined) lines.push(`- k: ${run.params.chosenK}${run.params.k === "auto" ? " (chosen automatically)" : ""}`);
+  if (Array.isArray(run.params.features)) lines.push(`- Features: ${(run.params.features as string[]).join(", ")}`);
+  lines.push(`- Run at: ${run.createdAt}`, "");
+
+  lines.push("## Insights", "");
+  for (const group of groups) {
+    lines.push(`### ${cell(group.title)}${group.action ? ` (action: ${group.action})` : ""}`, "");
+    for (const b of group.bullets) lines.push(`- ${b.text} _(${b.query}.sql)_`);
+    lines.push("");
+  }
+
+  lines.push("## Segments", "", "_From segment-profile.sql._", "");
+  lines.push("| Segment | Customers | Share of customers | Revenue | Share of revenue | Average order | Mean recency (days) | Mean orders | Mean P(alive) | At-risk customers | At-risk revenue |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const p of profiles) {
+    lines.push(
+      `| ${cell(p.name)} | ${integer.format(p.customers)} | ${pct(p.customerShare)} | ${money.format(p.revenue)} | ${pct(p.revenueShare)} | ${p.averageOrderValue === null ? "–" : money.format(p.averageOrderValue)} | ${p.recencyDays.toFixed(1)} | ${p.frequency.toFixed(2)} | ${p.pAlive === null ? "–" : p.pAlive.toFixed(3)} | ${integer.format(p.atRiskCustomers)} | ${money.format(p.atRiskRevenue)} |`,
+    );
+  }
+  lines.push("");
+
+  lines.push("## The queries", "", "Every number above comes from these files; rerun them in psql:", "");
+  for (const q of queries) {
+    lines.push(`### ${q.name}.sql`, "", "```sh", `psql "$DATABASE_URL" -v ${q.parameter}=${q.parameter === "run_id" ? run.id : run.datasetId} -f lib/queries/sql/${q.name}.sql`, "```", "", "```sql", q.text.trim(), "```", "");
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,30 @@
+import type pg from "pg";
+import { buildInsights, type InsightGroup } from "../insights/insights";
+import { buildReport } from "../insights/report";
+import { getRevenueConcentration } from "../queries/revenue-concentration";
+import { getSegmentProfiles, type SegmentProfileRow } from "../queries/segment-profile";
+import { sqlFile } from "../queries/sql-file";
+import { AT_RISK_BELOW, getSegmentation, type RunDetail } from "./segmentations";
+
+/** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql. */
+export interface RunInsights {
+  run: RunDetail;
+  profiles: SegmentProfileRow[];
+  groups: InsightGroup[];
+}
+
+export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunInsights | null> {
+  const [run, profiles, concentration] = await Promise.all([getSegmentation(pool, runId), getSegmentProfiles(pool, runId), getRevenueConcentration(pool, runId)]);
+  if (!run) return null;
+  const lifetimeValue = run.metrics.lifetimeValue as { ok?: boolean } | undefined;
+  const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: lifetimeValue?.ok === true });
+  return { run, profiles, groups };
+}
+
+/** The run's insights and tables as a Markdown file, with the queries behind them. */
+export async function runReport(pool: pg.Pool, runId: number, datasetName: string): Promise<string | null> {
+  const insights = await getRunInsights(pool, runId);
+  if (!insights) return null;
+  const queries = [...new Set(insights.groups.flatMap((g) => g.bullets.map((b) => b.query)))].map((name) => sqlFile(name));
+  return buildReport({ datasetName, ...insights, queries });
+}
