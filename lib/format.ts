@@ -11,3 +11,26 @@ export function formatDay(timestamp: string | null): string {
   const [y, m, d] = timestamp.slice(0, 10).split("-").map(Number);
   return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
+
+// Segmentation screens (runs, segments): shares, decimals, compact amounts, durations.
+/** A share from 0 to 1 as a percentage: 0.1234 → `12.3%`. */
+export const formatShare = (share: number | null | undefined, digits = 1) =>
+  share === null || share === undefined || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(digits)}%`;
+/** A number with a fixed number of decimals, grouped: 1234.5 → `1,234.5`. */
+export const formatDecimal = (value: number | null | undefined, digits = 1) =>
+  value === null || value === undefined || !Number.isFinite(value) ? "–" : new Intl.NumberFormat("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+/** Short form of a large amount: 1234567 → `1.2M`. */
+export const formatCompact = (value: number) => new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 }).format(value);
+/** Milliseconds for people: 840 → `0.8 s`, 75000 → `1 min 15 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+// Dataset overview: periods of time series.
+/** First day of a month → `Dec 2011`. */
+export function formatMonth(day: string): string {
+  const [y, m] = day.slice(0, 10).split("-").map(Number);
+  return new Date(Date.UTC(y!, m! - 1, 1)).toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+}

@@ -17,7 +17,7 @@ import { provisionDatabase, type Database } from "../lib/db/provision";
 import { readEnv } from "../lib/env";
 import { failInterruptedImports } from "../lib/services/imports";
 import { ensureSampleDataset } from "../lib/services/sample";
-import { summariseStaleDatasets } from "../lib/ingest/summaries";
+import { prepareAllDatasets } from "../lib/services/datasets";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -97,8 +97,9 @@ async function main(): Promise<void> {
       const interrupted = await failInterruptedImports(pool);
       if (interrupted) log(`marked ${interrupted} import(s) cut off by a stop as failed`);
       if (env.SEGMENTA_SAMPLE === "1") await ensureSampleDataset(pool, log);
-      const summarised = await summariseStaleDatasets(pool);
-      if (summarised.length) log(`summarised dataset(s) ${summarised.join(", ")}`);
+      const started = Date.now();
+      const prepared = await prepareAllDatasets(pool);
+      if (prepared.length) log(`dataset(s) ${prepared.join(", ")} ready to read (${Date.now() - started} ms)`);
     } finally {
       await pool.end();
     }

@@ -89,10 +89,3 @@ export async function deleteSummaries(client: pg.PoolClient, datasetId: number):
   await client.query("select pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, datasetId]);
   await client.query("delete from invoice_totals where dataset_id = $1", [datasetId]);
 }
-
-/** Builds every stale summary (the launcher calls it at start, so the first page does not wait). */
-export async function summariseStaleDatasets(pool: pg.Pool): Promise<number[]> {
-  const { rows } = await pool.query<{ id: number }>("select id from datasets where summarised_version is distinct from data_version order by id");
-  for (const { id } of rows) await ensureSummaries(pool, id);
-  return rows.map((r) => r.id);
-}

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ensureSummaries } from "../ingest/summaries";
+import { cached } from "./cache";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { sqlFile } from "./sql-file";
 
@@ -8,9 +8,13 @@ type Row = Record<"no_customer" | "cancellation" | "adjustment" | "non_product" 
 export const cleaningCountsSql = () => sqlFile("cleaning-counts");
 
 export async function getCleaningCounts(pool: pg.Pool, datasetId: number): Promise<CleaningCounts> {
-  await ensureSummaries(pool, datasetId);
-  const { rows } = await pool.query<Row>(cleaningCountsSql().statement, [datasetId]);
-  const r = rows[0]!;
+  return cached(pool, { datasetId }, "cleaning-counts", async () => {
+    const { rows } = await pool.query<Row>(cleaningCountsSql().statement, [datasetId]);
+    return countsOf(rows[0]!);
+  });
+}
+
+function countsOf(r: Row): CleaningCounts {
   return {
     noCustomer: Number(r.no_customer),
     cancellation: Number(r.cancellation),

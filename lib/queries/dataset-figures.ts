@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ensureSummaries } from "../ingest/summaries";
+import { cached } from "./cache";
 import { sqlFile } from "./sql-file";
 
 export interface DatasetFigures {
@@ -25,10 +25,15 @@ interface Row {
 
 export const datasetFiguresSql = () => sqlFile("dataset-figures");
 
+/** Saved per dataset version (query_results), so the home page reads every dataset's figures back. */
 export async function getDatasetFigures(pool: pg.Pool, datasetId: number): Promise<DatasetFigures> {
-  await ensureSummaries(pool, datasetId);
-  const { rows } = await pool.query<Row>(datasetFiguresSql().statement, [datasetId]);
-  const r = rows[0]!;
+  return cached(pool, { datasetId }, "dataset-figures", async () => {
+    const { rows } = await pool.query<Row>(datasetFiguresSql().statement, [datasetId]);
+    return figuresOf(rows[0]!);
+  });
+}
+
+function figuresOf(r: Row): DatasetFigures {
   return {
     lines: Number(r.lines),
     invoices: Number(r.invoices),

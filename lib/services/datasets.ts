@@ -1,7 +1,8 @@
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CleaningCounts } from "../ingest/cleaning";
-import { deleteSummaries } from "../ingest/summaries";
+import { deleteSummaries, ensureSummaries } from "../ingest/summaries";
+import { warmOverview } from "./overview";
 import { forgetCached } from "../queries/cache";
 import { getCleaningCounts } from "../queries/cleaning-counts";
 import { getDatasetFigures, type DatasetFigures } from "../queries/dataset-figures";
@@ -102,4 +103,22 @@ export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean>
   } finally {
     client.release();
   }
+}
+
+/**
+ * Gets a dataset ready to read after a load: its summary (invoice_totals)
+ * built and its overview's queries answered and saved, so the first reader
+ * does not wait. The upload routes run it once the answer is sent, and the
+ * launcher at start for any dataset that needs it.
+ */
+export async function prepareDataset(pool: pg.Pool, id: number): Promise<void> {
+  await ensureSummaries(pool, id);
+  await Promise.all([warmOverview(pool, id), getDatasetFigures(pool, id), getCleaningCounts(pool, id)]);
+}
+
+/** prepareDataset for every dataset; returns the ids. */
+export async function prepareAllDatasets(pool: pg.Pool): Promise<number[]> {
+  const { rows } = await pool.query<{ id: number }>("select id from datasets order by id");
+  for (const { id } of rows) await prepareDataset(pool, id);
+  return rows.map((r) => r.id);
 }

@@ -4,7 +4,7 @@ import { readEnv } from "../env";
 import { errorResponse } from "../http/responses";
 import { readUpload } from "../http/upload";
 import { loadFiles, type ImportTarget } from "../ingest/load";
-import { ensureSummaries } from "../ingest/summaries";
+import { prepareDataset } from "./datasets";
 import { reportProgress, TOKEN } from "./upload-progress";
 
 /** The form fields of an upload (sent before the file). */
@@ -36,7 +36,7 @@ export const UploadFields = z.object({
 /**
  * POST /api/datasets (into === "new") and POST /api/datasets/{id}/imports:
  * streams the file into the dataset and answers 201 with the import report.
- * The dataset's summary is rebuilt through `later` (Next's `after`), once the answer is sent.
+ * The dataset is prepared (summary, overview) through `later` (Next's `after`), once the answer is sent.
  */
 export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number, later?: (task: () => Promise<void>) => void): Promise<Response> {
   let token: string | undefined;
@@ -60,7 +60,7 @@ export async function receiveUpload(pool: pg.Pool, request: Request, into: "new"
     );
     const report = result.imports[0]!;
     reportProgress(token, report.bytes, report.rowsRead, true);
-    later?.(() => ensureSummaries(pool, result.datasetId).catch((error: unknown) => console.error(`[segmenta] summary of dataset ${result.datasetId}:`, error)));
+    later?.(() => prepareDataset(pool, result.datasetId).catch((error: unknown) => console.error(`[segmenta] preparing dataset ${result.datasetId}:`, error)));
     return Response.json(
       { datasetId: result.datasetId, import: report },
       { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } },

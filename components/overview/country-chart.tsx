@@ -1,0 +1,63 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { categoryColour } from "@/components/charts/palette";
+import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+import type { CountryTotalRow } from "@/lib/queries/country-totals";
+import { AXIS_FONT, TipBox, truncate } from "./tooltip";
+
+const REVENUE = categoryColour(1);
+const ORDERS = categoryColour(0);
+
+/**
+ * Countries as horizontal bars: share of revenue and share of orders side by
+ * side on one % axis, each bar labelled with its share (one country often
+ * dominates, leaving the others' bars thin); the tooltip has the amounts.
+ */
+export function CountryChart({ countries }: { countries: CountryTotalRow[] }) {
+  const data = countries.map((c) => ({ ...c, label: c.country === "Other" ? `Other (${c.countries})` : c.country }));
+  const top = Math.max(0.01, ...countries.map((c) => Math.max(c.revenueShare ?? 0, c.orderShare ?? 0)));
+  const label = (v: unknown) => (typeof v === "number" ? formatShare(v, v < 0.1 ? 1 : 0) : "");
+  return (
+    <div data-testid="country-chart" data-countries={countries.length}>
+      <ResponsiveContainer width="100%" height={Math.max(220, data.length * 34 + 90)}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 36, bottom: 20, left: 4 }} barGap={1} barCategoryGap="16%">
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
+          <XAxis
+            type="number"
+            niceTicks="snap125"
+            domain={[0, Math.min(1, top * 1.12)]}
+            tickFormatter={(v: number) => formatShare(v, 0)}
+            fontSize={AXIS_FONT}
+            label={{ value: "Share of the dataset's total (%)", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }}
+          />
+          <YAxis type="category" dataKey="label" width={136} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, 18)} />
+          <Tooltip content={(props: TooltipContentProps) => <CountryTip {...props} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
+          <Legend verticalAlign="top" height={28} iconSize={12} wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
+          <Bar dataKey="revenueShare" name="Revenue" fill={REVENUE} isAnimationActive={false}>
+            <LabelList dataKey="revenueShare" position="right" fontSize={11} fill="#374151" formatter={label} />
+          </Bar>
+          <Bar dataKey="orderShare" name="Orders" fill={ORDERS} isAnimationActive={false}>
+            <LabelList dataKey="orderShare" position="right" fontSize={11} fill="#374151" formatter={label} />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+function CountryTip({ active, payload }: TooltipContentProps) {
+  const c = payload?.[0]?.payload as CountryTotalRow | undefined;
+  if (!active || !c) return null;
+  return (
+    <TipBox
+      title={c.country === "Other" ? `Other: ${c.countries} countries` : c.country}
+      rows={[
+        ["Revenue", `${formatMoney(c.revenue)} (${formatShare(c.revenueShare)})`, REVENUE],
+        ["Orders", `${formatInteger(c.orders)} (${formatShare(c.orderShare)})`, ORDERS],
+        ["Customers", formatInteger(c.customers)],
+        ["Average order", c.orders ? formatMoney(c.revenue / c.orders) : "–"],
+      ]}
+    />
+  );
+}

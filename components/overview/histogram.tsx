@@ -1,0 +1,82 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { categoryColour } from "@/components/charts/palette";
+import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { binEdgesText, binLabel, type BinKind } from "./bins";
+import { AXIS_FONT, axisNumber, TipBox } from "./tooltip";
+
+/** A bin as the histogram draws it: count and share of the units counted (orders or customers), and optionally the revenue they bring. */
+export interface HistogramBin {
+  lower: number | null;
+  upper: number | null;
+  count: number;
+  share: number;
+  revenue?: number;
+  revenueShare?: number | null;
+}
+
+/**
+ * A histogram of bins [lower, upper) of unequal widths (log-ish or capped),
+ * drawn as equal-width bars labelled by their edges; the tooltip says the
+ * exact edges, the count, its share, and the revenue of the bin.
+ */
+export function Histogram({
+  id,
+  bins,
+  kind,
+  counted,
+  xLabel,
+  unit,
+  colour = categoryColour(0),
+}: {
+  id: string;
+  bins: HistogramBin[];
+  kind: BinKind;
+  /** What the bars count: "Orders", "Customers". */
+  counted: string;
+  /** The x axis title, with its unit. */
+  xLabel: string;
+  /** Singular and plural of the measure's unit for the tooltip ("line item", "line items"). */
+  unit?: [string, string];
+  colour?: string;
+}) {
+  const data = bins.map((b) => ({ ...b, label: binLabel(b, kind) }));
+  return (
+    <div data-testid={`histogram-${id}`} data-bins={bins.length}>
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }} barCategoryGap={2}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
+          <XAxis
+            dataKey="label"
+            fontSize={AXIS_FONT}
+            angle={-40}
+            textAnchor="end"
+            height={58}
+            interval="preserveStartEnd"
+            minTickGap={2}
+            label={{ value: xLabel, position: "insideBottom", offset: -18, fontSize: AXIS_FONT }}
+          />
+          <YAxis
+            niceTicks="snap125"
+            fontSize={AXIS_FONT}
+            width={56}
+            allowDecimals={false}
+            tickFormatter={axisNumber}
+            label={{ value: counted, angle: -90, position: "insideLeft", fontSize: AXIS_FONT, style: { textAnchor: "middle" } }}
+          />
+          <Tooltip content={(props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
+          <Bar dataKey="count" name={counted} fill={colour} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+function BinTip({ active, payload, kind, counted, unit, colour }: TooltipContentProps & { kind: BinKind; counted: string; unit?: [string, string]; colour: string }) {
+  const b = payload?.[0]?.payload as (HistogramBin & { label: string }) | undefined;
+  if (!active || !b) return null;
+  const rows: [string, string, string?][] = [[counted, `${formatInteger(b.count)} (${formatShare(b.share)})`, colour]];
+  if (b.revenue !== undefined) rows.push(["Revenue", `${formatMoney(b.revenue)} (${formatShare(b.revenueShare ?? null)})`]);
+  return <TipBox title={b.label} rows={rows} note={`Bin: ${binEdgesText(b, kind, unit)}.`} />;
+}

@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+
+/** The box every overview chart's tooltip draws: a title, label/value rows (with the series colour), and a note. */
+export function TipBox({ title, rows, note }: { title: ReactNode; rows: [label: ReactNode, value: ReactNode, colour?: string][]; note?: ReactNode }) {
+  return (
+    <div className="ov-tooltip">
+      <strong>{title}</strong>
+      <dl>
+        {rows.map(([label, value, colour], i) => (
+          <div key={i}>
+            <dt>
+              {colour && <span className="ov-swatch" style={{ background: colour }} aria-hidden="true" />}
+              {label}
+            </dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {note && <p>{note}</p>}
+    </div>
+  );
+}
+
+/** Shortens a category label for an axis (the tooltip keeps it whole). */
+export const truncate = (text: string, max = 16) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export const AXIS_FONT = 12;
+
+const axisFormat = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 2 });
+/** Axis tick numbers: 1250 → `1.25k`, 2500000 → `2.5M`. */
+export const axisNumber = (v: number) => axisFormat.format(v);

@@ -1,0 +1,19 @@
+import type pg from "pg";
+import { cached } from "./cache";
+import { datasetQuery, type Bin } from "./dataset-query";
+import { sqlFile } from "./sql-file";
+
+/** A bin of line items per order (lib/queries/sql/basket-size-distribution.sql). */
+export interface BasketSizeBin extends Bin {
+  orders: number;
+  orderShare: number;
+  /** Units (sum of quantities) of the bin's orders. */
+  units: number;
+  value: number;
+  valueShare: number | null;
+}
+
+export const basketSizeDistributionSql = () => sqlFile("basket-size-distribution");
+export const basketSizeDistributionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<BasketSizeBin>(pool, "basket-size-distribution", datasetId);
+export const getBasketSizeDistribution = (pool: pg.Pool, datasetId: number) =>
+  cached(pool, { datasetId }, "basket-size-distribution", basketSizeDistributionQuery(pool, datasetId).compute);

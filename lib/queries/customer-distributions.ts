@@ -1,0 +1,21 @@
+import type pg from "pg";
+import { cached } from "./cache";
+import { datasetQuery, type Bin } from "./dataset-query";
+import { sqlFile } from "./sql-file";
+
+export type CustomerMeasure = "recency_days" | "frequency" | "spend";
+
+/** A bin of one per-customer measure (lib/queries/sql/customer-distributions.sql). */
+export interface CustomerBin extends Bin {
+  measure: CustomerMeasure;
+  customers: number;
+  customerShare: number;
+  /** Revenue of the bin's customers. */
+  revenue: number;
+  revenueShare: number | null;
+}
+
+export const customerDistributionsSql = () => sqlFile("customer-distributions");
+export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<CustomerBin>(pool, "customer-distributions", datasetId, ["measure"]);
+export const getCustomerDistributions = (pool: pg.Pool, datasetId: number) =>
+  cached(pool, { datasetId }, "customer-distributions", customerDistributionsQuery(pool, datasetId).compute);

@@ -1,0 +1,24 @@
+import type pg from "pg";
+import { cached } from "./cache";
+import { datasetQuery } from "./dataset-query";
+import { sqlFile } from "./sql-file";
+
+/**
+ * Where customers on file live (lib/queries/sql/customer-locations.sql): a
+ * country row (city null), then its biggest cities; the top 15 countries, then
+ * "Other" (rank 16).
+ */
+export interface LocationRow {
+  rank: number;
+  country: string;
+  city: string | null;
+  customers: number;
+  customerShare: number;
+  countries: number;
+  cities: number;
+}
+
+export const customerLocationsSql = () => sqlFile("customer-locations");
+export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<LocationRow>(pool, "customer-locations", datasetId, ["country", "city"]);
+export const getCustomerLocations = (pool: pg.Pool, datasetId: number) =>
+  cached(pool, { datasetId }, "customer-locations", customerLocationsQuery(pool, datasetId).compute);

@@ -1,0 +1,35 @@
+import type pg from "pg";
+import type { CachedQuery } from "./cache";
+import { sqlFile } from "./sql-file";
+
+/**
+ * A dataset's analytics file as a cachable query: runs the file's statement
+ * with the dataset id and turns each row's snake_case columns into camelCase
+ * keys, numbers (PostgreSQL's bigint and numeric arrive as text) into
+ * numbers, and keeps the columns named in `text` as strings. Null stays null,
+ * booleans stay booleans.
+ */
+export function datasetQuery<T>(pool: pg.Pool, name: string, datasetId: number, text: readonly string[] = []): CachedQuery<T[]> {
+  const keep = new Set(text);
+  return {
+    name,
+    compute: async () => {
+      const { rows } = await pool.query<Record<string, unknown>>(sqlFile(name).statement, [datasetId]);
+      return rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row)) {
+          const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+          out[camel] = value === null || typeof value === "boolean" || keep.has(key) ? value : Number(value);
+        }
+        return out as T;
+      });
+    },
+  };
+}
+
+/** A histogram bin [lower, upper): lower is null for an open first bin, upper for an open last bin. */
+export interface Bin {
+  bin: number;
+  lower: number | null;
+  upper: number | null;
+}

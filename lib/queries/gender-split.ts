@@ -1,0 +1,19 @@
+import type pg from "pg";
+import { cached } from "./cache";
+import { datasetQuery } from "./dataset-query";
+import { sqlFile } from "./sql-file";
+
+/** Customers on file by gender (lib/queries/sql/gender-split.sql). */
+export interface GenderRow {
+  gender: string;
+  customers: number;
+  customerShare: number;
+  buyers: number;
+  revenue: number;
+  revenueShare: number | null;
+  spendPerBuyer: number | null;
+}
+
+export const genderSplitSql = () => sqlFile("gender-split");
+export const genderSplitQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<GenderRow>(pool, "gender-split", datasetId, ["gender"]);
+export const getGenderSplit = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "gender-split", genderSplitQuery(pool, datasetId).compute);

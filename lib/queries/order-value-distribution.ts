@@ -1,0 +1,17 @@
+import type pg from "pg";
+import { cached } from "./cache";
+import { datasetQuery, type Bin } from "./dataset-query";
+import { sqlFile } from "./sql-file";
+
+/** A bin of order values (lib/queries/sql/order-value-distribution.sql). */
+export interface OrderValueBin extends Bin {
+  orders: number;
+  orderShare: number;
+  value: number;
+  valueShare: number | null;
+}
+
+export const orderValueDistributionSql = () => sqlFile("order-value-distribution");
+export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<OrderValueBin>(pool, "order-value-distribution", datasetId);
+export const getOrderValueDistribution = (pool: pg.Pool, datasetId: number) =>
+  cached(pool, { datasetId }, "order-value-distribution", orderValueDistributionQuery(pool, datasetId).compute);

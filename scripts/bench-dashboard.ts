@@ -1,0 +1,53 @@
+/**
+ * Dashboard speed (issue 5): each page of the dashboard, on the full UCI
+ * Online Retail dataset, under 20 concurrent readers (autocannon), with the
+ * 50th, 95th and 99th percentiles of the server's answer time. Goal: p95 under
+ * 300 ms on every page. Called by scripts/bench.ts once the data is loaded.
+ */
+import autocannon from "autocannon";
+
+export interface DashboardPage {
+  label: string;
+  path: string;
+}
+
+const CONNECTIONS = 20;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(url: string, seconds: number): Promise<{ latencies: number[]; errors: number; non2xx: number }> {
+  const latencies: number[] = [];
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    // Every answer's time, so the percentiles are exact (autocannon's own summary has no p95).
+    setupClient: (client) => client.on("response", (_status: number, _bytes: number, ms: number) => latencies.push(ms)),
+  });
+  return { latencies: latencies.sort((a, b) => a - b), errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+export async function benchDashboard(base: string, pages: DashboardPage[], log: (line: string) => void, seconds = 5): Promise<boolean> {
+  log("");
+  log(`dashboard pages on UCI Online Retail, ${CONNECTIONS} concurrent readers, ${seconds} s each (autocannon):`);
+  let met = true;
+  for (const page of pages) {
+    const url = `${base}${page.path}`;
+    const warm = await fetch(url); // the first request compiles nothing in production, but fills the saved answers
+    if (!warm.ok) throw new Error(`${page.path} answered ${warm.status}`);
+    await warm.arrayBuffer();
+    const { latencies, errors, non2xx } = await load(url, seconds);
+    const p95 = percentile(latencies, 95);
+    const ok = p95 < 300 && errors === 0 && non2xx === 0;
+    met &&= ok;
+    log(
+      `  ${page.label.padEnd(34)} ${String(latencies.length).padStart(6)} answers  p50 ${percentile(latencies, 50).toFixed(0).padStart(4)} ms  p95 ${p95.toFixed(0).padStart(4)} ms  p99 ${percentile(latencies, 99).toFixed(0).padStart(4)} ms` +
+        (errors || non2xx ? `  (${errors} errors, ${non2xx} not 2xx)` : ""),
+    );
+  }
+  log(`  every page p95 < 300 ms: ${met ? "met" : "NOT met"}`);
+  return met;
+}
