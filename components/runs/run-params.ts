@@ -1,0 +1,92 @@
+import { CLEANING_RULES } from "@/lib/ingest/cleaning";
+import { formatDay } from "@/lib/format";
+import { STANDARD_RULES, type SegmentRule } from "@/lib/segmentation/rfm";
+
+/** How a run's saved parameters read for people: one place for the runs list, the run page and the form. */
+export const METHOD_NAMES: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical (Ward)" };
+
+export const FEATURE_LABELS: Record<string, string> = {
+  recencyDays: "Recency (days)",
+  frequency: "Frequency (invoices)",
+  monetary: "Monetary (revenue)",
+  averageOrderValue: "Average order value",
+  tenureDays: "Tenure (days)",
+  products: "Distinct products",
+  returnRate: "Return rate",
+  age: "Age",
+};
+
+const SHORT_FEATURES: Record<string, string> = {
+  recencyDays: "R",
+  frequency: "F",
+  monetary: "M",
+  averageOrderValue: "AOV",
+  tenureDays: "tenure",
+  products: "products",
+  returnRate: "returns",
+  age: "age",
+};
+
+type Params = Record<string, unknown>;
+
+/** The saved table is the standard one (JSONB does not keep key order, so compare field by field). */
+function isStandard(rules: SegmentRule[]): boolean {
+  const same = (a: [number, number], b: [number, number]) => Array.isArray(a) && a[0] === b[0] && a[1] === b[1];
+  return (
+    rules.length === STANDARD_RULES.length &&
+    rules.every((r, i) => {
+      const s = STANDARD_RULES[i]!;
+      return r.name === s.name && same(r.recency, s.recency) && same(r.frequency, s.frequency) && same(r.monetary, s.monetary);
+    })
+  );
+}
+
+/** The chosen k: a number, or "auto → 5". */
+export function describeK(params: Params): string {
+  if (params.k === "auto") return `auto → ${String(params.chosenK ?? "?")}`;
+  return params.k === undefined ? "–" : String(params.k);
+}
+
+/** Number of segments the method was asked for (k), or null for RFM. */
+export function chosenK(params: Params): number | null {
+  const k = params.chosenK ?? params.k;
+  return typeof k === "number" ? k : null;
+}
+
+export function describeBins(params: Params): string {
+  const bins = params.bins as Record<string, unknown> | undefined;
+  if (!bins) return "–";
+  const counts = ["recency", "frequency", "monetary"].map((s) => (Array.isArray(bins[s]) ? `${(bins[s] as unknown[]).length + 1} (breakpoints)` : String(bins[s])));
+  return counts.every((c) => c === counts[0]) ? `${counts[0]} bins` : `R ${counts[0]} · F ${counts[1]} · M ${counts[2]} bins`;
+}
+
+export function describeRules(params: Params): string {
+  const rules = params.rules as SegmentRule[] | undefined;
+  if (!rules) return "standard segments";
+  return isStandard(rules) ? "standard segments" : `${rules.length} custom rules`;
+}
+
+export function describeFeatures(params: Params, short = false): string {
+  const features = (params.features as string[] | undefined) ?? [];
+  return features.map((f) => (short ? SHORT_FEATURES[f] : FEATURE_LABELS[f]) ?? f).join(", ");
+}
+
+export function describeAnalysisDate(params: Params): string {
+  return typeof params.analysisDate === "string" ? formatDay(params.analysisDate) : "the day after the last invoice";
+}
+
+export function describeCleaning(params: Params): string {
+  const cleaning = (params.cleaning as string[] | undefined) ?? CLEANING_RULES.map((r) => r.key);
+  if (cleaning.length === CLEANING_RULES.length) return "every cleaning rule";
+  if (cleaning.length === 0) return "no cleaning rule";
+  return `cleaning: ${CLEANING_RULES.filter((r) => cleaning.includes(r.key)).map((r) => r.label.toLowerCase()).join(", ")}`;
+}
+
+/** One line: what was asked for. */
+export function describeParams(method: string, params: Params): string {
+  const parts =
+    method === "rfm"
+      ? [describeBins(params), describeRules(params)]
+      : [`k ${describeK(params)}`, describeFeatures(params, true), `seed ${String(params.seed ?? 1)}`];
+  return [...parts, `as of ${describeAnalysisDate(params)}`, describeCleaning(params)].join(" · ");
+}
