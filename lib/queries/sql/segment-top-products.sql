@@ -1,0 +1,70 @@
+-- The ten best-selling products of each segment of a segmentation run, and of the whole base (segment_no
+-- null): revenue (sum of quantity × unit price), units and customers of the segment's members who bought it,
+-- the product's share of the segment's product revenue, the same share over all
+-- customers of the run (base_share) and the lift (share / base_share; above 1 the segment buys the
+-- product more than the base does).
+-- Lines are read from transaction_lines (the only table with products), with the run's settings:
+-- purchases up to its analysis date (default: the day after the dataset's last invoice) and only the
+-- lines no cleaning rule of the run applies to (default: all rules, i.e. `excluded & 63 = 0`; bits
+-- 1 no customer, 2 cancellation, 4 adjustment, 8 non-product code, 16 price <= 0, 32 exact duplicate).
+-- A product's description is the one its lines carry most often.
+--
+-- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
+with run as materialized (               -- the run's analysis date and cleaning rules (bits)
+  select r.id, r.dataset_id,
+         coalesce((r.params ->> 'analysisDate')::date,
+                  (select max(i.invoice_date)::date + 1 from invoice_totals i where i.dataset_id = r.dataset_id)) as analysis_date,
+         case when r.params ? 'cleaning'
+              then (select coalesce(sum(b.bit), 0)::int
+                    from jsonb_array_elements_text(r.params -> 'cleaning') as k(rule)
+                    join (values ('noCustomer', 1), ('cancellation', 2), ('adjustment', 4), ('nonProduct', 8),
+                                 ('badPrice', 16), ('duplicate', 32)) as b(rule, bit) on b.rule = k.rule)
+              else 63 end as rules
+  from segmentation_runs r where r.id = :run_id
+),
+bought as (                              -- per segment, customer and product: the members' lines the run analyses, summed
+  select m.segment_no, l.customer_id, l.stock_code, sum(l.quantity) as quantity, sum(l.quantity * l.unit_price) as revenue
+  from transaction_lines l
+  join run r on l.dataset_id = r.dataset_id
+  join segment_members m on m.run_id = r.id and m.customer_id = l.customer_id
+  where l.customer_id is not null and l.stock_code is not null
+    and l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0
+  group by m.segment_no, l.customer_id, l.stock_code
+),
+per_product as (                         -- per segment and product, and for the base (segment_no null)
+  select segment_no, stock_code, sum(revenue) as revenue, sum(quantity) as quantity,
+         count(*) as customers, grouping(segment_no) = 1 as is_base
+  from bought
+  group by grouping sets ((segment_no, stock_code), (stock_code))
+),
+shares as (
+  select p.*,
+         p.revenue / nullif(sum(p.revenue) over (partition by p.is_base, p.segment_no), 0) as share,
+         sum(p.revenue) over (partition by p.is_base, p.segment_no)                         as group_revenue,
+         row_number() over (partition by p.is_base, p.segment_no order by p.revenue desc, p.stock_code) as rank
+  from per_product p
+),
+descriptions as (                        -- the most frequent description of each top product, over the same lines
+  select l.stock_code, mode() within group (order by l.description) as description
+  from transaction_lines l
+  join run r on l.dataset_id = r.dataset_id
+  where l.stock_code in (select stock_code from shares where rank <= 10)
+    and l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0
+  group by l.stock_code
+)
+select s.segment_no,
+       s.rank,
+       s.stock_code,
+       d.description,
+       round(s.revenue, 2)                       as revenue,
+       s.quantity,
+       s.customers,
+       round(s.share, 4)                         as share,
+       round(b.share, 4)                         as base_share,
+       round(s.share / nullif(b.share, 0), 2)    as lift,
+       round(s.group_revenue, 2)                 as segment_revenue
+from shares s
+join shares b on b.is_base and b.stock_code = s.stock_code
+left join descriptions d on d.stock_code = s.stock_code
+where s.rank <= 10
+order by s.segment_no nulls last, s.rank;

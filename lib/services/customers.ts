@@ -1,0 +1,424 @@
+import type pg from "pg";
+import { CLEANING_RULES } from "../ingest/cleaning";
+import { ensureSummaries } from "../ingest/summaries";
+import { columnById, CustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerRow } from "../customer-table";
+
+/**
+ * Customers of a segmentation run, a page at a time (the customers table), and
+ * one customer's history in a dataset (their invoices, customers-file row and
+ * segment in each run).
+ */
+
+/** SQL expression of each sortable/filterable column (whitelist: only these reach the statement). */
+const COLUMN_SQL: Record<CustomerColumnId, string> = {
+  customer_id: "m.customer_id",
+  segment: "m.segment_no",
+  recency_score: "m.recency_score",
+  frequency_score: "m.frequency_score",
+  monetary_score: "m.monetary_score",
+  recency_days: "m.recency_days",
+  frequency: "m.frequency",
+  monetary: "m.monetary",
+  average_order_value: "m.average_order_value",
+  tenure_days: "m.tenure_days",
+  products: "m.products",
+  return_rate: "m.return_rate",
+  p_alive: "m.p_alive",
+  expected_purchases: "m.expected_purchases",
+  clv: "m.clv",
+};
+
+interface MemberRow {
+  customer_id: string;
+  segment_no: number;
+  recency_score: number | null;
+  frequency_score: number | null;
+  monetary_score: number | null;
+  recency_days: number | null;
+  frequency: number | null;
+  monetary: string | null;
+  average_order_value: string | null;
+  tenure_days: number | null;
+  products: number | null;
+  return_rate: string | null;
+  p_alive: number | null;
+  expected_purchases: number | null;
+  clv: string | null;
+}
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+
+/** From this offset on, a page sorts only the keys before reading its rows. */
+const DEEP_OFFSET = 10_000;
+
+/** The smallest string above every string that starts with `prefix` (in code-point order), or null. */
+function prefixUpperBound(prefix: string): string | null {
+  const points = [...prefix];
+  const last = points.pop()!.codePointAt(0)!;
+  const next = last + 1;
+  if (next > 0x10ffff || (next >= 0xd800 && next <= 0xdfff)) return null;
+  return points.join("") + String.fromCodePoint(next);
+}
+
+/**
+ * One page of a run's customers, filtered and sorted on the server.
+ *
+ * - Sorting: a whitelisted column, nulls last either way, customer_id as the
+ *   tie-breaker in the same direction, so every order is total and pages
+ *   never overlap.
+ * - Paging: LIMIT/OFFSET; when sorting by customer id and the caller passes
+ *   the previous page's last id (`after`), keyset paging on the primary key.
+ * - Count: with the same filters; without a search or range filter it is the
+ *   saved size of the run or segment (no count over a million rows).
+ */
+export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, options: { deepOffset?: number } = {}): Promise<CustomerPage | null> {
+  const query = CustomerQuery.parse(raw);
+  const { rows: runs } = await pool.query<{ dataset_id: number; customers: number; segments: { no: number; name: string; customers: number }[] }>(
+    `select r.dataset_id, r.customers,
+            coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
+                      from segments s where s.run_id = r.id), '[]') as segments
+     from segmentation_runs r where r.id = $1`,
+    [runId],
+  );
+  const run = runs[0];
+  if (!run) return null;
+  const names = new Map(run.segments.map((s) => [s.no, s.name]));
+
+  const values: unknown[] = [runId];
+  const where = ["m.run_id = $1"];
+  const param = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  if (query.segment !== undefined) where.push(`m.segment_no = ${param(query.segment)}`);
+  if (query.q) {
+    // Ids starting with q: a range on the primary key (run_id, customer_id), so a million members cost an index probe.
+    // starts_with keeps the answer exact whatever the collation; the range only narrows the scan.
+    const q = param(query.q);
+    where.push(`m.customer_id >= ${q}`);
+    const next = prefixUpperBound(query.q);
+    if (next !== null) where.push(`m.customer_id < ${param(next)}`);
+    where.push(`starts_with(m.customer_id, ${q})`);
+  }
+  if (query.field) {
+    const column = COLUMN_SQL[query.field];
+    if (query.min !== undefined) where.push(`${column} >= ${param(query.min)}`);
+    if (query.max !== undefined) where.push(`${column} <= ${param(query.max)}`);
+  }
+  const filtered = where.length > 1 + (query.segment !== undefined ? 1 : 0);
+  const countValues = [...values];
+  const countWhere = [...where];
+
+  const dir = query.dir === "desc" ? "desc" : "asc";
+  const sortColumn = COLUMN_SQL[query.sort];
+  let order: string;
+  let offset = (query.page - 1) * query.size;
+  if (query.sort === "customer_id") {
+    order = `m.customer_id ${dir}`;
+    if (query.after !== undefined) {
+      where.push(`m.customer_id ${dir === "asc" ? ">" : "<"} ${param(query.after)}`);
+      offset = 0;
+    }
+  } else {
+    order = `${sortColumn} ${dir} nulls last, m.customer_id ${dir}`;
+  }
+  const columns = `m.customer_id, m.segment_no, m.recency_score, m.frequency_score, m.monetary_score, m.recency_days, m.frequency,
+            m.monetary, m.average_order_value, m.tenure_days, m.products, m.return_rate, m.p_alive, m.expected_purchases, m.clv`;
+  // Deep pages sort only the keys, then read the page's rows (half the time at a million members, offset 500,000).
+  const pageSql =
+    offset >= (options.deepOffset ?? DEEP_OFFSET) && query.sort !== "customer_id"
+      ? `select ${columns}
+         from (select m.customer_id, ${sortColumn} as k from segment_members m where ${where.join(" and ")}
+               order by ${order} limit ${param(query.size)} offset ${param(offset)}) page
+         join segment_members m on m.run_id = $1 and m.customer_id = page.customer_id
+         order by page.k ${dir} nulls last, page.customer_id ${dir}`
+      : `select ${columns}
+         from segment_members m
+         where ${where.join(" and ")}
+         order by ${order}
+         limit ${param(query.size)} offset ${param(offset)}`;
+
+  const knownTotal = filtered ? null : query.segment === undefined ? run.customers : (run.segments.find((s) => s.no === query.segment)?.customers ?? 0);
+  const [page, count] = await Promise.all([
+    pool.query<MemberRow>(pageSql, values),
+    knownTotal === null
+      ? pool.query<{ n: string }>(`select count(*) as n from segment_members m where ${countWhere.join(" and ")}`, countValues).then((r) => Number(r.rows[0]!.n))
+      : Promise.resolve(knownTotal),
+  ]);
+  return {
+    runId,
+    datasetId: run.dataset_id,
+    total: count,
+    page: query.page,
+    size: query.size,
+    sort: query.sort,
+    dir,
+    rows: page.rows.map((r): CustomerRow => ({
+      customerId: r.customer_id,
+      segmentNo: r.segment_no,
+      segment: names.get(r.segment_no) ?? `Segment ${r.segment_no}`,
+      recencyScore: r.recency_score,
+      frequencyScore: r.frequency_score,
+      monetaryScore: r.monetary_score,
+      recencyDays: r.recency_days,
+      frequency: r.frequency,
+      monetary: num(r.monetary),
+      averageOrderValue: num(r.average_order_value),
+      tenureDays: r.tenure_days,
+      products: r.products,
+      returnRate: num(r.return_rate),
+      pAlive: r.p_alive,
+      expectedPurchases: r.expected_purchases,
+      clv: num(r.clv),
+    })),
+  };
+}
+
+/** What the customers table runs, as a template (the service writes the chosen column, direction and filters in). */
+export const CUSTOMER_PAGE_SQL = `-- One page of a run's customers. The column and direction come from a fixed list (sort=, dir=);
+-- customer_id breaks ties, so pages never overlap. Filters are added only when set.
+select m.customer_id, m.segment_no, m.recency_score, m.frequency_score, m.monetary_score,
+       m.recency_days, m.frequency, m.monetary, m.average_order_value, m.tenure_days, m.products,
+       m.return_rate, m.p_alive, m.expected_purchases, m.clv
+from segment_members m
+where m.run_id = :run_id
+  and m.segment_no = :segment                          -- segment=
+  and starts_with(m.customer_id, :'q')                 -- q= (ids starting with it)
+  and m.<field> >= :min and m.<field> <= :max          -- field=, min=, max=
+order by m.<sort> <dir> nulls last, m.customer_id <dir>
+limit :size offset (:page - 1) * :size;
+-- Sorting by customer id with the previous page's last id at hand, the page is
+--   where m.customer_id > :'after' order by m.customer_id limit :size   (keyset, no offset).
+-- The count (same filters) is the saved size of the run or segment when there is no q or range:
+select count(*) from segment_members m where m.run_id = :run_id and ...;`;
+
+export interface RunSummary {
+  id: number;
+  datasetId: number;
+  datasetName: string;
+  method: string;
+  customers: number;
+  createdAt: string;
+  segments: { no: number; name: string; customers: number }[];
+}
+
+/** A run's identity and segments, without its metrics (a dendrogram can be large). */
+export async function getRunSummary(pool: pg.Pool, runId: number): Promise<RunSummary | null> {
+  const { rows } = await pool.query(
+    `select r.id, r.dataset_id, d.name as dataset_name, r.method, r.customers, r.created_at,
+            coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
+                      from segments s where s.run_id = r.id), '[]') as segments
+     from segmentation_runs r join datasets d on d.id = r.dataset_id
+     where r.id = $1`,
+    [runId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { id: r.id, datasetId: r.dataset_id, datasetName: r.dataset_name, method: r.method, customers: r.customers, createdAt: (r.created_at as Date).toISOString(), segments: r.segments };
+}
+
+/** The label of a column, for messages. */
+export const columnLabel = (id: CustomerColumnId) => columnById(id)?.label ?? id;
+
+// ---------------------------------------------------------------------------
+// One customer's history. These queries need the customer as well as the
+// dataset, so they are not SQL files (which take one parameter): they are
+// written for psql with :dataset_id and :'customer_id', and the app sends the
+// same text with $1 and $2 in their place. "Show SQL" prints them.
+
+/** A customer's invoices from invoice_totals, one row per invoice, and their totals. */
+export const CUSTOMER_ORDERS_SQL = `-- One customer's invoices in a dataset, newest first, from invoice_totals (the lines summed per invoice
+-- and cleaning bits): date, invoice, country, and the lines, units and value of all its lines (as loaded)
+-- and of the lines the analysis counts (no cleaning rule applies: excluded & 63 = 0), and the cleaning
+-- rules that apply to some of its lines, as bits (1 no customer, 2 cancellation, 4 adjustment,
+-- 8 non-product code, 16 price <= 0, 32 exact duplicate). The last row (invoice_no null) is the totals.
+select i.invoice_no,
+       min(i.invoice_date)                                                 as invoice_date,
+       max(i.invoice_date)                                                 as last_invoice_date,
+       min(i.country)                                                      as country,
+       count(distinct i.invoice_no)                                        as invoices,
+       sum(i.lines)                                                        as lines,
+       sum(i.quantity)                                                     as quantity,
+       sum(i.value)                                                        as value,
+       coalesce(sum(i.lines) filter (where i.excluded & 63 = 0), 0)        as included_lines,
+       coalesce(sum(i.value) filter (where i.excluded & 63 = 0), 0)        as included_value,
+       count(distinct i.invoice_no) filter (where i.excluded & 63 = 0)     as included_invoices,
+       bit_or(i.excluded)                                                  as rules
+from invoice_totals i
+where i.dataset_id = :dataset_id and i.customer_id = :'customer_id'
+group by grouping sets ((i.invoice_no), ())
+order by grouping(i.invoice_no), min(i.invoice_date) desc, i.invoice_no desc;`;
+
+/** The customer's segment in every run of the dataset (null when a run left them out). */
+export const CUSTOMER_SEGMENTS_SQL = `-- A customer's segment in every segmentation run of a dataset, oldest run first, with the scores and
+-- features the run segmented them on; segment columns are null when the run did not include them.
+select r.id as run_id, r.method, r.created_at, s.segment_no, s.name as segment,
+       m.recency_score, m.frequency_score, m.monetary_score, m.recency_days, m.frequency, m.monetary,
+       m.p_alive, m.expected_purchases, m.clv
+from segmentation_runs r
+left join segment_members m on m.run_id = r.id and m.customer_id = :'customer_id'
+left join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
+where r.dataset_id = :dataset_id
+order by r.id;`;
+
+/** The customer's row of the customers file. */
+export const CUSTOMER_FILE_SQL = `-- A customer's row in the dataset's customers file, if any.
+select external_id, age, gender, country, city, signup_date, attributes
+from customers
+where dataset_id = :dataset_id and external_id = :'customer_id';`;
+
+/** The text the app sends: psql's :dataset_id and :'customer_id' as $1 and $2. */
+export const statementOf = (sql: string) => sql.replace(/:dataset_id\b/g, "$1").replace(/:'customer_id'/g, "$2").replace(/;\s*$/, "");
+
+/** The psql command that runs one of these queries for a customer (the text on stdin). */
+export function customerPsqlCommand(datasetId: number, customerId: string): string {
+  const quoted = `'${customerId.replace(/'/g, `'\\''`)}'`;
+  return `psql "$DATABASE_URL" -v dataset_id=${datasetId} -v customer_id=${quoted} -f query.sql`;
+}
+
+export interface CustomerInvoice {
+  invoiceNo: string;
+  invoiceDate: string;
+  country: string | null;
+  lines: number;
+  quantity: number;
+  value: number;
+  includedLines: number;
+  includedValue: number;
+  /** Cleaning rule bits that apply to some of its lines. */
+  rules: number;
+}
+
+export interface CustomerTotals {
+  invoices: number;
+  includedInvoices: number;
+  lines: number;
+  quantity: number;
+  value: number;
+  includedLines: number;
+  includedValue: number;
+  firstInvoiceDate: string | null;
+  lastInvoiceDate: string | null;
+  rules: number;
+}
+
+export interface CustomerRunSegment {
+  runId: number;
+  method: string;
+  createdAt: string;
+  segmentNo: number | null;
+  segment: string | null;
+  recencyScore: number | null;
+  frequencyScore: number | null;
+  monetaryScore: number | null;
+  recencyDays: number | null;
+  frequency: number | null;
+  monetary: number | null;
+  pAlive: number | null;
+  expectedPurchases: number | null;
+  clv: number | null;
+}
+
+export interface CustomerFile {
+  age: number | null;
+  gender: string | null;
+  country: string | null;
+  city: string | null;
+  signupDate: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface CustomerHistory {
+  datasetId: number;
+  datasetName: string;
+  customerId: string;
+  invoices: CustomerInvoice[];
+  totals: CustomerTotals;
+  file: CustomerFile | null;
+  segments: CustomerRunSegment[];
+}
+
+/** The names of the cleaning rules in a set of bits. */
+export const ruleLabels = (bits: number) => CLEANING_RULES.filter((r) => (bits & r.bit) !== 0).map((r) => r.label);
+
+interface OrderRow {
+  invoice_no: string | null;
+  invoice_date: string;
+  last_invoice_date: string;
+  country: string | null;
+  invoices: string;
+  lines: string;
+  quantity: string;
+  value: string;
+  included_lines: string;
+  included_value: string;
+  included_invoices: string;
+  rules: number;
+}
+
+/** A customer's history in a dataset, or null when the dataset does not know the customer at all. */
+export async function getCustomerHistory(pool: pg.Pool, datasetId: number, customerId: string): Promise<CustomerHistory | null> {
+  const dataset = await pool.query<{ name: string }>("select name from datasets where id = $1", [datasetId]);
+  if (!dataset.rowCount) return null;
+  await ensureSummaries(pool, datasetId);
+  const args = [datasetId, customerId];
+  const [orders, segments, file] = await Promise.all([
+    pool.query<OrderRow>(statementOf(CUSTOMER_ORDERS_SQL), args),
+    pool.query(statementOf(CUSTOMER_SEGMENTS_SQL), args),
+    pool.query(statementOf(CUSTOMER_FILE_SQL), args),
+  ]);
+  // The totals row (the empty grouping set) comes back even without invoices: 0 of them.
+  const total = orders.rows.find((r) => r.invoice_no === null && Number(r.invoices) > 0);
+  const member = segments.rows.some((r) => r.segment_no !== null);
+  if (!total && !file.rowCount && !member) return null;
+  const f = file.rows[0];
+  return {
+    datasetId,
+    datasetName: dataset.rows[0]!.name,
+    customerId,
+    invoices: orders.rows
+      .filter((r) => r.invoice_no !== null)
+      .map((r) => ({
+        invoiceNo: r.invoice_no!,
+        invoiceDate: r.invoice_date,
+        country: r.country,
+        lines: Number(r.lines),
+        quantity: Number(r.quantity),
+        value: Number(r.value),
+        includedLines: Number(r.included_lines),
+        includedValue: Number(r.included_value),
+        rules: r.rules,
+      })),
+    totals: total
+      ? {
+          invoices: Number(total.invoices),
+          includedInvoices: Number(total.included_invoices),
+          lines: Number(total.lines),
+          quantity: Number(total.quantity),
+          value: Number(total.value),
+          includedLines: Number(total.included_lines),
+          includedValue: Number(total.included_value),
+          firstInvoiceDate: total.invoice_date,
+          lastInvoiceDate: total.last_invoice_date,
+          rules: total.rules,
+        }
+      : { invoices: 0, includedInvoices: 0, lines: 0, quantity: 0, value: 0, includedLines: 0, includedValue: 0, firstInvoiceDate: null, lastInvoiceDate: null, rules: 0 },
+    file: f ? { age: f.age, gender: f.gender, country: f.country, city: f.city, signupDate: f.signup_date, attributes: f.attributes ?? {} } : null,
+    segments: segments.rows.map((r) => ({
+      runId: r.run_id,
+      method: r.method,
+      createdAt: (r.created_at as Date).toISOString(),
+      segmentNo: r.segment_no,
+      segment: r.segment,
+      recencyScore: r.recency_score,
+      frequencyScore: r.frequency_score,
+      monetaryScore: r.monetary_score,
+      recencyDays: r.recency_days,
+      frequency: r.frequency,
+      monetary: num(r.monetary),
+      pAlive: r.p_alive,
+      expectedPurchases: r.expected_purchases,
+      clv: num(r.clv),
+    })),
+  };
+}
