@@ -90,6 +90,9 @@ export default async function RunPage({ params, searchParams }: Props) {
           </p>
         </div>
         <div className="card-actions">
+          <Link className="button" href={`/runs/${run.id}/customers`}>
+            Customers table
+          </Link>
           <a className="button" href={`/api/segmentations/${run.id}/members.csv`} download>
             All members CSV
           </a>

@@ -1,6 +1,8 @@
+import { after } from "next/server";
 import { getPool } from "@/lib/db";
 import { readJson } from "@/lib/http/json";
 import { errorResponse, notFound, parseId } from "@/lib/http/responses";
+import { prepareRun } from "@/lib/services/prepare-run";
 import { runSegmentation } from "@/lib/services/segmentations";
 
 // POST /api/datasets/{id}/segmentations: { method: "rfm" | "kmeans", analysisDate?, bins?, rules?, k?, features?, seed?, cleaning? }
@@ -9,6 +11,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (id === null) return notFound("There is no such dataset.");
   try {
     const run = await runSegmentation(getPool(), id, await readJson(request));
+    after(() => prepareRun(getPool(), run.id).catch((error: unknown) => console.error(`[segmenta] preparing run ${run.id}:`, error)));
     return Response.json(run, { status: 201, headers: { location: `/api/segmentations/${run.id}` } });
   } catch (error) {
     return errorResponse(error);
