@@ -149,7 +149,10 @@ describe("comparing runs, exporting members, risk per segment", () => {
     for await (const chunk of membersCsv(pool, run.id, undefined, 2)) paged += chunk;
     expect(paged).toBe(csv);
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("customer_id,segment,recency_score,frequency_score,monetary_score");
+    expect(lines[0]).toBe("customer_id,segment,recency_score,frequency_score,monetary_score,recency_days,frequency,monetary,average_order_value,tenure_days,products,return_rate,p_alive,expected_purchases,clv");
+    // The figures are numbers as segmented: "plain" bought once, for 8, three days before the analysis date (2011-01-07).
+    const plain = lines.find((l) => l.startsWith("plain,"))!.split(",");
+    expect([plain[5], plain[6], plain[7], plain[8]]).toEqual(["3", "1", "8", "8"]);
     expect(lines).toHaveLength(7);
     const ids = lines.slice(1).map((l) => l.split(",")[0]);
     expect(ids).toContain('"\'=HYPERLINK(""x"")"');

@@ -344,25 +344,34 @@ export async function compareRuns(pool: pg.Pool, firstId: number, secondId: numb
   return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers: rows.length, adjustedRandIndex: rows.length > 1 ? adjustedRandIndex(a, b) : null, crosstab: crosstab(a, b) };
 }
 
+/** Columns of the members CSV: the customer, the segment, the scores, the features it was segmented with, and its lifetime value. */
+export const MEMBER_CSV_COLUMNS = [
+  "customer_id", "segment", "recency_score", "frequency_score", "monetary_score",
+  "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate",
+  "p_alive", "expected_purchases", "clv",
+];
+
 /**
  * Every member of a run (or of one segment) as CSV, streamed in pages that
  * walk the primary key (run_id, customer_id), so a million members cost one
  * index pass, not a count and an ever longer OFFSET per page.
  */
 export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string, pageSize = 10_000): AsyncGenerator<string> {
-  yield csvLine(["customer_id", "segment", "recency_score", "frequency_score", "monetary_score"]);
+  yield csvLine(MEMBER_CSV_COLUMNS);
   let after: string | null = null;
   for (;;) {
-    const { rows }: { rows: { customer_id: string; name: string; recency_score: number | null; frequency_score: number | null; monetary_score: number | null }[] } = await pool.query(
-      `select m.customer_id, s.name, m.recency_score, m.frequency_score, m.monetary_score
+    const { rows }: { rows: Record<string, unknown>[] } = await pool.query(
+      `select m.customer_id, s.name as segment, ${MEMBER_CSV_COLUMNS.slice(2).map((c) => `m.${c}`).join(", ")}
        from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
        where m.run_id = $1 and ($2::text is null or s.name = $2) and ($3::text is null or m.customer_id > $3)
        order by m.customer_id limit $4`,
       [runId, segment ?? null, after, pageSize],
     );
     if (rows.length === 0) return;
-    yield rows.map((r) => [r.customer_id, r.name, r.recency_score, r.frequency_score, r.monetary_score].map(spreadsheetField).join(",")).join("\n") + "\n";
+    // Ids and names are text a spreadsheet must not run; the figures are numbers (decimals arrive as text).
+    const field = (c: string, v: unknown) => spreadsheetField(v === null || c === "customer_id" || c === "segment" ? (v as string | null) : Number(v));
+    yield rows.map((r) => MEMBER_CSV_COLUMNS.map((c) => field(c, r[c])).join(",")).join("\n") + "\n";
     if (rows.length < pageSize) return;
-    after = rows[rows.length - 1]!.customer_id;
+    after = rows[rows.length - 1]!.customer_id as string;
   }
 }
