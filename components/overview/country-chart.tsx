@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, T
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { CountryTotalRow } from "@/lib/queries/country-totals";
-import { AXIS_FONT, TipBox, truncate } from "./tooltip";
+import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
 
 const REVENUE = categoryColour(1);
 const ORDERS = categoryColour(0);

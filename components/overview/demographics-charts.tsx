@@ -8,7 +8,7 @@ import type { CountryFrequencyRow } from "@/lib/queries/frequency-by-country";
 import type { GenderRow } from "@/lib/queries/gender-split";
 import type { LocationRow } from "@/lib/queries/customer-locations";
 import type { AgeBandRow } from "@/lib/queries/spend-by-age-band";
-import { AXIS_FONT, axisNumber, TipBox, truncate } from "./tooltip";
+import { AXIS_FONT, axisNumber, TipBox, truncate } from "@/components/charts/tooltip";
 
 const CURSOR = { fill: "rgb(79 70 229 / 8%)" };
 const LEGEND = { verticalAlign: "top", height: 28, iconSize: 12, wrapperStyle: { fontSize: 13 }, itemSorter: null } as const;

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import { binEdgesText, binLabel, type BinKind } from "./bins";
-import { AXIS_FONT, axisNumber, TipBox } from "./tooltip";
+import { AXIS_FONT, axisNumber, TipBox } from "@/components/charts/tooltip";
 
 /** A bin as the histogram draws it: count and share of the units counted (orders or customers), and optionally the revenue they bring. */
 export interface HistogramBin {

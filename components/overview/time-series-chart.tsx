@@ -4,7 +4,7 @@ import { Bar, CartesianGrid, ComposedChart, Legend, Line, Rectangle, ResponsiveC
 import { categoryColour } from "@/components/charts/palette";
 import { formatDay, formatInteger, formatMoney, formatMonth } from "@/lib/format";
 import type { PeriodRow } from "@/lib/queries/revenue-by-month";
-import { AXIS_FONT, axisNumber, TipBox } from "./tooltip";
+import { AXIS_FONT, axisNumber, TipBox } from "@/components/charts/tooltip";
 
 const ORDERS = categoryColour(0);
 const REVENUE = categoryColour(1);

@@ -1,8 +1,8 @@
 "use client";
 
-import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { CATEGORY_COLOURS, categoryColour } from "@/components/charts/palette";
+import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
 import { formatShare } from "@/lib/format";
 
 /** Charts of a segment against the whole base. Data come in ready to draw, from the page (server). */
@@ -10,35 +10,14 @@ export const SEGMENT_COLOUR = categoryColour(0);
 export const BASE_COLOUR = CATEGORY_COLOURS[8]!;
 const BETTER = categoryColour(2);
 const WORSE = categoryColour(5);
-const AXIS_FONT = 12;
 
 /** The segment's series before the base's in legends. */
 const segmentFirst = (item: { dataKey?: unknown }) => (item.dataKey === "share" ? 0 : 1);
 /** Percent ticks with enough decimals to tell them apart. */
 const percentTick = (top: number) => (v: number) => formatShare(v, top < 0.05 ? 1 : 0);
 
-const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const liftText = (lift: number | null) => (lift === null ? "–" : `×${lift.toFixed(2)}`);
 
-function TipBox({ title, rows, note }: { title: ReactNode; rows: [ReactNode, ReactNode, string?][]; note?: ReactNode }) {
-  return (
-    <div className="seg-tooltip">
-      <strong>{title}</strong>
-      <dl>
-        {rows.map(([label, value, colour], i) => (
-          <div key={i}>
-            <dt>
-              {colour && <span className="seg-swatch" style={{ background: colour }} aria-hidden="true" />}
-              {label}
-            </dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      {note && <p>{note}</p>}
-    </div>
-  );
-}
 
 // --- Lift of each feature, on a log scale centred on 1 (×2 and ×0.5 equally far from it) ---
 

@@ -1,16 +1,27 @@
 import { kmeans as mlKmeans } from "ml-kmeans";
-import { kmeansPlusPlus, lloyd, toFlat, type FlatPoints } from "./lloyd";
+import { segmentationKernel, type SilhouetteState } from "./kernel";
+import { greedyKmeansPlusPlus, kmeansPlusPlus, lloydParallel, toFlat, type FlatPoints } from "./lloyd";
+import { kernelPool, sharedFloat64, sharedInt32, type KernelPool } from "./pool";
 import { createRng, sampleIndexes } from "./random";
+
+const kernel = segmentationKernel();
 
 /**
  * k-means segmentation of customers on chosen features, as an analyst would
  * run it in scikit-learn: skewed features log-transformed, all standardised,
- * k-means++ starts (ml-kmeans) repeated with seeds and the lowest inertia kept.
+ * seeded k-means++ starts repeated and the lowest inertia kept.
  * With k = "auto", every k in a range is tried and scored with
  * Calinski-Harabasz, Davies-Bouldin and a silhouette on a seeded sample; the
  * chosen k has the best mean rank over the three. Clusters come back with
  * profiles in original units and a name made from the profile.
  * Same data, options and seed: same result.
+ *
+ * Up to LARGE customers, ml-kmeans clusters on the calling thread (from greedy
+ * k-means++ starts, scikit-learn's); above, Lloyd's iterations run on typed
+ * arrays split across worker threads (lloyd.ts, pool.ts). The silhouettes are
+ * computed on the worker threads too. Worker threads change how fast, never
+ * what: every number is the one the calling thread alone computes
+ * (`workers: false`).
  */
 export interface KMeansOptions {
   k: number | "auto";
@@ -22,6 +33,8 @@ export interface KMeansOptions {
   maxIterations?: number;
   /** Customers in the silhouette sample (default 5,000). */
   silhouetteSample?: number;
+  /** false: everything on the calling thread, no worker threads (the result is the same). */
+  workers?: boolean;
 }
 
 export interface ClusterQuality {
@@ -70,13 +83,15 @@ export interface Scaling {
   sds: number[];
 }
 
-function skewness(values: readonly number[]): number {
+function skewness(values: ArrayLike<number>): number {
   const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
   let m2 = 0;
   let m3 = 0;
-  for (const v of values) {
-    const d = v - mean;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - mean;
     m2 += d * d;
     m3 += d * d * d;
   }
@@ -85,125 +100,268 @@ function skewness(values: readonly number[]): number {
   return m2 === 0 ? 0 : m3 / m2 ** 1.5;
 }
 
+/** `standardise` into one flat n × d array (on shared memory when `allocate` gives it). */
+function standardiseFlat(features: string[], rows: readonly number[][], allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): { flat: FlatPoints; scaling: Scaling } {
+  const n = rows.length;
+  const dims = features.length;
+  const data = allocate(n * dims);
+  const column = new Float64Array(n);
+  const logged: boolean[] = [];
+  const means: number[] = [];
+  const sds: number[] = [];
+  for (let j = 0; j < dims; j++) {
+    let nonNegative = true;
+    for (let i = 0; i < n; i++) {
+      const v = rows[i]![j]!;
+      column[i] = v;
+      if (!(v >= 0)) nonNegative = false;
+    }
+    const log = nonNegative && skewness(column) > 1;
+    if (log) for (let i = 0; i < n; i++) column[i] = Math.log1p(column[i]!);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += column[i]!;
+    const mean = sum / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const d = column[i]! - mean;
+      squares += d * d;
+    }
+    const sd = Math.sqrt(squares / n);
+    for (let i = 0; i < n; i++) data[i * dims + j] = sd > 0 ? (column[i]! - mean) / sd : 0;
+    logged.push(log);
+    means.push(mean);
+    sds.push(sd);
+  }
+  return { flat: { data, n, dims }, scaling: { features, logged, means, sds } };
+}
+
+function toRows({ data, n, dims }: FlatPoints): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let t = 0; t < dims; t++) row.push(data[i * dims + t]!);
+    rows.push(row);
+  }
+  return rows;
+}
+
 /** log1p for non-negative features skewed to the right (skewness > 1), then z-scores. */
 export function standardise(features: string[], rows: readonly number[][]): { data: number[][]; scaling: Scaling } {
-  const columns = features.map((_, j) => rows.map((r) => r[j]!));
-  const logged = columns.map((col) => col.every((v) => v >= 0) && skewness(col) > 1);
-  const transformed = columns.map((col, j) => (logged[j] ? col.map(Math.log1p) : col));
-  const means = transformed.map((col) => col.reduce((s, v) => s + v, 0) / col.length);
-  const sds = transformed.map((col, j) => Math.sqrt(col.reduce((s, v) => s + (v - means[j]!) ** 2, 0) / col.length));
-  const data = rows.map((_, i) => transformed.map((col, j) => (sds[j]! > 0 ? (col[i]! - means[j]!) / sds[j]! : 0)));
-  return { data, scaling: { features, logged, means, sds } };
+  const { flat, scaling } = standardiseFlat(features, rows);
+  return { data: toRows(flat), scaling };
 }
 
-const sq = (a: readonly number[], b: readonly number[]) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return s;
-};
-
-function inertiaOf(data: readonly number[][], labels: readonly number[], centroids: readonly number[][]): number {
-  let total = 0;
-  for (let i = 0; i < data.length; i++) total += sq(data[i]!, centroids[labels[i]!]!);
-  return total;
-}
-
-/** Calinski-Harabasz, Davies-Bouldin and the mean silhouette (on a seeded sample) of a clustering. */
-export function clusterQuality(data: readonly number[][], labels: readonly number[], centroids: readonly number[][], sampleSize: number, seed: number, withSilhouette = true): ClusterQuality {
-  const n = data.length;
-  const k = centroids.length;
-  const dims = data[0]!.length;
-  const sizes = new Array<number>(k).fill(0);
-  for (const l of labels) sizes[l]!++;
-  const overall = Array.from({ length: dims }, (_, j) => data.reduce((s, r) => s + r[j]!, 0) / n);
-  const inertia = inertiaOf(data, labels, centroids);
-  const between = centroids.reduce((s, c, j) => s + sizes[j]! * sq(c, overall), 0);
+/** Inertia, Calinski-Harabasz and Davies-Bouldin of a labeling of flat points, centroids flat (k × d). */
+function measures({ data, n, dims }: FlatPoints, labels: ArrayLike<number>, centroids: ArrayLike<number>, k: number): Omit<ClusterQuality, "silhouette"> {
+  const sizes = new Float64Array(k);
+  const overall = new Float64Array(dims);
+  for (let i = 0; i < n; i++) {
+    sizes[labels[i]!]!++;
+    for (let t = 0; t < dims; t++) overall[t]! += data[i * dims + t]!;
+  }
+  for (let t = 0; t < dims; t++) overall[t]! /= n;
+  const scatter = new Float64Array(k);
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    let d = 0;
+    for (let t = 0; t < dims; t++) {
+      const diff = data[i * dims + t]! - centroids[c * dims + t]!;
+      d += diff * diff;
+    }
+    inertia += d;
+    scatter[c]! += Math.sqrt(d);
+  }
+  const gap = (a: number, b: ArrayLike<number>, b0: number) => {
+    let d = 0;
+    for (let t = 0; t < dims; t++) {
+      const diff = centroids[a * dims + t]! - b[b0 + t]!;
+      d += diff * diff;
+    }
+    return d;
+  };
+  let between = 0;
+  for (let c = 0; c < k; c++) between += sizes[c]! * gap(c, overall, 0);
   const calinskiHarabasz = k > 1 && inertia > 0 ? (between / (k - 1)) / (inertia / (n - k)) : 0;
-
-  const scatter = new Array<number>(k).fill(0);
-  data.forEach((row, i) => (scatter[labels[i]!]! += Math.sqrt(sq(row, centroids[labels[i]!]!))));
-  for (let j = 0; j < k; j++) scatter[j] = sizes[j] ? scatter[j]! / sizes[j]! : 0;
+  for (let c = 0; c < k; c++) scatter[c] = sizes[c] ? scatter[c]! / sizes[c]! : 0;
   let db = 0;
   for (let i = 0; i < k; i++) {
     let worst = 0;
-    for (let j = 0; j < k; j++) if (i !== j) worst = Math.max(worst, (scatter[i]! + scatter[j]!) / Math.sqrt(sq(centroids[i]!, centroids[j]!)));
+    for (let j = 0; j < k; j++) if (i !== j) worst = Math.max(worst, (scatter[i]! + scatter[j]!) / Math.sqrt(gap(i, centroids, j * dims)));
     db += worst;
   }
-  const daviesBouldin = db / k;
+  return { k, inertia, calinskiHarabasz, daviesBouldin: db / k };
+}
 
-  const silhouette = withSilhouette ? silhouettes(data, [labels], [k], sampleSize, seed)[0]! : Number.NaN;
-  return { k, inertia, calinskiHarabasz, daviesBouldin, silhouette };
+/** Calinski-Harabasz, Davies-Bouldin and the mean silhouette (on a seeded sample) of a clustering. */
+export function clusterQuality(data: readonly number[][], labels: ArrayLike<number>, centroids: readonly number[][], sampleSize: number, seed: number, withSilhouette = true): ClusterQuality {
+  const flat = toFlat(data);
+  const quality = measures(flat, labels, centroids.flat(), centroids.length);
+  const silhouette = withSilhouette ? silhouettesOf(flat, [labels], [centroids.length], sampleSize, seed)[0]! : Number.NaN;
+  return { ...quality, silhouette };
 }
 
 /**
  * Mean silhouette of several labelings of the same points, on one seeded
- * sample: each pair's distance is computed once and added to the per-cluster
- * sums of every labeling (auto-k scores six of them).
+ * sample. The sample is split into atoms, the points that share their cluster
+ * in every labeling (auto-k's six labelings of a few thousand customers make a
+ * few hundred atoms): each point's distances are summed once per atom, and the
+ * atom sums added up per cluster of each labeling.
  */
-export function silhouettes(data: readonly number[][], labelings: readonly (readonly number[])[], ks: readonly number[], sampleSize: number, seed: number): number[] {
-  const sample = sampleIndexes(data.length, sampleSize, createRng(seed));
+export function silhouettes(data: readonly number[][], labelings: readonly ArrayLike<number>[], ks: readonly number[], sampleSize: number, seed: number): number[] {
+  return silhouettesOf(toFlat(data), labelings, ks, sampleSize, seed);
+}
+
+function silhouettesOf(points: FlatPoints, labelings: readonly ArrayLike<number>[], ks: readonly number[], sampleSize: number, seed: number): number[] {
+  const state = silhouetteState(points, labelings, ks, sampleSize, seed, (length) => new Float64Array(length), (length) => new Int32Array(length));
+  kernel.silhouetteRows(state, 0, state.m);
+  return meanSilhouettes(state);
+}
+
+/** Samples below this size are scored on the calling thread. */
+const PARALLEL_MIN_SAMPLE = 1000;
+
+/** `silhouettes` computed by the worker threads of pool.ts: the same numbers to the last bit. */
+export async function silhouettesParallel(
+  data: readonly number[][] | FlatPoints,
+  labelings: readonly ArrayLike<number>[],
+  ks: readonly number[],
+  sampleSize: number,
+  seed: number,
+  options: { workers?: boolean; pool?: KernelPool } = {},
+): Promise<number[]> {
+  const points = Array.isArray(data) ? toFlat(data) : (data as FlatPoints);
+  const pool = options.workers === false || Math.min(points.n, sampleSize) < PARALLEL_MIN_SAMPLE ? null : (options.pool ?? kernelPool());
+  if (!pool || !pool.usable) return silhouettesOf(points, labelings, ks, sampleSize, seed);
+  const state = silhouetteState(points, labelings, ks, sampleSize, seed, sharedFloat64, sharedInt32);
+  try {
+    await pool.run("silhouette", state);
+  } catch {
+    // A worker failed: the same computation here.
+    kernel.silhouetteRows(state, 0, state.m);
+  }
+  return meanSilhouettes(state);
+}
+
+function silhouetteState(
+  { data, n, dims }: FlatPoints,
+  labelings: readonly ArrayLike<number>[],
+  ks: readonly number[],
+  sampleSize: number,
+  seed: number,
+  allocate: (length: number) => Float64Array,
+  allocateInt: (length: number) => Int32Array,
+): SilhouetteState {
+  const sample = sampleIndexes(n, sampleSize, createRng(seed));
   const m = sample.length;
-  const dims = data[0]!.length;
-  const flat = new Float64Array(m * dims);
-  sample.forEach((row, i) => flat.set(data[row]!, i * dims));
-  // Every labeling's clusters get a slot in one row of width Σk; slot = offset of the labeling + cluster.
-  const offsets = ks.reduce<number[]>((acc, k, i) => [...acc, (acc[i] ?? 0) + k], [0]);
-  const width = offsets[ks.length]!;
-  const slots = labelings.map((l, s) => Int32Array.from(sample, (row) => offsets[s]! + l[row]!));
-  const sizes = new Float64Array(width);
-  for (const slot of slots) for (const c of slot) sizes[c]!++;
-  // sums[i * width + slot]: distance from sample point i to the members of that cluster.
-  const sums = new Float64Array(m * width);
-  for (let i = 0; i < m; i++) {
-    const rowI = i * width;
-    for (let j = i + 1; j < m; j++) {
-      let d = 0;
-      for (let t = 0; t < dims; t++) {
-        const diff = flat[i * dims + t]! - flat[j * dims + t]!;
-        d += diff * diff;
-      }
-      d = Math.sqrt(d);
-      const rowJ = j * width;
-      for (let s = 0; s < slots.length; s++) {
-        const slot = slots[s]!;
-        sums[rowI + slot[j]!]! += d;
-        sums[rowJ + slot[i]!]! += d;
-      }
+  const count = labelings.length;
+  // Atoms, numbered in order of first appearance in the sample: refine by one labeling after another.
+  const atomOf = new Int32Array(m);
+  let atoms = 1;
+  labelings.forEach((labeling, l) => {
+    const renumber = new Map<number, number>();
+    for (let i = 0; i < m; i++) {
+      const key = atomOf[i]! * ks[l]! + labeling[sample[i]!]!;
+      let atom = renumber.get(key);
+      if (atom === undefined) renumber.set(key, (atom = renumber.size));
+      atomOf[i] = atom;
     }
-  }
-  const totals = new Float64Array(ks.length);
+    atoms = renumber.size;
+  });
+  if (count === 0) atoms = m > 0 ? 1 : 0;
+  // Points atom after atom (in sample order within an atom).
+  const atomStart = allocateInt(atoms + 1);
+  for (let i = 0; i < m; i++) atomStart[atomOf[i]! + 1]!++;
+  for (let a = 0; a < atoms; a++) atomStart[a + 1]! += atomStart[a]!;
+  const next = atomStart.slice(0, atoms);
+  const points = allocate(m * dims);
+  const atomCluster = allocateInt(count * atoms);
+  const clusterBase = allocateInt(count + 1);
+  ks.forEach((k, l) => (clusterBase[l + 1] = clusterBase[l]! + k));
+  const clusterSize = allocateInt(clusterBase[count]!);
   for (let i = 0; i < m; i++) {
-    for (let s = 0; s < slots.length; s++) {
-      const own = slots[s]![i]!;
-      const ownCount = sizes[own]! - 1;
-      if (ownCount === 0) continue; // a singleton's silhouette is 0
-      const a = sums[i * width + own]! / ownCount;
-      let b = Number.POSITIVE_INFINITY;
-      for (let c = offsets[s]!; c < offsets[s + 1]!; c++) if (c !== own && sizes[c]! > 0) b = Math.min(b, sums[i * width + c]! / sizes[c]!);
-      totals[s]! += Number.isFinite(b) ? (b - a) / Math.max(a, b) : 0;
-    }
+    const row = sample[i]!;
+    const atom = atomOf[i]!;
+    points.set(data.subarray(row * dims, row * dims + dims), next[atom]!++ * dims);
+    labelings.forEach((labeling, l) => {
+      const c = labeling[row]!;
+      atomCluster[l * atoms + atom] = c;
+      clusterSize[clusterBase[l]! + c]!++;
+    });
   }
-  return Array.from(totals, (t) => t / m);
+  return { points, m, dims, labelings: count, atoms, atomStart, atomCluster, clusterBase, clusterSize, out: allocate(m * count) };
+}
+
+function meanSilhouettes(state: SilhouetteState): number[] {
+  const totals = new Array<number>(state.labelings).fill(0);
+  for (let i = 0; i < state.m; i++) for (let s = 0; s < state.labelings; s++) totals[s]! += state.out[i * state.labelings + s]!;
+  return totals.map((t) => t / state.m);
 }
 
 /** Above this many customers, k-means runs on flat typed arrays (lloyd.ts) instead of ml-kmeans' arrays of points. */
 export const LARGE = 20_000;
 
-function bestOfStarts(data: number[][], flat: FlatPoints | null, k: number, seed: number, starts: number, maxIterations: number): { labels: number[]; centroids: number[][]; inertia: number } {
-  let best: { labels: number[]; centroids: number[][]; inertia: number } | undefined;
+interface Fit {
+  labels: ArrayLike<number>;
+  /** k × d, flat. */
+  centroids: Float64Array;
+  inertia: number;
+}
+
+/**
+ * Seeded greedy k-means++ starts for ml-kmeans, each k in lo … hi, start s:
+ * `start(k, s)`. Greedy k-means++ draws 2 + ⌊ln k⌋ candidates per centre and
+ * otherwise picks centres one after another, so for the k with the same
+ * number of candidates the start for k is the first k centres of the start
+ * for the largest: one draw per start and number of candidates.
+ */
+function greedyStarts(flat: FlatPoints, lo: number, hi: number, seed: number): (k: number, s: number) => number[][] {
+  const trials = (k: number) => 2 + Math.floor(Math.log(k));
+  const drawn = new Map<string, Float64Array>();
+  return (k, s) => {
+    let largest = k;
+    while (largest < hi && trials(largest + 1) === trials(k)) largest++;
+    const key = `${largest}:${s}`;
+    let start = drawn.get(key);
+    if (!start) drawn.set(key, (start = greedyKmeansPlusPlus(flat, largest, seed + s * 7919, trials(k))));
+    return Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * flat.dims, (c + 1) * flat.dims)));
+  };
+}
+
+/** ml-kmeans from seeded k-means++ starts; the lowest inertia wins. */
+function bestOfStartsSmall(data: number[][], k: number, starts: number, start: (k: number, s: number) => number[][], maxIterations: number): Fit {
+  let best: Fit | undefined;
   for (let s = 0; s < starts; s++) {
-    const startSeed = seed + s * 7919;
-    let fit: { labels: number[]; centroids: number[][]; inertia: number };
-    if (flat) {
-      // scikit-learn's stopping rule: centre shift below 1e-4 × the mean feature variance (1 once standardised).
-      const result = lloyd(flat, kmeansPlusPlus(flat, k, startSeed), { maxIterations, tolerance: 1e-4 });
-      const dims = flat.dims;
-      fit = { labels: Array.from(result.labels), centroids: Array.from({ length: k }, (_, c) => Array.from(result.centroids.subarray(c * dims, c * dims + dims))), inertia: result.inertia };
-    } else {
-      const result = mlKmeans(data, k, { initialization: "kmeans++", seed: startSeed, maxIterations });
-      fit = { labels: result.clusters, centroids: result.centroids, inertia: inertiaOf(data, result.clusters, result.centroids) };
+    // scikit-learn's stopping rule, as in the large case: the squared centre shifts add up to at most 1e-4 (ml-kmeans bounds each centre's).
+    const result = mlKmeans(data, k, { initialization: start(k, s), maxIterations, tolerance: 1e-4 / k });
+    const centroids = Float64Array.from(result.centroids.flat());
+    let inertia = 0;
+    for (let i = 0; i < data.length; i++) {
+      const row = data[i]!;
+      const c0 = result.clusters[i]! * row.length;
+      let d = 0;
+      for (let t = 0; t < row.length; t++) {
+        const diff = row[t]! - centroids[c0 + t]!;
+        d += diff * diff;
+      }
+      inertia += d;
     }
-    if (!best || fit.inertia < best.inertia) best = fit;
+    if (!best || inertia < best.inertia) best = { labels: result.clusters, centroids, inertia };
+  }
+  return best!;
+}
+
+/**
+ * Lloyd on typed arrays (worker threads) from seeded k-means++ starts; the
+ * lowest inertia wins. `starts[s]` holds start s's first `hi` centres: k-means++
+ * picks centres one after another, so the start for k is its first k centres.
+ */
+async function bestOfStartsLarge(flat: FlatPoints, k: number, starts: readonly Float64Array[], maxIterations: number, workers: boolean): Promise<Fit> {
+  let best: Fit | undefined;
+  for (const start of starts) {
+    // scikit-learn's stopping rule: centre shift below 1e-4 × the mean feature variance (1 once standardised).
+    const result = await lloydParallel(flat, start.subarray(0, k * flat.dims), { maxIterations, tolerance: 1e-4, workers });
+    if (!best || result.inertia < best.inertia) best = { labels: result.labels, centroids: result.centroids, inertia: result.inertia };
   }
   return best!;
 }
@@ -220,7 +378,11 @@ export function chooseK(candidates: readonly ClusterQuality[]): number {
     .sort((a, b) => a.score - b.score || b.c.silhouette - a.c.silhouette)[0]!.c.k;
 }
 
-export function kmeansSegmentation(features: string[], rows: readonly number[][], options: KMeansOptions): KMeansSegmentation {
+/**
+ * Above LARGE customers the k-means iterations and the silhouettes run on the
+ * worker threads of pool.ts (same results as on one thread); hence a Promise.
+ */
+export async function kmeansSegmentation(features: string[], rows: readonly number[][], options: KMeansOptions): Promise<KMeansSegmentation> {
   const seed = options.seed ?? 1;
   const starts = options.starts ?? 4;
   const maxIterations = options.maxIterations ?? 100;
@@ -232,26 +394,70 @@ export function kmeansSegmentation(features: string[], rows: readonly number[][]
   if (rows.some((r) => r.length !== features.length || r.some((v) => !Number.isFinite(v)))) {
     throw new ClusteringInputError("features", "every customer needs a finite value for every feature");
   }
-  const { data, scaling } = standardise(features, rows);
-  const flat = data.length > LARGE ? toFlat(data) : null;
-  const fits = new Map<number, { labels: number[]; centroids: number[][]; quality: ClusterQuality }>();
+  const large = rows.length > LARGE;
+  const { flat, scaling } = standardiseFlat(features, rows, large ? sharedFloat64 : undefined);
+  const workers = options.workers ?? true;
+  // Started now, the worker threads boot while the first k is fitted.
+  if (workers && (large || Math.min(rows.length, sampleSize) >= PARALLEL_MIN_SAMPLE)) kernelPool();
+  const data = large ? null : toRows(flat);
+  const startSmall = large ? null : greedyStarts(flat, lo, hi, seed);
+  // Plain k-means++ picks centres one after another: the start for k is the first k centres of the start for hi.
+  const startsLarge = large ? Array.from({ length: options.starts ?? 1 }, (_, s) => kmeansPlusPlus(flat, hi, seed + s * 7919)) : [];
+  const fits = new Map<number, Fit & { quality: ClusterQuality }>();
   for (let k = lo; k <= hi; k++) {
-    const fit = bestOfStarts(data, flat, k, seed, flat ? (options.starts ?? 1) : starts, maxIterations);
-    fits.set(k, { ...fit, quality: clusterQuality(data, fit.labels, fit.centroids, sampleSize, seed, false) });
+    const fit = data ? bestOfStartsSmall(data, k, starts, startSmall!, maxIterations) : await bestOfStartsLarge(flat, k, startsLarge, maxIterations, workers);
+    fits.set(k, { ...fit, quality: { ...measures(flat, fit.labels, fit.centroids, k), silhouette: Number.NaN } });
   }
   const all = [...fits.values()];
-  const scores = silhouettes(data, all.map((f) => f.labels), all.map((f) => f.quality.k), sampleSize, seed);
+  const scores = await silhouettesParallel(flat, all.map((f) => f.labels), all.map((f) => f.quality.k), sampleSize, seed, { workers });
   all.forEach((f, i) => (f.quality.silhouette = scores[i]!));
   const candidates = all.map((f) => f.quality);
   const k = options.k === "auto" ? chooseK(candidates) : options.k;
   const chosen = fits.get(k)!;
-  return { k, labels: chosen.labels, centroids: chosen.centroids, quality: chosen.quality, candidates, profiles: profile(features, rows, chosen.labels, k), scaling };
+  const labels = Array.from(chosen.labels);
+  const centroids = Array.from({ length: k }, (_, c) => Array.from(chosen.centroids.subarray(c * flat.dims, (c + 1) * flat.dims)));
+  return { k, labels, centroids, quality: chosen.quality, candidates, profiles: profile(features, rows, labels, k), scaling };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The k-th smallest value (from 0), by quickselect: reorders `values` so that values[k] is it, none larger before, none smaller after. */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot, then Hoare's partition.
+    const mid = (lo + hi) >> 1;
+    const a = values[lo]!;
+    const b = values[mid]!;
+    const c = values[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k]!;
+}
+
+function median(values: Float64Array): number {
+  const mid = values.length >> 1;
+  const upper = select(values, mid);
+  if (values.length % 2) return upper;
+  // The largest of the values before the middle one.
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mid; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
 }
 
 /**
@@ -259,13 +465,29 @@ function median(values: number[]): number {
  * differs from the typical customer (the median: means are pulled by the few
  * biggest spenders).
  */
-export function profile(features: string[], rows: readonly number[][], labels: readonly number[], k: number): ClusterProfile[] {
+export function profile(features: string[], rows: readonly number[][], labels: ArrayLike<number>, k: number): ClusterProfile[] {
   const n = rows.length;
-  const overall = features.map((_, j) => median(rows.map((r) => r[j]!)));
+  const dims = features.length;
+  const column = new Float64Array(n);
+  const overall = features.map((_, j) => {
+    for (let i = 0; i < n; i++) column[i] = rows[i]![j]!;
+    return median(column);
+  });
+  // Sums per cluster in customer order.
+  const sizes = new Array<number>(k).fill(0);
+  const sums = Array.from({ length: k }, () => new Array<number>(dims).fill(0));
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!(c >= 0 && c < k)) continue;
+    sizes[c]!++;
+    const row = rows[i]!;
+    const sum = sums[c]!;
+    for (let j = 0; j < dims; j++) sum[j]! += row[j]!;
+  }
   const profiles = Array.from({ length: k }, (_, cluster) => {
-    const members = rows.filter((_, i) => labels[i] === cluster);
-    const means = Object.fromEntries(features.map((f, j) => [f, members.length ? members.reduce((s, r) => s + r[j]!, 0) / members.length : 0]));
-    return { cluster, name: "", size: members.length, share: members.length / n, means };
+    const size = sizes[cluster]!;
+    const means = Object.fromEntries(features.map((f, j) => [f, size ? sums[cluster]![j]! / size : 0]));
+    return { cluster, name: "", size, share: size / n, means };
   });
   const overallOf = Object.fromEntries(features.map((f, j) => [f, overall[j]!]));
   const taken = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { kmeans as mlKmeans } from "ml-kmeans";
 import { describe, expect, test } from "vitest";
-import { kmeansPlusPlus, lloyd, toFlat } from "./lloyd";
+import { greedyKmeansPlusPlus, kmeansPlusPlus, lloyd, lloydParallel, toFlat, type LloydResult } from "./lloyd";
+import { KernelPool } from "./pool";
 import { createRng } from "./random";
 
 function customers(n: number, seed: number): number[][] {
@@ -31,5 +32,103 @@ describe("lloyd (typed arrays)", () => {
     const picked = Array.from({ length: 6 }, (_, c) => a.subarray(c * 3, c * 3 + 3).join());
     expect(new Set(picked).size).toBe(6);
     expect(picked.every((p) => rows.has(p))).toBe(true);
+  });
+});
+
+describe("lloyd on worker threads", () => {
+  const same = (a: LloydResult, b: LloydResult) => {
+    expect(b.iterations).toBe(a.iterations);
+    expect(b.converged).toBe(a.converged);
+    expect(b.inertia).toBe(a.inertia);
+    expect(Array.from(b.centroids)).toEqual(Array.from(a.centroids));
+    expect(Buffer.from(b.labels.buffer, b.labels.byteOffset, b.labels.byteLength).equals(Buffer.from(a.labels.buffer, a.labels.byteOffset, a.labels.byteLength))).toBe(true);
+  };
+
+  test("lloydParallel gives exactly lloyd's labels, centres, inertia and iterations (60,000 customers, k = 6)", async () => {
+    const flat = toFlat(customers(60_000, 5));
+    const start = kmeansPlusPlus(flat, 6, 5);
+    const options = { maxIterations: 100, tolerance: 1e-4 };
+    const pool = new KernelPool(2);
+    try {
+      const parallel = await lloydParallel(flat, start, { ...options, pool });
+      expect(pool.usable).toBe(true);
+      same(lloyd(flat, start, options), parallel);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("the same to the last bit on 1, 2 or 3 threads, in any dimension, whatever the chunks", async () => {
+    // 2 dimensions (the general path, not the one written out for 3), a size that is no multiple of the chunk size.
+    const random = createRng(8);
+    const rows = Array.from({ length: 23_457 }, (_, i) => [(i % 4) * 2 + random(), (i % 3) * 2 + random()]);
+    const flat = toFlat(rows);
+    const start = kmeansPlusPlus(flat, 7, 8);
+    const options = { maxIterations: 100, tolerance: -1 };
+    const reference = lloyd(flat, start, options);
+    expect(reference.iterations).toBeGreaterThan(5);
+    for (const size of [1, 2, 3]) {
+      const pool = new KernelPool(size);
+      try {
+        same(reference, await lloydParallel(flat, start, { ...options, pool }));
+        expect(pool.usable).toBe(true);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  test("with its workers gone, lloydParallel computes the same result on the calling thread", async () => {
+    const flat = toFlat(customers(30_000, 6));
+    const start = kmeansPlusPlus(flat, 4, 6);
+    const pool = new KernelPool(2);
+    await pool.close();
+    expect(pool.usable).toBe(false);
+    same(lloyd(flat, start), await lloydParallel(flat, start, { pool }));
+  });
+});
+
+describe("k-means++ starts", () => {
+  test("the start for k is the first k centres of the start for more with the same seed (auto-k draws one for all k)", () => {
+    const flat = toFlat(customers(2000, 9));
+    const eight = kmeansPlusPlus(flat, 8, 3);
+    for (let k = 2; k < 8; k++) expect(kmeansPlusPlus(flat, k, 3)).toEqual(eight.subarray(0, k * 3));
+  });
+
+  test("so is greedy k-means++'s, for the same number of candidates per centre", () => {
+    const flat = toFlat(customers(2000, 9));
+    const seven = greedyKmeansPlusPlus(flat, 7, 3);
+    for (let k = 3; k < 7; k++) expect(greedyKmeansPlusPlus(flat, k, 3)).toEqual(seven.subarray(0, k * 3));
+    // 2 + ⌊ln k⌋ candidates: 3 from k = 3 to 7, 4 for k = 8.
+    expect(greedyKmeansPlusPlus(flat, 8, 3, 3).subarray(0, 21)).toEqual(seven);
+  });
+
+  test("greedy k-means++ is seeded, picks k distinct points of the data, and starts closer than plain k-means++", () => {
+    const flat = toFlat(customers(2000, 10));
+    const a = greedyKmeansPlusPlus(flat, 5, 21);
+    expect(greedyKmeansPlusPlus(flat, 5, 21)).toEqual(a);
+    expect(greedyKmeansPlusPlus(flat, 5, 22)).not.toEqual(a);
+    const rows = new Set(Array.from({ length: 2000 }, (_, i) => flat.data.subarray(i * 3, i * 3 + 3).join()));
+    const picked = Array.from({ length: 5 }, (_, c) => a.subarray(c * 3, c * 3 + 3).join());
+    expect(new Set(picked).size).toBe(5);
+    expect(picked.every((p) => rows.has(p))).toBe(true);
+    // Potential (squared distance to the nearest start centre), summed over 20 seeds: the greedy choice lowers it.
+    const potential = (centres: Float64Array) => {
+      let total = 0;
+      for (let i = 0; i < 2000; i++) {
+        let nearest = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < 5; c++) {
+          let d = 0;
+          for (let t = 0; t < 3; t++) d += (flat.data[i * 3 + t]! - centres[c * 3 + t]!) ** 2;
+          nearest = Math.min(nearest, d);
+        }
+        total += nearest;
+      }
+      return total;
+    };
+    const seeds = Array.from({ length: 20 }, (_, s) => s + 1);
+    const greedy = seeds.reduce((s, seed) => s + potential(greedyKmeansPlusPlus(flat, 5, seed)), 0);
+    const plain = seeds.reduce((s, seed) => s + potential(kmeansPlusPlus(flat, 5, seed)), 0);
+    expect(greedy).toBeLessThan(plain);
   });
 });

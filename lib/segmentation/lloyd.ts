@@ -1,3 +1,5 @@
+import { segmentationKernel, type LloydState } from "./kernel";
+import { kernelPool, sharedFloat64, sharedInt32, type KernelPool } from "./pool";
 import { createRng } from "./random";
 
 /**
@@ -5,7 +7,10 @@ import { createRng } from "./random";
  * (n × d, row-major) with a seeded k-means++ start. It is the same algorithm
  * ml-kmeans runs (given the same start it ends with the same clusters, which a
  * test checks), without an array per point, so a million customers fit in
- * 24 MB and an iteration costs n·k·d multiply-adds.
+ * 24 MB and an iteration costs at most n·k·d multiply-adds. The iterations
+ * themselves are kernel.ts' `lloydRun`: here on the calling thread (`lloyd`),
+ * or split across the worker threads of pool.ts (`lloydParallel`), with the
+ * same result.
  */
 export interface FlatPoints {
   data: Float64Array;
@@ -62,114 +67,170 @@ export function kmeansPlusPlus({ data, n, dims }: FlatPoints, k: number, seed: n
 }
 
 /**
+ * Greedy k-means++, the variant scikit-learn and ml-kmeans run: for each next
+ * centre, `trials` (2 + ⌊ln k⌋) candidates are drawn with probability ∝
+ * squared distance to the nearest chosen centre, and the one that lowers the
+ * total squared distance most is kept. Seeded: same seed, same start.
+ */
+export function greedyKmeansPlusPlus(points: FlatPoints, k: number, seed: number, trials = 2 + Math.floor(Math.log(k))): Float64Array {
+  const { data, n, dims } = points;
+  const random = createRng(seed);
+  const centroids = new Float64Array(k * dims);
+  let nearest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  let candidate = new Float64Array(n);
+  let best = new Float64Array(n);
+  const first = Math.floor(random() * n);
+  centroids.set(data.subarray(first * dims, first * dims + dims), 0);
+  let potential = closerTo(points, first, nearest, nearest);
+  for (let c = 1; c < k; c++) {
+    let bestPick = -1;
+    let bestPotential = Number.POSITIVE_INFINITY;
+    for (let trial = 0; trial < trials; trial++) {
+      let target = random() * potential;
+      let pick = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= nearest[i]!;
+        if (target <= 0) {
+          pick = i;
+          break;
+        }
+      }
+      const total = closerTo(points, pick, nearest, candidate);
+      if (total < bestPotential) {
+        bestPotential = total;
+        bestPick = pick;
+        [best, candidate] = [candidate, best];
+      }
+    }
+    centroids.set(data.subarray(bestPick * dims, bestPick * dims + dims), c * dims);
+    [nearest, best] = [best, nearest];
+    potential = bestPotential;
+  }
+  return centroids;
+}
+
+/** out[i] = min(nearest[i], squared distance from point i to point `pick`); returns the sum of out. */
+function closerTo({ data, n, dims }: FlatPoints, pick: number, nearest: Float64Array, out: Float64Array): number {
+  let total = 0;
+  if (dims === 3) {
+    const p0 = data[pick * 3]!;
+    const p1 = data[pick * 3 + 1]!;
+    const p2 = data[pick * 3 + 2]!;
+    for (let i = 0; i < n; i++) {
+      const d0 = data[i * 3]! - p0;
+      const d1 = data[i * 3 + 1]! - p1;
+      const d2 = data[i * 3 + 2]! - p2;
+      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      const v = d < nearest[i]! ? d : nearest[i]!;
+      out[i] = v;
+      total += v;
+    }
+    return total;
+  }
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let t = 0; t < dims; t++) {
+      const diff = data[i * dims + t]! - data[pick * dims + t]!;
+      d += diff * diff;
+    }
+    const v = d < nearest[i]! ? d : nearest[i]!;
+    out[i] = v;
+    total += v;
+  }
+  return total;
+}
+
+/** Parallel Lloyd runs are worth their overhead from about this many points. */
+export const PARALLEL_MIN_POINTS = 20_000;
+
+const kernel = segmentationKernel();
+
+function lloydState(points: FlatPoints, start: Float64Array, options: LloydOptions, allocate: (length: number) => Float64Array, allocateInt: (length: number) => Int32Array): LloydState {
+  const { n, dims } = points;
+  const k = start.length / dims;
+  if (!Number.isInteger(k) || k < 1) throw new RangeError("the start must hold whole centres of the points' dimension");
+  const labels = allocateInt(n);
+  labels.fill(-1);
+  const upper = allocate(n);
+  upper.fill(Number.POSITIVE_INFINITY);
+  const startCopy = allocate(start.length);
+  startCopy.set(start);
+  return {
+    data: points.data,
+    n,
+    dims,
+    k,
+    start: startCopy,
+    maxIterations: options.maxIterations ?? 100,
+    tolerance: options.tolerance ?? 1e-6,
+    labels,
+    upper,
+    lower: allocate(n),
+    partials: allocate(2 * kernel.chunkCount(n) * (k * dims + k + 1)),
+    chunkInertia: allocate(kernel.chunkCount(n)),
+    centroids: allocate(start.length),
+    meta: allocate(2),
+    control: allocateInt(3),
+  };
+}
+
+function lloydResult(state: LloydState): LloydResult {
+  let inertia = 0;
+  for (const part of state.chunkInertia) inertia += part;
+  return { labels: state.labels, centroids: state.centroids, inertia, iterations: state.meta[0]!, converged: state.meta[1] === 1 };
+}
+
+export interface LloydOptions {
+  maxIterations?: number;
+  /** Stop when the squared centre shifts add up to at most this (default 1e-6). */
+  tolerance?: number;
+}
+
+/**
  * Lloyd's iterations with Hamerly's bounds (Hamerly, 2010): each point keeps an
  * upper bound on the distance to its centre and a lower bound on the distance
  * to the second nearest; when the bounds already decide, no distance is
- * computed. The assignments, and so the result, are exactly Lloyd's.
+ * computed. The assignments, and so the result, are exactly Lloyd's. Runs on
+ * the calling thread; `lloydParallel` gives the same result from worker threads.
  */
-export function lloyd(points: FlatPoints, start: Float64Array, options: { maxIterations?: number; tolerance?: number } = {}): LloydResult {
-  const { data, n, dims } = points;
-  const k = start.length / dims;
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-6;
-  const centroids = Float64Array.from(start);
-  const previous = new Float64Array(centroids.length);
-  const labels = new Int32Array(n).fill(-1);
-  const upper = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const lower = new Float64Array(n);
-  const sums = new Float64Array(k * dims);
-  const counts = new Float64Array(k);
-  const halfGap = new Float64Array(k);
-  const moved = new Float64Array(k);
-  const distance = (i: number, c: number) => {
-    let d = 0;
-    for (let t = 0; t < dims; t++) {
-      const diff = data[i * dims + t]! - centroids[c * dims + t]!;
-      d += diff * diff;
-    }
-    return Math.sqrt(d);
-  };
-  let iterations = 0;
-  let converged = false;
-  while (iterations < maxIterations) {
-    iterations++;
-    // Half the distance from each centre to its nearest other centre.
-    for (let c = 0; c < k; c++) {
-      let nearest = Number.POSITIVE_INFINITY;
-      for (let o = 0; o < k; o++) {
-        if (o === c) continue;
-        let d = 0;
-        for (let t = 0; t < dims; t++) d += (centroids[c * dims + t]! - centroids[o * dims + t]!) ** 2;
-        if (d < nearest) nearest = d;
-      }
-      halfGap[c] = Math.sqrt(nearest) / 2;
-    }
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const own = labels[i]!;
-      if (own >= 0) {
-        const bound = Math.max(halfGap[own]!, lower[i]!);
-        if (upper[i]! <= bound) continue;
-        upper[i] = distance(i, own);
-        if (upper[i]! <= bound) continue;
-      }
-      // The bounds do not decide: find the nearest and second nearest centres.
-      let best = 0;
-      let bestD = Number.POSITIVE_INFINITY;
-      let secondD = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < k; c++) {
-        const d = distance(i, c);
-        if (d < bestD) {
-          secondD = bestD;
-          bestD = d;
-          best = c;
-        } else if (d < secondD) secondD = d;
-      }
-      if (best !== own) {
-        labels[i] = best;
-        changed++;
-      }
-      upper[i] = bestD;
-      lower[i] = secondD;
-    }
-    // New centres from the assignments; a centre that lost all its points stays.
-    sums.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = labels[i]!;
-      counts[c]!++;
-      for (let t = 0; t < dims; t++) sums[c * dims + t]! += data[i * dims + t]!;
-    }
-    previous.set(centroids);
-    let shift = 0;
-    let maxMove = 0;
-    for (let c = 0; c < k; c++) {
-      let m = 0;
-      if (counts[c]! > 0) {
-        for (let t = 0; t < dims; t++) {
-          const value = sums[c * dims + t]! / counts[c]!;
-          m += (value - previous[c * dims + t]!) ** 2;
-          centroids[c * dims + t] = value;
-        }
-      }
-      shift += m;
-      moved[c] = Math.sqrt(m);
-      if (moved[c]! > maxMove) maxMove = moved[c]!;
-    }
-    if (changed === 0 || shift <= tolerance) {
-      converged = true;
-      break;
-    }
-    // Keep the bounds valid after the centres moved.
-    for (let i = 0; i < n; i++) {
-      upper[i]! += moved[labels[i]!]!;
-      lower[i]! -= maxMove;
-    }
+export function lloyd(points: FlatPoints, start: Float64Array, options: LloydOptions = {}): LloydResult {
+  const state = lloydState(points, start, options, (length) => new Float64Array(length), (length) => new Int32Array(length));
+  kernel.lloydRun(state, 0, 1);
+  return lloydResult(state);
+}
+
+export interface ParallelOptions extends LloydOptions {
+  /** false: run on the calling thread. */
+  workers?: boolean;
+  /** Fewer points than this run on the calling thread (default PARALLEL_MIN_POINTS). */
+  minPoints?: number;
+  /** Another pool than the shared one (tests: other numbers of threads). */
+  pool?: KernelPool;
+}
+
+/**
+ * `lloyd` with the points split across the worker threads of pool.ts: the
+ * same labels, centres, inertia and iterations to the last bit (each fixed
+ * chunk of points is summed in order, chunks in chunk order). Below
+ * PARALLEL_MIN_POINTS points, or without workers, it runs `lloyd` here.
+ * Points on shared memory (a SharedArrayBuffer) are not copied.
+ */
+export async function lloydParallel(points: FlatPoints, start: Float64Array, options: ParallelOptions = {}): Promise<LloydResult> {
+  const pool = options.workers === false || points.n < (options.minPoints ?? PARALLEL_MIN_POINTS) ? null : (options.pool ?? kernelPool());
+  if (!pool || !pool.usable) return lloyd(points, start, options);
+  const shared = points.data.buffer instanceof SharedArrayBuffer ? points : copyToShared(points);
+  const state = lloydState(shared, start, options, sharedFloat64, sharedInt32);
+  try {
+    await pool.run("lloyd", state, { control: state.control });
+  } catch {
+    // A worker failed (it is replaced on the next call): same computation, here.
+    return lloyd(points, start, options);
   }
-  let inertia = 0;
-  for (let i = 0; i < n; i++) {
-    const c = labels[i]!;
-    for (let t = 0; t < dims; t++) inertia += (data[i * dims + t]! - centroids[c * dims + t]!) ** 2;
-  }
-  return { labels, centroids, inertia, iterations, converged };
+  return lloydResult(state);
+}
+
+function copyToShared(points: FlatPoints): FlatPoints {
+  const data = sharedFloat64(points.data.length);
+  data.set(points.data);
+  return { data, n: points.n, dims: points.dims };
 }

@@ -27,7 +27,7 @@ print(json.dumps({"ch": calinski_harabasz_score(X, labels), "db": davies_bouldin
 `;
 
 describe("against scikit-learn", () => {
-  test("Calinski-Harabasz, Davies-Bouldin and silhouette of a k-means result are scikit-learn's", () => {
+  test("Calinski-Harabasz, Davies-Bouldin and silhouette of a k-means result are scikit-learn's", async () => {
     // 1,500 skewed customers in three overlapping groups: a realistic, imperfect clustering.
     const random = createRng(5);
     const rows = Array.from({ length: 1500 }, (_, i) => {
@@ -35,7 +35,7 @@ describe("against scikit-learn", () => {
       return [(g + 1) * 40 * -Math.log(1 - random()), 1 + Math.floor(-Math.log(1 - random()) * (g + 1) * 2), (g + 1) * 150 * -Math.log(1 - random())];
     });
     const features = ["recencyDays", "frequency", "monetary"];
-    const result = kmeansSegmentation(features, rows, { k: 4, seed: 3 });
+    const result = await kmeansSegmentation(features, rows, { k: 4, seed: 3 });
     const { data } = standardise(features, rows);
     const reference = sklearn(METRICS, { data, labels: result.labels });
     expect(result.quality.calinskiHarabasz).toBeCloseTo(reference.ch!, 6);

@@ -60,7 +60,7 @@ describe("a filled form runs the segmentation it describes", () => {
     expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(run.customers);
     // The run page's queries were saved with the run before the form answered.
     const saved = await pool.query<{ name: string }>("select name from query_results where scope = $1 order by name", [`run:${run.id}`]);
-    expect(saved.rows.map((r) => r.name)).toEqual(["rfm-grid", "segment-profile"]);
+    expect(saved.rows.map((r) => r.name)).toEqual(["revenue-concentration", "rfm-grid", "segment-profile"]);
   });
 
   test("k-means with chosen features, k and seed, and only two cleaning rules", async () => {

@@ -1,15 +1,15 @@
 import type { ReactNode } from "react";
 
-/** The box every overview chart's tooltip draws: a title, label/value rows (with the series colour), and a note. */
+/** The box every chart's tooltip draws: a title, label/value rows (with the series colour), and a note. */
 export function TipBox({ title, rows, note }: { title: ReactNode; rows: [label: ReactNode, value: ReactNode, colour?: string][]; note?: ReactNode }) {
   return (
-    <div className="ov-tooltip">
+    <div className="chart-tooltip">
       <strong>{title}</strong>
       <dl>
         {rows.map(([label, value, colour], i) => (
           <div key={i}>
             <dt>
-              {colour && <span className="ov-swatch" style={{ background: colour }} aria-hidden="true" />}
+              {colour && <span className="chart-swatch" style={{ background: colour }} aria-hidden="true" />}
               {label}
             </dt>
             <dd>{value}</dd>
