@@ -90,6 +90,7 @@ export class KernelPool {
   private fail(error: Error, counts = true): void {
     if (this.failed) return;
     this.failed = error;
+    if (counts) console.warn(`[segmenta] k-means worker threads stopped (${error.message}); the work goes on on the calling thread, with the same result.`);
     if (pool === this) {
       // The next caller starts a new pool (after three failures, none: the calling thread does the work).
       if (counts) failures++;
