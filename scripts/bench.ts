@@ -142,7 +142,9 @@ async function main() {
     // The segmentation pipeline on one of the UCI datasets just loaded (issue 4).
     const { rows: loaded } = await pool.query<{ id: number }>("select id from datasets where name = 'api run 1'");
     const datasetId = loaded[0]!.id;
-    // The summary (invoice_totals) is built after each upload, once the answer is sent: time a build on its own.
+    // The summary (invoice_totals) is built after each upload, once the answer is sent: time a build on its own,
+    // once the server has finished what the uploads set off.
+    await settle(pool);
     await ensureSummaries(pool, datasetId);
     await pool.query("update datasets set summarised_version = null where id = $1", [datasetId]);
     let built = performance.now();
@@ -180,6 +182,7 @@ async function main() {
     log("");
     log(`an RFM run through the API, saved with its ${features.length.toLocaleString("en")} members: ${seconds(performance.now() - built)}`);
     const kmeansRun = await post({ method: "kmeans", k: "auto" });
+    await settle(pool); // the runs' pages are computed after they are saved
     const { rows: someone } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
     await benchDashboard(base, [
       { label: "home (7 UCI datasets)", path: "/" },
@@ -193,6 +196,7 @@ async function main() {
       { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
       { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
     ], log);
+    await settle(pool);
     await benchKmeans(work);
   } finally {
     app?.kill("SIGTERM");
@@ -201,6 +205,17 @@ async function main() {
     await database.drop();
     await server.stop();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the server has no query running for a second (work it does after answering: summaries, saved answers). */
+async function settle(pool: pg.Pool): Promise<void> {
+  let quietSince = Date.now();
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where state = 'active' and application_name = 'segmenta' and pid <> pg_backend_pid()");
+    if (rows[0]!.n > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 1000) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -18,6 +18,9 @@ import { readEnv } from "../lib/env";
 import { failInterruptedImports } from "../lib/services/imports";
 import { ensureSampleDataset } from "../lib/services/sample";
 import { prepareAllDatasets } from "../lib/services/datasets";
+import { freePort } from "../lib/db/embedded";
+import { createPageCache } from "../lib/http/page-cache";
+import type pg from "pg";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -51,6 +54,16 @@ function exited(child: ChildProcess): Promise<number> {
     if (child.exitCode !== null) return resolve(child.exitCode);
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/** Changes whenever the data behind any page does: datasets loaded, added or deleted, runs added or deleted. */
+async function dataVersion(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ version: string }>(
+    `select concat_ws(':', count(*), max(id), sum(data_version), max(updated_at)) || '/' ||
+            (select concat_ws(':', count(*), max(id)) from segmentation_runs) as version
+     from datasets`,
+  );
+  return rows[0]!.version;
 }
 
 async function main(): Promise<void> {
@@ -111,7 +124,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  server = run([dev ? "dev" : "start", "--port", String(env.PORT)], { ...childEnv, DATABASE_URL: database.url });
+  if (dev) {
+    server = run(["dev", "--port", String(env.PORT)], { ...childEnv, DATABASE_URL: database.url });
+  } else {
+    // Next renders on an inner port; the page cache answers on PORT (lib/http/page-cache.ts).
+    const inner = await freePort();
+    server = run(["start", "--port", String(inner), "--hostname", "127.0.0.1"], { ...childEnv, DATABASE_URL: database.url });
+    const versionPool = createPool(database.url, 1);
+    const cache = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, dataVersion: () => dataVersion(versionPool) });
+    cache.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => cache.once("error", reject).listen(env.PORT, resolve));
+  }
   log(`dashboard: http://localhost:${env.PORT}`);
   const code = await exited(server);
   if (!stopping) {
