@@ -74,7 +74,7 @@ const CONCENTRATION = "revenue-concentration";
 const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const defaultMoney = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const percent = (share: number | null) => (share === null ? "–" : `${share < 0.01 && share > 0 ? (share * 100).toFixed(1) : Math.round(share * 100)}%`);
-const times = (lift: number) => `${lift >= 10 ? Math.round(lift) : lift.toFixed(1)}×`;
+const times = (lift: number) => `${lift >= 10 ? Math.round(lift) : lift < 0.1 ? lift.toFixed(2) : lift.toFixed(1)}×`;
 const round1 = (x: number) => (Math.abs(x) >= 10 ? integer.format(Math.round(x)) : x.toFixed(1));
 
 /** How a segment differs from the average customer, strongest differences first, as "orders 2.7× as often (11.5 vs 4.3)". */
