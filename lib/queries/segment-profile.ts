@@ -1,31 +1,10 @@
 import type pg from "pg";
+import type { ProfileRow } from "../insights/insights";
 import { cached } from "./cache";
 import { sqlFile } from "./sql-file";
 
 /** Every segment of a run against the whole base (lib/queries/sql/segment-profile.sql); the last row is the base. */
-export interface SegmentProfileRow {
-  segmentNo: number | null;
-  name: string;
-  customers: number;
-  customerShare: number;
-  orders: number;
-  revenue: number;
-  revenueShare: number | null;
-  recencyDays: number; recencyLift: number | null;
-  frequency: number; frequencyLift: number | null;
-  monetary: number; monetaryLift: number | null;
-  averageOrderValue: number | null; averageOrderValueLift: number | null;
-  tenureDays: number; tenureLift: number | null;
-  products: number; productsLift: number | null;
-  returnRate: number | null; returnRateLift: number | null;
-  /** Null when the run has no lifetime-value fit. */
-  pAlive: number | null;
-  expectedPurchases: number | null;
-  clv: number | null;
-  atRiskCustomers: number;
-  atRiskRevenue: number;
-  atRiskRevenueShare: number | null;
-}
+export type SegmentProfileRow = ProfileRow & { tenureDays: number; tenureLift: number | null };
 
 export const segmentProfileSql = () => sqlFile("segment-profile");
 

@@ -45,14 +45,7 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
   const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;
   const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning), unit: input.unit });
   const bgnbd = fitBgNbd(summaries);
-  let gammaGamma: ReturnType<typeof fitGammaGamma> | null = null;
-  let gammaGammaError: string | null = null;
-  try {
-    gammaGamma = fitGammaGamma(summaries);
-  } catch (error) {
-    if (!(error instanceof FitError)) throw error;
-    gammaGammaError = error.message;
-  }
+  const { gammaGamma, gammaGammaError } = fitSpend(summaries);
   const horizon = input.horizon * UNITS_PER_MONTH[input.unit];
   const revenue = segmentOf ? new Map((await getCustomerFeatures(pool, datasetId, { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) })).map((f) => [f.customerId, f.monetary])) : null;
   const bySegment = new Map<string, SegmentRisk>();
@@ -95,6 +88,16 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
     atRisk: { below: input.atRiskBelow, customers: atRisk, share: summaries.length ? atRisk / summaries.length : 0 },
     segments: segmentOf ? [...bySegment.values()].map((s) => ({ ...s, atRiskRevenue: Math.round(s.atRiskRevenue * 100) / 100 })) : null,
   };
+}
+
+/** Gamma-Gamma, or why the data cannot support it (BG/NBD still gives P(alive) and expected purchases). */
+function fitSpend(summaries: Parameters<typeof fitGammaGamma>[0]): { gammaGamma: ReturnType<typeof fitGammaGamma> | null; gammaGammaError: string | null } {
+  try {
+    return { gammaGamma: fitGammaGamma(summaries), gammaGammaError: null };
+  } catch (error) {
+    if (!(error instanceof FitError)) throw error;
+    return { gammaGamma: null, gammaGammaError: error.message };
+  }
 }
 
 export interface CustomerValue {
@@ -140,14 +143,7 @@ export async function customerValues(
     if (error instanceof FitError) return { ok: false, error: error.message };
     throw error;
   }
-  let gammaGamma: ReturnType<typeof fitGammaGamma> | null = null;
-  let gammaGammaError: string | null = null;
-  try {
-    gammaGamma = fitGammaGamma(summaries);
-  } catch (error) {
-    if (!(error instanceof FitError)) throw error;
-    gammaGammaError = error.message;
-  }
+  const { gammaGamma, gammaGammaError } = fitSpend(summaries);
   const horizon = horizonMonths * UNITS_PER_MONTH[unit];
   const values = new Map<string, CustomerValue>();
   for (const c of summaries) {
