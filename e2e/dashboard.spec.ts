@@ -70,6 +70,13 @@ test("the overview draws every chart with data, demographics included, and its S
   await expect(page.getByTestId("demographics")).toBeVisible();
   await expectChartsDrawn(page, 12);
   await shot(page, "overview");
+  // Each chart downloads as a PNG image of what is drawn.
+  const card = page.locator('[data-chart="sales-over-time"]');
+  const [png] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: /as PNG/ }).click()]);
+  expect(png.suggestedFilename()).toBe("sales-over-time.png");
+  const image = fs.readFileSync((await png.path())!);
+  expect(image.subarray(1, 4).toString()).toBe("PNG");
+  expect(image.length).toBeGreaterThan(10_000);
   await page.goto(`${datasetUrl}?grain=week`);
   await expect(page.locator('[data-chart="sales-over-time"]')).toBeVisible();
   await shot(page, "overview-weekly");
