@@ -27,25 +27,31 @@ from transaction_lines
 where dataset_id = $1
 group by dataset_id, invoice_no, customer_id, invoice_date, country, excluded`;
 
-/** Whether a dataset's summaries are stale; null when there is no such dataset. */
-async function isStale(db: pg.Pool | pg.PoolClient, datasetId: number): Promise<boolean | null> {
-  const { rows } = await db.query<{ stale: boolean }>(
-    "select summarised_version is distinct from data_version as stale from datasets where id = $1",
+/** A dataset's data_version and whether its summary is of an older one; null when there is no such dataset. */
+async function state(db: pg.Pool | pg.PoolClient, datasetId: number): Promise<{ version: number; stale: boolean } | null> {
+  const { rows } = await db.query<{ version: number; stale: boolean }>(
+    "select data_version as version, summarised_version is distinct from data_version as stale from datasets where id = $1",
     [datasetId],
   );
-  return rows[0]?.stale ?? null;
+  return rows[0] ?? null;
 }
 
-/** Makes a dataset's summaries current: returns at once when they are, otherwise builds them (or waits for the build under way). */
-export async function ensureSummaries(pool: pg.Pool, datasetId: number): Promise<void> {
-  if (!(await isStale(pool, datasetId))) return;
+/**
+ * Makes a dataset's summary current: returns at once when it is, otherwise
+ * builds it (or waits for the build under way). Answers the data_version the
+ * summary is current at (what saved answers are keyed by), or null when there
+ * is no such dataset: one query in the usual case.
+ */
+export async function ensureSummaries(pool: pg.Pool, datasetId: number): Promise<number | null> {
   for (let attempt = 1; ; attempt++) {
+    const now = await state(pool, datasetId);
+    if (!now || !now.stale) return now?.version ?? null;
+    if (attempt > 3) throw new Error(`dataset ${datasetId} kept changing while its summary was built`);
     try {
       await build(pool, datasetId);
-      return;
     } catch (error) {
       // A load or a delete committed while the build ran: the build was rolled back; build again.
-      if ((error as { code?: string }).code !== "40001" || attempt === 3) throw error;
+      if ((error as { code?: string }).code !== "40001") throw error;
     }
   }
 }
@@ -59,11 +65,8 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
     locked = true;
     // One snapshot for the version read and the lines summed, so the version recorded is the one summed.
     await client.query("begin isolation level repeatable read");
-    const { rows } = await client.query<{ version: number; stale: boolean }>(
-      "select data_version as version, summarised_version is distinct from data_version as stale from datasets where id = $1",
-      [datasetId],
-    );
-    if (!rows[0]?.stale) {
+    const now = await state(client, datasetId);
+    if (!now?.stale) {
       await client.query("rollback");
       return;
     }
@@ -74,7 +77,7 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
     // queries on none (one overview query took 9 s on a fresh dataset planned blind, 0.1 s with statistics).
     await client.query("analyze invoice_totals");
     // Fails with 40001 when a load or a delete changed the dataset since the snapshot.
-    await client.query("update datasets set summarised_version = $2 where id = $1", [datasetId, rows[0].version]);
+    await client.query("update datasets set summarised_version = $2 where id = $1", [datasetId, now.version]);
     await client.query("commit");
     await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, datasetId]);
     locked = false;

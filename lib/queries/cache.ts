@@ -23,9 +23,7 @@ function scopeKey(scope: Scope): string {
 
 async function versionOf(pool: pg.Pool, scope: Scope): Promise<number> {
   if (!("datasetId" in scope)) return 0;
-  await ensureSummaries(pool, scope.datasetId);
-  const { rows } = await pool.query<{ version: number }>("select data_version as version from datasets where id = $1", [scope.datasetId]);
-  return rows[0]?.version ?? -1;
+  return (await ensureSummaries(pool, scope.datasetId)) ?? -1;
 }
 
 /** Several queries of one scope: the saved ones in one round trip, the others computed (in parallel) and saved. */
