@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** A 5-year bin of the customers file's ages (lib/queries/sql/age-distribution.sql); bin null: no age given. */
@@ -13,5 +13,5 @@ export interface AgeBin {
 }
 
 export const ageDistributionSql = () => sqlFile("age-distribution");
-export const ageDistributionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<AgeBin>(pool, "age-distribution", datasetId);
+export const ageDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<AgeBin>(pool, "age-distribution", datasetId);
 export const getAgeDistribution = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "age-distribution", ageDistributionQuery(pool, datasetId).compute);

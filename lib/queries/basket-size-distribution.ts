@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery, type Bin } from "./dataset-query";
+import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** A bin of line items per order (lib/queries/sql/basket-size-distribution.sql). */
@@ -14,6 +14,6 @@ export interface BasketSizeBin extends Bin {
 }
 
 export const basketSizeDistributionSql = () => sqlFile("basket-size-distribution");
-export const basketSizeDistributionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<BasketSizeBin>(pool, "basket-size-distribution", datasetId);
+export const basketSizeDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<BasketSizeBin>(pool, "basket-size-distribution", datasetId);
 export const getBasketSizeDistribution = (pool: pg.Pool, datasetId: number) =>
   cached(pool, { datasetId }, "basket-size-distribution", basketSizeDistributionQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** Customers on file per gender and preferred channel (lib/queries/sql/channel-by-gender.sql). */
@@ -15,5 +15,5 @@ export interface ChannelGenderRow {
 }
 
 export const channelByGenderSql = () => sqlFile("channel-by-gender");
-export const channelByGenderQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<ChannelGenderRow>(pool, "channel-by-gender", datasetId, ["gender", "channel"]);
+export const channelByGenderQuery = (pool: pg.Pool, datasetId: number) => fileQuery<ChannelGenderRow>(pool, "channel-by-gender", datasetId, ["gender", "channel"]);
 export const getChannelByGender = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "channel-by-gender", channelByGenderQuery(pool, datasetId).compute);

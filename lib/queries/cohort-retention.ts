@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** One cell of the monthly cohort retention grid (lib/queries/sql/cohort-retention.sql). */
@@ -14,5 +14,5 @@ export interface CohortCell {
 }
 
 export const cohortRetentionSql = () => sqlFile("cohort-retention");
-export const cohortRetentionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<CohortCell>(pool, "cohort-retention", datasetId, ["cohort"]);
+export const cohortRetentionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CohortCell>(pool, "cohort-retention", datasetId, ["cohort"]);
 export const getCohortRetention = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "cohort-retention", cohortRetentionQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** A country of lib/queries/sql/country-totals.sql: the top 15 by revenue, then "Other" (rank 16). */
@@ -17,5 +17,5 @@ export interface CountryTotalRow {
 }
 
 export const countryTotalsSql = () => sqlFile("country-totals");
-export const countryTotalsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<CountryTotalRow>(pool, "country-totals", datasetId, ["country"]);
+export const countryTotalsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CountryTotalRow>(pool, "country-totals", datasetId, ["country"]);
 export const getCountryTotals = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "country-totals", countryTotalsQuery(pool, datasetId).compute);

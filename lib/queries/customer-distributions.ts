@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery, type Bin } from "./dataset-query";
+import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 export type CustomerMeasure = "recency_days" | "frequency" | "spend";
@@ -16,6 +16,6 @@ export interface CustomerBin extends Bin {
 }
 
 export const customerDistributionsSql = () => sqlFile("customer-distributions");
-export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<CustomerBin>(pool, "customer-distributions", datasetId, ["measure"]);
+export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CustomerBin>(pool, "customer-distributions", datasetId, ["measure"]);
 export const getCustomerDistributions = (pool: pg.Pool, datasetId: number) =>
   cached(pool, { datasetId }, "customer-distributions", customerDistributionsQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /**
@@ -19,6 +19,6 @@ export interface LocationRow {
 }
 
 export const customerLocationsSql = () => sqlFile("customer-locations");
-export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<LocationRow>(pool, "customer-locations", datasetId, ["country", "city"]);
+export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<LocationRow>(pool, "customer-locations", datasetId, ["country", "city"]);
 export const getCustomerLocations = (pool: pg.Pool, datasetId: number) =>
   cached(pool, { datasetId }, "customer-locations", customerLocationsQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** Orders per buyer by the customers file's country (lib/queries/sql/frequency-by-country.sql); rank 16 is "Other". */
@@ -17,6 +17,6 @@ export interface CountryFrequencyRow {
 }
 
 export const frequencyByCountrySql = () => sqlFile("frequency-by-country");
-export const frequencyByCountryQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<CountryFrequencyRow>(pool, "frequency-by-country", datasetId, ["country"]);
+export const frequencyByCountryQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CountryFrequencyRow>(pool, "frequency-by-country", datasetId, ["country"]);
 export const getFrequencyByCountry = (pool: pg.Pool, datasetId: number) =>
   cached(pool, { datasetId }, "frequency-by-country", frequencyByCountryQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** Customers on file by gender (lib/queries/sql/gender-split.sql). */
@@ -15,5 +15,5 @@ export interface GenderRow {
 }
 
 export const genderSplitSql = () => sqlFile("gender-split");
-export const genderSplitQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<GenderRow>(pool, "gender-split", datasetId, ["gender"]);
+export const genderSplitQuery = (pool: pg.Pool, datasetId: number) => fileQuery<GenderRow>(pool, "gender-split", datasetId, ["gender"]);
 export const getGenderSplit = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "gender-split", genderSplitQuery(pool, datasetId).compute);

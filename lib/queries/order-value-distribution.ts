@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery, type Bin } from "./dataset-query";
+import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** A bin of order values (lib/queries/sql/order-value-distribution.sql). */
@@ -12,6 +12,6 @@ export interface OrderValueBin extends Bin {
 }
 
 export const orderValueDistributionSql = () => sqlFile("order-value-distribution");
-export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<OrderValueBin>(pool, "order-value-distribution", datasetId);
+export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<OrderValueBin>(pool, "order-value-distribution", datasetId);
 export const getOrderValueDistribution = (pool: pg.Pool, datasetId: number) =>
   cached(pool, { datasetId }, "order-value-distribution", orderValueDistributionQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** One period of lib/queries/sql/revenue-by-month.sql (and revenue-by-week.sql). */
@@ -20,5 +20,5 @@ export interface PeriodRow {
 export const PERIOD_TEXT = ["period", "covered_from", "covered_to"] as const;
 
 export const revenueByMonthSql = () => sqlFile("revenue-by-month");
-export const revenueByMonthQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<PeriodRow>(pool, "revenue-by-month", datasetId, PERIOD_TEXT);
+export const revenueByMonthQuery = (pool: pg.Pool, datasetId: number) => fileQuery<PeriodRow>(pool, "revenue-by-month", datasetId, PERIOD_TEXT);
 export const getRevenueByMonth = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "revenue-by-month", revenueByMonthQuery(pool, datasetId).compute);

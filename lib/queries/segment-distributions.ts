@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 export const DISTRIBUTION_MEASURES = ["recency_days", "frequency", "monetary", "p_alive", "clv"] as const;
@@ -20,17 +21,5 @@ export interface SegmentDistributionRow {
 export const segmentDistributionsSql = () => sqlFile("segment-distributions");
 
 /** Every segment of a run and the base at once, saved with the run; a page picks its segment's rows. */
-export async function getSegmentDistributions(pool: pg.Pool, runId: number): Promise<SegmentDistributionRow[]> {
-  return cached(pool, { runId }, "segment-distributions", async () => {
-    const { rows } = await pool.query(segmentDistributionsSql().statement, [runId]);
-    return rows.map((r) => ({
-      measure: r.measure,
-      segmentNo: r.segment_no,
-      bin: r.bin,
-      binFrom: Number(r.bin_from),
-      binTo: r.bin_to === null ? null : Number(r.bin_to),
-      customers: Number(r.customers),
-      share: Number(r.share),
-    }));
-  });
-}
+export const getSegmentDistributions = (pool: pg.Pool, runId: number) =>
+  cached(pool, { runId }, "segment-distributions", fileQuery<SegmentDistributionRow>(pool, "segment-distributions", runId, ["measure"]).compute);

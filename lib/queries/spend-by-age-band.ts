@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** Spend of customers on file by age band (lib/queries/sql/spend-by-age-band.sql). */
@@ -18,5 +18,5 @@ export interface AgeBandRow {
 }
 
 export const spendByAgeBandSql = () => sqlFile("spend-by-age-band");
-export const spendByAgeBandQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<AgeBandRow>(pool, "spend-by-age-band", datasetId, ["band"]);
+export const spendByAgeBandQuery = (pool: pg.Pool, datasetId: number) => fileQuery<AgeBandRow>(pool, "spend-by-age-band", datasetId, ["band"]);
 export const getSpendByAgeBand = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "spend-by-age-band", spendByAgeBandQuery(pool, datasetId).compute);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cached } from "./cache";
-import { datasetQuery } from "./dataset-query";
+import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
 /** One of the 20 products with the most revenue (lib/queries/sql/top-products.sql). */
@@ -17,5 +17,5 @@ export interface TopProductRow {
 }
 
 export const topProductsSql = () => sqlFile("top-products");
-export const topProductsQuery = (pool: pg.Pool, datasetId: number) => datasetQuery<TopProductRow>(pool, "top-products", datasetId, ["stock_code", "description"]);
+export const topProductsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<TopProductRow>(pool, "top-products", datasetId, ["stock_code", "description"]);
 export const getTopProducts = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "top-products", topProductsQuery(pool, datasetId).compute);

@@ -3,18 +3,18 @@ import type { CachedQuery } from "./cache";
 import { sqlFile } from "./sql-file";
 
 /**
- * A dataset's analytics file as a cachable query: runs the file's statement
- * with the dataset id and turns each row's snake_case columns into camelCase
+ * An analytics file as a cachable query: runs the file's statement with its
+ * one parameter (a dataset's or a run's id) and turns each row's snake_case columns into camelCase
  * keys, numbers (PostgreSQL's bigint and numeric arrive as text) into
  * numbers, and keeps the columns named in `text` as strings. Null stays null,
  * booleans stay booleans.
  */
-export function datasetQuery<T>(pool: pg.Pool, name: string, datasetId: number, text: readonly string[] = []): CachedQuery<T[]> {
+export function fileQuery<T>(pool: pg.Pool, name: string, id: number, text: readonly string[] = []): CachedQuery<T[]> {
   const keep = new Set(text);
   return {
     name,
     compute: async () => {
-      const { rows } = await pool.query<Record<string, unknown>>(sqlFile(name).statement, [datasetId]);
+      const { rows } = await pool.query<Record<string, unknown>>(sqlFile(name).statement, [id]);
       return rows.map((row) => {
         const out: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(row)) {
