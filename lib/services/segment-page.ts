@@ -5,7 +5,7 @@ import { getSegmentDemographics, type SegmentDemographicRow } from "../queries/s
 import { DISTRIBUTION_MEASURES, getSegmentDistributions, type DistributionMeasure, type SegmentDistributionRow } from "../queries/segment-distributions";
 import { getSegmentProfiles, type SegmentProfileRow } from "../queries/segment-profile";
 import { getSegmentTopProducts, type SegmentTopProductRow } from "../queries/segment-top-products";
-import { getRunSummary, listCustomers, type RunSummary } from "./customers";
+import { listCustomers, type RunSummary } from "./customers";
 
 /**
  * Everything a segment's page draws, in one call. The run-scoped queries
@@ -29,10 +29,11 @@ export interface SegmentPage {
   customers: { key: string; page: CustomerPage };
 }
 
-export async function getSegmentPage(pool: pg.Pool, runId: number, segmentNo: number, query: CustomerQuery): Promise<SegmentPage | null> {
-  const run = await getRunSummary(pool, runId);
-  const segment = run?.segments.find((s) => s.no === segmentNo);
-  if (!run || !segment) return null;
+/** A segment's page, for a run the caller has read (getRunSummary); null when the run has no such segment. */
+export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: number, query: CustomerQuery): Promise<SegmentPage | null> {
+  const runId = run.id;
+  const segment = run.segments.find((s) => s.no === segmentNo);
+  if (!segment) return null;
   const [profiles, demographics, products, countries, distributions, customers, file] = await Promise.all([
     getSegmentProfiles(pool, runId),
     getSegmentDemographics(pool, runId),

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { connection } from "next/server";
 import { ChartCard } from "@/components/charts/chart-card";
 import { CustomersTable } from "@/components/customers/customers-table";
@@ -21,10 +22,13 @@ type Props = { params: Promise<{ id: string; no: string }>; searchParams: Promis
 const parseNo = (value: string) => (/^\d{1,5}$/.test(value) && Number(value) <= 32767 ? Number(value) : null);
 const METHOD: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical" };
 
+/** The run, read once per request for the title and the page. */
+const runSummary = cache((runId: number) => getRunSummary(getPool(), runId));
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id, no } = await params;
   const runId = parseId(id);
-  const run = runId === null ? null : await getRunSummary(getPool(), runId);
+  const run = runId === null ? null : await runSummary(runId);
   const segment = run?.segments.find((s) => s.no === parseNo(no));
   return { title: segment ? `${segment.name} · Run ${run!.id}` : "Segment" };
 }
@@ -85,7 +89,8 @@ export default async function SegmentPage({ params, searchParams }: Props) {
   if (runId === null || segmentNo === null) notFound();
   const sp = await searchParams;
   const query = parseCustomerQuery(sp, segmentNo);
-  const data = await getSegmentPage(getPool(), runId, segmentNo, query);
+  const summary = await runSummary(runId);
+  const data = summary && (await getSegmentPage(getPool(), summary, segmentNo, query));
   if (!data) notFound();
   const { run, segment, profile, base } = data;
   const name = segment.name;
