@@ -43,7 +43,8 @@ test("the complete UCI Online Retail file goes in through the page, with the pub
   await page.screenshot({ path: testInfo.outputPath("upload-report.png"), fullPage: true });
 
   await report.getByRole("link", { name: "Open the dataset" }).click();
-  await expect(page.getByRole("heading", { name: "UCI Online Retail (page)", level: 1 })).toBeVisible();
+  // The first visit after an upload may wait for the dataset's summary and overview (about 2 s on this file).
+  await expect(page.getByRole("heading", { name: "UCI Online Retail (page)", level: 1 })).toBeVisible({ timeout: 30_000 });
   for (const [key, value] of Object.entries(UCI)) await expect(page.locator(`[data-figure="${key}"]`)).toHaveText(value);
   await expect(page.locator('[data-figure="revenue"]')).toHaveText("9,747,747.93");
   await expect(page.getByRole("cell", { name: "succeeded" })).toBeVisible();

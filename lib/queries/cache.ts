@@ -42,18 +42,33 @@ export async function cachedMany<T extends readonly CachedQuery<unknown>[]>(
   const results = await Promise.all(
     queries.map(async (q) => {
       if (saved.has(q.name)) return saved.get(q.name);
-      const started = performance.now();
-      const result = await q.compute();
-      await pool.query(
-        `insert into query_results (scope, name, version, rows, duration_ms) values ($1, $2, $3, $4, $5)
-         on conflict (scope, name) do update set version = excluded.version, rows = excluded.rows,
-           duration_ms = excluded.duration_ms, computed_at = now()`,
-        [key, q.name, version, JSON.stringify(result), Math.round(performance.now() - started)],
-      );
-      return result;
+      // Readers arriving while the same answer is being computed (a page opened right after an upload,
+      // while the upload's preparation runs) wait for that computation instead of repeating it.
+      const id = `${key}|${q.name}|${version}`;
+      let pending = inflight.get(id);
+      if (!pending) {
+        pending = computeAndSave(pool, key, q, version).finally(() => inflight.delete(id));
+        inflight.set(id, pending);
+      }
+      return pending;
     }),
   );
   return results as { [K in keyof T]: T[K] extends CachedQuery<infer R> ? R : never };
+}
+
+/** Answers being computed in this process, by scope, name and version. */
+const inflight = new Map<string, Promise<unknown>>();
+
+async function computeAndSave(pool: pg.Pool, key: string, q: CachedQuery<unknown>, version: number): Promise<unknown> {
+  const started = performance.now();
+  const result = await q.compute();
+  await pool.query(
+    `insert into query_results (scope, name, version, rows, duration_ms) values ($1, $2, $3, $4, $5)
+     on conflict (scope, name) do update set version = excluded.version, rows = excluded.rows,
+       duration_ms = excluded.duration_ms, computed_at = now()`,
+    [key, q.name, version, JSON.stringify(result), Math.round(performance.now() - started)],
+  );
+  return result;
 }
 
 export async function cached<T>(pool: pg.Pool, scope: Scope, name: string, compute: () => Promise<T>): Promise<T> {
