@@ -26,7 +26,7 @@ bought as (                              -- per segment, customer and product: t
   select m.segment_no, l.customer_id, l.stock_code, sum(l.quantity) as quantity, sum(l.quantity * l.unit_price) as revenue
   from transaction_lines l
   join run r on l.dataset_id = r.dataset_id
-  join segment_members m on m.run_id = r.id and m.customer_id = l.customer_id
+  join segment_members m on m.run_id = :run_id and m.customer_id = l.customer_id  -- the key (run_id, customer_id): one index probe per line
   where l.customer_id is not null and l.stock_code is not null
     and l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0
   group by m.segment_no, l.customer_id, l.stock_code
