@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import "./globals.css";
 
@@ -10,6 +9,7 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
+// The header is the route groups' own: (app) for signed-in pages, (public) for sign-in and shared links.
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
@@ -17,19 +17,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="top-bar">
-          <Link href="/" className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            Segmenta
-          </Link>
-          <nav aria-label="Main">
-            <Link href="/">Datasets</Link>
-            <Link href="/upload">Upload</Link>
-          </nav>
-        </header>
-        <main id="main" className="page">
-          <NuqsAdapter>{children}</NuqsAdapter>
-        </main>
+        <NuqsAdapter>{children}</NuqsAdapter>
       </body>
     </html>
   );

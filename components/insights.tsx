@@ -6,16 +6,18 @@ import type { InsightGroup } from "@/lib/insights/insights";
  * segment's, with `segmentNo`). Each bullet names the query its numbers come
  * from; "Show SQL" under the panel shows those queries.
  */
-export function Insights({ runId, groups, segmentNo }: { runId: number; groups: InsightGroup[]; segmentNo?: number }) {
+export function Insights({ runId, groups, segmentNo, shared }: { runId: number; groups: InsightGroup[]; segmentNo?: number; shared?: boolean }) {
   const shown = segmentNo === undefined ? groups : groups.filter((g) => g.segmentNo === segmentNo);
   const queries = [...new Set(shown.flatMap((g) => g.bullets.map((b) => b.query)))];
   return (
     <section className="card insights" aria-labelledby="insights-title" data-testid="insights">
       <header className="card-head">
         <h2 id="insights-title">Insights</h2>
-        <a className="button small" href={`/runs/${runId}/report.md`} download>
-          Download report
-        </a>
+        {!shared && (
+          <a className="button small" href={`/runs/${runId}/report.md`} download>
+            Download report
+          </a>
+        )}
       </header>
       <div className="insight-groups">
         {shown.map((group) => (

@@ -16,12 +16,18 @@ const EnvSchema = z.object({
   SEGMENTA_UPLOAD_LIMIT: z.coerce.number().int().min(1).default(1024 ** 3),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
   SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
+  /** The first admin, created at start while there is no account (unattended installs); otherwise the setup page asks. */
+  ADMIN_EMAIL: z.string().optional().or(z.literal("").transform(() => undefined)),
+  ADMIN_PASSWORD: z.string().optional().or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
+  if (parsed.success && !parsed.data.ADMIN_EMAIL !== !parsed.data.ADMIN_PASSWORD) {
+    throw new Error("Invalid environment:\n  ADMIN_EMAIL and ADMIN_PASSWORD go together: set both, or neither");
+  }
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

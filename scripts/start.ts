@@ -18,6 +18,7 @@ import { readEnv } from "../lib/env";
 import { failInterruptedImports } from "../lib/services/imports";
 import { ensureSampleDataset } from "../lib/services/sample";
 import { prepareAllDatasets } from "../lib/services/datasets";
+import { countUsers, createFirstAdmin } from "../lib/services/accounts";
 import { freePort } from "../lib/db/embedded";
 import { createPageCache } from "../lib/http/page-cache";
 import type pg from "pg";
@@ -60,7 +61,8 @@ function exited(child: ChildProcess): Promise<number> {
 async function dataVersion(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ version: string }>(
     `select concat_ws(':', count(*), max(id), sum(data_version), max(updated_at)) || '/' ||
-            (select concat_ws(':', count(*), max(id)) from segmentation_runs) as version
+            (select concat_ws(':', count(*), max(id)) from segmentation_runs) || '/' ||
+            (select concat_ws(':', count(*), max(id)) from sessions where expires_at > now()) as version
      from datasets`,
   );
   return rows[0]!.version;
@@ -109,6 +111,12 @@ async function main(): Promise<void> {
     try {
       const interrupted = await failInterruptedImports(pool);
       if (interrupted) log(`marked ${interrupted} import(s) cut off by a stop as failed`);
+      if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+        const admin = await createFirstAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
+        if (admin) log(`created the admin account ${admin.email} (ADMIN_EMAIL)`);
+      } else if ((await countUsers(pool)) === 0) {
+        log("no account yet: open the dashboard to create the first admin (or set ADMIN_EMAIL and ADMIN_PASSWORD)");
+      }
       if (env.SEGMENTA_SAMPLE === "1") await ensureSampleDataset(pool, log);
       const started = Date.now();
       const prepared = await prepareAllDatasets(pool);

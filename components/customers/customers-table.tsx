@@ -71,6 +71,8 @@ export interface CustomersTableProps {
   initial: { key: string; page: CustomerPage };
   /** Shown above the table (e.g. a download link). */
   caption?: string;
+  /** On a share link: pages come from /share/{token}/customers, and ids open nothing. */
+  sharedToken?: string;
 }
 
 type Raw = Record<string, string | undefined>;
@@ -95,7 +97,7 @@ function cellText(column: CustomerColumn, value: unknown): string {
 /** The direction a click on an unsorted column starts with: biggest first for numbers. */
 const firstDirection = (id: CustomerColumnId) => (columnById(id)?.numeric ? "desc" : "asc");
 
-export function CustomersTable({ runId, datasetId, segments, fixedSegment, initialColumns, initial, caption }: CustomersTableProps) {
+export function CustomersTable({ runId, datasetId, segments, fixedSegment, initialColumns, initial, caption, sharedToken }: CustomersTableProps) {
   const [url, setUrl] = useQueryStates(urlKeys, { history: "push", scroll: false });
   const raw: Raw = Object.fromEntries(Object.entries(url).map(([k, v]) => [k, v ?? undefined]));
   const query = parseCustomerQuery(raw, fixedSegment);
@@ -124,7 +126,8 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
       if (last && previous!.rows.length === query.size) request = customerQueryString({ ...query, after: last.customerId });
     }
     setError(null);
-    fetch(`/api/segmentations/${runId}/customers?${request}`, { signal: controller.signal })
+    // A share link's table asks the link (which pins the segment and answers 404 once revoked), not the API.
+    fetch(`${sharedToken ? `/share/${sharedToken}` : `/api/segmentations/${runId}`}/customers?${request}`, { signal: controller.signal })
       .then(async (response) => {
         const body = await response.json();
         if (!response.ok) throw new Error(body?.error?.message ?? `The server answered ${response.status}.`);
@@ -135,7 +138,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
       });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the whole query
-  }, [key, runId, pages]);
+  }, [key, runId, pages, sharedToken]);
 
   const columns = useMemo(
     () =>
@@ -147,6 +150,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
             enableHiding: c.id !== "customer_id",
             cell: (info) => {
               const row = info.row.original;
+              if (sharedToken && (c.id === "customer_id" || c.id === "segment")) return c.id === "segment" ? row.segment : row.customerId;
               if (c.id === "customer_id")
                 return (
                   <Link href={`/datasets/${datasetId}/customers/${encodeURIComponent(row.customerId)}`} prefetch={false}>
@@ -164,7 +168,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
           }),
         ),
       ),
-    [datasetId, runId],
+    [datasetId, runId, sharedToken],
   );
 
   const sorting: SortingState = useMemo(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);

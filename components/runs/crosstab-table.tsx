@@ -17,7 +17,7 @@ export function agreement(ari: number | null): string {
  * Crosstab of two runs: this run's segments as rows (in its order), the other
  * run's as columns, customers in each cell shaded by the share of the row.
  */
-export function CrosstabTable({ comparison, rowOrder, columnOrder, otherLabel }: { comparison: Comparison; rowOrder: string[]; columnOrder: string[]; otherLabel: string }) {
+export function CrosstabTable({ comparison, rowOrder, columnOrder, otherLabel, shared }: { comparison: Comparison; rowOrder: string[]; columnOrder: string[]; otherLabel: string; shared?: boolean }) {
   const { crosstab } = comparison;
   const rowIndex = new Map(crosstab.rows.map((r, i) => [r, i]));
   const colIndex = new Map(crosstab.columns.map((c, j) => [c, j]));
@@ -43,7 +43,7 @@ export function CrosstabTable({ comparison, rowOrder, columnOrder, otherLabel }:
         </div>
       </dl>
       <p className="muted small">
-        1 means the same partition whatever the names, 0 what chance gives. Rows: this run; columns: <Link href={`/runs/${comparison.second.id}`}>{otherLabel}</Link>. Shade: share of the row.
+        1 means the same partition whatever the names, 0 what chance gives. Rows: this run; columns: {shared ? otherLabel : <Link href={`/runs/${comparison.second.id}`}>{otherLabel}</Link>}. Shade: share of the row.
       </p>
       <div className="table-scroll">
         <table className="table crosstab" data-testid="crosstab">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { categoryColour } from "@/components/charts/palette";
 import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
+import type { SharedView } from "@/components/views/shared";
 
 /**
  * One card per segment with customers (lib/queries/sql/segment-profile.sql):
@@ -9,7 +10,7 @@ import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
  * a link to the segment's page and its members as CSV. Every figure carries
  * data-figure so end-to-end tests read what people read.
  */
-export function SegmentCards({ runId, rows }: { runId: number; rows: SegmentProfileRow[] }) {
+export function SegmentCards({ runId, rows, shared }: { runId: number; rows: SegmentProfileRow[]; shared?: SharedView }) {
   const segments = rows.filter((r) => r.segmentNo !== null);
   return (
     <ul className="segment-cards" data-testid="segment-cards">
@@ -20,7 +21,7 @@ export function SegmentCards({ runId, rows }: { runId: number; rows: SegmentProf
           <li key={no} className="card segment-card" data-segment={s.name} data-segment-no={no} style={{ borderTopColor: categoryColour(no) }}>
             <h3>
               <span className="swatch" style={{ background: categoryColour(no) }} aria-hidden="true" />
-              <Link href={href}>{s.name}</Link>
+              {shared ? s.name : <Link href={href}>{s.name}</Link>}
             </h3>
             <dl className="segment-figures">
               <div>
@@ -61,12 +62,14 @@ export function SegmentCards({ runId, rows }: { runId: number; rows: SegmentProf
                 </>
               )}
             </p>
-            <p className="segment-links small">
-              <Link href={href}>Open segment</Link>
-              <a href={`/api/segmentations/${runId}/members.csv?segment=${encodeURIComponent(s.name)}`} download data-testid="members-csv">
-                Download members CSV
-              </a>
-            </p>
+            {(!shared || shared.allowExport) && (
+              <p className="segment-links small">
+                {!shared && <Link href={href}>Open segment</Link>}
+                <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${runId}`}/members.csv?segment=${encodeURIComponent(s.name)}`} download data-testid="members-csv">
+                  Download members CSV
+                </a>
+              </p>
+            )}
           </li>
         );
       })}

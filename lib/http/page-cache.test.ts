@@ -18,6 +18,7 @@ beforeAll(async () => {
     req.on("end", () => {
       if (req.url === "/missing") return res.writeHead(404, { "content-type": "text/html" }).end("not found");
       if (req.url === "/cookie") return res.writeHead(200, { "content-type": "text/html", "set-cookie": "a=1" }).end("with cookie");
+      if (req.url === "/whoami") return res.writeHead(200, { "content-type": "text/html" }).end(`${req.headers["x-forwarded-for"]} ${renders}`);
       const type = req.headers.rsc ? "text/x-component" : "text/html; charset=utf-8";
       res.writeHead(200, { "content-type": type });
       // Streamed in two chunks, as Next streams a page.
@@ -36,9 +37,10 @@ afterAll(async () => {
 });
 
 let requests = 0;
-const get = async (path: string, headers: Record<string, string> = {}) => {
+/** A signed-in reader by default: pages are cached per session cookie. */
+const get = async (path: string, headers: Record<string, string> = {}, session: string | null = "ses_a") => {
   requests++;
-  const response = await fetch(`${base}${path}`, { headers });
+  const response = await fetch(`${base}${path}`, { headers: { ...(session ? { cookie: `theme=dark; segmenta_session=${session}` } : {}), ...headers } });
   return { status: response.status, body: await response.text(), hit: response.headers.get("x-segmenta-cache") === "hit", type: response.headers.get("content-type") };
 };
 
@@ -81,6 +83,27 @@ describe("page cache", () => {
     }
     expect(isCacheablePath("/_next/static/chunk.js")).toBe(false);
     expect(isCacheablePath("/runs/1/customers?sort=monetary")).toBe(true);
+  });
+
+  test("keeps each session's pages to that session, and never keeps pages asked for without one", async () => {
+    await get("/datasets/7");
+    expect((await get("/datasets/7")).hit).toBe(true);
+    expect((await get("/datasets/7", {}, "ses_b")).hit).toBe(false);
+    expect((await get("/datasets/7", {}, "ses_b")).hit).toBe(true);
+    await get("/datasets/7", {}, null);
+    expect((await get("/datasets/7", {}, null)).hit).toBe(false);
+  });
+
+  test("never keeps share links, sign-in or settings", async () => {
+    for (const path of ["/share/shr_abc", "/login", "/setup", "/settings", "/invite/inv_abc"]) {
+      await get(path);
+      expect((await get(path)).hit, path).toBe(false);
+    }
+  });
+
+  test("passes the client's own address on, whatever x-forwarded-for it sent", async () => {
+    const { body } = await get("/whoami", { "x-forwarded-for": "203.0.113.9" }, null);
+    expect(body).toMatch(/^127\.0\.0\.1 /);
   });
 
   test("renders only what it did not answer from memory", () => {

@@ -10,6 +10,14 @@ import http from "node:http";
  * a version read from the database (at most once a second) covers changes
  * made past it (psql, scripts, a second server). Uploads, API calls and
  * assets stream through untouched.
+ *
+ * Pages are private: an answer is kept for the session cookie it was rendered
+ * for and served to that cookie only (the data version covers sessions ending,
+ * so a signed-out or expired cookie gets nothing from here). Requests without
+ * a session, share links (each view is counted, and a revoked link must answer
+ * 404 at once), sign-in and settings always reach Next. The client's address is
+ * passed on in x-forwarded-for (replacing any the client sent), for the
+ * per-address limits on sign-in and share links.
  */
 export interface PageCacheOptions {
   /** Where Next listens. */
@@ -30,12 +38,22 @@ interface Entry {
 
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
 const VARY = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"];
-const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/upload"];
+const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/upload", "/share/", "/login", "/setup", "/invite/", "/settings"];
+const SESSION_COOKIE = "segmenta_session";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 
 export function isCacheablePath(url: string): boolean {
   const path = url.split("?")[0]!;
   return !UNCACHED_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)) && !/\.(md|csv|png|ico|svg|txt|json)$/.test(path);
+}
+
+/** The session cookie's value, or "" when the request has none. */
+export function sessionOf(cookieHeader: string | undefined): string {
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return value.join("=");
+  }
+  return "";
 }
 
 export function createPageCache(options: PageCacheOptions): http.Server & { stats: { hits: number; misses: number } } {
@@ -68,8 +86,9 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   };
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, onAnswer?: (upstream: http.IncomingMessage) => boolean) => {
+    const headers = { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "unknown" };
     const upstream = http.request(
-      { host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers: req.headers },
+      { host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers },
       (answer) => {
         const keep = onAnswer?.(answer) ?? false;
         res.writeHead(answer.statusCode ?? 502, answer.rawHeaders.length ? pairs(answer.rawHeaders) : answer.headers);
@@ -107,11 +126,12 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       forward(req, res);
       return;
     }
-    if (!isCacheablePath(req.url ?? "/")) {
+    const session = sessionOf(req.headers.cookie);
+    if (!session || !isCacheablePath(req.url ?? "/")) {
       forward(req, res);
       return;
     }
-    const key = `${epoch}|${await currentVersion()}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
+    const key = `${epoch}|${await currentVersion()}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
     const hit = entries.get(key);
     if (hit) {
       stats.hits++;

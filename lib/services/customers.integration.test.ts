@@ -10,6 +10,7 @@ import { loadFiles } from "../ingest/load";
 import { SAMPLE, sampleFiles } from "../sample";
 import { CUSTOMER_ORDERS_SQL, CUSTOMER_SEGMENTS_SQL, getCustomerHistory, listCustomers } from "./customers";
 import { runSegmentation } from "./segmentations";
+import { createApiToken, createFirstAdmin } from "./accounts";
 
 /**
  * The customers table's API (GET /api/segmentations/{id}/customers, through
@@ -22,6 +23,7 @@ let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
 let datasetId: number;
 let runId: number;
+let token: string;
 let GET: (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 
 interface Member {
@@ -54,14 +56,17 @@ beforeAll(async () => {
   // The route handler reads the app's pool; point it at this test's database.
   (globalThis as { __segmentaPool?: pg.Pool }).__segmentaPool = pool;
   ({ GET } = await import("../../app/api/segmentations/[id]/customers/route"));
+  const admin = (await createFirstAdmin(pool, { email: "ana@example.com", password: "correct horse battery" }))!;
+  ({ token } = await createApiToken(pool, admin.id, "customers test"));
 });
 afterAll(async () => {
   delete (globalThis as { __segmentaPool?: pg.Pool }).__segmentaPool;
   await db.close();
 });
 
-async function api(query: string, id = runId): Promise<{ status: number; body: CustomerPage & { error?: { code: string; field: string; message: string } } }> {
-  const response = await GET(new Request(`http://localhost/api/segmentations/${id}/customers?${query}`), { params: Promise.resolve({ id: String(id) }) });
+async function api(query: string, id = runId, authorization: string | null = `Bearer ${token}`): Promise<{ status: number; body: CustomerPage & { error?: { code: string; field: string; message: string } } }> {
+  const headers = authorization ? { authorization } : undefined;
+  const response = await GET(new Request(`http://localhost/api/segmentations/${id}/customers?${query}`, { headers }), { params: Promise.resolve({ id: String(id) }) });
   return { status: response.status, body: await response.json() };
 }
 
@@ -81,6 +86,14 @@ function expectedOrder(rows: Member[], key: keyof Member, dir: "asc" | "desc"): 
 }
 
 describe("GET /api/segmentations/{id}/customers", () => {
+  test("answers 401 without a session or a valid API token", async () => {
+    expect((await api("page=1", runId, null)).status).toBe(401);
+    expect((await api("page=1", runId, "Bearer seg_not-a-real-token")).status).toBe(401);
+    const refused = await api("page=1", runId, `Bearer ${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.code).toBe("unauthorized");
+  });
+
   test("pages through every member exactly once, with the run's total", async () => {
     expect(all.length).toBeGreaterThan(1000);
     const seen: string[] = [];

@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { after } from "next/server";
 import { getPool, getPrisma } from "@/lib/db";
 import { errorResponse } from "@/lib/http/responses";
@@ -5,7 +6,9 @@ import { listDatasets } from "@/lib/services/datasets";
 import { receiveUpload } from "@/lib/services/uploads";
 
 // GET /api/datasets: every dataset with its headline figures.
-export async function GET() {
+export async function GET(request: Request) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   try {
     return Response.json({ datasets: await listDatasets({ prisma: getPrisma(), pool: getPool() }) });
   } catch (error) {
@@ -14,6 +17,8 @@ export async function GET() {
 }
 
 // POST /api/datasets: multipart `name?`, then `file`; creates a dataset from the file.
-export function POST(request: Request) {
+export async function POST(request: Request) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   return receiveUpload(getPool(), request, "new", after);
 }

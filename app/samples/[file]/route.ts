@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { SAMPLE, sampleFiles } from "@/lib/sample";
 
 // GET /samples/{sample-transactions.csv|sample-customers.csv}: the sample files, generated as they stream.
@@ -6,7 +7,9 @@ const FILES: Record<string, "transactions" | "customers"> = {
   [SAMPLE.files.customers]: "customers",
 };
 
-export async function GET(_request: Request, { params }: { params: Promise<{ file: string }> }) {
+export async function GET(request: Request, { params }: { params: Promise<{ file: string }> }) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   const { file } = await params;
   const kind = FILES[file];
   if (!kind) return Response.json({ error: { code: "not_found", message: "No such sample file." } }, { status: 404 });

@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { errorResponse } from "@/lib/http/responses";
 import type { FileKind, Layout } from "@/lib/ingest/layouts";
 import { SNIFF_BYTES, sniff, type Sniffed } from "@/lib/ingest/sniff";
@@ -23,6 +24,8 @@ async function readHead(request: Request, limit: number): Promise<Buffer> {
 // POST /api/uploads/preview?fileName=...&complete=true|false&kind=...: the first bytes of a file in the body
 // (at most 256 KB are read); answers what Segmenta reads in them (layout, mapping, delimiter, encoding, dates, first rows).
 export async function POST(request: Request) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   try {
     const url = new URL(request.url);
     const head = await readHead(request, SNIFF_BYTES);

@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { readJson } from "@/lib/http/json";
 import { errorResponse, notFound, parseId } from "@/lib/http/responses";
@@ -5,6 +6,8 @@ import { fitLifetimeValue } from "@/lib/services/clv";
 
 // POST /api/datasets/{id}/clv: { analysisDate?, unit?, horizon?, discount?, atRiskBelow?, cleaning? } → BG/NBD, Gamma-Gamma, CLV.
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   const id = parseId((await params).id);
   if (id === null) return notFound("There is no such dataset.");
   try {

@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { after } from "next/server";
 import { getPool } from "@/lib/db";
 import { readJson } from "@/lib/http/json";
@@ -7,6 +8,8 @@ import { runSegmentation } from "@/lib/services/segmentations";
 
 // POST /api/datasets/{id}/segmentations: { method: "rfm" | "kmeans", analysisDate?, bins?, rules?, k?, features?, seed?, cleaning? }
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   const id = parseId((await params).id);
   if (id === null) return notFound("There is no such dataset.");
   try {

@@ -1,3 +1,4 @@
+import { authorize } from "@/lib/auth/next";
 import { z } from "zod";
 import { getPool } from "@/lib/db";
 import { errorResponse, notFound, parseId } from "@/lib/http/responses";
@@ -11,6 +12,8 @@ const Query = z.object({
 
 // GET /api/segmentations/{id}/members?segment=…&page=1&pageSize=100: the customers of a run (or of one of its segments), paged.
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorize(request);
+  if (auth instanceof Response) return auth;
   const id = parseId((await params).id);
   try {
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));

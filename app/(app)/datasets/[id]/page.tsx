@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { DatasetOverview } from "@/components/views/dataset-overview";
+import { requireUser } from "@/lib/auth/next";
+import { getPrisma } from "@/lib/db";
+import { parseId } from "@/lib/http/responses";
+import { parseGrain } from "@/lib/services/overview";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[] }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  await requireUser();
+  const id = parseId((await params).id);
+  const dataset = id === null ? null : await getPrisma().dataset.findUnique({ where: { id }, select: { name: true } });
+  return { title: dataset?.name ?? "Dataset" };
+}
+
+export default async function DatasetPage({ params, searchParams }: Props) {
+  await requireUser();
+  await connection();
+  const id = parseId((await params).id);
+  if (id === null) notFound();
+  return <DatasetOverview id={id} grain={parseGrain((await searchParams).grain)} />;
+}

@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { DatasetTabs } from "@/components/dataset-tabs";
+import { describeParams, FEATURE_LABELS, METHOD_NAMES, chosenK } from "@/components/runs/run-params";
+import { SegmentationForm, type FeatureOption } from "@/components/segmentation/segmentation-form";
+import { ShowSql } from "@/components/show-sql";
+import { getPool, getPrisma } from "@/lib/db";
+import { formatDuration, formatInteger } from "@/lib/format";
+import { parseId } from "@/lib/http/responses";
+import { getSegmentableCustomers } from "@/lib/queries/segmentable-customers";
+import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
+import { FEATURE_KEYS } from "@/lib/services/segmentations";
+import { runSegmentationAction } from "./actions";
+import { requireUser } from "@/lib/auth/next";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  await requireUser();
+  const id = parseId((await params).id);
+  const dataset = id === null ? null : await getPrisma().dataset.findUnique({ where: { id }, select: { name: true } });
+  return { title: dataset ? `Segmentations · ${dataset.name}` : "Segmentations" };
+}
+
+const created = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+export default async function SegmentationsPage({ params }: Props) {
+  await requireUser();
+  await connection();
+  const id = parseId((await params).id);
+  if (id === null) notFound();
+  const pool = getPool();
+  const [dataset, runs, customers] = await Promise.all([
+    getPrisma().dataset.findUnique({ where: { id }, select: { id: true, name: true, _count: { select: { customers: true } } } }),
+    getSegmentationRuns(pool, id),
+    getSegmentableCustomers(pool, id),
+  ]);
+  if (!dataset) notFound();
+  const features: FeatureOption[] = FEATURE_KEYS.map((key) => ({
+    key,
+    label: FEATURE_LABELS[key] ?? key,
+    disabled: key === "age" && dataset._count.customers === 0 ? "needs a customers file" : undefined,
+  }));
+
+  return (
+    <>
+      <div className="page-head stack-on-phone">
+        <div>
+          <p className="crumbs">
+            <Link href="/">Datasets</Link> / <Link href={`/datasets/${dataset.id}`}>{dataset.name}</Link>
+          </p>
+          <h1>Segmentations</h1>
+          <p className="lead">
+            {formatInteger(customers)} customers to segment with the default settings (<code>lib/queries/sql/segmentable-customers.sql</code>).
+          </p>
+        </div>
+        <a className="button primary" href="#new-run">
+          New segmentation
+        </a>
+      </div>
+
+      <DatasetTabs datasetId={dataset.id} current="segmentations" />
+
+      <section className="card" id="runs" aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        {runs.length === 0 ? (
+          <div className="empty" data-testid="no-runs">
+            <p>No segmentation of this dataset yet.</p>
+            <p className="muted">
+              Start with <a href="#new-run">RFM and the standard segments</a> below: it takes a second.
+            </p>
+          </div>
+        ) : (
+          <div className="table-scroll">
+            <table className="table runs-table" data-testid="runs-table">
+              <caption className="visually-hidden">Segmentation runs of {dataset.name}, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Method</th>
+                  <th scope="col">Settings</th>
+                  <th scope="col" className="num">
+                    k
+                  </th>
+                  <th scope="col" className="num">
+                    Segments
+                  </th>
+                  <th scope="col" className="num">
+                    Customers
+                  </th>
+                  <th scope="col" className="num">
+                    Took
+                  </th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((run) => (
+                  <tr key={run.id} data-run={run.id}>
+                    <th scope="row" className="nowrap">
+                      <Link href={`/runs/${run.id}`}>Run {run.id}</Link>
+                    </th>
+                    <td>{METHOD_NAMES[run.method] ?? run.method}</td>
+                    <td className="small">{describeParams(run.method, run.params)}</td>
+                    <td className="num">{chosenK(run.params) ?? "–"}</td>
+                    <td className="num" data-figure="segments">
+                      {formatInteger(run.segments)}
+                    </td>
+                    <td className="num" data-figure="customers">
+                      {formatInteger(run.customers)}
+                    </td>
+                    <td className="num">{formatDuration(run.durationMs)}</td>
+                    <td className="nowrap small">{created(run.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <ShowSql name="segmentation-runs" id={dataset.id} />
+      </section>
+
+      <section className="card" id="new-run" aria-labelledby="new-run-title">
+        <h2 id="new-run-title">New segmentation</h2>
+        <p className="muted small">
+          The same settings as <code>POST /api/datasets/{dataset.id}/segmentations</code>. Features are read by <code>lib/queries/sql/customer-features.sql</code>.
+        </p>
+        <SegmentationForm action={runSegmentationAction.bind(null, dataset.id)} customers={customers} features={features} />
+      </section>
+    </>
+  );
+}

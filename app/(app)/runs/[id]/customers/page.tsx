@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { CustomersTable } from "@/components/customers/customers-table";
+import { ShowQuery } from "@/components/customers/show-query";
+import { customerQueryString, defaultColumns, parseColumns, parseCustomerQuery } from "@/lib/customer-table";
+import { getPool } from "@/lib/db";
+import { formatInteger } from "@/lib/format";
+import { parseId } from "@/lib/http/responses";
+import { CUSTOMER_PAGE_SQL, getRunSummary, listCustomers } from "@/lib/services/customers";
+import { requireUser } from "@/lib/auth/next";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const METHOD: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical" };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  await requireUser();
+  return { title: `Customers · Run ${(await params).id}` };
+}
+
+/** Every customer of a run in one table: sort, filter (segment, id, a range), choose the columns; the URL keeps it all. */
+export default async function RunCustomersPage({ params, searchParams }: Props) {
+  await requireUser();
+  await connection();
+  const runId = parseId((await params).id);
+  if (runId === null) notFound();
+  const sp = await searchParams;
+  const query = parseCustomerQuery(sp);
+  const pool = getPool();
+  const [run, page] = await Promise.all([getRunSummary(pool, runId), listCustomers(pool, runId, query)]);
+  if (!run || !page) notFound();
+  const segment = query.segment === undefined ? null : run.segments.find((s) => s.no === query.segment);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="crumbs">
+            <Link href="/">Datasets</Link> / <Link href={`/datasets/${run.datasetId}`}>{run.datasetName}</Link> /{" "}
+            <Link href={`/runs/${run.id}`}>
+              Run {run.id} ({METHOD[run.method] ?? run.method})
+            </Link>
+          </p>
+          <h1>Customers</h1>
+          <p className="lead">
+            All {formatInteger(run.customers)} customers of run {run.id}, with their segment, scores, features, P(alive) and lifetime value.
+          </p>
+        </div>
+        <Link className="button" href={`/runs/${run.id}`}>
+          ← Back to the run
+        </Link>
+      </div>
+      <section className="card" aria-labelledby="customers-title">
+        <header className="card-head seg-customers-head">
+          <h2 id="customers-title">Customers of run {run.id}</h2>
+          <a className="button small" href={`/api/segmentations/${run.id}/members.csv`} download data-testid="run-csv">
+            Download CSV (all members)
+          </a>
+        </header>
+        <p className="muted small">
+          Each id opens the customer’s order history; each segment its page. Sorting and filtering run on the server over every customer
+          {segment ? `; the CSV of “${segment.name}” alone is on its segment page` : ""}.
+        </p>
+        <CustomersTable
+          runId={run.id}
+          datasetId={run.datasetId}
+          segments={run.segments}
+          initialColumns={parseColumns(sp) ?? defaultColumns(run.method)}
+          initial={{ key: customerQueryString(query), page }}
+        />
+        <ShowQuery name="customers-page" sql={CUSTOMER_PAGE_SQL} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { UploadForm } from "@/components/upload/upload-form";
+import { getPrisma } from "@/lib/db";
+import { parseId } from "@/lib/http/responses";
+import { requireUser } from "@/lib/auth/next";
+
+export const metadata: Metadata = { title: "Upload" };
+
+export default async function UploadPage({ searchParams }: { searchParams: Promise<{ dataset?: string }> }) {
+  await requireUser();
+  await connection();
+  const { dataset } = await searchParams;
+  const datasets = await getPrisma().dataset.findMany({ select: { id: true, name: true }, orderBy: { id: "desc" } });
+  const initial = dataset ? parseId(dataset) : null;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Upload a file</h1>
+          <p className="lead">
+            Transactions (invoice lines, or one purchase per row) or customers. Nothing is stored until the whole file is in.
+          </p>
+        </div>
+      </div>
+      <UploadForm datasets={datasets} initialDataset={initial !== null && datasets.some((d) => d.id === initial) ? initial : null} />
+    </>
+  );
+}

@@ -1,0 +1,386 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChartCard } from "@/components/charts/chart-card";
+import { categoryColour } from "@/components/charts/palette";
+import { CleaningTable } from "@/components/cleaning-table";
+import { DatasetFigures } from "@/components/dataset-card";
+import { DatasetTabs } from "@/components/dataset-tabs";
+import { CohortHeatmap } from "@/components/overview/cohort-heatmap";
+import { CountryChart } from "@/components/overview/country-chart";
+import { AgeBandChart, ChannelGenderChart, CountryFrequencyChart, GenderChart, LocationChart } from "@/components/overview/demographics-charts";
+import { Histogram, type HistogramBin } from "@/components/overview/histogram";
+import { TimeSeriesChart } from "@/components/overview/time-series-chart";
+import { TopProductsTable } from "@/components/overview/top-products-table";
+import { ShowSql } from "@/components/show-sql";
+import { getPool, getPrisma } from "@/lib/db";
+import { formatDay, formatInteger, formatMonth } from "@/lib/format";
+import { getDataset } from "@/lib/services/datasets";
+import { getOverview, OVERVIEW_SQL, type Grain } from "@/lib/services/overview";
+import { ShareButton, SharedBadge } from "@/components/share/share-button";
+import type { SharedView } from "./shared";
+
+const CLEANING_NOTE = "Default cleaning: guest orders, cancellations, adjustments, non-product codes, free items and duplicates are left out.";
+
+/** A dataset's overview: figures, cleaning, revenue over time, customers and products; `shared` for a share link. */
+export async function DatasetOverview({ id, grain, shared }: { id: number; grain: Grain; shared?: SharedView }) {
+  const pool = getPool();
+  const dataset = await getDataset({ prisma: getPrisma(), pool }, id);
+  if (!dataset) notFound();
+  const o = await getOverview(pool, dataset.id, { grain });
+  const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
+  const hasOrders = o.periods.some((p) => p.orders > 0);
+  const partial = o.periods.filter((p) => p.partial && p.orders > 0);
+  const d = o.demographics;
+  const lastMonth = o.months.at(-1);
+  const partialLastMonth = lastMonth?.partial && lastMonth.orders > 0 ? lastMonth : null;
+
+  return (
+    <div className="overview" data-dataset={dataset.id} data-grain={grain}>
+      <div className="page-head">
+        <div>
+          {!shared && (
+            <p className="crumbs">
+              <Link href="/">Datasets</Link>
+            </p>
+          )}
+          <h1>{dataset.name}</h1>
+          {dataset.description && <p className="lead">{dataset.description}</p>}
+        </div>
+        {shared ? (
+          <SharedBadge />
+        ) : (
+          <div className="card-actions">
+            <ShareButton datasetId={dataset.id} view={{ page: "overview", grain }} label="this overview" />
+            <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
+              Add or replace a file
+            </Link>
+          </div>
+        )}
+      </div>
+
+      {!shared && <DatasetTabs datasetId={dataset.id} current="overview" />}
+
+      <section className="card" aria-labelledby="figures-title">
+        <h2 id="figures-title">Figures</h2>
+        <DatasetFigures figures={dataset.figures} />
+        <p className="muted small">
+          {formatInteger(dataset.customersOnFile)} customers in a customers file. Computed over every line as loaded, before cleaning; the charts below use the
+          default cleaning.
+        </p>
+        <ShowSql name="dataset-figures" id={dataset.id} />
+      </section>
+
+      <h2 className="overview-section">Sales</h2>
+      <div className="grid-2">
+        <ChartCard
+          id="sales-over-time"
+          wide
+          title={`Orders and revenue by ${grain}`}
+          description={
+            <>
+              Orders per {grain} (bars, left axis, count) and revenue (line, right axis, in the file&apos;s currency)
+              {grain === "week" ? ", weeks from Monday to Sunday" : ""}. {CLEANING_NOTE}
+              {partial.length > 0 && (
+                <>
+                  {" "}
+                  Pale bars are {grain}s the data covers only in part: {partial.map((p) => `${periodName(p.period, grain)} (${formatDay(p.coveredFrom)} to ${formatDay(p.coveredTo)})`).join(", ")}.
+                </>
+              )}
+            </>
+          }
+          actions={shared ? undefined : <GrainSwitch datasetId={dataset.id} grain={grain} />}
+          empty={hasOrders ? undefined : noOrders}
+          sql={<ShowSql name={grain === "week" ? OVERVIEW_SQL.week : OVERVIEW_SQL.month} id={dataset.id} />}
+        >
+          <TimeSeriesChart periods={o.periods} grain={grain} />
+        </ChartCard>
+
+        <ChartCard
+          id="countries"
+          wide
+          title="Revenue and orders by country"
+          description={<>Share of the dataset&apos;s revenue and orders per invoice country (%, labelled on each bar): the 15 countries with the most revenue, then all others together. Hover a bar for amounts. {CLEANING_NOTE}</>}
+          empty={o.countries.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.countries} id={dataset.id} />}
+        >
+          <CountryChart countries={o.countries} />
+        </ChartCard>
+
+        <ChartCard
+          id="top-products"
+          wide
+          title="Top products by revenue"
+          description={<>The {o.products.length} products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
+          empty={o.products.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.products} id={dataset.id} />}
+        >
+          <TopProductsTable products={o.products} />
+        </ChartCard>
+      </div>
+
+      <h2 className="overview-section">Orders and customers</h2>
+      <div className="grid-2">
+        <ChartCard
+          id="order-values"
+          title="Order value"
+          description="Orders per order value (file currency). Bins widen by about 1.6× so the long tail does not squash the bulk; the ends gather the lowest and highest 1%. Hover for the bin edges and the revenue each bin brings."
+          empty={o.orderValues.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.orderValues} id={dataset.id} />}
+        >
+          <Histogram id="order-value" bins={o.orderValues.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))} kind="money" counted="Orders" xLabel="Order value (file currency)" />
+        </ChartCard>
+
+        <ChartCard
+          id="basket-sizes"
+          title="Basket size"
+          description="Orders per number of line items (distinct product lines) in the order. Bins widen along the tail (1, 2, 3, 4–5, 6–9, 10–14, …); the last gathers the biggest 1%."
+          empty={o.basketSizes.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.basketSizes} id={dataset.id} />}
+        >
+          <Histogram
+            id="basket-size"
+            bins={o.basketSizes.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))}
+            kind="count"
+            counted="Orders"
+            xLabel="Line items per order"
+            unit={["line item", "line items"]}
+            colour={categoryColour(2)}
+          />
+        </ChartCard>
+
+        <ChartCard
+          id="recency"
+          title="Recency"
+          description="Customers per days since their last order, counted to the day after the dataset's last invoice. Bins of 30 days (wider when the data spans years)."
+          empty={o.customers.recencyDays.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
+        >
+          <Histogram id="recency" bins={customerBins(o.customers.recencyDays)} kind="days" counted="Customers" xLabel="Days since the last order" colour={categoryColour(3)} />
+        </ChartCard>
+
+        <ChartCard
+          id="frequency"
+          title="Frequency"
+          description="Customers per number of orders (distinct invoices). Hover for the revenue each group brings: a few frequent buyers often bring much of it."
+          empty={o.customers.frequency.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
+        >
+          <Histogram id="frequency" bins={customerBins(o.customers.frequency)} kind="count" counted="Customers" xLabel="Orders per customer" unit={["order", "orders"]} colour={categoryColour(4)} />
+        </ChartCard>
+
+        <ChartCard
+          id="spend"
+          wide
+          title="Spend per customer"
+          description="Customers per total spend (file currency, all their kept orders). Bins widen by about 1.6×; the ends gather the lowest and highest 1%."
+          empty={o.customers.spend.length ? undefined : noOrders}
+          sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
+        >
+          <Histogram id="spend" bins={customerBins(o.customers.spend)} kind="money" counted="Customers" xLabel="Spend per customer (file currency)" colour={categoryColour(5)} />
+        </ChartCard>
+      </div>
+
+      <h2 className="overview-section">Customers file</h2>
+      {dataset.customersOnFile === 0 ? (
+        <div className="empty demographics-empty" data-testid="demographics-empty">
+          <p>
+            <strong>No customers file yet.</strong> Age, gender, location and channel come from a customers file (one row per customer id, with any of age,
+            gender, country, city, channel).
+          </p>
+          {!shared && (
+            <p>
+              <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
+                Upload a customers file
+              </Link>
+            </p>
+          )}
+        </div>
+      ) : (
+        <div className="grid-2" data-testid="demographics">
+          <ChartCard
+            id="ages"
+            title="Age"
+            description="Customers on file per age, in 5-year bins (years); customers without an age are the last bar."
+            empty={d.ages.length ? undefined : "No ages in the customers file."}
+            sql={<ShowSql name={OVERVIEW_SQL.ages} id={dataset.id} />}
+          >
+            <Histogram id="age" bins={d.ages.map((b) => ({ ...b, count: b.customers, share: b.customerShare }))} kind="years" counted="Customers" xLabel="Age (years)" colour={categoryColour(2)} />
+          </ChartCard>
+
+          <ChartCard
+            id="genders"
+            title="Gender"
+            description="Share of customers on file and share of revenue per gender, as written in the file (%)."
+            empty={d.genders.length ? undefined : "No genders in the customers file."}
+            sql={<ShowSql name={OVERVIEW_SQL.genders} id={dataset.id} />}
+          >
+            <GenderChart genders={d.genders} />
+          </ChartCard>
+
+          <ChartCard
+            id="locations"
+            title="Where customers live"
+            description="Customers on file per country of the customers file (top 15, then Other). Hover a bar for its biggest cities."
+            empty={d.locations.length ? undefined : "No countries in the customers file."}
+            sql={<ShowSql name={OVERVIEW_SQL.locations} id={dataset.id} />}
+          >
+            <LocationChart locations={d.locations} />
+            <TopCities locations={d.locations} />
+          </ChartCard>
+
+          <ChartCard
+            id="spend-by-age"
+            title="Spend by age band"
+            description="Mean and median spend per buyer (file currency) by age band. A mean far above the median means a few big spenders."
+            empty={d.ageBands.length ? undefined : "No ages in the customers file."}
+            sql={<ShowSql name={OVERVIEW_SQL.ageBands} id={dataset.id} />}
+          >
+            <AgeBandChart bands={d.ageBands} />
+          </ChartCard>
+
+          <ChartCard
+            id="frequency-by-country"
+            title="Orders per buyer by country"
+            description="Mean and median orders per buyer by the customer's country on file (top 15 by buyers). Hover for the share who came back."
+            empty={d.countryFrequency.length ? undefined : "None of the customers on file has an order yet."}
+            sql={<ShowSql name={OVERVIEW_SQL.countryFrequency} id={dataset.id} />}
+          >
+            <CountryFrequencyChart rows={d.countryFrequency} />
+          </ChartCard>
+
+          <ChartCard
+            id="channel-by-gender"
+            title="Preferred channel by gender"
+            description="Share of each gender's customers per preferred channel (the file's channel column, %)."
+            empty={d.channels.length ? undefined : "No channel in the customers file."}
+            sql={<ShowSql name={OVERVIEW_SQL.channels} id={dataset.id} />}
+          >
+            <ChannelGenderChart rows={d.channels} />
+          </ChartCard>
+        </div>
+      )}
+
+      <h2 className="overview-section">Retention</h2>
+      <ChartCard
+        id="cohort-retention"
+        title="Monthly cohort retention"
+        description={
+          <>
+            Customers grouped by the month of their first order (rows, with the cohort&apos;s size). Each cell is the % of the cohort that ordered in that month
+            after the first (columns: months since). Darker is more. {CLEANING_NOTE}
+            {partialLastMonth && (
+              <>
+                {" "}
+                The last month, {formatMonth(partialLastMonth.period)}, has data only to {formatDay(partialLastMonth.coveredTo)}, so its diagonal reads low.
+              </>
+            )}
+          </>
+        }
+        empty={o.cohorts.length ? undefined : noOrders}
+        sql={<ShowSql name={OVERVIEW_SQL.cohorts} id={dataset.id} />}
+      >
+        <CohortHeatmap cells={o.cohorts} />
+      </ChartCard>
+
+      <h2 className="overview-section">Data quality</h2>
+      <section className="card" aria-labelledby="cleaning-title">
+        <h2 id="cleaning-title">Cleaning</h2>
+        <p className="muted">Raw lines are kept. These rules leave lines out of the analysis by default; a segmentation run can switch them off one by one.</p>
+        <CleaningTable counts={dataset.cleaning} caption="Lines per cleaning rule" />
+        <ShowSql name="cleaning-counts" id={dataset.id} />
+      </section>
+
+      <section className="card" aria-labelledby="imports-title">
+        <h2 id="imports-title">Files</h2>
+        <div className="table-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Kind</th>
+                <th scope="col">How</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
+                <th scope="col">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dataset.imports.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.fileName}</td>
+                  <td>{i.kind}</td>
+                  <td>{i.mode}</td>
+                  <td>
+                    <span className={`status status-${i.status}`}>{i.status}</span>
+                    {i.status === "failed" && typeof i.error === "object" && i.error !== null && "message" in i.error && (
+                      <span className="muted small">{String((i.error as { message: unknown }).message)}</span>
+                    )}
+                  </td>
+                  <td className="num">{formatInteger(i.rowsLoaded)}</td>
+                  <td>{new Date(i.startedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+const periodName = (period: string, grain: Grain) => (grain === "month" ? formatMonth(period) : `week of ${formatDay(period)}`);
+
+const customerBins = (bins: { lower: number | null; upper: number | null; customers: number; customerShare: number; revenue: number; revenueShare: number | null }[]): HistogramBin[] =>
+  bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.customers, share: b.customerShare, revenue: b.revenue, revenueShare: b.revenueShare }));
+
+function GrainSwitch({ datasetId, grain }: { datasetId: number; grain: Grain }) {
+  return (
+    <div className="segmented" role="group" aria-label="Time grain">
+      {(["month", "week"] as const).map((g) => (
+        <Link
+          key={g}
+          href={g === "month" ? `/datasets/${datasetId}` : `/datasets/${datasetId}?grain=week`}
+          scroll={false}
+          aria-current={g === grain ? "true" : undefined}
+          data-grain={g}
+        >
+          {g === "month" ? "Month" : "Week"}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
+function NoOrders({ datasetId, shared }: { datasetId: number; shared: boolean }) {
+  return (
+    <>
+      <p>No orders to show: the dataset has no transaction lines that pass the default cleaning.</p>
+      {!shared && (
+        <p>
+          <Link href={`/upload?dataset=${datasetId}`}>Upload a transactions file</Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+function TopCities({ locations }: { locations: { country: string; city: string | null; customers: number }[] }) {
+  const cities = locations
+    .filter((l) => l.city !== null)
+    .sort((a, b) => b.customers - a.customers)
+    .slice(0, 8);
+  if (!cities.length) return null;
+  return (
+    <p className="small muted top-cities">
+      Biggest cities:{" "}
+      {cities.map((c, i) => (
+        <span key={`${c.country}/${c.city}`}>
+          {i > 0 && " · "}
+          {c.city} ({c.country}) {formatInteger(c.customers)}
+        </span>
+      ))}
+    </p>
+  );
+}

@@ -1,0 +1,378 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChartCard } from "@/components/charts/chart-card";
+import { ClusterScatter, type ScatterSeries } from "@/components/runs/cluster-scatter";
+import { CompareSelect } from "@/components/runs/compare-select";
+import { CrosstabTable } from "@/components/runs/crosstab-table";
+import { DendrogramChart } from "@/components/runs/dendrogram-chart";
+import { KQualityChart, type KCandidate } from "@/components/runs/k-quality-chart";
+import { RfmHeatmap } from "@/components/runs/rfm-heatmap";
+import { describeAnalysisDate, describeBins, describeCleaning, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
+import { SegmentCards } from "@/components/runs/segment-cards";
+import { SegmentTreemap } from "@/components/runs/segment-treemap";
+import { Insights } from "@/components/insights";
+import { ShowSql } from "@/components/show-sql";
+import { getPool } from "@/lib/db";
+import { formatDecimal, formatDuration, formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { getRunPage } from "@/lib/services/run-page";
+import { ShareButton, SharedBadge } from "@/components/share/share-button";
+import type { SharedView } from "./shared";
+
+interface LifetimeFit {
+  ok: boolean;
+  error?: string;
+  unit?: string;
+  bgnbd?: { r: number; alpha: number; a: number; b: number };
+  gammaGamma?: { p: number; q: number; v: number } | null;
+  gammaGammaError?: string | null;
+  horizonMonths?: number;
+}
+
+interface RuleReport {
+  unreachable: { rule: string; coveredBy: string[] }[];
+  uncovered: [number, number, number][];
+}
+
+const created = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+/** A segmentation run: insights, settings and quality, segments, charts, comparison; `shared` for a share link. */
+export async function RunView({ id, compareWith, shared }: { id: number; compareWith: number | null; shared?: SharedView }) {
+  const page = await getRunPage(getPool(), id, compareWith);
+  if (!page) notFound();
+  const { run, profiles, grid, projection, dendrogram, runs, comparison, comparisonError } = page;
+  const method = METHOD_NAMES[run.method] ?? run.method;
+  const clustering = run.method !== "rfm";
+  const names = new Map(run.segments.map((s) => [s.no, s.name]));
+  const empty = run.segments.filter((s) => s.customers === 0);
+  const fit = run.metrics.lifetimeValue as LifetimeFit | undefined;
+  const quality = run.metrics.quality as KCandidate | undefined;
+  const candidates = (run.metrics.candidates as KCandidate[] | undefined) ?? [];
+  const chosenK = typeof run.params.chosenK === "number" ? run.params.chosenK : typeof run.params.k === "number" ? run.params.k : run.segments.length;
+  const ruleReport = run.metrics.rules as RuleReport | undefined;
+  const base = profiles.find((p) => p.segmentNo === null);
+  const otherRuns = runs.filter((r) => r.id !== run.id);
+  const runLabel = (r: { id: number; method: string; params: Record<string, unknown>; createdAt: string }) =>
+    `Run ${r.id} · ${METHOD_NAMES[r.method] ?? r.method}${r.method === "rfm" ? ` · ${describeRules(r.params)}` : ` · k ${describeK(r.params)} · ${describeFeatures(r.params, true)}`}`;
+  const other = comparison ? runs.find((r) => r.id === comparison.second.id) : undefined;
+  const series: ScatterSeries[] = projection
+    ? run.segments
+        .filter((s) => s.customers > 0)
+        .map((s) => {
+          const points = projection.points.filter((p) => p.segmentNo === s.no);
+          return { no: s.no, name: s.name, xs: points.map((p) => p.x), ys: points.map((p) => p.y), ids: points.map((p) => p.customerId) };
+        })
+    : [];
+
+  return (
+    <>
+      <div className="page-head stack-on-phone">
+        <div>
+          {shared ? (
+            <p className="crumbs">{page.datasetName}</p>
+          ) : (
+            <p className="crumbs">
+              <Link href="/">Datasets</Link> / <Link href={`/datasets/${run.datasetId}`}>{page.datasetName}</Link> /{" "}
+              <Link href={`/datasets/${run.datasetId}/segmentations`}>Segmentations</Link>
+            </p>
+          )}
+          <h1>
+            Run {run.id}: {method}
+          </h1>
+          <p className="lead">
+            {formatInteger(run.customers)} customers in {formatInteger(run.segments.length - empty.length)} segments, as of {describeAnalysisDate(run.params)}.
+          </p>
+        </div>
+        {shared ? (
+          <div className="card-actions">
+            {shared.allowExport && (
+              <a className="button" href={`/share/${shared.token}/members.csv`} download data-testid="run-csv">
+                All members CSV
+              </a>
+            )}
+            <SharedBadge />
+          </div>
+        ) : (
+          <div className="card-actions">
+            <ShareButton datasetId={run.datasetId} segmentationId={run.id} view={{ page: "run", compare: comparison?.second.id ?? null }} label="this run" />
+            <Link className="button" href={`/runs/${run.id}/customers`}>
+              Customers table
+            </Link>
+            <a className="button" href={`/api/segmentations/${run.id}/members.csv`} download>
+              All members CSV
+            </a>
+            <Link className="button primary" href={`/datasets/${run.datasetId}/segmentations?method=${run.method}#new-run`}>
+              New segmentation
+            </Link>
+          </div>
+        )}
+      </div>
+
+      <Insights runId={run.id} groups={page.insights} shared={!!shared} />
+
+      <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
+        <h2 id="run-title">Settings and quality</h2>
+        <dl className="figures">
+          <div className="figure">
+            <dt>Method</dt>
+            <dd data-figure="method">{method}</dd>
+          </div>
+          <div className="figure">
+            <dt>Customers</dt>
+            <dd data-figure="customers">{formatInteger(run.customers)}</dd>
+          </div>
+          {run.method === "rfm" ? (
+            <>
+              <div className="figure">
+                <dt>Bins</dt>
+                <dd data-figure="bins">{describeBins(run.params)}</dd>
+              </div>
+              <div className="figure">
+                <dt>Rules</dt>
+                <dd data-figure="rules">{describeRules(run.params)}</dd>
+              </div>
+            </>
+          ) : (
+            <>
+              <div className="figure">
+                <dt>k</dt>
+                <dd data-figure="k">{describeK(run.params)}</dd>
+              </div>
+              {quality && (
+                <div className="figure">
+                  <dt>Silhouette</dt>
+                  <dd data-figure="silhouette">{quality.silhouette.toFixed(3)}</dd>
+                </div>
+              )}
+            </>
+          )}
+          <div className="figure">
+            <dt>Analysis date</dt>
+            <dd data-figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</dd>
+          </div>
+          <div className="figure">
+            <dt>Took</dt>
+            <dd data-figure="duration">{formatDuration(run.durationMs)}</dd>
+          </div>
+        </dl>
+        <ul className="run-facts small muted">
+          {clustering && (
+            <li>
+              Features: {describeFeatures(run.params)} · seed {String(run.params.seed ?? 1)}
+              {run.method === "hierarchical" ? " · Ward linkage on k-means micro-clusters" : ""}
+              {quality ? ` · Calinski-Harabasz ${quality.calinskiHarabasz.toFixed(1)} · Davies-Bouldin ${quality.daviesBouldin.toFixed(3)}` : ""}
+            </li>
+          )}
+          <li>
+            {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
+            {describeCleaning(run.params)} applied · created {created(run.createdAt)}
+          </li>
+          <li>
+            {fit?.ok && fit.bgnbd
+              ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
+              : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
+          </li>
+          {base && (
+            <li>
+              All customers: revenue {formatMoney(base.revenue)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
+              {formatDecimal(base.pAlive, 2)}.
+            </li>
+          )}
+        </ul>
+      </section>
+
+      <section className="run-section" aria-labelledby="segments-title">
+        <h2 id="segments-title" className="section-title">
+          Segments
+        </h2>
+        {profiles.length <= 1 ? (
+          <div className="empty">
+            <p>This run has no customers.</p>
+            {!shared && (
+              <p className="muted">
+                <Link href={`/datasets/${run.datasetId}/segmentations#new-run`}>Run a segmentation</Link> with an earlier analysis date or fewer cleaning rules.
+              </p>
+            )}
+          </div>
+        ) : (
+          <SegmentCards runId={run.id} rows={profiles} shared={shared} />
+        )}
+        {empty.length > 0 && (
+          <p className="muted small" data-testid="empty-segments">
+            No customers in: {empty.map((s) => s.name).join(", ")}.
+            {ruleReport && ruleReport.unreachable.length > 0 && (
+              <>
+                {" "}
+                Rules earlier ones always take first:{" "}
+                {ruleReport.unreachable.map((u) => `${u.rule} (by ${u.coveredBy.join(", ") || "none"})`).join("; ")}.
+              </>
+            )}
+          </p>
+        )}
+        {ruleReport && ruleReport.uncovered.length > 0 && (
+          <p className="muted small">
+            {formatInteger(ruleReport.uncovered.length)} score combinations match no rule; their customers are “Others”.
+          </p>
+        )}
+        <ShowSql name="segment-profile" id={run.id} />
+      </section>
+
+      {run.method === "rfm" && (
+        <div className="grid-2">
+          <ChartCard
+            id="rfm-grid"
+            title="RFM grid"
+            description="Mean spend per customer (revenue, in the dataset's currency) and customers, by recency score (rows; the highest bought most recently) and frequency score (columns)."
+            sql={<ShowSql name="rfm-grid" id={run.id} />}
+            empty={grid.length === 0 ? "This run has no scores." : undefined}
+          >
+            <RfmHeatmap cells={grid} />
+          </ChartCard>
+          <ChartCard
+            id="segment-treemap"
+            title="Segments by size"
+            description="Area: customers in the segment. Hover for its share of revenue."
+            sql={<ShowSql name="segment-profile" id={run.id} />}
+            empty={profiles.length <= 1 ? "No segment has customers." : undefined}
+          >
+            <SegmentTreemap
+              segments={profiles
+                .filter((p) => p.segmentNo !== null)
+                .map((p) => ({ no: p.segmentNo!, name: p.name, customers: p.customers, customerShare: p.customerShare, revenue: p.revenue, revenueShare: p.revenueShare }))}
+            />
+          </ChartCard>
+        </div>
+      )}
+
+      {clustering && projection && (
+        <div className="grid-2">
+          <ChartCard
+            id="cluster-projection"
+            wide
+            title="Customers on their two main directions"
+            description={
+              <>
+                Principal components of the standardised features the run clustered on ({projection.features.length === 1 ? "one feature: the second axis is 0" : `${formatShare(projection.explained[0] + projection.explained[1], 0)} of their variance`}
+                ), one colour per cluster.
+                {projection.drawn < projection.customers ? ` ${formatInteger(projection.drawn)} of ${formatInteger(projection.customers)} customers drawn, each cluster sampled evenly.` : ""} Component 1 ≈{" "}
+                {projection.loadings.map((l) => `${l.x >= 0 ? "+" : "−"}${Math.abs(l.x).toFixed(2)} ${describeFeatures({ features: [l.feature] }, true)}`).join(" ")}; component 2 ≈{" "}
+                {projection.loadings.map((l) => `${l.y >= 0 ? "+" : "−"}${Math.abs(l.y).toFixed(2)} ${describeFeatures({ features: [l.feature] }, true)}`).join(" ")}.
+              </>
+            }
+            sql={<ShowSql name="cluster-points" id={run.id} />}
+            empty={projection.points.length === 0 ? "No customer has every feature of this run." : undefined}
+          >
+            <ClusterScatter series={series} explained={projection.explained} />
+          </ChartCard>
+
+          {run.method === "kmeans" && candidates.length > 1 && (
+            <>
+              <ChartCard
+                id="k-elbow"
+                title="Elbow: inertia by k"
+                description="Within-cluster sum of squared distances (standardised units). The bend shows where more clusters stop paying off."
+                sql={<SavedMetric runId={run.id} path="candidates" />}
+              >
+                <KQualityChart candidates={candidates} chosen={chosenK} measure="inertia" />
+              </ChartCard>
+              <ChartCard
+                id="k-silhouette"
+                title="Silhouette by k"
+                description="Mean silhouette on up to 5,000 sampled customers (−1 to 1, higher: better separated)."
+                sql={<SavedMetric runId={run.id} path="candidates" />}
+              >
+                <KQualityChart candidates={candidates} chosen={chosenK} measure="silhouette" />
+              </ChartCard>
+            </>
+          )}
+          {run.method === "kmeans" && candidates.length <= 1 && (
+            <section className="card chart-wide">
+              <h2>Choosing k</h2>
+              <p className="muted">
+                This run was asked for k = {String(run.params.k)}: there is one candidate, nothing to compare.
+                {!shared && (
+                  <>
+                    {" "}
+                    <Link href={`/datasets/${run.datasetId}/segmentations?method=kmeans#new-run`}>Run k-means with k = auto</Link> to see the elbow and silhouette from 3 to 8.
+                  </>
+                )}
+              </p>
+            </section>
+          )}
+
+          {run.method === "hierarchical" && dendrogram && (
+            <ChartCard
+              id="dendrogram"
+              wide
+              title="Dendrogram"
+              description={`How groups of customers merge (Ward linkage): the last ${formatInteger(dendrogram.drawnMerges)} of ${formatInteger(dendrogram.savedLeaves - 1)} merges, each leaf a group with its number of customers, cut into ${chosenK} clusters.`}
+              sql={<SavedMetric runId={run.id} path="dendrogram" />}
+              empty={dendrogram.leaves.length === 0 ? "The dendrogram has a single group." : undefined}
+            >
+              <DendrogramChart layout={dendrogram} names={new Map([...names].filter(([no]) => run.segments[no]!.customers > 0))} k={chosenK} />
+            </ChartCard>
+          )}
+        </div>
+      )}
+
+      {shared ? (
+        comparison &&
+        other && (
+          <section className="card" aria-labelledby="compare-title" id="compare" data-testid="compare">
+            <h2 id="compare-title">Compared with {runLabel(other)}</h2>
+            <CrosstabTable comparison={comparison} rowOrder={run.segments.map((s) => s.name)} columnOrder={page.comparedSegments} otherLabel={runLabel(other)} shared />
+          </section>
+        )
+      ) : (
+        <section className="card" aria-labelledby="compare-title" id="compare" data-testid="compare">
+          <h2 id="compare-title">Compare with another run</h2>
+          {otherRuns.length === 0 ? (
+            <div className="empty">
+              <p>This is the only run of the dataset.</p>
+              <p className="muted">
+                <Link href={`/datasets/${run.datasetId}/segmentations?method=${run.method === "rfm" ? "kmeans" : "rfm"}#new-run`}>Run another segmentation</Link> to see how its
+                segments cross these.
+              </p>
+            </div>
+          ) : (
+            <>
+              <CompareSelect runs={otherRuns.map((r) => ({ id: r.id, label: runLabel(r) }))} />
+              {comparisonError && (
+                <p className="field-error" role="alert">
+                  {comparisonError}
+                </p>
+              )}
+              {comparison && other && (
+                <CrosstabTable
+                  comparison={comparison}
+                  rowOrder={run.segments.map((s) => s.name)}
+                  columnOrder={page.comparedSegments}
+                  otherLabel={runLabel(other)}
+                />
+              )}
+              {!comparison && !comparisonError && <p className="muted small">Choose a run: the table crosses its segments with these and gives the adjusted Rand index.</p>}
+              <p className="muted small">
+                Computed from both runs’ segment_members by <code>compareRuns</code> (lib/services/segmentations.ts); the same as{" "}
+                <code>GET /api/segmentations/{run.id}/compare/{comparison?.second.id ?? "{other}"}</code>.
+              </p>
+            </>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
+
+/** Where a chart drawn from the run's saved metrics comes from, with the query that reads them. */
+function SavedMetric({ runId, path }: { runId: number; path: string }) {
+  return (
+    <details className="show-sql">
+      <summary>Show SQL</summary>
+      <p className="small muted">
+        Saved with the run when it was computed (<code>segmentation_runs.metrics</code>). Read it yourself:{" "}
+        <code className="copyable">
+          psql &quot;$DATABASE_URL&quot; -c &quot;select metrics-&gt;&apos;{path}&apos; from segmentation_runs where id = {runId}&quot;
+        </code>
+      </p>
+    </details>
+  );
+}

@@ -1,0 +1,106 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getPool } from "../db";
+import { type AuthUser, SESSION_DAYS, userForApiToken, userForSession } from "../services/accounts";
+
+/**
+ * Who is asking, for pages, server actions and route handlers. Each of them
+ * checks for itself (a server action is a public endpoint: the page that shows
+ * its form proves nothing), with one of:
+ *   - requireUser() in pages and actions: the session cookie, or off to /login;
+ *   - authorize(request) in route handlers: the session cookie or a personal API
+ *     token (Authorization: Bearer seg_…), 401 otherwise, and 403 for a
+ *     state-changing request from another site.
+ */
+export const SESSION_COOKIE = "segmenta_session";
+
+export const currentUser = cache(async (): Promise<AuthUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  return userForSession(getPool(), token);
+});
+
+export async function requireUser(): Promise<AuthUser> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return user;
+}
+
+export async function requireAdmin(): Promise<AuthUser> {
+  const user = await requireUser();
+  if (user.role !== "admin") redirect("/settings");
+  return user;
+}
+
+/** The client's address: the launcher's front (lib/http/page-cache.ts) sets x-forwarded-for to the socket's. */
+export function clientAddress(source: Headers): string {
+  return source.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
+
+export async function requestAddress(): Promise<string> {
+  return clientAddress(await headers());
+}
+
+/** Whether the request comes from this site's own pages (or from no browser at all: scripts, curl). */
+export function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (origin && origin !== "null") {
+    try {
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+  if (origin === "null") return false;
+  const site = request.headers.get("sec-fetch-site");
+  return !site || site === "same-origin" || site === "none";
+}
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The user behind a route handler's request, or the response that refuses it. */
+export async function authorize(request: Request): Promise<AuthUser | Response> {
+  if (!SAFE.has(request.method) && !sameOrigin(request)) {
+    return Response.json({ error: { code: "cross_origin", message: "Requests that change data must come from Segmenta's own pages." } }, { status: 403 });
+  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  const user = bearer ? await userForApiToken(getPool(), bearer) : await userForSession(getPool(), cookieValue(request, SESSION_COOKIE));
+  if (!user) {
+    return Response.json(
+      { error: { code: "unauthorized", message: bearer ? "This API token is not valid (deleted, or mistyped)." : "Sign in first, or send a personal API token: Authorization: Bearer seg_…" } },
+      { status: 401, headers: { "www-authenticate": 'Bearer realm="segmenta"' } },
+    );
+  }
+  return user;
+}
+
+export function cookieValue(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}
+
+/** Whether cookies must be Secure: the dashboard is served over https. */
+export function isHttps(source: Headers): boolean {
+  return (source.get("x-forwarded-proto") ?? "").split(",")[0]?.trim() === "https";
+}
+
+export function sessionCookie(token: string, secure: boolean) {
+  return { name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: "lax" as const, secure, path: "/", maxAge: SESSION_DAYS * 24 * 3600 };
+}
+
+/** `Set-Cookie` header text for route handlers (the API's login and logout). */
+export function serializeCookie(cookie: { name: string; value: string; httpOnly: boolean; sameSite: "lax"; secure: boolean; path: string; maxAge: number }): string {
+  return [
+    `${cookie.name}=${encodeURIComponent(cookie.value)}`,
+    `Path=${cookie.path}`,
+    `Max-Age=${cookie.maxAge}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    ...(cookie.secure ? ["Secure"] : []),
+  ].join("; ");
+}

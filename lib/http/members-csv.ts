@@ -1,0 +1,17 @@
+import type pg from "pg";
+import { membersCsv } from "../services/segmentations";
+
+/** A run's members (or one segment's, by name) as a streamed CSV download. */
+export function membersCsvResponse(pool: pg.Pool, runId: number, segment: string | undefined): Response {
+  const lines = membersCsv(pool, runId, segment);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await lines.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+  });
+  const name = `segmentation-${runId}${segment ? `-${segment.replace(/[^A-Za-z0-9]+/g, "-")}` : ""}.csv`;
+  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` } });
+}
