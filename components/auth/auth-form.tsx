@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import type { AuthFormState } from "@/app/(public)/login/actions";
 
 export interface AuthField {
@@ -17,7 +17,18 @@ export interface AuthField {
 export function AuthForm({ action, fields, submit, testId }: { action: (state: AuthFormState, form: FormData) => Promise<AuthFormState>; fields: AuthField[]; submit: string; testId: string }) {
   const [state, formAction, pending] = useActionState(action, { message: null });
   return (
-    <form action={formAction} className="auth-form" data-testid={testId} noValidate>
+    <form
+      action={formAction}
+      className="auth-form"
+      data-testid={testId}
+      noValidate
+      // With JavaScript, submit without React's reset of the form: a wrong field keeps what was typed.
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => formAction(data));
+      }}
+    >
       {fields.map((f) =>
         f.type === "hidden" ? (
           <input key={f.name} type="hidden" name={f.name} value={f.value ?? ""} />

@@ -6,5 +6,8 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, application_name: "segmenta" });
+  const pool = new pg.Pool({ connectionString, max, application_name: "segmenta" });
+  // An idle connection the server ends (a restart, a stop) is dropped and replaced, not a crash.
+  pool.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
+  return pool;
 }

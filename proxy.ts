@@ -1,0 +1,46 @@
+import { NextResponse, type NextRequest } from "next/server";
+import type pg from "pg";
+import { digest, looksLikeToken } from "./lib/auth/tokens";
+import { createPool } from "./lib/db/pool";
+
+/**
+ * In front of every route (Next's proxy):
+ *  - a share link's RSC requests (client-side refreshes of an open shared page)
+ *    answer 404 once the link is revoked or expired, like its page and its data
+ *    routes, which check the link themselves;
+ *  - a page asked for without a session cookie goes to the sign-in page with
+ *    ?next= to come back. This is only a shortcut: every page, route handler
+ *    and action checks the session itself.
+ */
+const PUBLIC = [/^\/login$/, /^\/setup$/, /^\/invite\//, /^\/share\//, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/samples\//];
+
+const store = globalThis as typeof globalThis & { __segmentaProxyPool?: pg.Pool };
+
+async function shareIsLive(token: string): Promise<boolean> {
+  if (!looksLikeToken(token, "shr") || !process.env.DATABASE_URL) return false;
+  store.__segmentaProxyPool ??= createPool(process.env.DATABASE_URL, 2);
+  const { rowCount } = await store.__segmentaProxyPool.query(
+    "select 1 from shares where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
+    [digest(token)],
+  );
+  return rowCount === 1;
+}
+
+export async function proxy(request: NextRequest) {
+  const path = request.nextUrl.pathname;
+  const share = /^\/share\/([^/]+)/.exec(path);
+  if (share) {
+    // (next.config.js skipProxyUrlNormalize: Next would otherwise hide the RSC header and ?_rsc from the proxy.)
+    const rsc = request.headers.has("rsc") || request.nextUrl.searchParams.has("_rsc");
+    if (rsc && !(await shareIsLive(share[1]!))) return new NextResponse(null, { status: 404 });
+    return NextResponse.next();
+  }
+  if (!PUBLIC.some((p) => p.test(path)) && !request.cookies.get("segmenta_session") && !/\.\w+$/.test(path)) {
+    const login = new URL("/login", request.url);
+    if (path !== "/") login.searchParams.set("next", path + request.nextUrl.search);
+    return NextResponse.redirect(login);
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
