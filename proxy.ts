@@ -12,7 +12,7 @@ import { createPool } from "./lib/db/pool";
  *    ?next= to come back. This is only a shortcut: every page, route handler
  *    and action checks the session itself.
  */
-const PUBLIC = [/^\/login$/, /^\/setup$/, /^\/invite\//, /^\/share\//, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/samples\//];
+const PUBLIC = [/^\/login$/, /^\/setup$/, /^\/invite\//, /^\/share\//, /^\/_next\//, /^\/favicon/, /^\/samples\//];
 
 const store = globalThis as typeof globalThis & { __segmentaProxyPool?: pg.Pool };
 
@@ -43,4 +43,6 @@ export async function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Not the API: route handlers answer 401 themselves, and Next buffers (and cuts at 10 MB) the body of every
+// request a proxy sees, which would break uploads.
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };
