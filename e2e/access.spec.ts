@@ -270,3 +270,27 @@ test("repeated failed sign-ins slow down (429 with Retry-After), then the right 
     .toBe(200);
   await api.dispose();
 });
+
+test("an admin invites an analyst: the link works once, and the analyst sees the workspace's datasets", async ({ page, browser }) => {
+  await page.goto("/settings");
+  const form = page.getByTestId("invite-form");
+  await form.getByLabel("Email").fill("bo@example.com");
+  await form.getByRole("button", { name: "Invite" }).click();
+  const url = await page.getByTestId("invite-url").inputValue();
+  expect(url).toMatch(/\/invite\/inv_[A-Za-z0-9_-]{43}$/);
+  const context = await freshContext(browser);
+  const bo = await context.newPage();
+  await bo.goto(url);
+  await expect(bo.getByRole("heading", { name: "Join Segmenta" })).toContainText("Join");
+  await bo.locator("input[name=password]").fill("bo's own password");
+  await bo.locator("input[name=confirm]").fill("bo's own password");
+  await bo.getByRole("button", { name: "Create my account" }).click();
+  await expect(bo.getByRole("heading", { name: "Datasets", level: 1 })).toBeVisible();
+  await expect(bo.locator(".dataset-list li").first()).toBeVisible();
+  await bo.goto("/settings");
+  await expect(bo.getByTestId("signed-in-as")).toHaveText("bo@example.com");
+  await expect(bo.getByTestId("members")).toHaveCount(0); // analysts do not manage people
+  await bo.goto(url);
+  await expect(bo.getByRole("heading", { name: "This invitation is no longer valid" })).toBeVisible();
+  await context.close();
+});

@@ -20,10 +20,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function load(url: string, seconds: number): Promise<{ latencies: number[]; errors: number; non2xx: number }> {
+async function load(url: string, seconds: number, headers: Record<string, string>): Promise<{ latencies: number[]; errors: number; non2xx: number }> {
   const latencies: number[] = [];
   const result = await autocannon({
     url,
+    headers,
     connections: CONNECTIONS,
     duration: seconds,
     // Every answer's time, so the percentiles are exact (autocannon's own summary has no p95).
@@ -32,19 +33,20 @@ async function load(url: string, seconds: number): Promise<{ latencies: number[]
   return { latencies: latencies.sort((a, b) => a - b), errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }
 
-export async function benchDashboard(base: string, pages: DashboardPage[], log: (line: string) => void, seconds = 5): Promise<boolean> {
+/** `headers` carry the readers' session cookie: every reader is signed in, as the same analyst. */
+export async function benchDashboard(base: string, pages: DashboardPage[], log: (line: string) => void, headers: Record<string, string>, seconds = 5): Promise<boolean> {
   log("");
-  log(`dashboard pages on UCI Online Retail, ${CONNECTIONS} concurrent readers, ${seconds} s each (autocannon):`);
+  log(`dashboard pages on UCI Online Retail, ${CONNECTIONS} concurrent signed-in readers, ${seconds} s each (autocannon):`);
   let met = true;
   for (const page of pages) {
     const url = `${base}${page.path}`;
     // The first reader: Next renders the page (from saved query answers); the page cache keeps it for the others.
     const started = performance.now();
-    const first = await fetch(url);
+    const first = await fetch(url, { headers, redirect: "manual" });
     if (!first.ok) throw new Error(`${page.path} answered ${first.status}`);
     await first.arrayBuffer();
     const firstMs = performance.now() - started;
-    const { latencies, errors, non2xx } = await load(url, seconds);
+    const { latencies, errors, non2xx } = await load(url, seconds, headers);
     const p95 = percentile(latencies, 95);
     const ok = p95 < 300 && errors === 0 && non2xx === 0;
     met &&= ok;

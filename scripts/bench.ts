@@ -37,6 +37,8 @@ const RUNS = Number(args.runs);
 const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
 const log = (line: string) => console.log(line);
+/** The analyst the bench signs in as (created at start from the environment, as unattended installs do). */
+const BENCH_ADMIN = { ADMIN_EMAIL: "bench@example.com", ADMIN_PASSWORD: "bench password, not secret" };
 
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
@@ -83,7 +85,7 @@ async function main() {
   try {
     log(`Starting Segmenta on port ${port} (builds first if the build is stale)…`);
     app = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts"], {
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SEGMENTA_SAMPLE: "0", NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SEGMENTA_SAMPLE: "0", NEXT_TELEMETRY_DISABLED: "1", ...BENCH_ADMIN },
       stdio: ["ignore", "pipe", "inherit"],
     });
     await new Promise<void>((resolve, reject) => {
@@ -91,6 +93,9 @@ async function main() {
       app!.once("exit", (code) => reject(new Error(`Segmenta exited (code ${code}) before it was ready`)));
     });
     const base = `http://localhost:${port}`;
+    const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BENCH_ADMIN.ADMIN_EMAIL, password: BENCH_ADMIN.ADMIN_PASSWORD }) });
+    if (!login.ok) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
+    const session = { cookie: login.headers.get("set-cookie")!.split(";")[0]! };
     const nextServer = () => descendants(app!.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("next-server"));
 
     const upload = async (name: string) => {
@@ -98,7 +103,7 @@ async function main() {
       form.append("name", name);
       form.append("file", await fs.openAsBlob(csv), "online_retail.csv");
       const started = performance.now();
-      const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form });
+      const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form, headers: session });
       const body = (await response.json()) as { import?: { rowsLoaded: number }; error?: unknown };
       if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);
       return { ms: performance.now() - started, rows: body.import!.rowsLoaded };
@@ -173,7 +178,7 @@ async function main() {
 
     // The dashboard under 20 concurrent readers (issue 5), on the same dataset with an RFM and a k-means run.
     const post = async (body: unknown) => {
-      const response = await fetch(`${base}/api/datasets/${datasetId}/segmentations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}/api/datasets/${datasetId}/segmentations`, { method: "POST", headers: { "content-type": "application/json", ...session }, body: JSON.stringify(body) });
       if (response.status !== 201) throw new Error(`segmentation failed: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { id: number }).id;
     };
@@ -195,7 +200,7 @@ async function main() {
       { label: "segment detail", path: `/runs/${rfm}/segments/0` },
       { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
       { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
-    ], log);
+    ], log, session);
     await settle(pool);
     await benchKmeans(work);
   } finally {
