@@ -21,7 +21,9 @@ CREATE TABLE "customer_products" (
 );
 
 -- CreateIndex
-CREATE INDEX "customer_products_dataset_id_idx" ON "customer_products"("dataset_id");
+-- BRIN, as on transaction_lines: a dataset's rows are written together, and a b-tree on dataset_id made
+-- each build 0.7 s slower on UCI.
+CREATE INDEX "customer_products_dataset_id_brin" ON "customer_products" USING BRIN ("dataset_id");
 
 -- See invoice_totals_kept_stats (20261122190000_summaries).
 CREATE STATISTICS "customer_products_kept_stats" ON ("excluded" & 63) FROM "customer_products";
