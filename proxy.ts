@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type pg from "pg";
 import { digest, looksLikeToken } from "./lib/auth/tokens";
 import { createPool } from "./lib/db/pool";
+import { SESSION_COOKIE } from "./lib/http/cookies";
 
 /**
  * In front of every route (Next's proxy):
@@ -35,7 +36,7 @@ export async function proxy(request: NextRequest) {
     if (rsc && !(await shareIsLive(share[1]!))) return new NextResponse(null, { status: 404 });
     return NextResponse.next();
   }
-  if (!PUBLIC.some((p) => p.test(path)) && !request.cookies.get("segmenta_session") && !/\.\w+$/.test(path)) {
+  if (!PUBLIC.some((p) => p.test(path)) && !request.cookies.get(SESSION_COOKIE) && !/\.\w+$/.test(path)) {
     const login = new URL("/login", request.url);
     if (path !== "/") login.searchParams.set("next", path + request.nextUrl.search);
     return NextResponse.redirect(login);

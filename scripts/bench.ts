@@ -125,7 +125,10 @@ async function main() {
     if (!pid) throw new Error("could not find the next-server process");
     const rows: { run: number; psql: number; api: number; growth: number }[] = [];
     for (let run = 1; run <= RUNS; run++) {
+      // Both measured on a quiet server: the previous upload's summary build (after its answer) has finished.
+      await settle(pool);
       const reference = await psqlCopy(`psql run ${run}`);
+      await settle(pool);
       const before = memory(pid);
       fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets the peak (VmHWM) to the current RSS
       const api = await upload(`api run ${run}`);

@@ -10,6 +10,7 @@ import { useEffect, useState } from "react";
 export function ShareGuard({ token, expiresAt, children }: { token: string; expiresAt: string | null; children: React.ReactNode }) {
   const [gone, setGone] = useState(false);
   useEffect(() => {
+    if (gone) return; // once gone, stop asking (each miss counts against the address)
     let stopped = false;
     const check = () => {
       if (stopped || document.visibilityState === "hidden") return;
@@ -30,7 +31,7 @@ export function ShareGuard({ token, expiresAt, children }: { token: string; expi
       document.removeEventListener("visibilitychange", check);
       window.removeEventListener("focus", check);
     };
-  }, [token, expiresAt]);
+  }, [token, expiresAt, gone]);
   if (gone) {
     return (
       <section className="empty" role="alert" data-testid="share-gone">

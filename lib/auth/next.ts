@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getPool } from "../db";
+import { cookieFrom, SESSION_COOKIE } from "../http/cookies";
 import { type AuthUser, SESSION_DAYS, userForApiToken, userForSession } from "../services/accounts";
 
 /**
@@ -14,7 +15,7 @@ import { type AuthUser, SESSION_DAYS, userForApiToken, userForSession } from "..
  *     token (Authorization: Bearer seg_…), 401 otherwise, and 403 for a
  *     state-changing request from another site.
  */
-export const SESSION_COOKIE = "segmenta_session";
+export { SESSION_COOKIE };
 
 export const currentUser = cache(async (): Promise<AuthUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
@@ -77,11 +78,7 @@ export async function authorize(request: Request): Promise<AuthUser | Response> 
 }
 
 export function cookieValue(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(value.join("="));
-  }
-  return undefined;
+  return cookieFrom(request.headers.get("cookie"), name);
 }
 
 /** Whether cookies must be Secure: the dashboard is served over https. */

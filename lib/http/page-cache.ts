@@ -1,4 +1,5 @@
 import http from "node:http";
+import { cookieFrom, SESSION_COOKIE } from "./cookies";
 
 /**
  * The dashboard's page cache: a small HTTP front in the launcher's process
@@ -39,21 +40,11 @@ interface Entry {
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
 const VARY = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"];
 const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/upload", "/share/", "/login", "/setup", "/invite/", "/settings"];
-const SESSION_COOKIE = "segmenta_session";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 
 export function isCacheablePath(url: string): boolean {
   const path = url.split("?")[0]!;
   return !UNCACHED_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)) && !/\.(md|csv|png|ico|svg|txt|json)$/.test(path);
-}
-
-/** The session cookie's value, or "" when the request has none. */
-export function sessionOf(cookieHeader: string | undefined): string {
-  for (const part of (cookieHeader ?? "").split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return value.join("=");
-  }
-  return "";
 }
 
 export function createPageCache(options: PageCacheOptions): http.Server & { stats: { hits: number; misses: number } } {
@@ -126,7 +117,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       forward(req, res);
       return;
     }
-    const session = sessionOf(req.headers.cookie);
+    const session = cookieFrom(req.headers.cookie, SESSION_COOKIE) ?? "";
     if (!session || !isCacheablePath(req.url ?? "/")) {
       forward(req, res);
       return;

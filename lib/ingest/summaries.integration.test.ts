@@ -130,9 +130,25 @@ describe("invoice_totals", () => {
     expect(Number(rows[0].n)).toBe(Number(rows[0].groups)); // no group twice
   });
 
+  test("builds of several datasets asked for at once all finish, one after another (each holds whole-table locks)", async () => {
+    const line = (n: number) => `I${n},85123A,LAMP,${n},2024-12-2${n} 12:00,5.00,C${n},Iceland\n`;
+    const others = await Promise.all(
+      [1, 2, 3].map(async (n) => (await loadFiles(pool, { mode: "create", name: `other ${n}` }, [{ fileName: `o${n}.csv`, body: ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n", line(n)] }])).datasetId),
+    );
+    await pool.query("update datasets set summarised_version = null");
+    const versions = await Promise.all([datasetId, ...others, datasetId, ...others].map((id) => ensureSummaries(pool, id)));
+    expect(versions.every((v) => typeof v === "number")).toBe(true);
+    for (const id of others) {
+      expect(await count(id)).toBe(1);
+      expect(Number((await pool.query("select count(*) as n from customer_products where dataset_id = $1", [id])).rows[0].n)).toBe(1);
+      await deleteDataset(pool, id);
+    }
+  });
+
   test("goes with its dataset", async () => {
     await ensureSummaries(pool, datasetId);
     expect(await deleteDataset(pool, datasetId)).toBe(true);
     expect(await count(datasetId)).toBe(0);
+    expect(Number((await pool.query("select count(*) as n from customer_products where dataset_id = $1", [datasetId])).rows[0].n)).toBe(0);
   });
 });

@@ -17,8 +17,13 @@ import pg from "pg";
  * snapshot), which a load inside its transaction would add to every upload.
  */
 
-/** Advisory lock class for one dataset's summaries (the second key is the dataset id). */
-const LOCK_CLASS = 7_274_000;
+/**
+ * The advisory lock of summary builds: one build at a time, of any dataset. A
+ * build keeps both cores busy, and its ANALYZEs lock the whole summary tables
+ * until it commits, so two builds at once would only wait for each other, and
+ * with two connections each they could wait for each other forever.
+ */
+const BUILD_LOCK = [7_274_000, 0];
 
 const BUILD_INVOICE_TOTALS = `
 insert into invoice_totals (dataset_id, invoice_no, customer_id, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
@@ -74,8 +79,8 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
   let locked = false;
   let helperOpen = false;
   try {
-    // One build per dataset at a time; whoever waited finds the summaries current.
-    await client.query("select pg_advisory_lock($1, $2)", [LOCK_CLASS, datasetId]);
+    // One build at a time; whoever waited for this dataset's finds its summaries current.
+    await client.query("select pg_advisory_lock($1, $2)", BUILD_LOCK);
     locked = true;
     // One snapshot for the version read and the lines summed, so the version recorded is the one summed.
     await client.query("begin isolation level repeatable read");
@@ -104,7 +109,7 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
     // Fails with 40001 when a load or a delete changed the dataset since the snapshot.
     await client.query("update datasets set summarised_version = $2 where id = $1", [datasetId, now.version]);
     await client.query("commit");
-    await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, datasetId]);
+    await client.query("select pg_advisory_unlock($1, $2)", BUILD_LOCK);
     locked = false;
     // Fresh statistics of the lines just loaded (product-level queries read them), once the readers have the summary.
     await client.query("analyze transaction_lines").catch(() => {});
@@ -113,7 +118,7 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
     if (helperOpen) await helper.query("rollback").catch(() => {});
     throw error;
   } finally {
-    if (locked) await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, datasetId]).catch(() => {});
+    if (locked) await client.query("select pg_advisory_unlock($1, $2)", BUILD_LOCK).catch(() => {});
     client.release();
     if (helperOpen) await helper.end().catch(() => {});
   }
@@ -121,7 +126,7 @@ async function build(pool: pg.Pool, datasetId: number): Promise<void> {
 
 /** Deletes a dataset's summary, inside the caller's transaction, after any build under way has finished. */
 export async function deleteSummaries(client: pg.PoolClient, datasetId: number): Promise<void> {
-  await client.query("select pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, datasetId]);
+  await client.query("select pg_advisory_xact_lock($1, $2)", BUILD_LOCK);
   await client.query("delete from invoice_totals where dataset_id = $1", [datasetId]);
   await client.query("delete from customer_products where dataset_id = $1", [datasetId]);
 }
