@@ -12,6 +12,12 @@ export function formatDay(timestamp: string | null): string {
   return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
+/** An instant (when a run, an import or a link was made) in UTC: `22 Nov 2026, 21:30 UTC`; null → `–`. */
+export function formatMoment(iso: string | Date | null | undefined): string {
+  if (!iso) return "–";
+  return `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+}
+
 // Segmentation screens (runs, segments): shares, decimals, compact amounts, durations.
 /** A share from 0 to 1 as a percentage: 0.1234 → `12.3%`. */
 export const formatShare = (share: number | null | undefined, digits = 1) =>

@@ -13,7 +13,7 @@ import { TimeSeriesChart } from "@/components/overview/time-series-chart";
 import { TopProductsTable } from "@/components/overview/top-products-table";
 import { ShowSql } from "@/components/show-sql";
 import { getPool, getPrisma } from "@/lib/db";
-import { formatDay, formatInteger, formatMonth } from "@/lib/format";
+import { formatDay, formatInteger, formatMoment, formatMonth } from "@/lib/format";
 import { getDataset } from "@/lib/services/datasets";
 import { getOverview, OVERVIEW_SQL, type Grain } from "@/lib/services/overview";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
@@ -319,7 +319,7 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
                     )}
                   </td>
                   <td className="num">{formatInteger(i.rowsLoaded)}</td>
-                  <td>{new Date(i.startedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</td>
+                  <td>{formatMoment(i.startedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -13,7 +13,7 @@ import { SegmentTreemap } from "@/components/runs/segment-treemap";
 import { Insights } from "@/components/insights";
 import { ShowSql } from "@/components/show-sql";
 import { getPool } from "@/lib/db";
-import { formatDecimal, formatDuration, formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
 import { getRunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import type { SharedView } from "./shared";
@@ -33,7 +33,6 @@ interface RuleReport {
   uncovered: [number, number, number][];
 }
 
-const created = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 /** A segmentation run: insights, settings and quality, segments, charts, comparison; `shared` for a share link. */
 export async function RunView({ id, compareWith, shared }: { id: number; compareWith: number | null; shared?: SharedView }) {
@@ -164,7 +163,7 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
           )}
           <li>
             {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
-            {describeCleaning(run.params)} applied · created {created(run.createdAt)}
+            {describeCleaning(run.params)} applied · created {formatMoment(run.createdAt)}
           </li>
           <li>
             {fit?.ok && fit.bgnbd

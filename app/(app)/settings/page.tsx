@@ -4,14 +4,13 @@ import { connection } from "next/server";
 import { InviteForm, PasswordForm, TokenForm } from "@/components/auth/settings-forms";
 import { requireUser } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
-import { formatInteger } from "@/lib/format";
+import { formatInteger, formatMoment } from "@/lib/format";
 import { listApiTokens, listInvitations, listUsers } from "@/lib/services/accounts";
 import { listShares, type Share } from "@/lib/services/shares";
 import { deleteTokenAction, removeUserAction, revokeInvitationAction, revokeShareAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "–");
 
 function describeView(share: Share): { text: string; href: string } {
   const view = share.view;
@@ -75,13 +74,13 @@ export default async function SettingsPage() {
                         {s.datasetName}: <Link href={view.href}>{view.text}</Link>
                       </td>
                       <td>{s.createdBy}</td>
-                      <td>{when(s.createdAt)}</td>
-                      <td>{when(s.expiresAt)}</td>
+                      <td>{formatMoment(s.createdAt)}</td>
+                      <td>{formatMoment(s.expiresAt)}</td>
                       <td>{[s.hasPassword ? "password" : null, s.allowExport ? "customer rows allowed" : null].filter(Boolean).join(", ") || "–"}</td>
                       <td className="num" data-figure="views">
                         {formatInteger(s.views)}
                       </td>
-                      <td>{when(s.lastViewedAt)}</td>
+                      <td>{formatMoment(s.lastViewedAt)}</td>
                       <td>
                         <span className={`badge status-${s.status}`}>{s.status}</span>
                       </td>
@@ -113,7 +112,7 @@ export default async function SettingsPage() {
           <ul className="plain-list">
             {tokens.map((t) => (
               <li key={t.id}>
-                <strong>{t.name}</strong> <code>{t.prefix}…</code> <span className="muted small">created {when(t.createdAt)}, last used {when(t.lastUsedAt)}</span>{" "}
+                <strong>{t.name}</strong> <code>{t.prefix}…</code> <span className="muted small">created {formatMoment(t.createdAt)}, last used {formatMoment(t.lastUsedAt)}</span>{" "}
                 <form action={deleteTokenAction.bind(null, t.id)} className="inline">
                   <button type="submit" className="button small danger">
                     Delete
@@ -152,7 +151,7 @@ export default async function SettingsPage() {
               <ul className="plain-list">
                 {invitations.map((i) => (
                   <li key={i.id}>
-                    {i.email} <span className="badge">{i.role}</span> <span className="muted small">until {when(i.expiresAt)}</span>{" "}
+                    {i.email} <span className="badge">{i.role}</span> <span className="muted small">until {formatMoment(i.expiresAt)}</span>{" "}
                     <form action={revokeInvitationAction.bind(null, i.id)} className="inline">
                       <button type="submit" className="button small">
                         Withdraw

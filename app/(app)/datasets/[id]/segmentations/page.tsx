@@ -7,7 +7,7 @@ import { describeParams, FEATURE_LABELS, METHOD_NAMES, chosenK } from "@/compone
 import { SegmentationForm, type FeatureOption } from "@/components/segmentation/segmentation-form";
 import { ShowSql } from "@/components/show-sql";
 import { getPool, getPrisma } from "@/lib/db";
-import { formatDuration, formatInteger } from "@/lib/format";
+import { formatDuration, formatInteger, formatMoment } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
 import { getSegmentableCustomers } from "@/lib/queries/segmentable-customers";
 import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
@@ -24,7 +24,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: dataset ? `Segmentations · ${dataset.name}` : "Segmentations" };
 }
 
-const created = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 export default async function SegmentationsPage({ params }: Props) {
   await requireUser();
@@ -112,7 +111,7 @@ export default async function SegmentationsPage({ params }: Props) {
                       {formatInteger(run.customers)}
                     </td>
                     <td className="num">{formatDuration(run.durationMs)}</td>
-                    <td className="nowrap small">{created(run.createdAt)}</td>
+                    <td className="nowrap small">{formatMoment(run.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
