@@ -46,7 +46,7 @@ export async function requestAddress(): Promise<string> {
 /** Whether the request comes from this site's own pages (or from no browser at all: scripts, curl). */
 export function sameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = request.headers.get("host");
   if (origin && origin !== "null") {
     try {
       return new URL(origin).host === host;
@@ -81,6 +81,11 @@ export function cookieValue(request: Request, name: string): string | undefined 
   return cookieFrom(request.headers.get("cookie"), name);
 }
 
+/** The address the visitor used (the launcher's front passes Host through), for links to hand out. */
+export function publicOrigin(source: Headers): string {
+  return `${isHttps(source) ? "https" : "http"}://${source.get("host")}`;
+}
+
 /** Whether cookies must be Secure: the dashboard is served over https. */
 export function isHttps(source: Headers): boolean {
   return (source.get("x-forwarded-proto") ?? "").split(",")[0]?.trim() === "https";
@@ -88,16 +93,4 @@ export function isHttps(source: Headers): boolean {
 
 export function sessionCookie(token: string, secure: boolean) {
   return { name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: "lax" as const, secure, path: "/", maxAge: SESSION_DAYS * 24 * 3600 };
-}
-
-/** `Set-Cookie` header text for route handlers (the API's login and logout). */
-export function serializeCookie(cookie: { name: string; value: string; httpOnly: boolean; sameSite: "lax"; secure: boolean; path: string; maxAge: number }): string {
-  return [
-    `${cookie.name}=${encodeURIComponent(cookie.value)}`,
-    `Path=${cookie.path}`,
-    `Max-Age=${cookie.maxAge}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    ...(cookie.secure ? ["Secure"] : []),
-  ].join("; ");
 }

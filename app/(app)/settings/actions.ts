@@ -3,7 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
-import { isHttps, requireAdmin, requireUser, sessionCookie } from "@/lib/auth/next";
+import { isHttps, publicOrigin, requireAdmin, requireUser, sessionCookie } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { InputError, NotFoundError } from "@/lib/errors";
 import { changePassword, createApiToken, createSession, deleteApiToken, inviteUser, removeUser, revokeInvitation, type Role } from "@/lib/services/accounts";
@@ -24,17 +24,12 @@ function failure(error: unknown): { ok: false; message: string; field?: string }
   return { ok: false, message: "Something went wrong on the server. The details are in its log." };
 }
 
-async function origin(): Promise<string> {
-  const h = await headers();
-  return `${isHttps(h) ? "https" : "http"}://${h.get("x-forwarded-host") ?? h.get("host")}`;
-}
-
 export async function createShareAction(input: ShareInput): Promise<ActionResult<{ url: string }>> {
   const user = await requireUser();
   try {
     const { token } = await createShare(getPool(), user, input);
     revalidatePath("/settings");
-    return { ok: true, url: `${await origin()}${sharePath(token)}` };
+    return { ok: true, url: `${publicOrigin(await headers())}${sharePath(token)}` };
   } catch (error) {
     return failure(error);
   }
@@ -68,7 +63,7 @@ export async function inviteAction(_previous: ActionResult<{ url?: string }>, fo
   try {
     const { token } = await inviteUser(getPool(), admin, { email: String(form.get("email") ?? ""), role: String(form.get("role")) as Role });
     revalidatePath("/settings");
-    return { ok: true, url: `${await origin()}/invite/${token}` };
+    return { ok: true, url: `${publicOrigin(await headers())}/invite/${token}` };
   } catch (error) {
     return failure(error);
   }

@@ -1,4 +1,4 @@
-import { authorize } from "@/lib/auth/next";
+import { authorize, publicOrigin } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { readJson } from "@/lib/http/json";
 import { errorResponse } from "@/lib/http/responses";
@@ -21,16 +21,9 @@ export async function POST(request: Request) {
   if (user instanceof Response) return user;
   try {
     const { token, share } = await createShare(getPool(), user, await readJson(request));
-    const url = new URL(sharePath(token), publicOrigin(request)).toString();
+    const url = new URL(sharePath(token), publicOrigin(request.headers)).toString();
     return Response.json({ token, url, share }, { status: 201, headers: { "cache-control": "no-store" } });
   } catch (error) {
     return errorResponse(error);
   }
-}
-
-/** The address the visitor used (the launcher's front passes Host through). */
-function publicOrigin(request: Request): string {
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
-  const proto = (request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "")).split(",")[0]!.trim();
-  return `${proto}://${host}`;
 }

@@ -1,5 +1,6 @@
 import { getPool } from "@/lib/db";
-import { clientAddress, isHttps, sameOrigin, serializeCookie, sessionCookie } from "@/lib/auth/next";
+import { cookies } from "next/headers";
+import { clientAddress, isHttps, sameOrigin, sessionCookie } from "@/lib/auth/next";
 import { readJson } from "@/lib/http/json";
 import { errorResponse } from "@/lib/http/responses";
 import { authenticate, createSession } from "@/lib/services/accounts";
@@ -13,10 +14,8 @@ export async function POST(request: Request) {
     const user = await authenticate(getPool(), body as { email: string; password: string }, clientAddress(request.headers));
     if (!user) return Response.json({ error: { code: "invalid_credentials", message: "The email or the password is wrong." } }, { status: 401 });
     const { token, expiresAt } = await createSession(getPool(), user.id);
-    return Response.json(
-      { user, expiresAt: expiresAt.toISOString() },
-      { headers: { "set-cookie": serializeCookie(sessionCookie(token, isHttps(request.headers))), "cache-control": "no-store" } },
-    );
+    (await cookies()).set(sessionCookie(token, isHttps(request.headers)));
+    return Response.json({ user, expiresAt: expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     if (error instanceof ThrottledError) {
       return Response.json({ error: { code: "too_many_attempts", message: error.message } }, { status: 429, headers: { "retry-after": String(error.retryAfterSeconds) } });
