@@ -4,6 +4,7 @@ import { ImportError } from "../ingest/errors";
 import { FitError } from "../segmentation/clv";
 import { ClusteringInputError } from "../segmentation/kmeans";
 import { RfmInputError } from "../segmentation/rfm";
+import { ThrottledError } from "../services/throttle";
 
 /** `{ error: { code, message, line?, column?, field? } }` with the right status; unexpected errors are logged, not shown. */
 export function errorResponse(error: unknown): Response {
@@ -21,6 +22,18 @@ export function errorResponse(error: unknown): Response {
   }
   console.error(error);
   return Response.json({ error: { code: "internal_error", message: "Something went wrong on the server. The details are in its log." } }, { status: 500 });
+}
+
+/** What a form's server action shows for an error: the message, and the field it is about (unexpected errors are logged, not shown). */
+export function problemFor(error: unknown): { message: string; field?: string } {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    return { message: `${issue.path.join(".") || "input"}: ${issue.message}`, field: String(issue.path[0] ?? "") };
+  }
+  if (error instanceof InputError) return { message: `${error.field}: ${error.message}`, field: error.field };
+  if (error instanceof NotFoundError || error instanceof ThrottledError) return { message: error.message };
+  console.error(error);
+  return { message: "Something went wrong on the server. The details are in its log." };
 }
 
 export function notFound(message: string): Response {

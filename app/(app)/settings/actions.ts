@@ -2,10 +2,9 @@
 
 import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
-import { ZodError } from "zod";
 import { isHttps, publicOrigin, requireAdmin, requireUser, sessionCookie } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
-import { InputError, NotFoundError } from "@/lib/errors";
+import { problemFor } from "@/lib/http/responses";
 import { changePassword, createApiToken, createSession, deleteApiToken, inviteUser, removeUser, revokeInvitation, type Role } from "@/lib/services/accounts";
 import { createShare, revokeShare, sharePath, type ShareInput } from "@/lib/services/shares";
 
@@ -13,16 +12,7 @@ import { createShare, revokeShare, sharePath, type ShareInput } from "@/lib/serv
 
 export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: string };
 
-function failure(error: unknown): { ok: false; message: string; field?: string } {
-  if (error instanceof ZodError) {
-    const issue = error.issues[0]!;
-    return { ok: false, message: `${issue.path.join(".") || "input"}: ${issue.message}`, field: String(issue.path[0] ?? "") };
-  }
-  if (error instanceof InputError) return { ok: false, message: `${error.field}: ${error.message}`, field: error.field };
-  if (error instanceof NotFoundError) return { ok: false, message: error.message };
-  console.error(error);
-  return { ok: false, message: "Something went wrong on the server. The details are in its log." };
-}
+const failure = (error: unknown) => ({ ok: false as const, ...problemFor(error) });
 
 export async function createShareAction(input: ShareInput): Promise<ActionResult<{ url: string }>> {
   const user = await requireUser();

@@ -2,12 +2,10 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ZodError } from "zod";
 import { getPool } from "@/lib/db";
+import { problemFor } from "@/lib/http/responses";
 import { clientAddress, isHttps, SESSION_COOKIE, sessionCookie } from "@/lib/auth/next";
-import { InputError } from "@/lib/errors";
 import { acceptInvitation, authenticate, countUsers, createFirstAdmin, createSession, endSession } from "@/lib/services/accounts";
-import { ThrottledError } from "@/lib/services/throttle";
 
 export interface AuthFormState {
   message: string | null;
@@ -25,21 +23,13 @@ async function signIn(userId: number): Promise<void> {
   (await cookies()).set(sessionCookie(token, isHttps(await headers())));
 }
 
-function problem(error: unknown): AuthFormState {
-  if (error instanceof ZodError) return { message: error.issues[0]!.message, field: String(error.issues[0]!.path[0] ?? "") };
-  if (error instanceof InputError) return { message: `${error.field === "password" ? "Password" : error.field}: ${error.message}`, field: error.field };
-  if (error instanceof ThrottledError) return { message: error.message };
-  console.error(error);
-  return { message: "Something went wrong on the server. The details are in its log." };
-}
-
 export async function loginAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
   try {
     const user = await authenticate(getPool(), { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") }, clientAddress(await headers()));
     if (!user) return { message: "The email or the password is wrong." };
     await signIn(user.id);
   } catch (error) {
-    return problem(error);
+    return problemFor(error);
   }
   redirect(safeNext(form.get("next")));
 }
@@ -51,7 +41,7 @@ export async function setupAction(_previous: AuthFormState, form: FormData): Pro
     if (!user) return { message: "Segmenta is set up already: sign in instead." };
     await signIn(user.id);
   } catch (error) {
-    return problem(error);
+    return problemFor(error);
   }
   redirect("/");
 }
@@ -63,7 +53,7 @@ export async function acceptInvitationAction(token: string, _previous: AuthFormS
     if (!user) return { message: "This invitation is no longer valid (used, expired or withdrawn). Ask an admin for a new one." };
     await signIn(user.id);
   } catch (error) {
-    return problem(error);
+    return problemFor(error);
   }
   redirect("/");
 }

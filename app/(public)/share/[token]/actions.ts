@@ -6,8 +6,8 @@ import type { AuthFormState } from "@/app/(public)/login/actions";
 import { clientAddress, isHttps } from "@/lib/auth/next";
 import { passCookieName } from "@/lib/auth/share-access";
 import { getPool } from "@/lib/db";
+import { problemFor } from "@/lib/http/responses";
 import { checkSharePassword, resolveShare, sharePass } from "@/lib/services/shares";
-import { ThrottledError } from "@/lib/services/throttle";
 
 /** A visitor's password for a protected link: a cookie for this link only (12 hours), then the view. */
 export async function unlockShareAction(token: string, _previous: AuthFormState, form: FormData): Promise<AuthFormState> {
@@ -27,8 +27,7 @@ export async function unlockShareAction(token: string, _previous: AuthFormState,
       maxAge: 12 * 3600,
     });
   } catch (error) {
-    if (error instanceof ThrottledError) return { message: error.message };
-    throw error;
+    return problemFor(error);
   }
   redirect(`/share/${token}`);
 }
