@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import type pg from "pg";
-import { digest, looksLikeToken } from "./lib/auth/tokens";
 import { createPool } from "./lib/db/pool";
 import { SESSION_COOKIE } from "./lib/http/cookies";
+import { shareIsLive } from "./lib/services/shares";
 
 /**
  * In front of every route (Next's proxy):
@@ -17,14 +17,11 @@ const PUBLIC = [/^\/login$/, /^\/setup$/, /^\/invite\//, /^\/share\//, /^\/_next
 
 const store = globalThis as typeof globalThis & { __segmentaProxyPool?: pg.Pool };
 
-async function shareIsLive(token: string): Promise<boolean> {
-  if (!looksLikeToken(token, "shr") || !process.env.DATABASE_URL) return false;
+/** A pool of its own: lib/db.ts is "server-only", which the proxy's bundle does not accept. */
+function pool(): pg.Pool | null {
+  if (!process.env.DATABASE_URL) return null;
   store.__segmentaProxyPool ??= createPool(process.env.DATABASE_URL, 2);
-  const { rowCount } = await store.__segmentaProxyPool.query(
-    "select 1 from shares where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
-    [digest(token)],
-  );
-  return rowCount === 1;
+  return store.__segmentaProxyPool;
 }
 
 export async function proxy(request: NextRequest) {
@@ -33,7 +30,8 @@ export async function proxy(request: NextRequest) {
   if (share) {
     // (next.config.js skipProxyUrlNormalize: Next would otherwise hide the RSC header and ?_rsc from the proxy.)
     const rsc = request.headers.has("rsc") || request.nextUrl.searchParams.has("_rsc");
-    if (rsc && !(await shareIsLive(share[1]!))) return new NextResponse(null, { status: 404 });
+    const db = pool();
+    if (rsc && !(db && (await shareIsLive(db, share[1]!)))) return new NextResponse(null, { status: 404 });
     return NextResponse.next();
   }
   if (!PUBLIC.some((p) => p.test(path)) && !request.cookies.get(SESSION_COOKIE) && !/\.\w+$/.test(path)) {

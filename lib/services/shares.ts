@@ -54,6 +54,9 @@ export interface ActiveShare extends Share {
   passwordHash: string | null;
 }
 
+/** A link that still opens: not revoked, not expired. */
+const LIVE = "s.revoked_at is null and (s.expires_at is null or s.expires_at > now())";
+
 const SELECT = `
   select s.id, s.prefix, s.dataset_id as "datasetId", d.name as "datasetName", s.run_id as "runId", s.view,
          s.password_hash as "passwordHash", s.password_hash is not null as "hasPassword", s.allow_export as "allowExport",
@@ -130,13 +133,20 @@ export async function resolveShare(pool: pg.Pool, token: string, address: string
   const wait = await blockedFor(pool, [key]);
   if (wait > 0) throw new ThrottledError(wait);
   const { rows } = looksLikeToken(token, "shr")
-    ? await pool.query<ActiveShare>(`${SELECT} where s.token_hash = $1 and s.revoked_at is null and (s.expires_at is null or s.expires_at > now())`, [digest(token)])
+    ? await pool.query<ActiveShare>(`${SELECT} where s.token_hash = $1 and ${LIVE}`, [digest(token)])
     : { rows: [] };
   if (!rows[0]) {
     await recordFailure(pool, [key], SHARE_MISS_RULE);
     return null;
   }
   return rows[0];
+}
+
+/** Whether a token opens a link, without counting a miss (proxy.ts, for a shared page's RSC requests). */
+export async function shareIsLive(pool: pg.Pool, token: string): Promise<boolean> {
+  if (!looksLikeToken(token, "shr")) return false;
+  const { rowCount } = await pool.query(`select 1 from shares s where s.token_hash = $1 and ${LIVE}`, [digest(token)]);
+  return rowCount === 1;
 }
 
 export async function recordShareView(pool: pg.Pool, shareId: number): Promise<void> {
