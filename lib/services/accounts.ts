@@ -113,8 +113,13 @@ export async function endSession(pool: pg.Pool, token: string | undefined): Prom
 
 export async function userForApiToken(pool: pg.Pool, token: string): Promise<AuthUser | null> {
   if (!looksLikeToken(token, "seg")) return null;
+  // The last use is written at most once a minute: a script's every request is not a write.
   const { rows } = await pool.query<AuthUser>(
-    `update api_tokens t set last_used_at = now() from users u where t.token_hash = $1 and u.id = t.user_id returning ${USER_COLUMNS}`,
+    `with touched as (
+       update api_tokens set last_used_at = now()
+       where token_hash = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')
+     )
+     select ${USER_COLUMNS} from api_tokens t join users u on u.id = t.user_id where t.token_hash = $1`,
     [digest(token)],
   );
   return rows[0] ?? null;
