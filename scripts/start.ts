@@ -111,11 +111,10 @@ async function main(): Promise<void> {
     try {
       const interrupted = await failInterruptedImports(pool);
       if (interrupted) log(`marked ${interrupted} import(s) cut off by a stop as failed`);
-      if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
-        const admin = await createFirstAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
-        if (admin) log(`created the admin account ${admin.email} (ADMIN_EMAIL)`);
-      } else if ((await countUsers(pool)) === 0) {
-        log("no account yet: open the dashboard to create the first admin (or set ADMIN_EMAIL and ADMIN_PASSWORD)");
+      // Only while there is no account: a start with accounts does not hash ADMIN_PASSWORD for nothing.
+      if ((await countUsers(pool)) === 0) {
+        const admin = env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? await createFirstAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }) : null;
+        log(admin ? `created the admin account ${admin.email} (ADMIN_EMAIL)` : "no account yet: open the dashboard to create the first admin (or set ADMIN_EMAIL and ADMIN_PASSWORD)");
       }
       if (env.SEGMENTA_SAMPLE === "1") await ensureSampleDataset(pool, log);
       const started = Date.now();
