@@ -268,6 +268,11 @@ test("repeated failed sign-ins slow down (429 with Retry-After), then the right 
   await expect
     .poll(async () => (await api.post("/api/auth/login", { data: { email: ADMIN.email, password: ADMIN.password } })).status(), { timeout: 20_000, intervals: [1000] })
     .toBe(200);
+  // The API's sign-in answers the session cookie, httpOnly and SameSite=Lax, which then opens the API.
+  const signedIn = await api.post("/api/auth/login", { data: { email: ADMIN.email, password: ADMIN.password } });
+  expect(signedIn.headers()["set-cookie"]).toMatch(/^segmenta_session=ses_[A-Za-z0-9_-]{43};.*HttpOnly/i);
+  expect(signedIn.headers()["set-cookie"]).toMatch(/SameSite=lax/i);
+  expect((await api.get("/api/auth/me")).status()).toBe(200);
   await api.dispose();
 });
 

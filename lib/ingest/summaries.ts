@@ -12,8 +12,8 @@ import pg from "pg";
  * Loads bump datasets.data_version; the summary is current when
  * summarised_version equals it. It is rebuilt after each load (the upload
  * routes start it once the response is sent, the launcher at start) or by the
- * first reader that finds it stale. Building UCI Online Retail's takes about
- * 3 s (the two tables summed at once, on two connections sharing one
+ * first reader that finds it stale. Building UCI Online Retail's takes
+ * 3.5–4.5 s on two cores (the two tables summed at once, on two connections sharing one
  * snapshot), which a load inside its transaction would add to every upload.
  */
 
