@@ -54,13 +54,17 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     persistent: true,
     createPostgresUser: isRoot(),
     // Only this machine can connect; no Unix socket, so no socket directory permissions to get right.
+    // wal_level = minimal (no replica reads this server): a table created and filled in one transaction,
+    // as a new dataset's lines or a run's members are (lib/ingest/storage.ts), is written without WAL.
     postgresFlags: [
       "-c", "listen_addresses=localhost",
       "-c", "unix_socket_directories=",
-      "-c", "shared_buffers=256MB",
+      "-c", "shared_buffers=512MB",
       "-c", "work_mem=32MB",
       "-c", "maintenance_work_mem=256MB",
-      "-c", "max_wal_size=2GB",
+      "-c", "max_wal_size=4GB",
+      "-c", "wal_level=minimal",
+      "-c", "max_wal_senders=0",
     ],
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
     onLog: (message: unknown) => log(String(message).trimEnd()),

@@ -7,6 +7,8 @@ import pg from "pg";
  * Compares prisma/schema.prisma with a live database, as `prisma migrate diff`
  * would if its schema engine could be downloaded here: tables, columns, column
  * types (native types included), nullability, enums, indexes and foreign keys.
+ * Partitions (lib/ingest/storage.ts) are part of their table, not tables of
+ * their own, and are not compared.
  * Returns one sentence per difference; an empty list means they agree.
  */
 interface DmmfField {
@@ -41,9 +43,23 @@ interface Dmmf {
   };
 }
 
+/**
+ * The schema as Prisma reads it. Prisma leaves @@ignore'd models (the bulk
+ * tables without a key) out of its DMMF; the drift check must still compare
+ * them, so they are read with a stand-in key on their first field, which is
+ * then dropped from the indexes.
+ */
 export function readDmmf(schemaPath = path.resolve("prisma/schema.prisma")): Dmmf {
-  const schema = fs.readFileSync(schemaPath, "utf8");
-  return JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [[path.basename(schemaPath), schema]] }))) as Dmmf;
+  const ignored: string[] = [];
+  const schema = fs.readFileSync(schemaPath, "utf8").replace(/^model (\w+) \{\n([\s\S]*?)^\}/gm, (block, name: string, body: string) => {
+    if (!/^\s*@@ignore\s*$/m.test(body)) return block;
+    ignored.push(name);
+    const first = /^\s*(\w+)\s/m.exec(body.replace(/^\s*\/\/.*$/gm, ""))![1]!;
+    return block.replace(/^(\s*)@@ignore\s*$/m, `$1@@id([${first}])`);
+  });
+  const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [[path.basename(schemaPath), schema]] }))) as Dmmf;
+  dmmf.datamodel.indexes = dmmf.datamodel.indexes.filter((index) => !(index.type === "id" && ignored.includes(index.model)));
+  return dmmf;
 }
 
 /** The type PostgreSQL's format_type() prints for a Prisma field. */
@@ -96,7 +112,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
     const columns = await client.query<{ table: string; column: string; type: string; not_null: boolean }>(`
       select c.relname as table, a.attname as column, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null
       from pg_attribute a
-      join pg_class c on c.oid = a.attrelid and c.relkind in ('r', 'p')
+      join pg_class c on c.oid = a.attrelid and c.relkind in ('r', 'p') and not c.relispartition
       join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
       where a.attnum > 0 and not a.attisdropped`);
     const enumRows = await client.query<{ name: string; values: string[] }>(`
@@ -108,7 +124,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
       select t.relname as table, i.indisunique as is_unique, i.indisprimary as is_primary, am.amname as method,
              array(select a.attname from unnest(i.indkey) with ordinality k(attnum, ord)
                    join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.ord)::text[] as columns
-      from pg_index i join pg_class t on t.oid = i.indrelid
+      from pg_index i join pg_class t on t.oid = i.indrelid and not t.relispartition
       join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
       join pg_namespace n on n.oid = t.relnamespace and n.nspname = current_schema()`);
     const fkRows = await client.query<{ table: string; columns: string[]; target: string; target_columns: string[] }>(`

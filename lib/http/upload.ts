@@ -14,6 +14,8 @@ export interface Upload {
   fields: Record<string, string>;
   fileName: string;
   stream: Readable;
+  /** The request's length in bytes, when it says (about the file's size). */
+  size?: number;
 }
 
 const NOT_CSV = /\.(xlsx|xlsm|xls|ods|numbers|pdf|zip|gz|json|parquet|docx?)$/i;
@@ -30,7 +32,7 @@ export function readUpload(request: Request, maxBytes: number): Promise<Upload> 
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const fileName = query.fileName ?? "upload.csv";
     refuseByName(fileName);
-    return Promise.resolve({ fields: query, fileName, stream: body });
+    return Promise.resolve({ fields: query, fileName, stream: body, size: Number.isFinite(length) ? length : undefined });
   }
   if (!/^multipart\/form-data\b/i.test(contentType)) {
     throw new ImportError(
@@ -72,7 +74,7 @@ export function readUpload(request: Request, maxBytes: number): Promise<Upload> 
       // An upload cut short (client gone, broken form) must fail the load, not end it early.
       parser.once("error", (error: Error) => stream.destroy(error));
       body.once("error", (error: Error) => stream.destroy(error));
-      resolve({ fields, fileName, stream });
+      resolve({ fields, fileName, stream, size: Number.isFinite(length) ? length : undefined });
     });
     parser.on("close", () => fail(new ImportError("no_file", "The form has no file: send it in a field named file, after the other fields.", undefined, undefined, 400)));
     parser.on("error", (error: Error) => fail(new ImportError("bad_form", `The upload could not be read: ${error.message}.`, undefined, undefined, 400)));

@@ -10,7 +10,7 @@ export const CLEANING_RULES = [
   { key: "adjustment", bit: 4, label: "Adjustments", detail: "Invoices starting with A (bad-debt adjustments)." },
   { key: "nonProduct", bit: 8, label: "Non-product codes", detail: "Postage, carriage, fees, discounts, manual and sample lines (POST, DOT, C2, M, D, BANK CHARGES, AMAZONFEE, CRUK, …)." },
   { key: "badPrice", bit: 16, label: "Zero or negative price", detail: "Free items and price corrections." },
-  { key: "duplicate", bit: 32, label: "Exact duplicates", detail: "Rows identical in every column to an earlier row of the same file." },
+  { key: "duplicate", bit: 32, label: "Exact duplicates", detail: "Rows written exactly as an earlier row of the same file, character for character." },
 ] as const;
 
 export type CleaningRule = (typeof CLEANING_RULES)[number]["key"];

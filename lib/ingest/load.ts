@@ -7,8 +7,10 @@ import { CsvRowStream, type RowBatch } from "./csv";
 import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
 import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
-import { makeConverter } from "./rows";
+import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
+import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
+import { attachPartition, createPartitionTable, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
 
 /**
@@ -36,6 +38,8 @@ export interface SourceFile {
   fileName: string;
   body: Readable | AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   options?: UploadOptions;
+  /** About how many bytes the file has, when known (sizes the duplicate finder). */
+  size?: number;
 }
 
 export interface ImportReport {
@@ -90,17 +94,19 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       // A load that stalls between statements must not hold its locks for ever.
       await client.query("set local idle_in_transaction_session_timeout = '2min'");
       const datasetId = await openDataset(client, target);
+      const lines = new LinesTable(client, datasetId, target.mode);
       const imports: ImportReport[] = [];
       for (; current < files.length; current++) {
-        const report = await loadFile(client, files[current]!, datasetId, importIds[current]!, target.mode, hooks);
+        const report = await loadFile(client, files[current]!, datasetId, importIds[current]!, target.mode, lines, hooks);
         await client.query(
           `update imports set dataset_id = $2, kind = $3, status = 'succeeded', byte_count = $4, row_count = $5,
-                  rows_loaded = $6, report = $7, finished_at = now()
+                  rows_loaded = $6, report = $7, finished_at = clock_timestamp()
             where id = $1`,
           [report.importId, datasetId, report.kind, report.bytes, report.rowsRead, report.rowsLoaded, JSON.stringify(report)],
         );
         imports.push(report);
       }
+      await lines.finish();
       // The summaries (summaries.ts) are stale from this commit on.
       await client.query("update datasets set updated_at = now(), data_version = data_version + 1 where id = $1", [datasetId]);
       await client.query("commit");
@@ -110,7 +116,7 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       try {
         await client.query("rollback");
         await client.query(
-          `update imports set status = 'failed', error = $2, finished_at = now() where id = any($1::int[]) and status = 'running'`,
+          `update imports set status = 'failed', error = $2, finished_at = clock_timestamp() where id = any($1::int[]) and status = 'running'`,
           [importIds.slice(current), JSON.stringify(failure.toJSON())],
         );
       } catch {
@@ -148,6 +154,50 @@ async function openDataset(client: pg.PoolClient, target: ImportTarget): Promise
   return target.datasetId;
 }
 
+/**
+ * The table a load COPYs a dataset's lines into (storage.ts): a new dataset's
+ * lines, and a replace's, go into a table created in the load's transaction
+ * (COPY FREEZE), attached as the dataset's partition when the load ends; an
+ * append goes into the partition the dataset has.
+ */
+class LinesTable {
+  private name: string | null = null;
+  private fresh = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly datasetId: number,
+    private readonly mode: ImportTarget["mode"],
+  ) {}
+
+  /** The table to COPY into, and whether it was created in this transaction (COPY may FREEZE it). */
+  async target(): Promise<{ name: string; fresh: boolean }> {
+    if (this.name === null) {
+      const existing = this.mode === "create" ? false : await partitionExists(this.client, "transaction_lines", this.datasetId);
+      this.fresh = this.mode === "replace" || !existing;
+      this.name = this.fresh
+        ? await createPartitionTable(this.client, "transaction_lines", this.datasetId, partitionName("transaction_lines", this.datasetId, existing ? "new" : undefined))
+        : partitionName("transaction_lines", this.datasetId);
+    }
+    return { name: this.name, fresh: this.fresh };
+  }
+
+  /** Puts a new table in place as the dataset's partition (a replace drops the old one first), inside the load's transaction. */
+  async finish(): Promise<void> {
+    if (this.name === null || !this.fresh) return;
+    const final = partitionName("transaction_lines", this.datasetId);
+    if (this.name !== final) {
+      // Replace: the old lines go, the new take their name. Detaching takes a lock every reader of any
+      // dataset's lines waits for until this commits; it is taken last, so it is held for the commit only.
+      await this.client.query("set local lock_timeout = '60s'");
+      await this.client.query(`alter table transaction_lines detach partition ${final}`);
+      await this.client.query(`drop table ${final}`);
+      await this.client.query(`alter table ${this.name} rename to ${final}`);
+    }
+    await attachPartition(this.client, "transaction_lines", final, this.datasetId);
+  }
+}
+
 /** The first bytes of a stream (for sniffing), and the whole stream again. */
 async function peek(body: SourceFile["body"]): Promise<{ head: Buffer; complete: boolean; stream: Readable }> {
   const iterator = (Readable.from(body as Iterable<Buffer | string>, { objectMode: false }) as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
@@ -179,6 +229,7 @@ async function loadFile(
   datasetId: number,
   importId: number,
   mode: ImportTarget["mode"],
+  lines: LinesTable,
   hooks: LoadHooks,
 ): Promise<ImportReport> {
   const options = file.options ?? {};
@@ -213,6 +264,22 @@ async function loadFile(
     );
   }
   const dateOrder = options.dateOrder ?? (formats.dateOrder === "ambiguous" || formats.dateOrder === null ? "ymd" : formats.dateOrder);
+  let table: string;
+  let freeze = false;
+  if (sniffed.layout === "customers") {
+    await client.query("create temp table if not exists import_customers (like customers including defaults) on commit drop");
+    await client.query("truncate import_customers");
+    if (mode === "replace") await client.query("delete from customers where dataset_id = $1", [datasetId]);
+    table = "import_customers";
+  } else {
+    const target = await lines.target();
+    table = target.name;
+    freeze = target.fresh;
+  }
+  // A new table takes the dataset and import ids as column defaults: the rows leave them out.
+  const writeIds = !freeze;
+  if (!writeIds) await client.query(`alter table ${table} alter column dataset_id set default ${datasetId}, alter column import_id set default ${importId}`);
+
   const converter = makeConverter({
     layout: sniffed.layout,
     fileName: file.fileName,
@@ -221,14 +288,10 @@ async function loadFile(
     options: { dateOrder, decimalComma: options.decimalComma ?? formats.decimalComma },
     datasetId,
     importId,
+    // About as many rows as the file's size over the sniffed rows' average size.
+    expectedRows: file.size ? Math.ceil(file.size / Math.max(8, head.length / (sniffed.sample.length + 1))) : undefined,
+    writeIds,
   });
-
-  const table = converter.table === "customers" ? "import_customers" : "transaction_lines";
-  if (converter.table === "customers") {
-    await client.query("create temp table if not exists import_customers (like customers including defaults) on commit drop");
-    await client.query("truncate import_customers");
-  }
-  if (mode === "replace") await client.query(`delete from ${converter.table} where dataset_id = $1`, [datasetId]);
 
   let bytes = 0;
   let rowsRead = 0;
@@ -246,30 +309,45 @@ async function loadFile(
     writableObjectMode: true,
     transform(batch: RowBatch, _encoding, done: TransformCallback) {
       try {
-        let out = "";
-        let i = 0;
-        if (!headerSeen) {
-          headerSeen = true;
-          i = 1;
-        }
-        for (; i < batch.rows.length; i++) {
-          out += converter.convert(batch.rows[i]!, batch.lines[i]!);
-          rowsRead++;
-        }
+        const from = headerSeen ? 0 : 1;
+        headerSeen = true;
+        const out = converter.convert(batch, from);
+        rowsRead += batch.rows.length - from;
         hooks.onProgress?.({ bytes, rows: rowsRead });
-        done(null, out || undefined);
+        // ASCII in, ASCII out: encoded byte for byte, without UTF-8's checks.
+        done(null, out ? Buffer.from(out, batch.bytes ? "latin1" : "utf8") : undefined);
       } catch (error) {
         done(error as Error);
       }
     },
   });
+  // Transactions whose every column is read go the byte path (fast-lines.ts); other files row by row.
+  const decimalComma = options.decimalComma ?? formats.decimalComma;
+  const byteStream = converter.table === "transaction_lines" && bytePathFits(converter as LineConverter, sniffed, decimalComma)
+    ? new LineCopyStream(sniffed, file.fileName, converter as LineConverter, writeIds ? `${datasetId}\t${importId}\t` : "", dateOrder)
+    : null;
+  if (byteStream) {
+    // It copies slashed dates as written: the server reads them in the file's order.
+    await client.query(`set local datestyle = '${dateStyle(dateOrder)}'`);
+  }
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      rowsRead = byteStream!.rows;
+      hooks.onProgress?.({ bytes, rows: rowsRead });
+      done(null, chunk);
+    },
+  });
   const columns = converter.columns.map((c) => `"${c}"`).join(", ");
-  const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+  // FREEZE: the rows of a table made in this transaction are written frozen (no later VACUUM rewrites them).
+  const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN${freeze ? " WITH (FREEZE)" : ""}`));
   try {
-    await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName), toCopy, copy);
+    if (byteStream) await pipeline(stream, countBytes, new DecodeStream(file.fileName), byteStream, progress, copy);
+    else await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName), toCopy, copy);
   } catch (error) {
     throw asImportError(error, file.fileName);
   }
+  if (byteStream) rowsRead = byteStream.rows;
+  if (!writeIds) await client.query(`alter table ${table} alter column dataset_id drop default, alter column import_id drop default`);
   if (rowsRead === 0) throw new ImportError("no_rows", `${file.fileName} has a header but no rows.`, 2);
   if (copy.rowCount !== rowsRead) {
     throw new ImportError("load_failed", `${file.fileName}: ${rowsRead} rows were read but PostgreSQL stored ${copy.rowCount}.`);

@@ -1,6 +1,7 @@
 import { countFlags, emptyCounts, lineFlags, type CleaningCounts } from "./cleaning";
 import { copyRow, copyText } from "./copy-text";
-import { RowHashSet } from "./duplicates";
+import type { RowBatch } from "./csv";
+import { RecordHashSet } from "./duplicates";
 import { ImportError } from "./errors";
 import type { Layout, Mapping } from "./layouts";
 import * as v from "./values";
@@ -19,67 +20,143 @@ export interface ConverterInput {
   options: v.ValueOptions;
   datasetId: number;
   importId: number;
+  /** About how many rows the file holds (sizes the duplicate finder); unknown: small, and it grows. */
+  expectedRows?: number;
+  /**
+   * False when the table the rows go to has the dataset and import ids as its
+   * column defaults (a new dataset's lines): rows then leave them out, and
+   * PostgreSQL parses two columns fewer per line (10% of a COPY's time).
+   */
+  writeIds?: boolean;
 }
 
 export interface Converter {
   table: "transaction_lines" | "customers";
+  /** The COPY columns, in the order each row gives them. */
   columns: string[];
-  convert(row: string[], line: number): string;
+  /** COPY text for the batch's rows from `from` on (the header is row 0 of the first batch). */
+  convert(batch: RowBatch, from: number): string;
   cleaning: CleaningCounts | null;
 }
 
-const LINE_COLUMNS = ["dataset_id", "import_id", "invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country", "excluded"];
+/** A transactions file's converter, which also converts one row at a time (for the byte path's fallback, fast-lines.ts). */
+export interface LineConverter extends Converter {
+  table: "transaction_lines";
+  cleaning: CleaningCounts;
+  /** COPY text of one row; `duplicate`: an identical record came earlier in the file. */
+  convertRow(row: string[], line: number, duplicate: boolean): string;
+  /** Finds exact duplicates of earlier records. */
+  records: RecordHashSet;
+  /**
+   * The table column of each file column, in file order, when every column of
+   * the file is mapped (the byte path may then copy values as they stand);
+   * null when some column is not read.
+   */
+  fileColumns: LineColumn[] | null;
+  /** Columns the file does not have, written after the file's own: a purchases file's invoice (its line number) and quantity (1). */
+  computed: ("invoice_no" | "quantity")[];
+  /** The column name of each field, for messages. */
+  names: Record<LineColumn, string>;
+}
+
+export type LineColumn = "invoice_no" | "stock_code" | "description" | "quantity" | "invoice_date" | "unit_price" | "customer_id" | "country";
+
+const LINE_COLUMNS: LineColumn[] = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"];
 const CUSTOMER_COLUMNS = ["dataset_id", "import_id", "external_id", "age", "gender", "country", "city", "signup_date", "attributes"];
 
 export function makeConverter(input: ConverterInput): Converter {
-  const { header, mapping, options, fileName } = input;
+  const { header, fileName } = input;
   const width = header.length;
-  const prefix = `${input.datasetId}\t${input.importId}\t`;
+  const ids = input.writeIds ?? true;
+  const prefix = ids ? `${input.datasetId}\t${input.importId}\t` : "";
   const name = (index: number | undefined) => (index === undefined ? "" : (header[index] ?? `column ${index + 1}`));
   const checkWidth = (row: string[], line: number) => {
     if (row.length !== width) {
       throw new ImportError("wrong_field_count", `${fileName}, line ${line}: ${row.length} fields where the header has ${width}.`, line);
     }
   };
-  return input.layout === "customers"
-    ? customerConverter(input, prefix, name, checkWidth)
-    : lineConverter(input.layout, mapping, options, prefix, name, checkWidth);
+  return input.layout === "customers" ? customerConverter(input, prefix, name, checkWidth) : lineConverter(input, prefix, name, checkWidth);
 }
 
-function lineConverter(
-  layout: Layout,
-  mapping: Mapping,
-  options: v.ValueOptions,
+export function lineConverter(
+  input: ConverterInput,
   prefix: string,
   name: (index: number | undefined) => string,
   checkWidth: (row: string[], line: number) => void,
-): Converter {
+): LineConverter {
+  const { layout, mapping, options } = input;
   const cleaning = emptyCounts();
-  const rows = new RowHashSet();
-  const [iInvoice, iStock, iDescription, iQuantity, iCountry] = [mapping.invoice_no, mapping.stock_code, mapping.description, mapping.quantity, mapping.country];
-  const iDate = mapping.invoice_date!;
-  const iPrice = (layout === "purchases" ? mapping.amount : mapping.unit_price)!;
-  const iCustomer = mapping.customer_id!;
-  const [nInvoice, nQuantity, nDate, nPrice] = [name(iInvoice), name(iQuantity), name(iDate), name(iPrice)];
+  const records = new RecordHashSet(input.expectedRows);
+  // The file column each table column reads (a purchases file's amount is the line's unit price, its quantity 1).
+  const source: Partial<Record<LineColumn, number>> = {
+    invoice_no: mapping.invoice_no,
+    stock_code: mapping.stock_code,
+    description: mapping.description,
+    quantity: mapping.quantity,
+    invoice_date: mapping.invoice_date,
+    unit_price: layout === "purchases" ? mapping.amount : mapping.unit_price,
+    customer_id: mapping.customer_id,
+    country: mapping.country,
+  };
+  const [iInvoice, iStock, iDescription, iQuantity, iCountry] = [source.invoice_no, source.stock_code, source.description, source.quantity, source.country];
+  const iDate = source.invoice_date!;
+  const iPrice = source.unit_price!;
+  const iCustomer = source.customer_id!;
+  const names = Object.fromEntries(LINE_COLUMNS.map((c) => [c, name(source[c])])) as Record<LineColumn, string>;
+  // Rows are written in the file's column order when the file has no other column (then the byte path can copy values as they stand).
+  const byIndex = new Map(LINE_COLUMNS.filter((c) => source[c] !== undefined).map((c) => [source[c]!, c]));
+  const fileColumns = byIndex.size === input.header.length ? input.header.map((_, i) => byIndex.get(i)!) : null;
+  const computed = (["invoice_no", "quantity"] as const).filter((c) => source[c] === undefined);
+  const order: LineColumn[] = fileColumns ? [...fileColumns, ...computed] : LINE_COLUMNS;
+  // The last raw value of each repeating column, and what it read as ("\u0000": none yet; no cell holds it).
+  const last = { invoice: "\u0000", date: "\u0000", customer: "\u0000", country: "\u0000" };
+  const read: { invoice: string; date: string; customer: string | null; country: string | null } = { invoice: "", date: "", customer: null, country: null };
+  const values: Record<LineColumn, string | null> = { invoice_no: null, stock_code: null, description: null, quantity: null, invoice_date: null, unit_price: null, customer_id: null, country: null };
+
+  function convertRow(row: string[], line: number, duplicate: boolean): string {
+    checkWidth(row, line);
+    // An invoice's lines repeat its number, date, customer and country: each is read once per run of equal values.
+    if (iInvoice !== undefined && row[iInvoice] !== last.invoice) (last.invoice = row[iInvoice]!), (read.invoice = v.requiredText(last.invoice, line, names.invoice_no));
+    if (row[iDate] !== last.date) (last.date = row[iDate]!), (read.date = v.timestamp(last.date, line, names.invoice_date, options));
+    if (row[iCustomer] !== last.customer) (last.customer = row[iCustomer]!), (read.customer = v.identifier(last.customer));
+    if (iCountry !== undefined && row[iCountry] !== last.country) (last.country = row[iCountry]!), (read.country = v.optionalText(last.country));
+    // A purchases file has one purchase per row: the line number is its invoice.
+    const invoice = iInvoice === undefined ? String(line) : read.invoice;
+    const stock = iStock === undefined ? null : v.optionalText(row[iStock]!);
+    const quantity = iQuantity === undefined ? "1" : v.integer(row[iQuantity]!, line, names.quantity);
+    const price = v.decimal(row[iPrice]!, line, names.unit_price, options);
+    let flags = lineFlags(invoice, stock, +quantity, +price, read.customer);
+    if (duplicate) flags |= 32;
+    countFlags(cleaning, flags);
+    values.invoice_no = invoice;
+    values.stock_code = stock;
+    values.description = iDescription === undefined ? null : v.optionalText(row[iDescription]!);
+    values.quantity = quantity;
+    values.invoice_date = read.date;
+    values.unit_price = price;
+    values.customer_id = read.customer;
+    values.country = iCountry === undefined ? null : read.country;
+    let out = prefix;
+    for (const column of order) out += `${copyText(values[column])}\t`;
+    return `${out}${flags}\n`;
+  }
+
   return {
     table: "transaction_lines",
-    columns: LINE_COLUMNS,
+    columns: [...(input.writeIds ?? true ? ["dataset_id", "import_id"] : []), ...order, "excluded"],
     cleaning,
-    convert(row, line) {
-      checkWidth(row, line);
-      // A purchases file has one purchase per row: the line number is its invoice.
-      const invoice = iInvoice === undefined ? String(line) : v.requiredText(row[iInvoice]!, line, nInvoice);
-      const stock = iStock === undefined ? null : v.optionalText(row[iStock]!);
-      const description = iDescription === undefined ? null : v.optionalText(row[iDescription]!);
-      const quantity = iQuantity === undefined ? "1" : v.integer(row[iQuantity]!, line, nQuantity);
-      const date = v.timestamp(row[iDate]!, line, nDate, options);
-      const price = v.decimal(row[iPrice]!, line, nPrice, options);
-      const customer = v.identifier(row[iCustomer]!);
-      const country = iCountry === undefined ? null : v.optionalText(row[iCountry]!);
-      let flags = lineFlags(invoice, stock, +quantity, +price, customer);
-      if (rows.seen(row)) flags |= 32;
-      countFlags(cleaning, flags);
-      return `${prefix}${copyText(invoice)}\t${copyText(stock)}\t${copyText(description)}\t${quantity}\t${date}\t${price}\t${copyText(customer)}\t${copyText(country)}\t${flags}\n`;
+    records,
+    fileColumns,
+    computed,
+    names,
+    convertRow,
+    convert(batch, from) {
+      let out = "";
+      for (let r = from; r < batch.rows.length; r++) {
+        const duplicate = batch.bytes ? records.seenBytes(batch.bytes, batch.starts[r]!, batch.ends[r]!) : records.seenText(batch.text, batch.starts[r]!, batch.ends[r]!);
+        out += convertRow(batch.rows[r]!, batch.lines[r]!, duplicate);
+      }
+      return out;
     },
   };
 }
@@ -100,28 +177,34 @@ function customerConverter(
     table: "customers",
     columns: CUSTOMER_COLUMNS,
     cleaning: null,
-    convert(row, line) {
-      checkWidth(row, line);
-      const id = v.identifier(at(row, "external_id")) ?? v.requiredText("", line, name(mapping.external_id));
-      const first = seen.get(id);
-      if (first !== undefined) {
-        throw new ImportError("duplicate_id", `${fileName}, line ${line}: customer ${id} already appears on line ${first}.`, line, name(mapping.external_id));
-      }
-      seen.set(id, line);
-      const attributes: Record<string, string | number> = {};
-      for (const i of extras) if (row[i] !== "") attributes[header[i]!] = row[i]!;
-      const birthDate = v.optionalDate(at(row, "birth_date"), line, name(mapping.birth_date), options);
-      const birthYear = v.optionalInteger(at(row, "birth_year"), line, name(mapping.birth_year));
-      if (birthDate) attributes.birth_date = birthDate;
-      if (birthYear) attributes.birth_year = Number(birthYear);
-      const age =
-        v.optionalInteger(at(row, "age"), line, name(mapping.age)) ??
-        (birthDate ? String(thisYear - Number(birthDate.slice(0, 4))) : birthYear ? String(thisYear - Number(birthYear)) : null);
-      const income = v.optionalDecimal(at(row, "income"), line, name(mapping.income), options);
-      if (income !== null) attributes.income = Number(income);
-      const signup = v.optionalDate(at(row, "signup_date"), line, name(mapping.signup_date), options);
-      const text = (key: string) => v.optionalText(at(row, key));
-      return prefix + copyRow([id, age, text("gender"), text("country"), text("city"), signup, JSON.stringify(attributes)]);
+    convert(batch, from) {
+      let out = "";
+      for (let r = from; r < batch.rows.length; r++) out += customerRow(batch.rows[r]!, batch.lines[r]!);
+      return out;
     },
   };
+
+  function customerRow(row: string[], line: number): string {
+    checkWidth(row, line);
+    const id = v.identifier(at(row, "external_id")) ?? v.requiredText("", line, name(mapping.external_id));
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new ImportError("duplicate_id", `${fileName}, line ${line}: customer ${id} already appears on line ${first}.`, line, name(mapping.external_id));
+    }
+    seen.set(id, line);
+    const attributes: Record<string, string | number> = {};
+    for (const i of extras) if (row[i] !== "") attributes[header[i]!] = row[i]!;
+    const birthDate = v.optionalDate(at(row, "birth_date"), line, name(mapping.birth_date), options);
+    const birthYear = v.optionalInteger(at(row, "birth_year"), line, name(mapping.birth_year));
+    if (birthDate) attributes.birth_date = birthDate;
+    if (birthYear) attributes.birth_year = Number(birthYear);
+    const age =
+      v.optionalInteger(at(row, "age"), line, name(mapping.age)) ??
+      (birthDate ? String(thisYear - Number(birthDate.slice(0, 4))) : birthYear ? String(thisYear - Number(birthYear)) : null);
+    const income = v.optionalDecimal(at(row, "income"), line, name(mapping.income), options);
+    if (income !== null) attributes.income = Number(income);
+    const signup = v.optionalDate(at(row, "signup_date"), line, name(mapping.signup_date), options);
+    const text = (key: string) => v.optionalText(at(row, key));
+    return prefix + copyRow([id, age, text("gender"), text("country"), text("city"), signup, JSON.stringify(attributes)]);
+  }
 }
