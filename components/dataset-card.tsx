@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatDay, formatInteger, formatMoney } from "@/lib/format";
 import type { DatasetFigures as Figures } from "@/lib/queries/dataset-figures";
 import type { DatasetSummary } from "@/lib/services/datasets";
+import { PreparationNote } from "./preparation/preparation-note";
 
 /** One dataset with its headline figures. */
 export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
@@ -14,7 +15,8 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
         {dataset.isSample && <span className="badge">Sample</span>}
       </header>
       {dataset.description && <p className="muted">{dataset.description}</p>}
-      <DatasetFigures figures={dataset.figures} />
+      {dataset.figures && <DatasetFigures figures={dataset.figures} />}
+      {!dataset.prepared && <PreparationNote state={dataset.preparation} statusUrl={`/api/datasets/${dataset.id}/preparation`} />}
     </article>
   );
 }

@@ -23,7 +23,7 @@ import { createDatabase } from "../tests/support/databases";
 import { migrate } from "../lib/db/migrate";
 import { getCustomerFeatures } from "../lib/queries/customer-features";
 import { getRepeatSummaries } from "../lib/queries/repeat-summary";
-import { ensureSummaries } from "../lib/ingest/summaries";
+import { preparerFor } from "../lib/services/preparation";
 import { benchDashboard } from "./bench-dashboard";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
@@ -153,10 +153,9 @@ async function main() {
     // The summary (invoice_totals) is built after each upload, once the answer is sent: time a build on its own,
     // once the server has finished what the uploads set off.
     await settle(pool);
-    await ensureSummaries(pool, datasetId);
-    await pool.query("update datasets set summarised_version = null where id = $1", [datasetId]);
+    await pool.query("update datasets set summarised_version = null, prepared_version = null where id = $1", [datasetId]);
     let built = performance.now();
-    await ensureSummaries(pool, datasetId);
+    await preparerFor(pool).prepareDataset(datasetId);
     log(`summary of the upload (invoice_totals, built after the answer is sent): ${seconds(performance.now() - built)}`);
     const stages: [string, number][] = [];
     const time = async <T>(label: string, work: () => Promise<T> | T): Promise<T> => {

@@ -17,7 +17,6 @@ import { provisionDatabase, type Database } from "../lib/db/provision";
 import { readEnv } from "../lib/env";
 import { failInterruptedImports } from "../lib/services/imports";
 import { ensureSampleDataset } from "../lib/services/sample";
-import { prepareAllDatasets } from "../lib/services/datasets";
 import { countUsers, createFirstAdmin } from "../lib/services/accounts";
 import { freePort } from "../lib/db/embedded";
 import { createPageCache } from "../lib/http/page-cache";
@@ -57,11 +56,15 @@ function exited(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Changes whenever the data behind any page does: datasets loaded, added or deleted, runs added or deleted. */
+/**
+ * Changes whenever the data behind any page does: datasets loaded, added or
+ * deleted or further prepared (updated_at moves with each preparation step),
+ * runs added, deleted or prepared.
+ */
 async function dataVersion(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ version: string }>(
     `select concat_ws(':', count(*), max(id), sum(data_version), max(updated_at)) || '/' ||
-            (select concat_ws(':', count(*), max(id)) from segmentation_runs) || '/' ||
+            (select concat_ws(':', count(*), max(id), count(prepared_at)) from segmentation_runs) || '/' ||
             (select concat_ws(':', count(*), max(id)) from sessions where expires_at > now()) as version
      from datasets`,
   );
@@ -116,10 +119,8 @@ async function main(): Promise<void> {
         const admin = env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? await createFirstAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }) : null;
         log(admin ? `created the admin account ${admin.email} (ADMIN_EMAIL)` : "no account yet: open the dashboard to create the first admin (or set ADMIN_EMAIL and ADMIN_PASSWORD)");
       }
+      // The sample is prepared by the web server, like every dataset not prepared yet (instrumentation.ts).
       if (env.SEGMENTA_SAMPLE === "1") await ensureSampleDataset(pool, log);
-      const started = Date.now();
-      const prepared = await prepareAllDatasets(pool);
-      if (prepared.length) log(`dataset(s) ${prepared.join(", ")} ready to read (${Date.now() - started} ms)`);
     } finally {
       await pool.end();
     }

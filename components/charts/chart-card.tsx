@@ -7,7 +7,9 @@ import { useRef, useState, type ReactNode } from "react";
  * A chart in a card: title, what it shows (with units), the chart, a
  * "Download PNG" of exactly what is drawn, and the query behind it (a
  * <ShowSql> passed in from the server). `empty` replaces the chart with a
- * message and a next step when there is nothing to draw.
+ * message and a next step when there is nothing to draw; `pending` says the
+ * chart's answer is still being prepared (after a load or a run; the page is
+ * refreshed as the preparation goes on).
  */
 export function ChartCard({
   id,
@@ -17,6 +19,7 @@ export function ChartCard({
   sql,
   actions,
   empty,
+  pending = false,
   wide = false,
 }: {
   /** Stable id: the card's anchor, and the PNG's file name. */
@@ -27,6 +30,7 @@ export function ChartCard({
   sql?: ReactNode;
   actions?: ReactNode;
   empty?: ReactNode;
+  pending?: boolean;
   wide?: boolean;
 }) {
   const chart = useRef<HTMLDivElement>(null);
@@ -50,7 +54,7 @@ export function ChartCard({
         <h2 id={`${id}-title`}>{title}</h2>
         <div className="card-actions">
           {actions}
-          {!empty && (
+          {!empty && !pending && (
             <button type="button" className="button small" onClick={downloadPng} disabled={busy} aria-label={`Download “${title}” as PNG`}>
               {busy ? "Saving…" : "PNG"}
             </button>
@@ -59,7 +63,15 @@ export function ChartCard({
       </header>
       {description && <p className="muted small chart-description">{description}</p>}
       <div ref={chart} className="chart-body">
-        {empty ? <div className="empty chart-empty">{empty}</div> : children}
+        {pending ? (
+          <div className="empty chart-empty chart-preparing" data-preparing>
+            Being prepared: this chart appears once its query has run on the new data.
+          </div>
+        ) : empty ? (
+          <div className="empty chart-empty">{empty}</div>
+        ) : (
+          children
+        )}
       </div>
       {sql}
     </section>

@@ -18,6 +18,7 @@ import { getDataset } from "@/lib/services/datasets";
 import { getOverview, OVERVIEW_SQL, type Grain } from "@/lib/services/overview";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import type { SharedView } from "./shared";
+import { PreparationNote } from "@/components/preparation/preparation-note";
 
 const CLEANING_NOTE = "Default cleaning: guest orders, cancellations, adjustments, non-product codes, free items and duplicates are left out.";
 
@@ -28,10 +29,10 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
   if (!dataset) notFound();
   const o = await getOverview(pool, dataset.id, { grain });
   const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
-  const hasOrders = o.periods.some((p) => p.orders > 0);
-  const partial = o.periods.filter((p) => p.partial && p.orders > 0);
+  const hasOrders = o.periods?.some((p) => p.orders > 0) ?? false;
+  const partial = o.periods?.filter((p) => p.partial && p.orders > 0) ?? [];
   const d = o.demographics;
-  const lastMonth = o.months.at(-1);
+  const lastMonth = o.months?.at(-1);
   const partialLastMonth = lastMonth?.partial && lastMonth.orders > 0 ? lastMonth : null;
 
   return (
@@ -60,9 +61,11 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
 
       {!shared && <DatasetTabs datasetId={dataset.id} current="overview" />}
 
+      {!dataset.prepared && <PreparationNote state={dataset.preparation} statusUrl={shared ? undefined : `/api/datasets/${dataset.id}/preparation`} />}
+
       <section className="card" aria-labelledby="figures-title">
         <h2 id="figures-title">Figures</h2>
-        <DatasetFigures figures={dataset.figures} />
+        {dataset.figures ? <DatasetFigures figures={dataset.figures} /> : <p className="muted" data-preparing>The figures appear once the dataset is prepared.</p>}
         <p className="muted small">
           {formatInteger(dataset.customersOnFile)} customers in a customers file. Computed over every line as loaded, before cleaning; the charts below use the
           default cleaning.
@@ -89,10 +92,11 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
             </>
           }
           actions={shared ? undefined : <GrainSwitch datasetId={dataset.id} grain={grain} />}
+          pending={o.periods === null}
           empty={hasOrders ? undefined : noOrders}
           sql={<ShowSql name={grain === "week" ? OVERVIEW_SQL.week : OVERVIEW_SQL.month} id={dataset.id} />}
         >
-          <TimeSeriesChart periods={o.periods} grain={grain} />
+          {o.periods && <TimeSeriesChart periods={o.periods} grain={grain} />}
         </ChartCard>
 
         <ChartCard
@@ -100,21 +104,23 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
           wide
           title="Revenue and orders by country"
           description={<>Share of the dataset&apos;s revenue and orders per invoice country (%, labelled on each bar): the 15 countries with the most revenue, then all others together. Hover a bar for amounts. {CLEANING_NOTE}</>}
-          empty={o.countries.length ? undefined : noOrders}
+          pending={o.countries === null}
+          empty={o.countries?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.countries} id={dataset.id} />}
         >
-          <CountryChart countries={o.countries} />
+          {o.countries && <CountryChart countries={o.countries} />}
         </ChartCard>
 
         <ChartCard
           id="top-products"
           wide
           title="Top products by revenue"
-          description={<>The {o.products.length} products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
-          empty={o.products.length ? undefined : noOrders}
+          description={<>The {o.products?.length ?? 20} products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
+          pending={o.products === null}
+          empty={o.products?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.products} id={dataset.id} />}
         >
-          <TopProductsTable products={o.products} />
+          {o.products && <TopProductsTable products={o.products} />}
         </ChartCard>
       </div>
 
@@ -124,20 +130,22 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
           id="order-values"
           title="Order value"
           description="Orders per order value (file currency). Bins widen by about 1.6× so the long tail does not squash the bulk; the ends gather the lowest and highest 1%. Hover for the bin edges and the revenue each bin brings."
-          empty={o.orderValues.length ? undefined : noOrders}
+          pending={o.orderValues === null}
+          empty={o.orderValues?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.orderValues} id={dataset.id} />}
         >
-          <Histogram id="order-value" bins={o.orderValues.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))} kind="money" counted="Orders" xLabel="Order value (file currency)" />
+          {o.orderValues && <Histogram id="order-value" bins={o.orderValues.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))} kind="money" counted="Orders" xLabel="Order value (file currency)" />}
         </ChartCard>
 
         <ChartCard
           id="basket-sizes"
           title="Basket size"
           description="Orders per number of line items (distinct product lines) in the order. Bins widen along the tail (1, 2, 3, 4–5, 6–9, 10–14, …); the last gathers the biggest 1%."
-          empty={o.basketSizes.length ? undefined : noOrders}
+          pending={o.basketSizes === null}
+          empty={o.basketSizes?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.basketSizes} id={dataset.id} />}
         >
-          <Histogram
+          {o.basketSizes && <Histogram
             id="basket-size"
             bins={o.basketSizes.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))}
             kind="count"
@@ -145,27 +153,29 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
             xLabel="Line items per order"
             unit={["line item", "line items"]}
             colour={categoryColour(2)}
-          />
+          />}
         </ChartCard>
 
         <ChartCard
           id="recency"
           title="Recency"
           description="Customers per days since their last order, counted to the day after the dataset's last invoice. Bins of 30 days (wider when the data spans years)."
-          empty={o.customers.recencyDays.length ? undefined : noOrders}
+          pending={o.customers === null}
+          empty={o.customers?.recencyDays.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
         >
-          <Histogram id="recency" bins={customerBins(o.customers.recencyDays)} kind="days" counted="Customers" xLabel="Days since the last order" colour={categoryColour(3)} />
+          {o.customers && <Histogram id="recency" bins={customerBins(o.customers.recencyDays)} kind="days" counted="Customers" xLabel="Days since the last order" colour={categoryColour(3)} />}
         </ChartCard>
 
         <ChartCard
           id="frequency"
           title="Frequency"
           description="Customers per number of orders (distinct invoices). Hover for the revenue each group brings: a few frequent buyers often bring much of it."
-          empty={o.customers.frequency.length ? undefined : noOrders}
+          pending={o.customers === null}
+          empty={o.customers?.frequency.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
         >
-          <Histogram id="frequency" bins={customerBins(o.customers.frequency)} kind="count" counted="Customers" xLabel="Orders per customer" unit={["order", "orders"]} colour={categoryColour(4)} />
+          {o.customers && <Histogram id="frequency" bins={customerBins(o.customers.frequency)} kind="count" counted="Customers" xLabel="Orders per customer" unit={["order", "orders"]} colour={categoryColour(4)} />}
         </ChartCard>
 
         <ChartCard
@@ -173,10 +183,11 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
           wide
           title="Spend per customer"
           description="Customers per total spend (file currency, all their kept orders). Bins widen by about 1.6×; the ends gather the lowest and highest 1%."
-          empty={o.customers.spend.length ? undefined : noOrders}
+          pending={o.customers === null}
+          empty={o.customers?.spend.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
         >
-          <Histogram id="spend" bins={customerBins(o.customers.spend)} kind="money" counted="Customers" xLabel="Spend per customer (file currency)" colour={categoryColour(5)} />
+          {o.customers && <Histogram id="spend" bins={customerBins(o.customers.spend)} kind="money" counted="Customers" xLabel="Spend per customer (file currency)" colour={categoryColour(5)} />}
         </ChartCard>
       </div>
 
@@ -201,61 +212,67 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
             id="ages"
             title="Age"
             description="Customers on file per age, in 5-year bins (years); customers without an age are the last bar."
-            empty={d.ages.length ? undefined : "No ages in the customers file."}
+            pending={d.ages === null}
+            empty={d.ages?.length === 0 ? "No ages in the customers file." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.ages} id={dataset.id} />}
           >
-            <Histogram id="age" bins={d.ages.map((b) => ({ ...b, count: b.customers, share: b.customerShare }))} kind="years" counted="Customers" xLabel="Age (years)" colour={categoryColour(2)} />
+            {d.ages && <Histogram id="age" bins={d.ages.map((b) => ({ ...b, count: b.customers, share: b.customerShare }))} kind="years" counted="Customers" xLabel="Age (years)" colour={categoryColour(2)} />}
           </ChartCard>
 
           <ChartCard
             id="genders"
             title="Gender"
             description="Share of customers on file and share of revenue per gender, as written in the file (%)."
-            empty={d.genders.length ? undefined : "No genders in the customers file."}
+            pending={d.genders === null}
+            empty={d.genders?.length === 0 ? "No genders in the customers file." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.genders} id={dataset.id} />}
           >
-            <GenderChart genders={d.genders} />
+            {d.genders && <GenderChart genders={d.genders} />}
           </ChartCard>
 
           <ChartCard
             id="locations"
             title="Where customers live"
             description="Customers on file per country of the customers file (top 15, then Other). Hover a bar for its biggest cities."
-            empty={d.locations.length ? undefined : "No countries in the customers file."}
+            pending={d.locations === null}
+            empty={d.locations?.length === 0 ? "No countries in the customers file." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.locations} id={dataset.id} />}
           >
-            <LocationChart locations={d.locations} />
-            <TopCities locations={d.locations} />
+            {d.locations && <LocationChart locations={d.locations} />}
+            {d.locations && <TopCities locations={d.locations} />}
           </ChartCard>
 
           <ChartCard
             id="spend-by-age"
             title="Spend by age band"
             description="Mean and median spend per buyer (file currency) by age band. A mean far above the median means a few big spenders."
-            empty={d.ageBands.length ? undefined : "No ages in the customers file."}
+            pending={d.ageBands === null}
+            empty={d.ageBands?.length === 0 ? "No ages in the customers file." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.ageBands} id={dataset.id} />}
           >
-            <AgeBandChart bands={d.ageBands} />
+            {d.ageBands && <AgeBandChart bands={d.ageBands} />}
           </ChartCard>
 
           <ChartCard
             id="frequency-by-country"
             title="Orders per buyer by country"
             description="Mean and median orders per buyer by the customer's country on file (top 15 by buyers). Hover for the share who came back."
-            empty={d.countryFrequency.length ? undefined : "None of the customers on file has an order yet."}
+            pending={d.countryFrequency === null}
+            empty={d.countryFrequency?.length === 0 ? "None of the customers on file has an order yet." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.countryFrequency} id={dataset.id} />}
           >
-            <CountryFrequencyChart rows={d.countryFrequency} />
+            {d.countryFrequency && <CountryFrequencyChart rows={d.countryFrequency} />}
           </ChartCard>
 
           <ChartCard
             id="channel-by-gender"
             title="Preferred channel by gender"
             description="Share of each gender's customers per preferred channel (the file's channel column, %)."
-            empty={d.channels.length ? undefined : "No channel in the customers file."}
+            pending={d.channels === null}
+            empty={d.channels?.length === 0 ? "No channel in the customers file." : undefined}
             sql={<ShowSql name={OVERVIEW_SQL.channels} id={dataset.id} />}
           >
-            <ChannelGenderChart rows={d.channels} />
+            {d.channels && <ChannelGenderChart rows={d.channels} />}
           </ChartCard>
         </div>
       )}
@@ -276,17 +293,24 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
             )}
           </>
         }
-        empty={o.cohorts.length ? undefined : noOrders}
+        pending={o.cohorts === null}
+        empty={o.cohorts?.length === 0 ? noOrders : undefined}
         sql={<ShowSql name={OVERVIEW_SQL.cohorts} id={dataset.id} />}
       >
-        <CohortHeatmap cells={o.cohorts} />
+        {o.cohorts && <CohortHeatmap cells={o.cohorts} />}
       </ChartCard>
 
       <h2 className="overview-section">Data quality</h2>
       <section className="card" aria-labelledby="cleaning-title">
         <h2 id="cleaning-title">Cleaning</h2>
         <p className="muted">Raw lines are kept. These rules leave lines out of the analysis by default; a segmentation run can switch them off one by one.</p>
-        <CleaningTable counts={dataset.cleaning} caption="Lines per cleaning rule" />
+        {dataset.cleaning ? (
+          <CleaningTable counts={dataset.cleaning} caption="Lines per cleaning rule" />
+        ) : (
+          <p className="muted" data-preparing>
+            The counts appear once the dataset is prepared.
+          </p>
+        )}
         <ShowSql name="cleaning-counts" id={dataset.id} />
       </section>
 

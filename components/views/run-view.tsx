@@ -17,6 +17,7 @@ import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney
 import { getRunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import type { SharedView } from "./shared";
+import { RunPreparationNote } from "@/components/preparation/preparation-note";
 
 interface LifetimeFit {
   ok: boolean;
@@ -48,7 +49,7 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
   const candidates = (run.metrics.candidates as KCandidate[] | undefined) ?? [];
   const chosenK = typeof run.params.chosenK === "number" ? run.params.chosenK : typeof run.params.k === "number" ? run.params.k : run.segments.length;
   const ruleReport = run.metrics.rules as RuleReport | undefined;
-  const base = profiles.find((p) => p.segmentNo === null);
+  const base = profiles?.find((p) => p.segmentNo === null);
   const otherRuns = runs.filter((r) => r.id !== run.id);
   const runLabel = (r: { id: number; method: string; params: Record<string, unknown>; createdAt: string }) =>
     `Run ${r.id} · ${METHOD_NAMES[r.method] ?? r.method}${r.method === "rfm" ? ` · ${describeRules(r.params)}` : ` · k ${describeK(r.params)} · ${describeFeatures(r.params, true)}`}`;
@@ -106,7 +107,18 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
         )}
       </div>
 
-      <Insights runId={run.id} groups={page.insights} shared={!!shared} />
+      {!page.prepared && <RunPreparationNote statusUrl={shared ? undefined : `/api/segmentations/${run.id}/preparation`} />}
+
+      {page.insights ? (
+        <Insights runId={run.id} groups={page.insights} shared={!!shared} />
+      ) : (
+        <section className="card" aria-labelledby="insights-title">
+          <h2 id="insights-title">Insights</h2>
+          <p className="muted" data-preparing>
+            The insights appear once the segments&apos; profiles are computed.
+          </p>
+        </section>
+      )}
 
       <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
         <h2 id="run-title">Settings and quality</h2>
@@ -183,7 +195,11 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
         <h2 id="segments-title" className="section-title">
           Segments
         </h2>
-        {profiles.length <= 1 ? (
+        {profiles === null ? (
+          <p className="muted" data-preparing>
+            The segments&apos; profiles are being computed: {run.segments.map((s) => `${s.name} (${formatInteger(s.customers)})`).join(", ")}.
+          </p>
+        ) : profiles.length <= 1 ? (
           <div className="empty">
             <p>This run has no customers.</p>
             {!shared && (
@@ -222,28 +238,35 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
             title="RFM grid"
             description="Mean spend per customer (revenue, in the dataset's currency) and customers, by recency score (rows; the highest bought most recently) and frequency score (columns)."
             sql={<ShowSql name="rfm-grid" id={run.id} />}
-            empty={grid.length === 0 ? "This run has no scores." : undefined}
+            pending={grid === null}
+            empty={grid?.length === 0 ? "This run has no scores." : undefined}
           >
-            <RfmHeatmap cells={grid} />
+            {grid && <RfmHeatmap cells={grid} />}
           </ChartCard>
           <ChartCard
             id="segment-treemap"
             title="Segments by size"
             description="Area: customers in the segment. Hover for its share of revenue."
             sql={<ShowSql name="segment-profile" id={run.id} />}
-            empty={profiles.length <= 1 ? "No segment has customers." : undefined}
+            pending={profiles === null}
+            empty={profiles && profiles.length <= 1 ? "No segment has customers." : undefined}
           >
-            <SegmentTreemap
+            {profiles && <SegmentTreemap
               segments={profiles
                 .filter((p) => p.segmentNo !== null)
                 .map((p) => ({ no: p.segmentNo!, name: p.name, customers: p.customers, customerShare: p.customerShare, revenue: p.revenue, revenueShare: p.revenueShare }))}
-            />
+            />}
           </ChartCard>
         </div>
       )}
 
-      {clustering && projection && (
+      {clustering && (projection || !page.prepared) && (
         <div className="grid-2">
+          {!projection ? (
+            <ChartCard id="cluster-projection" wide title="Customers on their two main directions" pending sql={<ShowSql name="cluster-points" id={run.id} />}>
+              {null}
+            </ChartCard>
+          ) : (
           <ChartCard
             id="cluster-projection"
             wide
@@ -262,6 +285,7 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
           >
             <ClusterScatter series={series} explained={projection.explained} />
           </ChartCard>
+          )}
 
           {run.method === "kmeans" && candidates.length > 1 && (
             <>

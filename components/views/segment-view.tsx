@@ -15,6 +15,7 @@ import { CUSTOMER_PAGE_SQL, getRunSummary } from "@/lib/services/customers";
 import { getSegmentPage } from "@/lib/services/segment-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import type { SharedView } from "./shared";
+import { RunPreparationNote } from "@/components/preparation/preparation-note";
 
 const METHOD: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical" };
 
@@ -140,7 +141,9 @@ export async function SegmentView({ runId, segmentNo, sp, shared }: { runId: num
         </nav>
       )}
 
-      {!profile || !base ? (
+      {data.preparing ? (
+        <RunPreparationNote statusUrl={shared ? undefined : `/api/segmentations/${run.id}/preparation`} />
+      ) : !profile || !base ? (
         <div className="empty" data-testid="segment-empty">
           <p>No customer fell in “{name}” in this run.</p>
           <p className="muted small">

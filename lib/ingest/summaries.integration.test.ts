@@ -7,14 +7,15 @@ import { getDatasetFigures } from "../queries/dataset-figures";
 import { getRepeatSummaries } from "../queries/repeat-summary";
 import { SAMPLE, sampleFiles } from "../sample";
 import { deleteDataset } from "../services/datasets";
+import { preparerFor } from "../services/preparation";
 import { loadFiles } from "./load";
-import { ensureSummaries } from "./summaries";
 
 /**
- * invoice_totals stands in for the lines in every analytics query. These tests
- * hold it to the lines themselves: the reference queries below read
+ * invoice_totals stands in for the lines in every analytics query, and
+ * customer_summaries for customer-features.sql at the defaults. These tests
+ * hold them to the lines themselves: the reference queries below read
  * transaction_lines directly (the way the queries were written before the
- * summary existed) and must give the same numbers for any cleaning rules and
+ * summaries existed) and must give the same numbers for any cleaning rules and
  * analysis date, on the sample's cancellations, guests, duplicates and postage.
  */
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -57,14 +58,20 @@ afterAll(async () => {
   await db.close();
 });
 
-const count = async (datasetId: number) =>
-  Number((await pool.query("select count(*) as n from invoice_totals where dataset_id = $1", [datasetId])).rows[0].n);
+const count = async (datasetId: number, table = "invoice_totals") =>
+  Number((await pool.query(`select count(*) as n from ${table} where dataset_id = $1`, [datasetId])).rows[0].n);
+const prepare = (id: number) => preparerFor(pool).prepareDataset(id);
+/** The day after the dataset's last line, as YYYY-MM-DD. */
+const defaultDate = async () => (await pool.query("select (max(invoice_date)::date + 1)::text as d from transaction_lines where dataset_id = $1", [datasetId])).rows[0].d as string;
 
 describe("invoice_totals", () => {
-  test("is built on first read after a load, and gives the lines' features for any rules and analysis date", async () => {
-    expect(await count(datasetId)).toBe(0); // a load leaves it stale; nothing built yet
+  test("is built by the preparation after a load, and gives the lines' features for any rules and analysis date", async () => {
+    expect(await count(datasetId)).toBe(0); // a load builds nothing; its preparation does
+    await prepare(datasetId);
+    expect(await count(datasetId, "customer_summaries")).toBeGreaterThan(100);
     const cases = [
-      { rulesMask: 63 },
+      { rulesMask: 63 }, // the defaults: read from customer_summaries
+      { rulesMask: 63, analysisDate: await defaultDate() }, // the same date, given: the file runs
       { rulesMask: 0 },
       { rulesMask: 63 & ~2 }, // cancellations kept
       { rulesMask: 32 | 8 },
@@ -83,9 +90,9 @@ describe("invoice_totals", () => {
     expect(await count(datasetId)).toBeGreaterThan(1000);
   });
 
-  test("gives the lines' purchase days to BG/NBD and Gamma-Gamma", async () => {
-    const analysisDate = "2024-09-30";
-    const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate, rulesMask: 63, unit: "days" });
+  test.each([["2024-09-30"], [undefined]])("gives the lines' purchase days to BG/NBD and Gamma-Gamma (analysis date %s)", async (date) => {
+    const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: date, rulesMask: 63, unit: "days" });
+    const analysisDate = date ?? (await defaultDate());
     const { rows } = await pool.query<{ customer_id: string; day: string; value: string }>(LINE_PURCHASE_DAYS, [datasetId, 63, analysisDate]);
     const days = new Map<string, typeof rows>();
     for (const r of rows) days.set(r.customer_id, [...(days.get(r.customer_id) ?? []), r]);
@@ -117,12 +124,12 @@ describe("invoice_totals", () => {
     expect(await getCleaningCounts(pool, datasetId)).toMatchObject({ cancellation: Number(lines.cancellation), included: Number(lines.included) });
   });
 
-  test("is rebuilt after an append, once even when many readers ask at the same time", async () => {
+  test("is rebuilt after an append, once even when many ask at the same time", async () => {
     const before = await getDatasetFigures(pool, datasetId);
     await loadFiles(pool, { mode: "append", datasetId }, [
       { fileName: "more.csv", body: ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n", "X1,85123A,LAMP,2,2024-12-21 12:00,5.00,99999,Iceland\n"] },
     ]);
-    await Promise.all(Array.from({ length: 5 }, () => ensureSummaries(pool, datasetId)));
+    await Promise.all(Array.from({ length: 5 }, () => prepare(datasetId)));
     const after = await getDatasetFigures(pool, datasetId);
     expect(after.lines).toBe(before.lines + 1);
     expect(after.invoices).toBe(before.invoices + 1);
@@ -130,25 +137,28 @@ describe("invoice_totals", () => {
     expect(Number(rows[0].n)).toBe(Number(rows[0].groups)); // no group twice
   });
 
-  test("builds of several datasets asked for at once all finish, one after another (each holds whole-table locks)", async () => {
+  test("preparations of several datasets asked for at once all finish, one after another", async () => {
     const line = (n: number) => `I${n},85123A,LAMP,${n},2024-12-2${n} 12:00,5.00,C${n},Iceland\n`;
     const others = await Promise.all(
       [1, 2, 3].map(async (n) => (await loadFiles(pool, { mode: "create", name: `other ${n}` }, [{ fileName: `o${n}.csv`, body: ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n", line(n)] }])).datasetId),
     );
-    await pool.query("update datasets set summarised_version = null");
-    const versions = await Promise.all([datasetId, ...others, datasetId, ...others].map((id) => ensureSummaries(pool, id)));
-    expect(versions.every((v) => typeof v === "number")).toBe(true);
+    await pool.query("update datasets set summarised_version = null, prepared_version = null");
+    await Promise.all([datasetId, ...others, datasetId, ...others].map((id) => prepare(id)));
+    const { rows } = await pool.query("select count(*) filter (where prepared_version = data_version) as prepared, count(*) as n from datasets");
+    expect(Number(rows[0].prepared)).toBe(Number(rows[0].n));
     for (const id of others) {
       expect(await count(id)).toBe(1);
-      expect(Number((await pool.query("select count(*) as n from customer_products where dataset_id = $1", [id])).rows[0].n)).toBe(1);
+      expect(await count(id, "customer_summaries")).toBe(1);
       await deleteDataset(pool, id);
     }
   });
 
-  test("goes with its dataset", async () => {
-    await ensureSummaries(pool, datasetId);
+  test("goes with its dataset: its partitions are dropped", async () => {
+    await prepare(datasetId);
     expect(await deleteDataset(pool, datasetId)).toBe(true);
     expect(await count(datasetId)).toBe(0);
-    expect(Number((await pool.query("select count(*) as n from customer_products where dataset_id = $1", [datasetId])).rows[0].n)).toBe(0);
+    expect(await count(datasetId, "customer_summaries")).toBe(0);
+    const { rows } = await pool.query("select count(*) as n from pg_class where relname like any($1)", [[`transaction_lines_${datasetId}%`, `invoice_totals_${datasetId}%`, `customer_summaries_${datasetId}%`]]);
+    expect(Number(rows[0].n)).toBe(0);
   });
 });

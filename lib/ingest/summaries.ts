@@ -1,32 +1,27 @@
-import pg from "pg";
+import type pg from "pg";
+import { customerFeaturesSql } from "../queries/customer-features";
+import { repeatSummarySql } from "../queries/repeat-summary";
+import { attachPartition, createPartitionTable, dropPartition, partitionExists, partitionName } from "./storage";
 
 /**
- * The summaries the analytics read instead of a dataset's lines:
- * invoice_totals, the lines summed per invoice, customer, time, country and
- * cleaning bits; and customer_products, summed per customer, product and
- * cleaning bits with the first and last time bought.
- * Each group keeps its cleaning bits and its time, so any combination of
- * cleaning rules and any analysis date gives the same answer from the sums as
- * from the lines (an integration test holds them to that).
+ * The summaries the analytics read instead of a dataset's lines, built by the
+ * dataset's preparation after each load (lib/services/preparation.ts), each
+ * into the dataset's own partition (storage.ts):
+ * - invoice_totals: the lines summed per invoice, customer, time, country and
+ *   cleaning bits. Each group keeps its cleaning bits and its time, so any
+ *   combination of cleaning rules and any analysis date gives the same answer
+ *   from the sums as from the lines (an integration test holds them to that);
+ * - customer_summaries: per customer, customer-features.sql beside
+ *   repeat-summary.sql at the dataset's defaults, so a run at the defaults
+ *   reads one row per customer.
  *
- * Loads bump datasets.data_version; the summary is current when
- * summarised_version equals it. It is rebuilt after each load (the upload
- * routes start it once the response is sent, the launcher at start) or by the
- * first reader that finds it stale. Building UCI Online Retail's takes
- * 3.5–4.5 s on two cores (the two tables summed at once, on two connections sharing one
- * snapshot), which a load inside its transaction would add to every upload.
+ * Loads bump datasets.data_version; the summaries are current when
+ * summarised_version equals it. Readers never build them: they read what is
+ * current, or say the dataset is being prepared.
  */
 
-/**
- * The advisory lock of summary builds: one build at a time, of any dataset. A
- * build keeps both cores busy, and its ANALYZEs lock the whole summary tables
- * until it commits, so two builds at once would only wait for each other, and
- * with two connections each they could wait for each other forever.
- */
-const BUILD_LOCK = [7_274_000, 0];
-
-const BUILD_INVOICE_TOTALS = `
-insert into invoice_totals (dataset_id, invoice_no, customer_id, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
+const BUILD_INVOICE_TOTALS = (table: string) => `
+insert into ${table} (dataset_id, invoice_no, customer_id, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
 select dataset_id, invoice_no, customer_id, invoice_date, country, excluded,
        count(*), sum(quantity), sum(quantity * unit_price),
        coalesce(sum(quantity * unit_price) filter (where quantity * unit_price > 0), 0),
@@ -35,98 +30,64 @@ from transaction_lines
 where dataset_id = $1
 group by dataset_id, invoice_no, customer_id, invoice_date, country, excluded`;
 
-const BUILD_CUSTOMER_PRODUCTS = `
-insert into customer_products (dataset_id, customer_id, stock_code, excluded, first_date, last_date, lines, quantity, revenue)
-select dataset_id, customer_id, stock_code, excluded, min(invoice_date), max(invoice_date),
-       count(*), sum(quantity), sum(quantity * unit_price)
-from transaction_lines
-where dataset_id = $1 and customer_id is not null and stock_code is not null
-group by dataset_id, customer_id, stock_code, excluded`;
+const SUMMARY_COLUMNS = [
+  "customer_id", "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate", "age", "gender", "country",
+  "repeat_frequency", "repeat_recency_days", "t_days", "repeat_monetary",
+] as const;
 
-/** A dataset's data_version and whether its summary is of an older one; null when there is no such dataset. */
-async function state(db: pg.Pool | pg.PoolClient, datasetId: number): Promise<{ version: number; stale: boolean } | null> {
-  const { rows } = await db.query<{ version: number; stale: boolean }>(
-    "select data_version as version, summarised_version is distinct from data_version as stale from datasets where id = $1",
-    [datasetId],
-  );
-  return rows[0] ?? null;
+/** A SQL file's statement without its final ORDER BY (a subquery's order is lost anyway). */
+const unordered = (statement: string) => statement.replace(/\border by [^;()]*$/i, "");
+
+const BUILD_CUSTOMER_SUMMARIES = (table: string) => `
+insert into ${table} (dataset_id, ${SUMMARY_COLUMNS.join(", ")})
+select $1, f.customer_id, f.recency_days, f.frequency, f.monetary, f.average_order_value, f.tenure_days, f.products, f.return_rate, f.age, f.gender, f.country,
+       r.frequency, r.recency_days, r.t_days, r.monetary
+from (${unordered(customerFeaturesSql().statement)}) f
+join (${unordered(repeatSummarySql().statement)}) r using (customer_id)`;
+
+/** Fresh statistics of a dataset's lines (its partition alone), for the plans of everything built from them. */
+export async function analyzeLines(db: pg.ClientBase, datasetId: number): Promise<void> {
+  if (await partitionExists(db, "transaction_lines", datasetId)) await db.query(`analyze ${partitionName("transaction_lines", datasetId)}`);
 }
 
 /**
- * Makes a dataset's summary current: returns at once when it is, otherwise
- * builds it (or waits for the build under way). Answers the data_version the
- * summary is current at (what saved answers are keyed by), or null when there
- * is no such dataset: one query in the usual case.
+ * Builds one summary of a dataset into a new partition (the old one, stale, is
+ * dropped first): rows, then statistics, then attached. `db` must not be in a
+ * transaction (the old partition is detached CONCURRENTLY).
  */
-export async function ensureSummaries(pool: pg.Pool, datasetId: number): Promise<number | null> {
-  for (let attempt = 1; ; attempt++) {
-    const now = await state(pool, datasetId);
-    if (!now || !now.stale) return now?.version ?? null;
-    if (attempt > 3) throw new Error(`dataset ${datasetId} kept changing while its summary was built`);
-    try {
-      await build(pool, datasetId);
-    } catch (error) {
-      // A load or a delete committed while the build ran: the build was rolled back; build again.
-      if ((error as { code?: string }).code !== "40001") throw error;
-    }
-  }
-}
-
-async function build(pool: pg.Pool, datasetId: number): Promise<void> {
-  const client = await pool.connect();
-  // customer_products is summed on a second connection, at the same time and from the same snapshot.
-  const helper = new pg.Client(pool.options);
-  let locked = false;
-  let helperOpen = false;
+async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: "invoice_totals" | "customer_summaries", datasetId: number, insert: string): Promise<void> {
+  const name = partitionName(table, datasetId);
+  await dropPartition(pool, table, name);
+  await db.query("begin");
   try {
-    // One build at a time; whoever waited for this dataset's finds its summaries current.
-    await client.query("select pg_advisory_lock($1, $2)", BUILD_LOCK);
-    locked = true;
-    // One snapshot for the version read and the lines summed, so the version recorded is the one summed.
-    await client.query("begin isolation level repeatable read");
-    const now = await state(client, datasetId);
-    if (!now?.stale) {
-      await client.query("rollback");
-      return;
-    }
-    const { rows } = await client.query<{ snapshot: string }>("select pg_export_snapshot() as snapshot");
-    await helper.connect();
-    helperOpen = true;
-    await helper.query("begin isolation level repeatable read");
-    await helper.query(`set transaction snapshot '${rows[0]!.snapshot.replace(/'/g, "")}'`);
-    const sum = async (db: pg.ClientBase, table: string, insert: string) => {
-      await db.query(`delete from ${table} where dataset_id = $1`, [datasetId]);
-      await db.query("set local work_mem = '256MB'"); // the hash aggregate in memory
-      await db.query(insert, [datasetId]);
-      // Statistics of the new sums, committed with them: the readers waiting for the summary must not plan their
-      // queries on none (one overview query took 9 s on a fresh dataset planned blind, 0.1 s with statistics).
-      await db.query(`analyze ${table}`);
-    };
-    await Promise.all([sum(client, "invoice_totals", BUILD_INVOICE_TOTALS), sum(helper, "customer_products", BUILD_CUSTOMER_PRODUCTS)]);
-    // customer_products first: until the version below commits, readers wait for this build (and a failure
-    // past this point leaves the version stale, so the next build makes both again).
-    await helper.query("commit");
-    // Fails with 40001 when a load or a delete changed the dataset since the snapshot.
-    await client.query("update datasets set summarised_version = $2 where id = $1", [datasetId, now.version]);
-    await client.query("commit");
-    await client.query("select pg_advisory_unlock($1, $2)", BUILD_LOCK);
-    locked = false;
-    // Fresh statistics of the lines just loaded (product-level queries read them), once the readers have the summary.
-    await client.query("analyze transaction_lines").catch(() => {});
+    await createPartitionTable(db, table, datasetId);
+    await db.query("set local work_mem = '256MB'"); // the hash aggregates in memory
+    await db.query(insert, [datasetId]);
+    await db.query("commit");
   } catch (error) {
-    await client.query("rollback").catch(() => {});
-    if (helperOpen) await helper.query("rollback").catch(() => {});
+    await db.query("rollback").catch(() => {});
     throw error;
-  } finally {
-    if (locked) await client.query("select pg_advisory_unlock($1, $2)", BUILD_LOCK).catch(() => {});
-    client.release();
-    if (helperOpen) await helper.end().catch(() => {});
   }
+  // Statistics before it is attached: the first queries on it are planned on them.
+  await db.query(`analyze ${name}`);
+  await attachPartition(db, table, name, datasetId);
 }
 
-/** Deletes a dataset's summary, inside the caller's transaction, after any build under way has finished. */
-export async function deleteSummaries(client: pg.PoolClient, datasetId: number): Promise<void> {
-  await client.query("select pg_advisory_xact_lock($1, $2)", BUILD_LOCK);
-  await client.query("delete from invoice_totals where dataset_id = $1", [datasetId]);
-  await client.query("delete from customer_products where dataset_id = $1", [datasetId]);
+export async function buildInvoiceTotals(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
+  await build(db, pool, "invoice_totals", datasetId, BUILD_INVOICE_TOTALS(partitionName("invoice_totals", datasetId)));
+}
+
+/** Needs the dataset's invoice_totals (built first). */
+export async function buildCustomerSummaries(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
+  await build(db, pool, "customer_summaries", datasetId, BUILD_CUSTOMER_SUMMARIES(partitionName("customer_summaries", datasetId)));
+}
+
+/**
+ * Records that the summaries are of `version`, unless a load changed the
+ * dataset meanwhile (then they are of an older version and stay stale: the
+ * next preparation builds them again). Returns whether they were recorded.
+ */
+export async function markSummarised(db: pg.ClientBase, datasetId: number, version: number): Promise<boolean> {
+  const { rowCount } = await db.query("update datasets set summarised_version = $2 where id = $1 and data_version = $2", [datasetId, version]);
+  return (rowCount ?? 0) > 0;
 }

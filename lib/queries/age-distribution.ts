@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -14,4 +13,4 @@ export interface AgeBin {
 
 export const ageDistributionSql = () => sqlFile("age-distribution");
 export const ageDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<AgeBin>(pool, "age-distribution", datasetId);
-export const getAgeDistribution = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "age-distribution", ageDistributionQuery(pool, datasetId).compute);
+export const getAgeDistribution = (pool: pg.Pool, datasetId: number) => ageDistributionQuery(pool, datasetId).compute();

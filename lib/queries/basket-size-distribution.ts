@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -16,4 +15,4 @@ export interface BasketSizeBin extends Bin {
 export const basketSizeDistributionSql = () => sqlFile("basket-size-distribution");
 export const basketSizeDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<BasketSizeBin>(pool, "basket-size-distribution", datasetId);
 export const getBasketSizeDistribution = (pool: pg.Pool, datasetId: number) =>
-  cached(pool, { datasetId }, "basket-size-distribution", basketSizeDistributionQuery(pool, datasetId).compute);
+  basketSizeDistributionQuery(pool, datasetId).compute();

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -16,4 +15,4 @@ export interface ChannelGenderRow {
 
 export const channelByGenderSql = () => sqlFile("channel-by-gender");
 export const channelByGenderQuery = (pool: pg.Pool, datasetId: number) => fileQuery<ChannelGenderRow>(pool, "channel-by-gender", datasetId, ["gender", "channel"]);
-export const getChannelByGender = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "channel-by-gender", channelByGenderQuery(pool, datasetId).compute);
+export const getChannelByGender = (pool: pg.Pool, datasetId: number) => channelByGenderQuery(pool, datasetId).compute();

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cached } from "./cache";
+import type { CachedQuery } from "./cache";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { sqlFile } from "./sql-file";
 
@@ -7,12 +7,14 @@ type Row = Record<"no_customer" | "cancellation" | "adjustment" | "non_product" 
 
 export const cleaningCountsSql = () => sqlFile("cleaning-counts");
 
-export async function getCleaningCounts(pool: pg.Pool, datasetId: number): Promise<CleaningCounts> {
-  return cached(pool, { datasetId }, "cleaning-counts", async () => {
-    const { rows } = await pool.query<Row>(cleaningCountsSql().statement, [datasetId]);
+export const cleaningCountsQuery = (pool: pg.Pool, datasetId: number): CachedQuery<CleaningCounts> => ({
+  name: "cleaning-counts",
+  compute: async (db = pool) => {
+    const { rows } = await db.query<Row>(cleaningCountsSql().statement, [datasetId]);
     return countsOf(rows[0]!);
-  });
-}
+  },
+});
+export const getCleaningCounts = (pool: pg.Pool, datasetId: number) => cleaningCountsQuery(pool, datasetId).compute();
 
 function countsOf(r: Row): CleaningCounts {
   return {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cached } from "./cache";
+import type { CachedQuery } from "./cache";
 import { sqlFile } from "./sql-file";
 
 /** A (sampled) customer of a run with every feature a run can cluster on (lib/queries/sql/cluster-points.sql). */
@@ -32,9 +32,10 @@ interface Row {
 export const clusterPointsSql = () => sqlFile("cluster-points");
 
 /** At most 3,000 customers of the run, sampled evenly per segment, saved with the run. */
-export async function getClusterPoints(pool: pg.Pool, runId: number): Promise<ClusterPoint[]> {
-  return cached(pool, { runId }, "cluster-points", async () => {
-    const { rows } = await pool.query<Row>(clusterPointsSql().statement, [runId]);
+export const clusterPointsQuery = (pool: pg.Pool, runId: number): CachedQuery<ClusterPoint[]> => ({
+  name: "cluster-points",
+  compute: async (db = pool) => {
+    const { rows } = await db.query<Row>(clusterPointsSql().statement, [runId]);
     return rows.map((r) => ({
       customerId: r.customer_id,
       segmentNo: r.segment_no,
@@ -47,5 +48,6 @@ export async function getClusterPoints(pool: pg.Pool, runId: number): Promise<Cl
       returnRate: r.return_rate === null ? null : Number(r.return_rate),
       age: r.age,
     }));
-  });
-}
+  },
+});
+export const getClusterPoints = (pool: pg.Pool, runId: number) => clusterPointsQuery(pool, runId).compute();

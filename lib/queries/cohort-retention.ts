@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -15,4 +14,4 @@ export interface CohortCell {
 
 export const cohortRetentionSql = () => sqlFile("cohort-retention");
 export const cohortRetentionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CohortCell>(pool, "cohort-retention", datasetId, ["cohort"]);
-export const getCohortRetention = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "cohort-retention", cohortRetentionQuery(pool, datasetId).compute);
+export const getCohortRetention = (pool: pg.Pool, datasetId: number) => cohortRetentionQuery(pool, datasetId).compute();

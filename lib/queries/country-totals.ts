@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -18,4 +17,4 @@ export interface CountryTotalRow {
 
 export const countryTotalsSql = () => sqlFile("country-totals");
 export const countryTotalsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CountryTotalRow>(pool, "country-totals", datasetId, ["country"]);
-export const getCountryTotals = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "country-totals", countryTotalsQuery(pool, datasetId).compute);
+export const getCountryTotals = (pool: pg.Pool, datasetId: number) => countryTotalsQuery(pool, datasetId).compute();

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -18,4 +17,4 @@ export interface CustomerBin extends Bin {
 export const customerDistributionsSql = () => sqlFile("customer-distributions");
 export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CustomerBin>(pool, "customer-distributions", datasetId, ["measure"]);
 export const getCustomerDistributions = (pool: pg.Pool, datasetId: number) =>
-  cached(pool, { datasetId }, "customer-distributions", customerDistributionsQuery(pool, datasetId).compute);
+  customerDistributionsQuery(pool, datasetId).compute();

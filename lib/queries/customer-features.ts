@@ -1,8 +1,14 @@
 import type pg from "pg";
-import { ensureSummaries } from "../ingest/summaries";
+import { ALL_RULES_MASK } from "../ingest/cleaning";
 import { runStatement, sqlFile, type RunOptions } from "./sql-file";
 
-/** Per-customer features (lib/queries/sql/customer-features.sql), for the run's analysis date and cleaning rules. */
+/**
+ * Per-customer features (lib/queries/sql/customer-features.sql), for the
+ * run's analysis date and cleaning rules. At the dataset's defaults (the day
+ * after its last invoice, every rule) they are read from customer_summaries,
+ * where the dataset's preparation saved exactly that file's rows after the
+ * load; other dates and rules run the file.
+ */
 
 export interface CustomerFeatures {
   customerId: string;
@@ -21,11 +27,11 @@ export interface CustomerFeatures {
 interface Row {
   customer_id: string;
   recency_days: number;
-  frequency: string;
+  frequency: string | number;
   monetary: string;
   average_order_value: string;
   tenure_days: number;
-  products: string;
+  products: string | number;
   return_rate: string | null;
   age: number | null;
   gender: string | null;
@@ -34,11 +40,15 @@ interface Row {
 
 export const customerFeaturesSql = () => sqlFile("customer-features");
 
-export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, options: RunOptions = {}): Promise<CustomerFeatures[]> {
-  await ensureSummaries(pool, datasetId);
-  const { text, values } = runStatement(customerFeaturesSql(), options);
-  const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
-  return rows.map((r) => ({
+/** True when a run's options are the dataset's defaults, whose inputs customer_summaries holds. */
+export const atDefaults = (options: RunOptions) => options.analysisDate === undefined && (options.rulesMask ?? ALL_RULES_MASK) === ALL_RULES_MASK;
+
+/** The rows of customer-features.sql at the defaults, as saved by the preparation (same columns, same order). */
+export const SAVED_FEATURES = `select customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, age, gender, country
+from customer_summaries where dataset_id = $1 order by customer_id collate "C"`;
+
+export function featuresOf(r: Row): CustomerFeatures {
+  return {
     customerId: r.customer_id,
     recencyDays: r.recency_days,
     frequency: Number(r.frequency),
@@ -50,5 +60,13 @@ export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, opti
     age: r.age,
     gender: r.gender,
     country: r.country,
-  }));
+  };
+}
+
+/** The dataset's summaries must be current (the caller checks: lib/services/preparation.ts). */
+export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, options: RunOptions = {}): Promise<CustomerFeatures[]> {
+  if (atDefaults(options)) return (await pool.query<Row>(SAVED_FEATURES, [datasetId])).rows.map(featuresOf);
+  const { text, values } = runStatement(customerFeaturesSql(), options);
+  const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
+  return rows.map(featuresOf);
 }

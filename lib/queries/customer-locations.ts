@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -21,4 +20,4 @@ export interface LocationRow {
 export const customerLocationsSql = () => sqlFile("customer-locations");
 export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<LocationRow>(pool, "customer-locations", datasetId, ["country", "city"]);
 export const getCustomerLocations = (pool: pg.Pool, datasetId: number) =>
-  cached(pool, { datasetId }, "customer-locations", customerLocationsQuery(pool, datasetId).compute);
+  customerLocationsQuery(pool, datasetId).compute();

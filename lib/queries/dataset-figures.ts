@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cached } from "./cache";
+import type { CachedQuery } from "./cache";
 import { sqlFile } from "./sql-file";
 
 export interface DatasetFigures {
@@ -26,12 +26,14 @@ interface Row {
 export const datasetFiguresSql = () => sqlFile("dataset-figures");
 
 /** Saved per dataset version (query_results), so the home page reads every dataset's figures back. */
-export async function getDatasetFigures(pool: pg.Pool, datasetId: number): Promise<DatasetFigures> {
-  return cached(pool, { datasetId }, "dataset-figures", async () => {
-    const { rows } = await pool.query<Row>(datasetFiguresSql().statement, [datasetId]);
+export const datasetFiguresQuery = (pool: pg.Pool, datasetId: number): CachedQuery<DatasetFigures> => ({
+  name: "dataset-figures",
+  compute: async (db = pool) => {
+    const { rows } = await db.query<Row>(datasetFiguresSql().statement, [datasetId]);
     return figuresOf(rows[0]!);
-  });
-}
+  },
+});
+export const getDatasetFigures = (pool: pg.Pool, datasetId: number) => datasetFiguresQuery(pool, datasetId).compute();
 
 function figuresOf(r: Row): DatasetFigures {
   return {

@@ -13,8 +13,8 @@ export function fileQuery<T>(pool: pg.Pool, name: string, id: number, text: read
   const keep = new Set(text);
   return {
     name,
-    compute: async () => {
-      const { rows } = await pool.query<Record<string, unknown>>(sqlFile(name).statement, [id]);
+    compute: async (db = pool) => {
+      const { rows } = await db.query<Record<string, unknown>>(sqlFile(name).statement, [id]);
       return rows.map((row) => {
         const out: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(row)) {

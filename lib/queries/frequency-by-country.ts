@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -19,4 +18,4 @@ export interface CountryFrequencyRow {
 export const frequencyByCountrySql = () => sqlFile("frequency-by-country");
 export const frequencyByCountryQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CountryFrequencyRow>(pool, "frequency-by-country", datasetId, ["country"]);
 export const getFrequencyByCountry = (pool: pg.Pool, datasetId: number) =>
-  cached(pool, { datasetId }, "frequency-by-country", frequencyByCountryQuery(pool, datasetId).compute);
+  frequencyByCountryQuery(pool, datasetId).compute();

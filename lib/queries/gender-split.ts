@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -16,4 +15,4 @@ export interface GenderRow {
 
 export const genderSplitSql = () => sqlFile("gender-split");
 export const genderSplitQuery = (pool: pg.Pool, datasetId: number) => fileQuery<GenderRow>(pool, "gender-split", datasetId, ["gender"]);
-export const getGenderSplit = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "gender-split", genderSplitQuery(pool, datasetId).compute);
+export const getGenderSplit = (pool: pg.Pool, datasetId: number) => genderSplitQuery(pool, datasetId).compute();

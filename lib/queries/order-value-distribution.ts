@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery, type Bin } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -14,4 +13,4 @@ export interface OrderValueBin extends Bin {
 export const orderValueDistributionSql = () => sqlFile("order-value-distribution");
 export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<OrderValueBin>(pool, "order-value-distribution", datasetId);
 export const getOrderValueDistribution = (pool: pg.Pool, datasetId: number) =>
-  cached(pool, { datasetId }, "order-value-distribution", orderValueDistributionQuery(pool, datasetId).compute);
+  orderValueDistributionQuery(pool, datasetId).compute();

@@ -6,7 +6,8 @@ import { lineFlags } from "../ingest/cleaning";
 import { loadFiles } from "../ingest/load";
 import { SAMPLE, sampleFiles } from "../sample";
 import { generateSample, transactionsCsv } from "../sample/generate";
-import { getOverview, OVERVIEW_SQL, warmOverview } from "../services/overview";
+import { getOverview, OVERVIEW_SQL } from "../services/overview";
+import { preparerFor } from "../services/preparation";
 import { getAgeDistribution } from "./age-distribution";
 import { getBasketSizeDistribution } from "./basket-size-distribution";
 import { getChannelByGender } from "./channel-by-gender";
@@ -52,6 +53,7 @@ beforeAll(async () => {
     "C1004,A1,Mug,-1,2024-03-03 09:15,3.50,C1,France",
   ].map((l) => `${l}\n`);
   ({ datasetId: bareId } = await loadFiles(pool, { mode: "create", name: "bare" }, [{ fileName: "bare.csv", body: bare, options: { kind: "transactions" } }]));
+  await Promise.all([preparerFor(pool).prepareDataset(datasetId), preparerFor(pool).prepareDataset(bareId)]);
 });
 afterAll(async () => {
   await db?.close();
@@ -277,41 +279,43 @@ describe("figures against independent computations", () => {
 });
 
 describe("the overview service", () => {
-  test("getOverview reads every part (month or week) and warmOverview saves every file, both grains", async () => {
-    await pool.query("delete from query_results");
-    const { ms } = await warmOverview(pool, datasetId);
-    expect(ms).toBeGreaterThan(0);
+  test("the preparation saves every file (both grains) and getOverview reads every part; before it, every part is null", async () => {
     const { rows } = await pool.query<{ name: string }>("select name from query_results where scope = $1 order by name", [`dataset:${datasetId}`]);
     expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(Object.values(OVERVIEW_SQL)));
     const month = await getOverview(pool, datasetId);
     const week = await getOverview(pool, datasetId, { grain: "week" });
     expect(month.periods).toEqual(await getRevenueByMonth(pool, datasetId));
     expect(week.periods).toEqual(await getRevenueByWeek(pool, datasetId));
-    expect(month.customers.frequency.length + month.customers.recencyDays.length + month.customers.spend.length).toBe((await getCustomerDistributions(pool, datasetId)).length);
-    expect(month.demographics.genders.length).toBeGreaterThan(1);
+    expect(month.customers!.frequency.length + month.customers!.recencyDays.length + month.customers!.spend.length).toBe((await getCustomerDistributions(pool, datasetId)).length);
+    expect(month.demographics.genders!.length).toBeGreaterThan(1);
+    await pool.query("update datasets set data_version = data_version + 1 where id = $1", [datasetId]); // as a load does
+    const stale = await getOverview(pool, datasetId);
+    expect([stale.periods, stale.countries, stale.products, stale.customers, stale.cohorts, ...Object.values(stale.demographics)].every((part) => part === null)).toBe(true);
+    await preparerFor(pool).prepareDataset(datasetId);
+    expect((await getOverview(pool, datasetId)).periods).toEqual(month.periods);
   });
 
   test("a dataset without a customers file has empty demographics and the right small figures", async () => {
     const o = await getOverview(pool, bareId);
-    expect(Object.values(o.demographics).every((rows) => rows.length === 0)).toBe(true);
-    expect(o.periods.map((p) => [p.period, p.orders, p.revenue])).toEqual([
+    expect(Object.values(o.demographics).every((rows) => rows!.length === 0)).toBe(true);
+    expect(o.periods!.map((p) => [p.period, p.orders, p.revenue])).toEqual([
       ["2024-01-01", 1, 14],
       ["2024-02-01", 1, 14],
       ["2024-03-01", 1, 3.5],
     ]);
-    expect(o.countries.map((c) => [c.country, c.orders, c.customers, c.revenue])).toEqual([
+    expect(o.countries!.map((c) => [c.country, c.orders, c.customers, c.revenue])).toEqual([
       ["France", 2, 1, 17.5],
       ["Spain", 1, 1, 14],
     ]);
-    expect(o.products.map((p) => [p.stockCode, p.quantity, p.revenue, p.customers])).toEqual([
+    expect(o.products!.map((p) => [p.stockCode, p.quantity, p.revenue, p.customers])).toEqual([
       ["A1", 7, 24.5, 2],
       ["A2", 1, 7, 1],
     ]);
-    expect(o.customers.frequency.map((b) => [b.lower, b.upper, b.customers])).toEqual([
+    expect(o.customers!.frequency.map((b) => [b.lower, b.upper, b.customers])).toEqual([
       [1, 2, 1],
       [2, null, 1], // the bins run past the 99th percentile, 1.99: the last one is open
     ]);
-    expect(o.cohorts.map((c) => [c.cohort, c.monthsSince, c.customers])).toEqual([
+    expect(o.cohorts!.map((c) => [c.cohort, c.monthsSince, c.customers])).toEqual([
       ["2024-01-01", 0, 1],
       ["2024-01-01", 1, 0],
       ["2024-01-01", 2, 1],

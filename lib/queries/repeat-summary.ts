@@ -1,12 +1,12 @@
 import type pg from "pg";
-import { ensureSummaries } from "../ingest/summaries";
 import type { CustomerSummary } from "../segmentation/repeat-summary";
 import { DAYS_PER_UNIT } from "../segmentation/repeat-summary";
+import { atDefaults } from "./customer-features";
 import { runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 interface Row {
   customer_id: string;
-  frequency: string;
+  frequency: string | number;
   recency_days: number;
   t_days: number;
   monetary: string;
@@ -14,15 +14,26 @@ interface Row {
 
 export const repeatSummarySql = () => sqlFile("repeat-summary");
 
-/** BG/NBD and Gamma-Gamma inputs per customer (lib/queries/sql/repeat-summary.sql), in days or weeks. */
+/** The rows of repeat-summary.sql at the dataset's defaults, as its preparation saved them beside the features. */
+const SAVED_REPEAT_SUMMARY = `select customer_id, repeat_frequency as frequency, repeat_recency_days as recency_days, t_days, repeat_monetary as monetary
+from customer_summaries where dataset_id = $1 order by customer_id collate "C"`;
+
+/**
+ * BG/NBD and Gamma-Gamma inputs per customer (lib/queries/sql/repeat-summary.sql), in days or weeks:
+ * at the dataset's defaults read from customer_summaries, otherwise the file runs.
+ * The dataset's summaries must be current (the caller checks).
+ */
 export async function getRepeatSummaries(
   pool: pg.Pool,
   datasetId: number,
   options: RunOptions & { unit: keyof typeof DAYS_PER_UNIT },
 ): Promise<CustomerSummary[]> {
-  await ensureSummaries(pool, datasetId);
-  const { text, values } = runStatement(repeatSummarySql(), options);
-  const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
+  let rows: Row[];
+  if (atDefaults(options)) rows = (await pool.query<Row>(SAVED_REPEAT_SUMMARY, [datasetId])).rows;
+  else {
+    const { text, values } = runStatement(repeatSummarySql(), options);
+    rows = (await pool.query<Row>(text, [datasetId, ...values])).rows;
+  }
   const per = DAYS_PER_UNIT[options.unit];
   return rows.map((r) => ({
     customerId: r.customer_id,

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -21,4 +20,4 @@ export const PERIOD_TEXT = ["period", "covered_from", "covered_to"] as const;
 
 export const revenueByMonthSql = () => sqlFile("revenue-by-month");
 export const revenueByMonthQuery = (pool: pg.Pool, datasetId: number) => fileQuery<PeriodRow>(pool, "revenue-by-month", datasetId, PERIOD_TEXT);
-export const getRevenueByMonth = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "revenue-by-month", revenueByMonthQuery(pool, datasetId).compute);
+export const getRevenueByMonth = (pool: pg.Pool, datasetId: number) => revenueByMonthQuery(pool, datasetId).compute();

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cached } from "./cache";
+import type { CachedQuery } from "./cache";
 import { sqlFile } from "./sql-file";
 
 /** Share of a run's revenue from its top customers (lib/queries/sql/revenue-concentration.sql). */
@@ -15,9 +15,10 @@ export const revenueConcentrationSql = () => sqlFile("revenue-concentration");
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 
-export async function getRevenueConcentration(pool: pg.Pool, runId: number): Promise<RevenueConcentration | null> {
-  return cached(pool, { runId }, "revenue-concentration", async () => {
-    const { rows } = await pool.query(revenueConcentrationSql().statement, [runId]);
+export const revenueConcentrationQuery = (pool: pg.Pool, runId: number): CachedQuery<RevenueConcentration | null> => ({
+  name: "revenue-concentration",
+  compute: async (db = pool) => {
+    const { rows } = await db.query(revenueConcentrationSql().statement, [runId]);
     const r = rows[0];
     if (!r) return null;
     return {
@@ -27,5 +28,6 @@ export async function getRevenueConcentration(pool: pg.Pool, runId: number): Pro
       top20PercentShare: num(r.top_20_percent_share),
       bottomHalfShare: num(r.bottom_half_share),
     };
-  });
-}
+  },
+});
+export const getRevenueConcentration = (pool: pg.Pool, runId: number) => revenueConcentrationQuery(pool, runId).compute();

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cached } from "./cache";
+import type { CachedQuery } from "./cache";
 import { sqlFile } from "./sql-file";
 
 /** One cell of an RFM run's recency score × frequency score grid (lib/queries/sql/rfm-grid.sql). */
@@ -34,9 +34,10 @@ export const rfmGridSql = () => sqlFile("rfm-grid");
 const num = (v: string | null) => (v === null ? null : Number(v));
 
 /** The grid of an RFM run (empty for runs of another method), saved with the run. */
-export async function getRfmGrid(pool: pg.Pool, runId: number): Promise<RfmGridCell[]> {
-  return cached(pool, { runId }, "rfm-grid", async () => {
-    const { rows } = await pool.query<Row>(rfmGridSql().statement, [runId]);
+export const rfmGridQuery = (pool: pg.Pool, runId: number): CachedQuery<RfmGridCell[]> => ({
+  name: "rfm-grid",
+  compute: async (db = pool) => {
+    const { rows } = await db.query<Row>(rfmGridSql().statement, [runId]);
     return rows.map((r) => ({
       recencyScore: r.recency_score,
       frequencyScore: r.frequency_score,
@@ -48,5 +49,6 @@ export async function getRfmGrid(pool: pg.Pool, runId: number): Promise<RfmGridC
       topSegment: r.top_segment,
       topSegmentCustomers: num(r.top_segment_customers),
     }));
-  });
-}
+  },
+});
+export const getRfmGrid = (pool: pg.Pool, runId: number) => rfmGridQuery(pool, runId).compute();

@@ -5,7 +5,7 @@ import { migratedDatabase } from "../../tests/support/databases";
 import { generateSample } from "../sample/generate";
 import { SAMPLE } from "../sample";
 import { rfmScores } from "../segmentation/rfm";
-import { getClusterProjection, standardisePoint } from "../services/cluster-projection";
+import { projectClusterPoints, standardisePoint } from "../services/cluster-projection";
 import { ensureSampleDataset } from "../services/sample";
 import { runSegmentation, type RunDetail } from "../services/segmentations";
 import { getClusterPoints } from "./cluster-points";
@@ -13,6 +13,8 @@ import { getCustomerFeatures } from "./customer-features";
 import { getRfmGrid } from "./rfm-grid";
 import { getSegmentableCustomers } from "./segmentable-customers";
 import { getSegmentationRuns } from "./segmentation-runs";
+import { prepared } from "../../tests/support/reference-data";
+import { preparerFor } from "../services/preparation";
 
 /**
  * The queries behind the run pages and the segmentations list, on the sample
@@ -40,9 +42,10 @@ const nullable = (v: string) => (v === "" ? null : Number(v));
 beforeAll(async () => {
   db = await migratedDatabase(inject("adminUrl"), "segmenta_run_charts");
   pool = db.pool;
-  sample = (await ensureSampleDataset(pool))!;
+  sample = await prepared(pool, (await ensureSampleDataset(pool))!);
   rfm = await runSegmentation(pool, sample, { method: "rfm" });
   kmeans = await runSegmentation(pool, sample, { method: "kmeans", k: 4, features: ["recencyDays", "frequency", "monetary", "tenureDays"], seed: 3 });
+  await Promise.all([preparerFor(pool).prepareRun(rfm.id), preparerFor(pool).prepareRun(kmeans.id)]);
 });
 afterAll(async () => {
   await db?.close();
@@ -144,6 +147,7 @@ describe("cluster-points.sql", () => {
     );
     const run = rows[0]!.id;
     await pool.query(`insert into segments (run_id, segment_no, name, customers, orders, revenue) values ($1, 0, 'a', 12000, 0, 0), ($1, 1, 'b', 8000, 0, 0), ($1, 2, 'c', 3, 0, 0)`, [run]);
+    await pool.query(`create table segment_members_${run} partition of segment_members for values in (${run})`); // each run's members are a partition
     await pool.query(
       `insert into segment_members (run_id, customer_id, segment_no, recency_days, frequency, monetary, average_order_value, tenure_days, products)
        select $1, 'x' || i, case when i <= 12000 then 0 when i <= 20000 then 1 else 2 end, i % 365, 1 + i % 7, i, i, i % 700, 1 + i % 50
@@ -174,14 +178,14 @@ describe("cluster-points.sql", () => {
       expect(mean).toBeCloseTo(0, 4);
       expect(sd).toBeCloseTo(1, 4);
     }
-    const projection = (await getClusterProjection(pool, kmeans))!;
+    const projection = projectClusterPoints(await getClusterPoints(pool, kmeans.id), kmeans)!;
     expect(projection.features).toEqual(["recencyDays", "frequency", "monetary", "tenureDays"]);
     expect(projection.points).toHaveLength(kmeans.customers);
     expect(projection.explained[0]).toBeGreaterThanOrEqual(projection.explained[1]);
     expect(projection.explained[0] + projection.explained[1]).toBeLessThanOrEqual(1 + 1e-9);
     // Projected coordinates are centred (the PCA is fitted on these very points).
     expect(projection.points.reduce((s, p) => s + p.x, 0) / projection.points.length).toBeCloseTo(0, 2);
-    expect(await getClusterProjection(pool, rfm)).toBeNull();
+    expect(projectClusterPoints(await getClusterPoints(pool, rfm.id), rfm)).toBeNull();
   });
 });
 

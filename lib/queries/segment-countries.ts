@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -19,5 +18,5 @@ export interface SegmentCountryRow {
 export const segmentCountriesSql = () => sqlFile("segment-countries");
 
 /** Every segment of a run at once, saved with the run. */
-export const getSegmentCountries = (pool: pg.Pool, runId: number) =>
-  cached(pool, { runId }, "segment-countries", fileQuery<SegmentCountryRow>(pool, "segment-countries", runId, ["country"]).compute);
+export const segmentCountriesQuery = (pool: pg.Pool, runId: number) => fileQuery<SegmentCountryRow>(pool, "segment-countries", runId, ["country"]);
+export const getSegmentCountries = (pool: pg.Pool, runId: number) => segmentCountriesQuery(pool, runId).compute();

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -17,5 +16,5 @@ export interface SegmentDemographicRow {
 export const segmentDemographicsSql = () => sqlFile("segment-demographics");
 
 /** Every segment of a run at once, saved with the run; empty when the dataset has no customers file. */
-export const getSegmentDemographics = (pool: pg.Pool, runId: number) =>
-  cached(pool, { runId }, "segment-demographics", fileQuery<SegmentDemographicRow>(pool, "segment-demographics", runId, ["dimension", "value"]).compute);
+export const segmentDemographicsQuery = (pool: pg.Pool, runId: number) => fileQuery<SegmentDemographicRow>(pool, "segment-demographics", runId, ["dimension", "value"]);
+export const getSegmentDemographics = (pool: pg.Pool, runId: number) => segmentDemographicsQuery(pool, runId).compute();

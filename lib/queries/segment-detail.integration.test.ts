@@ -10,6 +10,7 @@ import { getSegmentCountries } from "./segment-countries";
 import { getSegmentDemographics } from "./segment-demographics";
 import { DISTRIBUTION_MEASURES, getSegmentDistributions } from "./segment-distributions";
 import { getSegmentTopProducts } from "./segment-top-products";
+import { prepared } from "../../tests/support/reference-data";
 
 /**
  * The segment page's queries (segment-demographics, -top-products, -countries,
@@ -41,6 +42,7 @@ beforeAll(async () => {
     { fileName: SAMPLE.files.transactions, body: files.transactions, options: { kind: "transactions" } },
     { fileName: SAMPLE.files.customers, body: files.customers, options: { kind: "customers" } },
   ]));
+  await prepared(pool, datasetId);
   runId = (await runSegmentation(pool, datasetId, { method: "rfm" })).id;
   datedRunId = (await runSegmentation(pool, datasetId, { method: "rfm", analysisDate: "2024-06-30", cleaning: ["noCustomer", "cancellation", "nonProduct"] })).id;
 });

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -21,5 +20,5 @@ export interface SegmentDistributionRow {
 export const segmentDistributionsSql = () => sqlFile("segment-distributions");
 
 /** Every segment of a run and the base at once, saved with the run; a page picks its segment's rows. */
-export const getSegmentDistributions = (pool: pg.Pool, runId: number) =>
-  cached(pool, { runId }, "segment-distributions", fileQuery<SegmentDistributionRow>(pool, "segment-distributions", runId, ["measure"]).compute);
+export const segmentDistributionsQuery = (pool: pg.Pool, runId: number) => fileQuery<SegmentDistributionRow>(pool, "segment-distributions", runId, ["measure"]);
+export const getSegmentDistributions = (pool: pg.Pool, runId: number) => segmentDistributionsQuery(pool, runId).compute();

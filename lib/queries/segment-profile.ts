@@ -1,6 +1,5 @@
 import type pg from "pg";
 import type { ProfileRow } from "../insights/insights";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -9,5 +8,5 @@ export type SegmentProfileRow = ProfileRow & { tenureDays: number; tenureLift: n
 
 export const segmentProfileSql = () => sqlFile("segment-profile");
 
-export const getSegmentProfiles = (pool: pg.Pool, runId: number) =>
-  cached(pool, { runId }, "segment-profile", fileQuery<SegmentProfileRow>(pool, "segment-profile", runId, ["name"]).compute);
+export const segmentProfileQuery = (pool: pg.Pool, runId: number) => fileQuery<SegmentProfileRow>(pool, "segment-profile", runId, ["name"]);
+export const getSegmentProfiles = (pool: pg.Pool, runId: number) => segmentProfileQuery(pool, runId).compute();

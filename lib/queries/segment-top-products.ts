@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -22,5 +21,5 @@ export interface SegmentTopProductRow {
 export const segmentTopProductsSql = () => sqlFile("segment-top-products");
 
 /** Every segment of a run at once (one pass over the dataset's lines), saved with the run. */
-export const getSegmentTopProducts = (pool: pg.Pool, runId: number) =>
-  cached(pool, { runId }, "segment-top-products", fileQuery<SegmentTopProductRow>(pool, "segment-top-products", runId, ["stock_code", "description"]).compute);
+export const segmentTopProductsQuery = (pool: pg.Pool, runId: number) => fileQuery<SegmentTopProductRow>(pool, "segment-top-products", runId, ["stock_code", "description"]);
+export const getSegmentTopProducts = (pool: pg.Pool, runId: number) => segmentTopProductsQuery(pool, runId).compute();

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -19,4 +18,4 @@ export interface AgeBandRow {
 
 export const spendByAgeBandSql = () => sqlFile("spend-by-age-band");
 export const spendByAgeBandQuery = (pool: pg.Pool, datasetId: number) => fileQuery<AgeBandRow>(pool, "spend-by-age-band", datasetId, ["band"]);
-export const getSpendByAgeBand = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "spend-by-age-band", spendByAgeBandQuery(pool, datasetId).compute);
+export const getSpendByAgeBand = (pool: pg.Pool, datasetId: number) => spendByAgeBandQuery(pool, datasetId).compute();

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { cached } from "./cache";
 import { fileQuery } from "./file-query";
 import { sqlFile } from "./sql-file";
 
@@ -18,4 +17,4 @@ export interface TopProductRow {
 
 export const topProductsSql = () => sqlFile("top-products");
 export const topProductsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<TopProductRow>(pool, "top-products", datasetId, ["stock_code", "description"]);
-export const getTopProducts = (pool: pg.Pool, datasetId: number) => cached(pool, { datasetId }, "top-products", topProductsQuery(pool, datasetId).compute);
+export const getTopProducts = (pool: pg.Pool, datasetId: number) => topProductsQuery(pool, datasetId).compute();

@@ -12,20 +12,36 @@ export interface Crosstab {
 
 export function crosstab(first: readonly string[], second: readonly string[]): Crosstab {
   if (first.length !== second.length) throw new RangeError("the two segmentations must label the same customers");
-  const rows = [...new Set(first)].sort();
-  const columns = [...new Set(second)].sort();
+  const cells = new Map<string, { row: string; column: string; count: number }>();
+  for (let i = 0; i < first.length; i++) {
+    const key = `${first[i]}\u0000${second[i]}`;
+    const cell = cells.get(key);
+    if (cell) cell.count++;
+    else cells.set(key, { row: first[i]!, column: second[i]!, count: 1 });
+  }
+  return crosstabOf([...cells.values()]);
+}
+
+/** The crosstab of counted pairs of labels (as SQL's GROUP BY gives them). */
+export function crosstabOf(cells: readonly { row: string; column: string; count: number }[]): Crosstab {
+  const rows = [...new Set(cells.map((x) => x.row))].sort();
+  const columns = [...new Set(cells.map((x) => x.column))].sort();
   const r = new Map(rows.map((v, i) => [v, i]));
   const c = new Map(columns.map((v, i) => [v, i]));
   const counts = rows.map(() => new Array<number>(columns.length).fill(0));
-  for (let i = 0; i < first.length; i++) counts[r.get(first[i]!)!]![c.get(second[i]!)!]!++;
+  for (const x of cells) counts[r.get(x.row)!]![c.get(x.column)!]! += x.count;
   return { rows, columns, counts };
 }
 
 const pairs = (n: number) => (n * (n - 1)) / 2;
 
 export function adjustedRandIndex(first: readonly string[], second: readonly string[]): number {
-  const { counts } = crosstab(first, second);
-  const n = first.length;
+  return adjustedRandIndexOf(crosstab(first, second));
+}
+
+/** The adjusted Rand index from the crosstab of the two labellings. */
+export function adjustedRandIndexOf({ counts }: Crosstab): number {
+  const n = counts.flat().reduce((s, v) => s + v, 0);
   const index = counts.flat().reduce((s, v) => s + pairs(v), 0);
   const rowSums = counts.map((row) => row.reduce((s, v) => s + v, 0));
   const colSums = counts[0]!.map((_, j) => counts.reduce((s, row) => s + row[j]!, 0));

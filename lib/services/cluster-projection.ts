@@ -1,12 +1,12 @@
-import type pg from "pg";
-import { getClusterPoints, type ClusterPoint } from "../queries/cluster-points";
+import type { ClusterPoint } from "../queries/cluster-points";
 import type { Scaling } from "../segmentation/kmeans";
 import { pca, project } from "../segmentation/pca";
 import { FEATURE_KEYS, type FeatureKey } from "./segmentations";
 
 /**
  * Customers of a k-means or hierarchical run drawn in two dimensions: the
- * (sampled) members of lib/queries/sql/cluster-points.sql, transformed with the
+ * (sampled) members of lib/queries/sql/cluster-points.sql (saved by the run's
+ * preparation), transformed with the
  * run's own scaling (log1p where the run logged a feature, then its means and
  * standard deviations), so the points sit where the clustering saw them, then
  * projected on the first two principal components (lib/segmentation/pca.ts).
@@ -51,10 +51,9 @@ export function standardisePoint(point: ClusterPoint, scaling: Scaling): number[
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Null for runs without a saved scaling (RFM runs). */
-export async function getClusterProjection(pool: pg.Pool, run: { id: number; customers: number; metrics: Record<string, unknown> }): Promise<ClusterProjection | null> {
+export function projectClusterPoints(points: ClusterPoint[], run: { customers: number; metrics: Record<string, unknown> }): ClusterProjection | null {
   const scaling = run.metrics.scaling;
   if (!isScaling(scaling)) return null;
-  const points = await getClusterPoints(pool, run.id);
   const kept: ClusterPoint[] = [];
   const data: number[][] = [];
   for (const p of points) {

@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getCustomerFeatures } from "../queries/customer-features";
 import { getRepeatSummaries } from "../queries/repeat-summary";
+import { preparerFor } from "./preparation";
 import { expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
 
 /**
@@ -40,6 +41,8 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
   const input = ClvInput.parse(raw ?? {});
   const exists = await pool.query("select 1 from datasets where id = $1", [datasetId]);
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
+  // The fit reads the dataset's summaries: right after a load, it waits for its preparation to build them.
+  await preparerFor(pool).summaries(datasetId);
   const cleaning = input.cleaning ?? RULE_KEYS;
   // Checked before the (slower) fit, so a wrong request fails fast.
   const segmentOf = input.segmentationId ? await segmentsOfRun(pool, datasetId, input.segmentationId) : null;

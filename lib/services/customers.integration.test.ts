@@ -11,6 +11,8 @@ import { SAMPLE, sampleFiles } from "../sample";
 import { CUSTOMER_ORDERS_SQL, CUSTOMER_SEGMENTS_SQL, getCustomerHistory, listCustomers } from "./customers";
 import { runSegmentation } from "./segmentations";
 import { createApiToken, createFirstAdmin } from "./accounts";
+import { prepared } from "../../tests/support/reference-data";
+import { preparerFor } from "./preparation";
 
 /**
  * The customers table's API (GET /api/segmentations/{id}/customers, through
@@ -46,7 +48,9 @@ beforeAll(async () => {
     { fileName: SAMPLE.files.transactions, body: files.transactions, options: { kind: "transactions" } },
     { fileName: SAMPLE.files.customers, body: files.customers, options: { kind: "customers" } },
   ]));
+  await prepared(pool, datasetId);
   runId = (await runSegmentation(pool, datasetId, { method: "rfm" })).id;
+  await preparerFor(pool).prepareRun(runId);
   const { rows } = await pool.query(
     `select customer_id, segment_no, recency_days, frequency, monetary::float8 as monetary, p_alive, clv::float8 as clv, return_rate::float8 as return_rate
      from segment_members where run_id = $1`,

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { CLEANING_RULES } from "../ingest/cleaning";
-import { ensureSummaries } from "../ingest/summaries";
+import { summariesCurrent } from "./preparation";
 import { columnById, CustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerRow } from "../customer-table";
 
 /**
@@ -332,6 +332,8 @@ export interface CustomerHistory {
   datasetId: number;
   datasetName: string;
   customerId: string;
+  /** True while the dataset's summaries are being built after a load: the invoices are not read yet. */
+  preparing: boolean;
   invoices: CustomerInvoice[];
   totals: CustomerTotals;
   file: CustomerFile | null;
@@ -360,22 +362,23 @@ interface OrderRow {
 export async function getCustomerHistory(pool: pg.Pool, datasetId: number, customerId: string): Promise<CustomerHistory | null> {
   const dataset = await pool.query<{ name: string }>("select name from datasets where id = $1", [datasetId]);
   if (!dataset.rowCount) return null;
-  await ensureSummaries(pool, datasetId);
   const args = [datasetId, customerId];
+  const preparing = !(await summariesCurrent(pool, datasetId));
   const [orders, segments, file] = await Promise.all([
-    pool.query<OrderRow>(statementOf(CUSTOMER_ORDERS_SQL), args),
+    preparing ? { rows: [] as OrderRow[] } : pool.query<OrderRow>(statementOf(CUSTOMER_ORDERS_SQL), args),
     pool.query(statementOf(CUSTOMER_SEGMENTS_SQL), args),
     pool.query(statementOf(CUSTOMER_FILE_SQL), args),
   ]);
   // The totals row (the empty grouping set) comes back even without invoices: 0 of them.
   const total = orders.rows.find((r) => r.invoice_no === null && Number(r.invoices) > 0);
   const member = segments.rows.some((r) => r.segment_no !== null);
-  if (!total && !file.rowCount && !member) return null;
+  if (!total && !file.rowCount && !member && !preparing) return null;
   const f = file.rows[0];
   return {
     datasetId,
     datasetName: dataset.rows[0]!.name,
     customerId,
+    preparing,
     invoices: orders.rows
       .filter((r) => r.invoice_no !== null)
       .map((r) => ({

@@ -1,24 +1,35 @@
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CleaningCounts } from "../ingest/cleaning";
-import { deleteSummaries, ensureSummaries } from "../ingest/summaries";
-import { warmOverview } from "./overview";
-import { forgetCached } from "../queries/cache";
-import { getCleaningCounts } from "../queries/cleaning-counts";
-import { getDatasetFigures, type DatasetFigures } from "../queries/dataset-figures";
+import { dropOrphanPartitions } from "../ingest/storage";
+import { forgetCached, savedAnswers } from "../queries/cache";
+import { cleaningCountsQuery } from "../queries/cleaning-counts";
+import { datasetFiguresQuery, type DatasetFigures } from "../queries/dataset-figures";
+import { preparerFor, type PreparationState } from "./preparation";
 
 export interface Db {
   prisma: PrismaClient;
   pool: pg.Pool;
 }
 
-export interface DatasetSummary {
+/** What is ready to read of a dataset: prepared once every answer its pages read is saved for its current data. */
+export interface DatasetReadiness {
+  /** Goes up with every load. */
+  dataVersion: number;
+  /** True when every page of the current data is ready. */
+  prepared: boolean;
+  /** The preparation under way (or the last one), step by step; null before the first. */
+  preparation: PreparationState | null;
+}
+
+export interface DatasetSummary extends DatasetReadiness {
   id: number;
   name: string;
   description: string | null;
   isSample: boolean;
   createdAt: string;
-  figures: DatasetFigures;
+  /** Null until the preparation after the last load has computed them. */
+  figures: DatasetFigures | null;
 }
 
 export interface ImportSummary {
@@ -37,35 +48,64 @@ export interface ImportSummary {
 }
 
 export interface DatasetDetail extends DatasetSummary {
-  cleaning: CleaningCounts;
+  /** Null until prepared. */
+  cleaning: CleaningCounts | null;
   customersOnFile: number;
   imports: ImportSummary[];
 }
 
-const DATASET_FIELDS = { id: true, name: true, description: true, isSample: true, createdAt: true } as const;
+interface DatasetRow {
+  id: number;
+  name: string;
+  description: string | null;
+  is_sample: boolean;
+  created_at: Date;
+  data_version: number;
+  prepared: boolean;
+  preparation: PreparationState | null;
+  figures: DatasetFigures | null;
+}
 
-/** Every dataset, newest first (Prisma), with its headline figures (lib/queries/sql/dataset-figures.sql). */
+/** Datasets with their readiness and their saved figures (of their current data), in one statement. */
+const DATASETS_SQL = `select d.id, d.name, d.description, d.is_sample, d.created_at, d.data_version,
+         d.prepared_version is not distinct from d.data_version as prepared, d.preparation, q.rows as figures
+  from datasets d
+  left join query_results q on q.scope = 'dataset:' || d.id and q.name = 'dataset-figures' and q.version = d.data_version`;
+
+function summaryOf(r: DatasetRow): DatasetSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    isSample: r.is_sample,
+    createdAt: r.created_at.toISOString(),
+    dataVersion: r.data_version,
+    prepared: r.prepared,
+    // A preparation of older data says nothing of the current one (which is queued).
+    preparation: r.preparation?.version === r.data_version ? r.preparation : null,
+    figures: r.figures,
+  };
+}
+
+/** Every dataset, newest first, with its headline figures as saved (lib/queries/sql/dataset-figures.sql): one query whatever their number. */
 export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
-  const datasets = await db.prisma.dataset.findMany({ select: DATASET_FIELDS, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-  return Promise.all(datasets.map(async (d) => ({ ...d, createdAt: d.createdAt.toISOString(), figures: await getDatasetFigures(db.pool, d.id) })));
+  const { rows } = await db.pool.query<DatasetRow>(`${DATASETS_SQL} order by d.created_at desc, d.id desc`);
+  return rows.map(summaryOf);
 }
 
 /** One dataset with its figures, cleaning counts and import history; null when there is no such dataset. */
 export async function getDataset(db: Db, id: number): Promise<DatasetDetail | null> {
-  const dataset = await db.prisma.dataset.findUnique({
-    where: { id },
-    select: { ...DATASET_FIELDS, imports: { orderBy: { id: "desc" } }, _count: { select: { customers: true } } },
-  });
-  if (!dataset) return null;
-  const [figures, cleaning] = await Promise.all([getDatasetFigures(db.pool, id), getCleaningCounts(db.pool, id)]);
-  const { imports, _count, ...rest } = dataset;
+  const [{ rows }, detail, [cleaning]] = await Promise.all([
+    db.pool.query<DatasetRow>(`${DATASETS_SQL} where d.id = $1`, [id]),
+    db.prisma.dataset.findUnique({ where: { id }, select: { imports: { orderBy: { id: "desc" } }, _count: { select: { customers: true } } } }),
+    savedAnswers(db.pool, { datasetId: id }, [cleaningCountsQuery(db.pool, id)] as const),
+  ]);
+  if (!rows[0] || !detail) return null;
   return {
-    ...rest,
-    createdAt: dataset.createdAt.toISOString(),
-    figures,
+    ...summaryOf(rows[0]),
     cleaning,
-    customersOnFile: _count.customers,
-    imports: imports.map((i) => ({
+    customersOnFile: detail._count.customers,
+    imports: detail.imports.map((i) => ({
       id: i.id,
       kind: i.kind,
       mode: i.mode,
@@ -82,43 +122,45 @@ export async function getDataset(db: Db, id: number): Promise<DatasetDetail | nu
   };
 }
 
-/** Deletes a dataset with its lines and run memberships (bulk tables without foreign keys, for loading speed), customers, imports and runs, in one transaction. */
+/**
+ * Deletes a dataset with its customers, imports, runs and saved answers in one
+ * transaction, then drops its partitions (lines, summaries, its runs'
+ * members: tables, not rows; storage.ts) and cancels its preparation.
+ */
 export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean> {
+  const preparer = preparerFor(pool);
+  await preparer.cancel("dataset", id);
+  const runs = await pool.query<{ id: number }>("select id from segmentation_runs where dataset_id = $1", [id]);
+  for (const run of runs.rows) await preparer.cancel("run", run.id);
   const client = await pool.connect();
+  let deleted = false;
   try {
     await client.query("begin");
     const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [id]);
     if (rowCount) {
-      await deleteSummaries(client, id);
       await forgetCached(client, id);
-      await client.query("delete from transaction_lines where dataset_id = $1", [id]);
-      await client.query("delete from segment_members where run_id in (select id from segmentation_runs where dataset_id = $1)", [id]);
       await client.query("delete from datasets where id = $1", [id]);
+      deleted = true;
     }
     await client.query("commit");
-    return Boolean(rowCount);
   } catch (error) {
     await client.query("rollback");
     throw error;
   } finally {
     client.release();
   }
+  if (deleted) await dropOrphanPartitions(pool);
+  return deleted;
 }
 
-/**
- * Gets a dataset ready to read after a load: its summary (invoice_totals)
- * built and its overview's queries answered and saved, so the first reader
- * does not wait. The upload routes run it once the answer is sent, and the
- * launcher at start for any dataset that needs it.
- */
-export async function prepareDataset(pool: pg.Pool, id: number): Promise<void> {
-  await ensureSummaries(pool, id);
-  await Promise.all([warmOverview(pool, id), getDatasetFigures(pool, id), getCleaningCounts(pool, id)]);
-}
-
-/** prepareDataset for every dataset; returns the ids. */
-export async function prepareAllDatasets(pool: pg.Pool): Promise<number[]> {
-  const { rows } = await pool.query<{ id: number }>("select id from datasets order by id");
-  for (const { id } of rows) await prepareDataset(pool, id);
-  return rows.map((r) => r.id);
+/** How far a dataset's preparation got (what the pages' refresher asks); null when there is no such dataset. */
+export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<(DatasetReadiness & { done: number; steps: number }) | null> {
+  const { rows } = await pool.query<{ data_version: number; prepared: boolean; preparation: PreparationState | null }>(
+    "select data_version, prepared_version is not distinct from data_version as prepared, preparation from datasets where id = $1",
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const steps = r.preparation?.version === r.data_version ? r.preparation.steps : [];
+  return { dataVersion: r.data_version, prepared: r.prepared, preparation: r.preparation, done: steps.filter((s) => s.done).length, steps: steps.length };
 }

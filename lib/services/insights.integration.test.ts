@@ -8,6 +8,8 @@ import { getSegmentProfiles } from "../queries/segment-profile";
 import { SAMPLE, sampleFiles } from "../sample";
 import { getRunInsights, runReport } from "./insights";
 import { runSegmentation } from "./segmentations";
+import { prepared } from "../../tests/support/reference-data";
+import { preparerFor } from "./preparation";
 
 /**
  * A run's profile, concentration and insights on the generated sample: the
@@ -31,7 +33,9 @@ beforeAll(async () => {
   const { datasetId } = await loadFiles(pool, { mode: "create", name: SAMPLE.name }, [
     { fileName: SAMPLE.files.transactions, body: files.transactions, options: { kind: "transactions" } },
   ]);
+  await prepared(pool, datasetId);
   runId = (await runSegmentation(pool, datasetId, { method: "rfm" })).id;
+  await preparerFor(pool).prepareRun(runId);
 });
 afterAll(async () => {
   await db.close();

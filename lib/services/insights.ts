@@ -1,12 +1,13 @@
 import type pg from "pg";
 import { buildInsights, type InsightGroup } from "../insights/insights";
 import { buildReport } from "../insights/report";
-import { getRevenueConcentration } from "../queries/revenue-concentration";
-import { getSegmentProfiles, type SegmentProfileRow } from "../queries/segment-profile";
+import { savedAnswers } from "../queries/cache";
+import { revenueConcentrationQuery } from "../queries/revenue-concentration";
+import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { sqlFile } from "../queries/sql-file";
 import { AT_RISK_BELOW, getSegmentation, type RunDetail } from "./segmentations";
 
-/** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql. */
+/** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql; null until its preparation saved them. */
 export interface RunInsights {
   run: RunDetail;
   profiles: SegmentProfileRow[];
@@ -14,8 +15,11 @@ export interface RunInsights {
 }
 
 export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunInsights | null> {
-  const [run, profiles, concentration] = await Promise.all([getSegmentation(pool, runId), getSegmentProfiles(pool, runId), getRevenueConcentration(pool, runId)]);
-  if (!run) return null;
+  const [run, [profiles, concentration]] = await Promise.all([
+    getSegmentation(pool, runId),
+    savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId)] as const),
+  ]);
+  if (!run || !profiles) return null;
   const lifetimeValue = run.metrics.lifetimeValue as { ok?: boolean } | undefined;
   const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: lifetimeValue?.ok === true });
   return { run, profiles, groups };

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { ageDistributionQuery, type AgeBin } from "../queries/age-distribution";
 import { basketSizeDistributionQuery, type BasketSizeBin } from "../queries/basket-size-distribution";
-import { cachedMany } from "../queries/cache";
+import { savedAnswers, type CachedQuery } from "../queries/cache";
 import { channelByGenderQuery, type ChannelGenderRow } from "../queries/channel-by-gender";
 import { cohortRetentionQuery, type CohortCell } from "../queries/cohort-retention";
 import { countryTotalsQuery, type CountryTotalRow } from "../queries/country-totals";
@@ -16,35 +16,39 @@ import { spendByAgeBandQuery, type AgeBandRow } from "../queries/spend-by-age-ba
 import { topProductsQuery, type TopProductRow } from "../queries/top-products";
 
 /**
- * The dataset overview (page /datasets/[id]): one saved query per chart, all
- * read in one round trip when saved (lib/queries/cache.ts), the missing ones
- * computed in parallel.
+ * The dataset overview (page /datasets/[id]): one saved answer per chart, all
+ * read in one round trip (lib/queries/cache.ts). The dataset's preparation
+ * computes them after each load (preparation.ts); until one is saved its
+ * part is null and the page says it is being prepared.
  */
 export const GRAINS = ["month", "week"] as const;
 export type Grain = (typeof GRAINS)[number];
 
 export const parseGrain = (value: unknown): Grain => (value === "week" ? "week" : "month");
 
+/** Null: not prepared yet. */
+type Ready<T> = T | null;
+
 export interface Overview {
   grain: Grain;
   /** Revenue, orders and customers per month or week (revenue-by-month.sql / revenue-by-week.sql). */
-  periods: PeriodRow[];
+  periods: Ready<PeriodRow[]>;
   /** The months, whatever the grain (for notes such as a partial last month). */
-  months: PeriodRow[];
-  countries: CountryTotalRow[];
-  products: TopProductRow[];
-  orderValues: OrderValueBin[];
-  basketSizes: BasketSizeBin[];
-  customers: { recencyDays: CustomerBin[]; frequency: CustomerBin[]; spend: CustomerBin[] };
-  cohorts: CohortCell[];
+  months: Ready<PeriodRow[]>;
+  countries: Ready<CountryTotalRow[]>;
+  products: Ready<TopProductRow[]>;
+  orderValues: Ready<OrderValueBin[]>;
+  basketSizes: Ready<BasketSizeBin[]>;
+  customers: Ready<{ recencyDays: CustomerBin[]; frequency: CustomerBin[]; spend: CustomerBin[] }>;
+  cohorts: Ready<CohortCell[]>;
   /** From the customers file; every list is empty when the dataset has none. */
   demographics: {
-    ages: AgeBin[];
-    genders: GenderRow[];
-    locations: LocationRow[];
-    ageBands: AgeBandRow[];
-    countryFrequency: CountryFrequencyRow[];
-    channels: ChannelGenderRow[];
+    ages: Ready<AgeBin[]>;
+    genders: Ready<GenderRow[]>;
+    locations: Ready<LocationRow[]>;
+    ageBands: Ready<AgeBandRow[]>;
+    countryFrequency: Ready<CountryFrequencyRow[]>;
+    channels: Ready<ChannelGenderRow[]>;
   };
 }
 
@@ -66,8 +70,11 @@ export const OVERVIEW_SQL = {
   channels: "channel-by-gender",
 } as const;
 
-function sharedQueries(pool: pg.Pool, datasetId: number) {
+/** Every query of the overview (both grains), in the order of OVERVIEW_LABELS. */
+function overviewQueryList(pool: pg.Pool, datasetId: number) {
   return [
+    revenueByMonthQuery(pool, datasetId),
+    revenueByWeekQuery(pool, datasetId),
     countryTotalsQuery(pool, datasetId),
     topProductsQuery(pool, datasetId),
     orderValueDistributionQuery(pool, datasetId),
@@ -83,10 +90,20 @@ function sharedQueries(pool: pg.Pool, datasetId: number) {
   ] as const;
 }
 
+const OVERVIEW_LABELS = [
+  "Revenue by month", "Revenue by week", "Countries", "Top products", "Order values", "Basket sizes", "Customer distributions",
+  "Cohort retention", "Ages", "Genders", "Locations", "Spend by age band", "Orders by country", "Channels by gender",
+];
+
+/** Every query of the overview, with the label its preparation shows. */
+export function overviewQueries(pool: pg.Pool, datasetId: number): { label: string; query: CachedQuery<unknown> }[] {
+  return overviewQueryList(pool, datasetId).map((query, i) => ({ label: OVERVIEW_LABELS[i]!, query }));
+}
+
 export async function getOverview(pool: pg.Pool, datasetId: number, { grain = "month" }: { grain?: Grain } = {}): Promise<Overview> {
-  // Both grains are read (one round trip once saved): the months also serve notes such as a partial last month.
+  // Both grains are read (one round trip): the months also serve notes such as a partial last month.
   const [months, weeks, countries, products, orderValues, basketSizes, customerBins, cohorts, ages, genders, locations, ageBands, countryFrequency, channels] =
-    await cachedMany(pool, { datasetId }, [revenueByMonthQuery(pool, datasetId), revenueByWeekQuery(pool, datasetId), ...sharedQueries(pool, datasetId)] as const);
+    await savedAnswers(pool, { datasetId }, overviewQueryList(pool, datasetId));
   return {
     grain,
     periods: grain === "week" ? weeks : months,
@@ -95,7 +112,7 @@ export async function getOverview(pool: pg.Pool, datasetId: number, { grain = "m
     products,
     orderValues,
     basketSizes,
-    customers: {
+    customers: customerBins && {
       recencyDays: customerBins.filter((b) => b.measure === "recency_days"),
       frequency: customerBins.filter((b) => b.measure === "frequency"),
       spend: customerBins.filter((b) => b.measure === "spend"),
@@ -103,14 +120,4 @@ export async function getOverview(pool: pg.Pool, datasetId: number, { grain = "m
     cohorts,
     demographics: { ages, genders, locations, ageBands, countryFrequency, channels },
   };
-}
-
-/**
- * Computes and saves every query of the overview (both grains), so the first
- * reader after an upload or a start does not wait. Returns how long it took.
- */
-export async function warmOverview(pool: pg.Pool, datasetId: number): Promise<{ ms: number }> {
-  const started = performance.now();
-  await cachedMany(pool, { datasetId }, [revenueByMonthQuery(pool, datasetId), revenueByWeekQuery(pool, datasetId), ...sharedQueries(pool, datasetId)] as const);
-  return { ms: Math.round(performance.now() - started) };
 }

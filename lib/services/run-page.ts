@@ -1,30 +1,37 @@
 import { buildInsights, type InsightGroup } from "../insights/insights";
-import { getRevenueConcentration } from "../queries/revenue-concentration";
+import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import type pg from "pg";
 import { InputError, NotFoundError } from "../errors";
-import { cached } from "../queries/cache";
-import { getRfmGrid, type RfmGridCell } from "../queries/rfm-grid";
-import { getSegmentProfiles, type SegmentProfileRow } from "../queries/segment-profile";
+import { onDemand, savedAnswers } from "../queries/cache";
+import { clusterPointsQuery } from "../queries/cluster-points";
+import { rfmGridQuery, type RfmGridCell } from "../queries/rfm-grid";
+import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { layoutDendrogram, type DendrogramLayout, type SavedDendrogram } from "../segmentation/dendrogram";
-import { getClusterProjection, type ClusterProjection } from "./cluster-projection";
+import { projectClusterPoints, type ClusterProjection } from "./cluster-projection";
 import { AT_RISK_BELOW, compareRuns, getSegmentation, type RunDetail } from "./segmentations";
 
 /**
  * Everything the run page draws, in one call: the run, its segment profiles,
  * the RFM grid (RFM runs) or the customers' projection and dendrogram
  * (clustering runs), the dataset's other runs, and the comparison with one of
- * them. Run-scoped answers are saved with the run (query_results), so a second
- * reader reads saved rows; runs never change.
+ * them. The run's answers are computed by its preparation once it is saved
+ * (preparation.ts) and read from query_results; until then the parts they
+ * feed are null and the page says they are being prepared.
  */
 export type Comparison = Awaited<ReturnType<typeof compareRuns>>;
 
 export interface RunPage {
   run: RunDetail;
   datasetName: string;
-  profiles: SegmentProfileRow[];
-  insights: InsightGroup[];
-  grid: RfmGridCell[];
+  /** True once every answer of the run's pages is saved. */
+  prepared: boolean;
+  /** Null while being prepared (as are the insights, grid and projection). */
+  profiles: SegmentProfileRow[] | null;
+  insights: InsightGroup[] | null;
+  /** RFM runs. */
+  grid: RfmGridCell[] | null;
+  /** k-means and hierarchical runs. */
   projection: ClusterProjection | null;
   dendrogram: DendrogramLayout | null;
   /** The dataset's runs, newest first, this one included. */
@@ -36,9 +43,9 @@ export interface RunPage {
   comparisonError: string | null;
 }
 
-/** The comparison of two runs, saved with the first run (both never change). */
+/** The comparison of two runs, computed when first asked (a count per pair of segments, in SQL) and saved with the first run (both never change). */
 export async function getComparison(pool: pg.Pool, runId: number, other: number): Promise<Comparison> {
-  return cached(pool, { runId }, `compare-runs?with=${other}`, () => compareRuns(pool, runId, other));
+  return onDemand(pool, runId, { name: `compare-runs?with=${other}`, compute: () => compareRuns(pool, runId, other) });
 }
 
 export async function getRunPage(pool: pg.Pool, runId: number, compareWith: number | null = null): Promise<RunPage | null> {
@@ -57,12 +64,9 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
           throw error;
         },
       );
-  const [dataset, profiles, concentration, grid, projection, runs, compared, columns] = await Promise.all([
+  const [dataset, [profiles, concentration, grid, points], runs, compared, columns] = await Promise.all([
     pool.query<{ name: string }>("select name from datasets where id = $1", [run.datasetId]),
-    getSegmentProfiles(pool, runId),
-    getRevenueConcentration(pool, runId),
-    run.method === "rfm" ? getRfmGrid(pool, runId) : Promise.resolve([]),
-    run.method === "rfm" ? Promise.resolve(null) : getClusterProjection(pool, run),
+    savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId), rfmGridQuery(pool, runId), clusterPointsQuery(pool, runId)] as const),
     getSegmentationRuns(pool, run.datasetId),
     comparison,
     comparedSegments,
@@ -72,10 +76,11 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
   return {
     run,
     datasetName: dataset.rows[0]?.name ?? `Dataset ${run.datasetId}`,
+    prepared: run.preparedAt !== null,
     profiles,
-    insights: buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true }),
+    insights: profiles && buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true }),
     grid,
-    projection,
+    projection: points && projectClusterPoints(points, run),
     dendrogram: saved && Array.isArray(saved.merges) ? layoutDendrogram(saved, k) : null,
     runs,
     comparison: compared.value,

@@ -11,6 +11,7 @@ import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures
 import { SAMPLE, sampleFiles } from "../sample";
 import { deleteDataset, listDatasets } from "./datasets";
 import { ensureSampleDataset } from "./sample";
+import { prepared } from "../../tests/support/reference-data";
 
 const text = (lines: Iterable<string>) => [...lines].join("");
 
@@ -24,6 +25,7 @@ describe("the sample dataset on first start", () => {
     await migrate(db.url);
     pool = createPool(db.url, 4);
     datasetId = await ensureSampleDataset(pool);
+    if (datasetId !== null) await prepared(pool, datasetId);
   });
   afterAll(async () => {
     await pool.end();

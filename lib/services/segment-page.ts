@@ -1,19 +1,24 @@
 import type pg from "pg";
 import { customerQueryString, type CustomerPage, type CustomerQuery } from "../customer-table";
-import { getSegmentCountries, type SegmentCountryRow } from "../queries/segment-countries";
-import { getSegmentDemographics, type SegmentDemographicRow } from "../queries/segment-demographics";
-import { DISTRIBUTION_MEASURES, getSegmentDistributions, type DistributionMeasure, type SegmentDistributionRow } from "../queries/segment-distributions";
-import { getSegmentProfiles, type SegmentProfileRow } from "../queries/segment-profile";
-import { getSegmentTopProducts, type SegmentTopProductRow } from "../queries/segment-top-products";
+import { savedAnswers } from "../queries/cache";
+import { segmentCountriesQuery, type SegmentCountryRow } from "../queries/segment-countries";
+import { segmentDemographicsQuery, type SegmentDemographicRow } from "../queries/segment-demographics";
+import { DISTRIBUTION_MEASURES, segmentDistributionsQuery, type DistributionMeasure, type SegmentDistributionRow } from "../queries/segment-distributions";
+import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
+import { segmentTopProductsQuery, type SegmentTopProductRow } from "../queries/segment-top-products";
 import { listCustomers, type RunSummary } from "./customers";
 
 /**
  * Everything a segment's page draws, in one call. The run-scoped queries
- * answer for every segment at once and are saved with the run
- * (query_results), so each segment's page reads them back and picks its rows.
+ * answer for every segment at once and are saved with the run by its
+ * preparation (query_results), so each segment's page reads them back and
+ * picks its rows; until they are all saved the page says so (`preparing`) and
+ * shows its customers only.
  */
 export interface SegmentPage {
   run: RunSummary;
+  /** True while the run's answers are being computed (the lists below are then empty). */
+  preparing: boolean;
   segment: { no: number; name: string; customers: number };
   /** Null when no customer fell in the segment. */
   profile: SegmentProfileRow | null;
@@ -34,18 +39,23 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
   const runId = run.id;
   const segment = run.segments.find((s) => s.no === segmentNo);
   if (!segment) return null;
-  const [profiles, demographics, products, countries, distributions, customers, file] = await Promise.all([
-    getSegmentProfiles(pool, runId),
-    getSegmentDemographics(pool, runId),
-    getSegmentTopProducts(pool, runId),
-    getSegmentCountries(pool, runId),
-    getSegmentDistributions(pool, runId),
+  const [answers, customers, file] = await Promise.all([
+    savedAnswers(pool, { runId }, [
+      segmentProfileQuery(pool, runId),
+      segmentDemographicsQuery(pool, runId),
+      segmentTopProductsQuery(pool, runId),
+      segmentCountriesQuery(pool, runId),
+      segmentDistributionsQuery(pool, runId),
+    ] as const),
     listCustomers(pool, runId, query),
     pool.query("select 1 from customers where dataset_id = $1 limit 1", [run.datasetId]),
   ]);
+  const preparing = answers.some((a) => a === null);
+  const [profiles, demographics, products, countries, distributions] = [answers[0] ?? [], answers[1] ?? [], answers[2] ?? [], answers[3] ?? [], answers[4] ?? []];
   const mine = <T extends { segmentNo: number | null }>(rows: T[]) => rows.filter((r) => r.segmentNo === segmentNo);
   return {
     run,
+    preparing,
     segment,
     profile: profiles.find((p) => p.segmentNo === segmentNo) ?? null,
     base: profiles.find((p) => p.segmentNo === null) ?? null,

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
 import { CLEANING_RULES } from "../ingest/cleaning";
 import { STANDARD_RULES } from "../segmentation/rfm";
+import { preparerFor } from "./preparation";
 import { getRunPage } from "./run-page";
 import { ensureSampleDataset } from "./sample";
 import { readSegmentationForm, submitSegmentationForm } from "./segmentation-form";
 import { compareRuns, getSegmentation } from "./segmentations";
+import { prepared } from "../../tests/support/reference-data";
 
 /**
  * The dashboard's "new segmentation" form, as its server action runs it: the
@@ -20,7 +22,7 @@ let sample: number;
 beforeAll(async () => {
   db = await migratedDatabase(inject("adminUrl"), "segmenta_form");
   pool = db.pool;
-  sample = (await ensureSampleDataset(pool))!;
+  sample = await prepared(pool, (await ensureSampleDataset(pool))!);
 });
 afterAll(async () => {
   await db?.close();
@@ -41,6 +43,7 @@ const rules = (change: (r: typeof STANDARD_RULES) => unknown = (r) => r) => JSON
 async function submitted(fields: FormData) {
   const result = await submitSegmentationForm(pool, sample, fields);
   if (!result.ok) throw new Error(`expected a run, got ${JSON.stringify(result.state)}`);
+  await preparerFor(pool).prepareRun(result.runId); // its pages' answers (the run page reads them)
   return (await getSegmentation(pool, result.runId))!;
 }
 
@@ -58,9 +61,11 @@ describe("a filled form runs the segmentation it describes", () => {
     expect((run.params.rules as { name: string }[])[0]!.name).toBe("Best");
     expect(run.segments.map((s) => s.name)).toContain("Best");
     expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(run.customers);
-    // The run page's queries were saved with the run before the form answered.
+    // The run's preparation saved every query its run and segment pages read.
     const saved = await pool.query<{ name: string }>("select name from query_results where scope = $1 order by name", [`run:${run.id}`]);
-    expect(saved.rows.map((r) => r.name)).toEqual(["revenue-concentration", "rfm-grid", "segment-profile"]);
+    expect(saved.rows.map((r) => r.name)).toEqual([
+      "revenue-concentration", "rfm-grid", "segment-countries", "segment-demographics", "segment-distributions", "segment-profile", "segment-top-products",
+    ]);
   });
 
   test("k-means with chosen features, k and seed, and only two cleaning rules", async () => {
@@ -76,8 +81,8 @@ describe("a filled form runs the segmentation it describes", () => {
     expect(page.dendrogram!.leaves.reduce((s, l) => s + l.size, 0)).toBe(run.customers);
     expect(new Set(page.dendrogram!.leaves.map((l) => l.cluster))).toEqual(new Set([0, 1, 2, 3]));
     expect(page.projection!.points).toHaveLength(run.customers);
-    expect(page.grid).toEqual([]);
-    expect(page.profiles.at(-1)).toMatchObject({ segmentNo: null, customers: run.customers });
+    expect(page.grid).toBeNull(); // not an RFM run: no grid
+    expect(page.profiles!.at(-1)).toMatchObject({ segmentNo: null, customers: run.customers });
   });
 
   test("fields of other methods are not read, and the form's default k-means is k = auto", () => {
@@ -124,7 +129,7 @@ describe("the run page's data", () => {
     const rfm = await submitted(form({ method: "rfm", bins: "5", rules: rules() }));
     const km = await submitted(form({ method: "kmeans", k: "auto", features: ["recencyDays", "frequency", "monetary"], seed: "1" }));
     const page = (await getRunPage(pool, rfm.id, km.id))!;
-    expect(page.grid.reduce((s, c) => s + c.customers, 0)).toBe(rfm.customers);
+    expect(page.grid!.reduce((s, c) => s + c.customers, 0)).toBe(rfm.customers);
     expect(page.projection).toBeNull();
     expect(page.dendrogram).toBeNull();
     expect(page.comparison).toEqual(await compareRuns(pool, rfm.id, km.id));

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ZodError } from "zod";
 import { migratedDatabase } from "../../tests/support/databases";
-import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
+import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES, prepared } from "../../tests/support/reference-data";
 import { InputError, NotFoundError } from "../errors";
 import { errorResponse } from "../http/responses";
 import { loadFiles } from "../ingest/load";
@@ -22,7 +22,7 @@ let cdnow: number;
 beforeAll(async () => {
   db = await migratedDatabase(inject("adminUrl"), "segmenta_runs");
   pool = db.pool;
-  sample = (await ensureSampleDataset(pool))!; // first: it loads only into an empty database
+  sample = await prepared(pool, (await ensureSampleDataset(pool))!); // first: it loads only into an empty database
   orders = await loadRfmOrders(pool);
   cdnow = await loadCdnow(pool);
 });

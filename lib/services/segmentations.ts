@@ -7,9 +7,11 @@ import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { csvLine, spreadsheetField } from "../csv";
 import { copyRow } from "../ingest/copy-text";
+import { attachPartition, createPartitionTable } from "../ingest/storage";
 import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
 import { customerValues, type CustomerValue } from "./clv";
-import { adjustedRandIndex, crosstab } from "../segmentation/compare";
+import { preparerFor } from "./preparation";
+import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
 import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
@@ -65,6 +67,8 @@ export interface RunDetail {
   customers: number;
   durationMs: number;
   createdAt: string;
+  /** When its pages' answers were all saved; null while they are being prepared. */
+  preparedAt: string | null;
   segments: SegmentSummary[];
 }
 
@@ -142,6 +146,8 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   const exists = await pool.query("select 1 from datasets where id = $1", [datasetId]);
   if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
   const started = performance.now();
+  // Runs read the dataset's summaries: right after a load, they wait for its preparation to build them.
+  await preparerFor(pool).summaries(datasetId);
   const cleaning = input.cleaning ?? RULE_KEYS;
   const options = { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) };
   // The lifetime-value fit reads its own query; both run at once.
@@ -156,7 +162,10 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
   const { values: perCustomer, ...fit } = values.ok ? values : { values: null, ...values };
   assignment.metrics.lifetimeValue = fit;
-  return saveRun(pool, datasetId, input.method, params, assignment, features, perCustomer, Math.round(performance.now() - started));
+  const run = await saveRun(pool, datasetId, input.method, params, assignment, features, perCustomer, Math.round(performance.now() - started));
+  // Its pages' answers, computed once, before any other preparation waiting (preparation.ts).
+  void preparerFor(pool).prepareRun(run.id);
+  return run;
 }
 
 /** P(alive) below which a customer counts as at risk of churning. */
@@ -222,7 +231,10 @@ async function saveRun(
        from jsonb_to_recordset($2::jsonb) as s(no int, name text, customers int, orders int, revenue numeric, profile jsonb)`,
       [runId, JSON.stringify(segments)],
     );
-    const prefix = `${runId}\t`;
+    // The members go into a table of their own, made in this transaction: COPY FREEZE (no WAL on the embedded
+    // server), then the keys, then attached as the run's partition (lib/ingest/storage.ts).
+    const members = await createPartitionTable(client, "segment_members", runId);
+    await client.query(`alter table ${members} alter column run_id set default ${runId}`);
     async function* memberRows() {
       let chunk = "";
       for (let i = 0; i < features.length; i++) {
@@ -230,9 +242,7 @@ async function saveRun(
         const f = features[i]!;
         const v = values?.get(f.customerId);
         const text = (x: number | null | undefined) => (x === null || x === undefined ? null : String(x));
-        chunk +=
-          prefix +
-          copyRow([
+        chunk += copyRow([
             f.customerId, String(a.members[i]), text(s?.r), text(s?.f), text(s?.m),
             String(f.recencyDays), String(f.frequency), f.monetary.toFixed(2), f.averageOrderValue.toFixed(2), String(f.tenureDays), String(f.products), text(f.returnRate),
             text(v?.pAlive), text(v?.expectedPurchases), v?.clv === null || v?.clv === undefined ? null : v.clv.toFixed(2),
@@ -248,11 +258,14 @@ async function saveRun(
       Readable.from(memberRows()),
       client.query(
         copyFrom(
-          `COPY segment_members (run_id, customer_id, segment_no, recency_score, frequency_score, monetary_score,
-             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv) FROM STDIN`,
+          `COPY ${members} (customer_id, segment_no, recency_score, frequency_score, monetary_score,
+             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv) FROM STDIN WITH (FREEZE)`,
         ),
       ),
     );
+    await client.query(`alter table ${members} add primary key (run_id, customer_id), alter column run_id drop default`);
+    await client.query(`create index on ${members} (run_id, segment_no)`);
+    await attachPartition(client, "segment_members", members, runId);
     await client.query("commit");
     return (await getSegmentation(pool, runId))!;
   } catch (error) {
@@ -264,7 +277,7 @@ async function saveRun(
 }
 
 export async function getSegmentation(pool: pg.Pool, runId: number): Promise<RunDetail | null> {
-  const run = await pool.query(`select id, dataset_id, method, params, metrics, customers, duration_ms, created_at from segmentation_runs where id = $1`, [runId]);
+  const run = await pool.query(`select id, dataset_id, method, params, metrics, customers, duration_ms, created_at, prepared_at from segmentation_runs where id = $1`, [runId]);
   const r = run.rows[0];
   if (!r) return null;
   const seg = await pool.query(`select segment_no, name, customers, orders, revenue::float8 as revenue, profile from segments where run_id = $1 order by segment_no`, [runId]);
@@ -278,6 +291,7 @@ export async function getSegmentation(pool: pg.Pool, runId: number): Promise<Run
     customers: r.customers,
     durationMs: r.duration_ms,
     createdAt: (r.created_at as Date).toISOString(),
+    preparedAt: r.prepared_at ? (r.prepared_at as Date).toISOString() : null,
     segments: seg.rows.map((x) => ({
       no: x.segment_no,
       name: x.name,
@@ -330,18 +344,30 @@ export async function compareRuns(pool: pg.Pool, firstId: number, secondId: numb
   const second = runs.rows.find((r) => r.id === secondId);
   if (!first || !second) throw new NotFoundError("There is no such segmentation.");
   if (first.dataset_id !== second.dataset_id) throw new InputError("with", "the two segmentations are of different datasets");
-  const { rows } = await pool.query<{ a: string; b: string }>(
-    `select sa.name as a, sb.name as b
+  // Counted in SQL: a million members each never leave the database.
+  const { rows } = await pool.query<{ a: string; b: string; n: number }>(
+    `select sa.name as a, sb.name as b, count(*)::int as n
      from segment_members ma
      join segment_members mb on mb.run_id = $2 and mb.customer_id = ma.customer_id
      join segments sa on sa.run_id = ma.run_id and sa.segment_no = ma.segment_no
      join segments sb on sb.run_id = mb.run_id and sb.segment_no = mb.segment_no
-     where ma.run_id = $1`,
+     where ma.run_id = $1
+     group by sa.name, sb.name`,
     [firstId, secondId],
   );
-  const a = rows.map((r) => r.a);
-  const b = rows.map((r) => r.b);
-  return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers: rows.length, adjustedRandIndex: rows.length > 1 ? adjustedRandIndex(a, b) : null, crosstab: crosstab(a, b) };
+  const table = crosstabOf(rows.map((r) => ({ row: r.a, column: r.b, count: r.n })));
+  const customers = rows.reduce((sum, r) => sum + r.n, 0);
+  return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers, adjustedRandIndex: customers > 1 ? adjustedRandIndexOf(table) : null, crosstab: table };
+}
+
+/** Whether a run's pages are ready (what the run page's refresher asks): its saved answers so far. Null when there is no such run. */
+export async function getRunReadiness(pool: pg.Pool, runId: number): Promise<{ prepared: boolean; done: number } | null> {
+  const { rows } = await pool.query<{ prepared: boolean; done: number }>(
+    `select r.prepared_at is not null as prepared, (select count(*)::int from query_results q where q.scope = 'run:' || r.id) as done
+     from segmentation_runs r where r.id = $1`,
+    [runId],
+  );
+  return rows[0] ?? null;
 }
 
 /** Columns of the members CSV: the customer, the segment, the scores, the features it was segmented with, and its lifetime value. */

@@ -9,6 +9,8 @@ import { createFirstAdmin, type AuthUser } from "./accounts";
 import { runSegmentation } from "./segmentations";
 import { checkSharePassword, createShare, listShares, recordShareView, resolveShare, revokeShare, sharePass } from "./shares";
 import { SHARE_MISS_RULE, ThrottledError } from "./throttle";
+import { preparerFor } from "./preparation";
+import { prepared } from "../../tests/support/reference-data";
 
 /** Share links on a real PostgreSQL: what they pin, when they stop opening (revoked, expired), passwords, scanning. */
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -28,8 +30,10 @@ beforeAll(async () => {
   ({ datasetId: otherDatasetId } = await loadFiles(pool, { mode: "create", name: "other" }, [
     { fileName: "t.csv", body: ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n1,A1,Mug,2,2024-01-02 10:00,3.5,c1,France\n"], options: { kind: "transactions" } },
   ]));
+  await Promise.all([prepared(pool, datasetId), prepared(pool, otherDatasetId)]);
   runId = (await runSegmentation(pool, datasetId, { method: "rfm" })).id;
   otherRunId = (await runSegmentation(pool, datasetId, { method: "kmeans", k: 3 })).id;
+  await Promise.all([preparerFor(pool).prepareRun(runId), preparerFor(pool).prepareRun(otherRunId)]);
 });
 afterAll(async () => {
   await db.close();

@@ -4,7 +4,7 @@ import { readEnv } from "../env";
 import { errorResponse } from "../http/responses";
 import { readUpload } from "../http/upload";
 import { loadFiles, type ImportTarget } from "../ingest/load";
-import { prepareDataset } from "./datasets";
+import { preparerFor } from "./preparation";
 import { reportProgress, TOKEN } from "./upload-progress";
 
 /** The form fields of an upload (sent before the file). */
@@ -36,9 +36,10 @@ export const UploadFields = z.object({
 /**
  * POST /api/datasets (into === "new") and POST /api/datasets/{id}/imports:
  * streams the file into the dataset and answers 201 with the import report.
- * The dataset is prepared (summary, overview) through `later` (Next's `after`), once the answer is sent.
+ * The dataset's preparation (its summaries, then every answer its pages read)
+ * is queued as the answer goes: its progress is in GET /api/datasets/{id}/preparation.
  */
-export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number, later?: (task: () => Promise<void>) => void): Promise<Response> {
+export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number): Promise<Response> {
   let token: string | undefined;
   try {
     const maxBytes = readEnv().SEGMENTA_UPLOAD_LIMIT;
@@ -55,12 +56,12 @@ export async function receiveUpload(pool: pg.Pool, request: Request, into: "new"
     const result = await loadFiles(
       pool,
       target,
-      [{ fileName: upload.fileName, body: upload.stream, options: { kind: fields.kind, mapping: fields.mapping, dateOrder: fields.dateOrder, decimalComma: fields.decimalComma } }],
+      [{ fileName: upload.fileName, body: upload.stream, size: upload.size, options: { kind: fields.kind, mapping: fields.mapping, dateOrder: fields.dateOrder, decimalComma: fields.decimalComma } }],
       { maxBytes, onProgress: ({ bytes, rows }) => reportProgress(token, bytes, rows) },
     );
     const report = result.imports[0]!;
     reportProgress(token, report.bytes, report.rowsRead, true);
-    later?.(() => prepareDataset(pool, result.datasetId).catch((error: unknown) => console.error(`[segmenta] preparing dataset ${result.datasetId}:`, error)));
+    void preparerFor(pool).prepareDataset(result.datasetId);
     return Response.json(
       { datasetId: result.datasetId, import: report },
       { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } },

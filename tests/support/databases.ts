@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../lib/db/migrate";
 import { createPool } from "../../lib/db/pool";
+import { preparerFor } from "../../lib/services/preparation";
 
 /**
  * Databases for tests: each run (and each test that needs an empty database)
@@ -52,6 +53,8 @@ export async function migratedDatabase(adminUrl: string, prefix: string, poolSiz
     url: db.url,
     pool,
     close: async () => {
+      // The preparation a test's loads and runs set going stops before its database goes.
+      await preparerFor(pool).stop();
       await pool.end();
       await db.drop();
     },

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { loadFiles } from "../../lib/ingest/load";
+import { preparerFor } from "../../lib/services/preparation";
 import type { SegmentRule } from "../../lib/segmentation/rfm";
 
 /** The reference data sets in ../shared/datasets, in the forms the tests load them. */
@@ -36,13 +37,19 @@ export const RFM_PACKAGE_TEST_RULES: SegmentRule[] = (
   ] as [string, [number, number], [number, number]][]
 ).map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
 
-/** Loads the rfm package's demo orders (one purchase per row) through the real loader; returns the dataset id. */
+/** Loads the rfm package's demo orders (one purchase per row) through the real loader and prepares them; returns the dataset id. */
 export async function loadRfmOrders(pool: pg.Pool, name = "rfm orders"): Promise<number> {
   const file = path.join(DATASETS, "rfm-r-package/rfm_data_orders.csv");
-  return (await loadFiles(pool, { mode: "create", name }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(file) }])).datasetId;
+  return prepared(pool, (await loadFiles(pool, { mode: "create", name }, [{ fileName: "rfm_data_orders.csv", body: fs.createReadStream(file) }])).datasetId);
 }
 
-/** Loads CDNOW (as customer, date, amount) through the real loader; returns the dataset id. */
+/** Loads CDNOW (as customer, date, amount) through the real loader and prepares it; returns the dataset id. */
 export async function loadCdnow(pool: pg.Pool): Promise<number> {
-  return (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId;
+  return prepared(pool, (await loadFiles(pool, { mode: "create", name: "CDNOW" }, [{ fileName: "cdnow.csv", body: [cdnowPurchasesCsv()] }])).datasetId);
+}
+
+/** Runs a dataset's preparation (its summaries and every answer its pages read), as the upload routes set it going; returns its id. */
+export async function prepared(pool: pg.Pool, datasetId: number): Promise<number> {
+  await preparerFor(pool).prepareDataset(datasetId);
+  return datasetId;
 }

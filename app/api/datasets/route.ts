@@ -1,5 +1,4 @@
 import { authorize } from "@/lib/auth/next";
-import { after } from "next/server";
 import { getPool, getPrisma } from "@/lib/db";
 import { errorResponse } from "@/lib/http/responses";
 import { listDatasets } from "@/lib/services/datasets";
@@ -20,5 +19,5 @@ export async function GET(request: Request) {
 export async function POST(request: Request) {
   const auth = await authorize(request);
   if (auth instanceof Response) return auth;
-  return receiveUpload(getPool(), request, "new", after);
+  return receiveUpload(getPool(), request, "new");
 }

@@ -1,7 +1,8 @@
 -- One row per customer of a dataset: the inputs of every segmentation method.
 -- It reads the dataset's invoice_totals (its lines summed per invoice and cleaning bits, which give
--- the same figures as the lines for any rules and analysis date), and customer_products for distinct
--- products (the lines summed per customer, product and cleaning bits, with the first time bought).
+-- the same figures as the lines for any rules and analysis date), and the lines for distinct products.
+-- At the defaults below, a dataset's preparation saves these rows in customer_summaries (with those of
+-- repeat-summary.sql) once per load, and runs read them from there.
 --
 -- Defaults, which the app may change per run at the marked places:
 --   /*analysis_date*/ the day after the dataset's last invoice; purchases after that day are left out;
@@ -28,15 +29,12 @@ per_customer as (                        -- what the cleaning rules leave for th
   where excluded & /*rules*/63 = 0
   group by customer_id
 ),
-products as (                            -- distinct products bought up to the analysis date, under the same rules.
-  -- customer_products has a row per customer, product and cleaning bits. Under every rule (the default) only
-  -- rows with no bit set count, at most one per customer and product, so a plain count is exact (and 5x
-  -- faster); other rules may keep several rows of one product, which are counted once.
-  select customer_id,
-         case when /*rules*/63 = 63 then count(*) else count(distinct stock_code collate "C") end as products
-  from customer_products cp cross join settings s
-  where cp.dataset_id = :dataset_id and cp.first_date < s.analysis_date + 1 and cp.excluded & /*rules*/63 = 0
-  group by customer_id
+products as (                            -- distinct products bought up to the analysis date, under the same rules
+  select l.customer_id, count(distinct l.stock_code) as products
+  from transaction_lines l cross join settings s
+  where l.dataset_id = :dataset_id and l.customer_id is not null and l.stock_code is not null
+    and l.invoice_date < s.analysis_date + 1 and l.excluded & /*rules*/63 = 0
+  group by l.customer_id
 ),
 returns as (                             -- value sent back (cancellations), whatever the rules, against value bought
   select customer_id,

@@ -3,13 +3,11 @@
 -- the product's share of the segment's product revenue, the same share over all
 -- customers of the run (base_share) and the lift (share / base_share; above 1 the segment buys the
 -- product more than the base does).
--- What members bought is read from customer_products (the lines summed per customer, product and cleaning
--- bits, with the first and last time bought), with the run's settings: purchases up to its analysis date
--- (default: the day after the dataset's last invoice) and only what no cleaning rule of the run applies to
--- (default: all rules, i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation, 4 adjustment,
--- 8 non-product code, 16 price <= 0, 32 exact duplicate). A group bought both before and after an earlier
--- analysis date is summed from its lines up to that date. A product's description is the one its lines
--- carry most often.
+-- What members bought is read from the dataset's lines, with the run's settings: purchases up to its
+-- analysis date (default: the day after the dataset's last invoice) and only what no cleaning rule of the
+-- run applies to (default: all rules, i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation,
+-- 4 adjustment, 8 non-product code, 16 price <= 0, 32 exact duplicate). A product's description is the one
+-- its lines carry most often.
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
 with run as materialized (               -- the run's analysis date and cleaning rules (bits)
@@ -27,29 +25,18 @@ with run as materialized (               -- the run's analysis date and cleaning
 members as materialized (                -- the run's customers and their segments (hashed, not probed per row)
   select customer_id, segment_no from segment_members where run_id = :run_id
 ),
-kept as (                                -- what the run analyses, per customer, product and cleaning bits
-  -- (its rules and date are filters of the sums below: a filter here on values from `run` would be guessed
-  -- at 0.5% of the rows, and the plan made for so few rows sorts where hashing is several times faster)
-  select cp.customer_id, cp.stock_code, cp.quantity, cp.revenue,
-         cp.excluded & r.rules = 0 and cp.last_date < r.analysis_date + 1 as kept
-  from customer_products cp join run r on cp.dataset_id = r.dataset_id
-  union all                              -- groups the analysis date falls within: their lines up to that date
-  select l.customer_id, l.stock_code, l.quantity, l.quantity * l.unit_price, true
-  from transaction_lines l join run r on l.dataset_id = r.dataset_id
-  where (select exists (select 1 from customer_products cp join run r on cp.dataset_id = r.dataset_id
-                        where cp.first_date < r.analysis_date + 1 and cp.last_date >= r.analysis_date + 1))
-    and l.customer_id is not null and l.stock_code is not null
-    and l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0
-    and exists (select 1 from customer_products cp
-                where cp.dataset_id = r.dataset_id and cp.customer_id = l.customer_id and cp.stock_code = l.stock_code
-                  and cp.excluded = l.excluded and cp.last_date >= r.analysis_date + 1)
-),
 bought as (                              -- per segment, customer and product: the members' purchases, summed
-  select m.segment_no, k.customer_id, k.stock_code,
-         sum(k.quantity) filter (where k.kept) as quantity, sum(k.revenue) filter (where k.kept) as revenue
-  from kept k join members m on m.customer_id = k.customer_id
-  group by m.segment_no, k.customer_id, k.stock_code
-  having bool_or(k.kept)
+  -- (the run's rules and date are filters of the sums: a WHERE on values from `run` would be guessed at 0.5%
+  -- of the lines, and the plan made for so few rows sorts where hashing is several times faster)
+  select m.segment_no, l.customer_id, l.stock_code,
+         sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)               as quantity,
+         sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
+  from transaction_lines l
+  join run r on l.dataset_id = r.dataset_id
+  join members m on m.customer_id = l.customer_id
+  where l.stock_code is not null
+  group by m.segment_no, l.customer_id, l.stock_code
+  having bool_or(l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
 ),
 per_product as (                         -- per segment and product, and for the base (segment_no null)
   select segment_no, stock_code, sum(revenue) as revenue, sum(quantity) as quantity,

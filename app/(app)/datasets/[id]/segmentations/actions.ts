@@ -1,10 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import { requireUser } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
-import { prepareRun } from "@/lib/services/prepare-run";
 import { submitSegmentationForm, type SegmentationFormState } from "@/lib/services/segmentation-form";
 
 /**
@@ -23,7 +21,5 @@ export async function runSegmentationAction(datasetId: number, _previous: Segmen
     console.error(error);
     return { errors: {}, message: "Something went wrong on the server. The details are in its log." };
   }
-  // The segment pages' queries are computed once the run page is on its way.
-  after(() => prepareRun(getPool(), runId).catch((error: unknown) => console.error(`[segmenta] preparing run ${runId}:`, error)));
   redirect(`/runs/${runId}`);
 }

@@ -1,5 +1,4 @@
 import { authorize } from "@/lib/auth/next";
-import { after } from "next/server";
 import { getPool } from "@/lib/db";
 import { notFound, parseId } from "@/lib/http/responses";
 import { receiveUpload } from "@/lib/services/uploads";
@@ -10,5 +9,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (auth instanceof Response) return auth;
   const id = parseId((await params).id);
   if (id === null) return notFound("There is no such dataset.");
-  return receiveUpload(getPool(), request, id, after);
+  return receiveUpload(getPool(), request, id);
 }

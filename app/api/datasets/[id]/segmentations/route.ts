@@ -1,10 +1,8 @@
 import { authorize } from "@/lib/auth/next";
-import { after } from "next/server";
 import { getPool } from "@/lib/db";
 import { readJson } from "@/lib/http/json";
 import { errorResponse, notFound, parseId } from "@/lib/http/responses";
 import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
-import { prepareRun } from "@/lib/services/prepare-run";
 import { runSegmentation } from "@/lib/services/segmentations";
 
 // GET /api/datasets/{id}/segmentations: the dataset's runs, newest first (lib/queries/sql/segmentation-runs.sql).
@@ -30,7 +28,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (id === null) return notFound("There is no such dataset.");
   try {
     const run = await runSegmentation(getPool(), id, await readJson(request));
-    after(() => prepareRun(getPool(), run.id).catch((error: unknown) => console.error(`[segmenta] preparing run ${run.id}:`, error)));
     return Response.json(run, { status: 201, headers: { location: `/api/segmentations/${run.id}` } });
   } catch (error) {
     return errorResponse(error);

@@ -223,7 +223,11 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           {invoices.length < history.invoices.length ? ` (the ${FIRST_INVOICES} latest of ${formatInteger(history.invoices.length)})` : ""}. Greyed invoices are left out of the analysis entirely; a tag names each
           cleaning rule that applies to some of an invoice’s lines.
         </p>
-        {history.invoices.length === 0 ? (
+        {history.preparing ? (
+          <div className="empty" data-preparing>
+            <p>The dataset is being prepared after its last load: the invoices appear once its invoice sums are built.</p>
+          </div>
+        ) : history.invoices.length === 0 ? (
           <div className="empty">
             <p>No invoice for this customer in this dataset.</p>
           </div>
