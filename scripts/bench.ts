@@ -8,6 +8,8 @@
  *   - with `psql \copy` into the same table (the reference: PostgreSQL's own client),
  * and prints both times, their ratio, and how much the server's resident memory grew.
  * Goals (issue 3): within 1.3x of psql \copy; server RSS growth under 150 MB.
+ * Then the segmentation pipeline, each dashboard page in Chromium until fully drawn
+ * (scripts/bench-browser.ts), the dashboard under 20 readers (scripts/bench-dashboard.ts), k-means at scale.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -25,6 +27,7 @@ import { getCustomerFeatures } from "../lib/queries/customer-features";
 import { getRepeatSummaries } from "../lib/queries/repeat-summary";
 import { preparerFor } from "../lib/services/preparation";
 import { benchDashboard } from "./bench-dashboard";
+import { measurePagesInBrowser } from "./bench-browser";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -191,7 +194,7 @@ async function main() {
     const kmeansRun = await post({ method: "kmeans", k: "auto" });
     await settle(pool); // the runs' pages are computed after they are saved
     const { rows: someone } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
-    await benchDashboard(base, [
+    const pages = [
       { label: "home (7 UCI datasets)", path: "/" },
       { label: "dataset overview, by month", path: `/datasets/${datasetId}` },
       { label: "dataset overview, by week", path: `/datasets/${datasetId}?grain=week` },
@@ -202,7 +205,10 @@ async function main() {
       { label: "segment detail", path: `/runs/${rfm}/segments/0` },
       { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
       { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
-    ], log, session);
+    ];
+    // What a person waits for, in Chromium: first (the page cache is cold after the runs), then the server under load.
+    await measurePagesInBrowser(base, [...pages, { label: "upload", path: "/upload" }, { label: "settings", path: "/settings" }], session, log, { warmGoalMs: 1000 });
+    await benchDashboard(base, pages, log, session);
     await settle(pool);
     await benchKmeans(work);
   } finally {
