@@ -207,7 +207,12 @@ async function main() {
       { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
     ];
     // What a person waits for, in Chromium: first (the page cache is cold after the runs), then the server under load.
-    await measurePagesInBrowser(base, [...pages, { label: "upload", path: "/upload" }, { label: "settings", path: "/settings" }], session, log, { warmGoalMs: 1000 });
+    try {
+      await measurePagesInBrowser(base, [...pages, { label: "upload", path: "/upload" }, { label: "settings", path: "/settings" }], session, log, { warmGoalMs: 1000 });
+    } catch (error) {
+      // A page that never draws is a finding, not a reason to skip the rest of the bench.
+      log(`  browser measurement failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     await benchDashboard(base, pages, log, session);
     await settle(pool);
     await benchKmeans(work);
