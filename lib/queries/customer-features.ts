@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { ALL_RULES_MASK } from "../ingest/cleaning";
-import { runStatement, sqlFile, type RunOptions } from "./sql-file";
+import { getRepeatRows } from "./repeat-summary";
+import { atDefaults, runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 /**
  * Per-customer features (lib/queries/sql/customer-features.sql), for the
@@ -40,8 +40,6 @@ interface Row {
 
 export const customerFeaturesSql = () => sqlFile("customer-features");
 
-/** True when a run's options are the dataset's defaults, whose inputs customer_summaries holds. */
-export const atDefaults = (options: RunOptions) => options.analysisDate === undefined && (options.rulesMask ?? ALL_RULES_MASK) === ALL_RULES_MASK;
 
 /** The rows of customer-features.sql at the defaults, as saved by the preparation (same columns, same order). */
 export const SAVED_FEATURES = `select customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, age, gender, country
@@ -69,4 +67,40 @@ export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, opti
   const { text, values } = runStatement(customerFeaturesSql(), options);
   const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
   return rows.map(featuresOf);
+}
+
+/** BG/NBD and Gamma-Gamma inputs of a customer, in days (lib/queries/sql/repeat-summary.sql). */
+export interface RepeatInputs {
+  customerId: string;
+  frequency: number;
+  recencyDays: number;
+  tDays: number;
+  monetary: number;
+}
+
+/**
+ * A run's inputs at once: each customer's features and repeat-purchase
+ * summary, in customer order. At the defaults, one read of
+ * customer_summaries gives both (a million customers: one pass, not two);
+ * otherwise customer-features.sql and repeat-summary.sql run side by side.
+ */
+export async function getRunInputs(pool: pg.Pool, datasetId: number, options: RunOptions = {}): Promise<{ features: CustomerFeatures[]; repeats: RepeatInputs[] }> {
+  if (!atDefaults(options)) {
+    const [features, repeats] = await Promise.all([getCustomerFeatures(pool, datasetId, options), getRepeatRows(pool, datasetId, options)]);
+    return { features, repeats };
+  }
+  const { rows } = await pool.query<Row & { repeat_frequency: number; repeat_recency_days: number; t_days: number; repeat_monetary: string }>(
+    `select customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, age, gender, country,
+            repeat_frequency, repeat_recency_days, t_days, repeat_monetary
+     from customer_summaries where dataset_id = $1 order by customer_id collate "C"`,
+    [datasetId],
+  );
+  const features = new Array<CustomerFeatures>(rows.length);
+  const repeats = new Array<RepeatInputs>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    features[i] = featuresOf(r);
+    repeats[i] = { customerId: r.customer_id, frequency: r.repeat_frequency, recencyDays: r.repeat_recency_days, tDays: r.t_days, monetary: Number(r.repeat_monetary) };
+  }
+  return { features, repeats };
 }

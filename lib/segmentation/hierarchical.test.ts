@@ -61,16 +61,16 @@ describe("hierarchicalSegmentation", () => {
   }
   const features = ["recencyDays", "frequency", "monetary"];
 
-  test("recovers separated groups on every customer (few customers)", () => {
+  test("recovers separated groups on every customer (few customers)", async () => {
     const { rows, truth } = blobs(40);
-    const result = hierarchicalSegmentation(features, rows, { k: 4 });
+    const result = await hierarchicalSegmentation(features, rows, { k: 4 });
     expect(result.dendrogram.leaves).toBe(160);
     expect(adjustedRandIndex(result.labels.map(String), truth)).toBe(1);
   });
 
-  test("recovers them through weighted micro-clusters (many customers), keeping the dendrogram", () => {
+  test("recovers them through weighted micro-clusters (many customers), keeping the dendrogram", async () => {
     const { rows, truth } = blobs(2500);
-    const result = hierarchicalSegmentation(features, rows, { k: 4, microClusters: 200 });
+    const result = await hierarchicalSegmentation(features, rows, { k: 4, microClusters: 200 });
     expect(result.dendrogram.leaves).toBeLessThanOrEqual(200);
     expect(result.dendrogram.leafSizes.reduce((s, n) => s + n, 0)).toBe(10_000);
     expect(result.dendrogram.merges).toHaveLength(result.dendrogram.leaves - 1);

@@ -1,12 +1,16 @@
-import { kmeans as mlKmeans } from "ml-kmeans";
-import { clusterQuality, profile, standardise, ClusteringInputError, type ClusterProfile, type ClusterQuality, type Scaling } from "./kmeans";
+import { ClusteringInputError, measures, profile, silhouettesParallel, standardiseFlat, type ClusterProfile, type ClusterQuality, type Scaling } from "./kmeans";
+import { kmeansPlusPlus, lloydParallel, type FlatPoints } from "./lloyd";
+import { createRng, sampleIndexes } from "./random";
 
 /**
  * Hierarchical segmentation: Ward linkage (minimum increase of within-cluster
  * variance; R's ward.D2, scikit-learn's "ward"), cut at k. Ward is quadratic in
  * memory and cubic in time, so above a few hundred customers it runs on k-means
- * micro-clusters weighted by their size, which keeps it fast at a million
- * customers; the dendrogram (the merges) is kept with the run.
+ * micro-clusters weighted by their size (BIRCH's idea, with k-means for the
+ * leaves): fitted on a sample with Lloyd's iterations on typed arrays and
+ * worker threads (lloyd.ts), then every customer joins its nearest leaf, so
+ * the whole costs about what one k-means costs; the dendrogram (the merges) is
+ * kept with the run.
  */
 export interface Merge {
   /** Node ids: 0..m-1 are the leaves (micro-clusters), m + i is the i-th merge. */
@@ -77,46 +81,76 @@ export interface HierarchicalSegmentation {
   scaling: Scaling;
 }
 
-export function hierarchicalSegmentation(
+/**
+ * Customers the micro-clusters are fitted on (k-means++ start, then Lloyd);
+ * every customer then joins its nearest micro-cluster in one pass. Lloyd with
+ * 300 centres on every customer cost 3.2 s at 140,000 customers, 14 s at a
+ * million, against 1 and 6 s for a whole k-means with k = auto.
+ */
+const FIT_SAMPLE = 30_000;
+
+export async function hierarchicalSegmentation(
   features: string[],
   rows: readonly number[][],
-  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number },
-): HierarchicalSegmentation {
+  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number; workers?: boolean },
+): Promise<HierarchicalSegmentation> {
   const { k } = options;
   const seed = options.seed ?? 1;
   if (!Number.isInteger(k) || k < 2 || k > 20) throw new ClusteringInputError("k", "k must be a whole number from 2 to 20");
   if (rows.length < k * 2) throw new ClusteringInputError("k", `${rows.length} customers are too few for ${k} clusters`);
-  const { data, scaling } = standardise(features, rows);
-  const target = Math.min(options.microClusters ?? 300, data.length);
+  const { flat, scaling } = standardiseFlat(features, rows);
+  const { n, dims } = flat;
+  const target = Math.min(options.microClusters ?? 300, n);
   // Micro-clusters: every customer is a leaf when there are few; else k-means groups them.
-  let leafOf: number[];
-  let points: number[][];
-  if (target === data.length) {
-    leafOf = data.map((_, i) => i);
-    points = data;
+  let leafOf: Int32Array;
+  let points: Float64Array;
+  if (target === n) {
+    leafOf = Int32Array.from({ length: n }, (_, i) => i);
+    points = flat.data;
   } else {
-    const micro = mlKmeans(data, target, { initialization: "kmeans++", seed, maxIterations: 50 });
-    leafOf = micro.clusters;
+    const sample = n > FIT_SAMPLE ? subset(flat, sampleIndexes(n, FIT_SAMPLE, createRng(seed))) : null;
+    const start = kmeansPlusPlus(sample ?? flat, target, seed);
+    const fitted = sample ? (await lloydParallel(sample, start, { maxIterations: 50, tolerance: 1e-4, workers: options.workers })).centroids : start;
+    // Everyone to the nearest fitted centre, and the centres to their members' means: one Lloyd step on all.
+    const micro = await lloydParallel(flat, fitted, { maxIterations: sample ? 1 : 50, tolerance: 1e-4, workers: options.workers });
+    leafOf = micro.labels;
     points = micro.centroids;
   }
-  const weights = new Array<number>(points.length).fill(0);
-  for (const leaf of leafOf) weights[leaf]!++;
+  const weights = new Array<number>(points.length / dims).fill(0);
+  for (let i = 0; i < n; i++) weights[leafOf[i]!]!++;
   // Empty micro-clusters (rare) are dropped before linking.
   const used = weights.map((w, i) => (w > 0 ? i : -1)).filter((i) => i >= 0);
-  const renumber = new Map(used.map((old, i) => [old, i]));
-  const merges = wardLinkage(used.map((i) => points[i]!), used.map((i) => weights[i]!));
+  const renumber = new Int32Array(weights.length);
+  used.forEach((old, i) => (renumber[old] = i));
+  const merges = wardLinkage(
+    used.map((i) => Array.from(points.subarray(i * dims, (i + 1) * dims))),
+    used.map((i) => weights[i]!),
+  );
   const groupOfLeaf = cutTree(merges, used.length, k);
-  const labels = leafOf.map((leaf) => groupOfLeaf[renumber.get(leaf)!]!);
-  const centroids = Array.from({ length: k }, (_, c) => {
-    const members = data.filter((_, i) => labels[i] === c);
-    return data[0]!.map((_, j) => members.reduce((s, r) => s + r[j]!, 0) / members.length);
-  });
+  const labels = Array.from(leafOf, (leaf) => groupOfLeaf[renumber[leaf]!]!);
+  // The groups' centroids, in one pass.
+  const centroids = new Float64Array(k * dims);
+  const sizes = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    sizes[c]!++;
+    for (let t = 0; t < dims; t++) centroids[c * dims + t]! += flat.data[i * dims + t]!;
+  }
+  for (let c = 0; c < k; c++) for (let t = 0; t < dims; t++) centroids[c * dims + t]! /= sizes[c]! || 1;
+  const [silhouette] = await silhouettesParallel(flat, [labels], [k], options.silhouetteSample ?? 5000, seed, { workers: options.workers });
   return {
     k,
     labels,
-    quality: clusterQuality(data, labels, centroids, options.silhouetteSample ?? 5000, seed),
+    quality: { ...measures(flat, labels, centroids, k), silhouette: silhouette! },
     profiles: profile(features, rows, labels, k),
     dendrogram: { leaves: used.length, leafSizes: used.map((i) => weights[i]!), merges },
     scaling,
   };
+}
+
+/** The points at `indexes`, as flat points of their own. */
+function subset({ data, dims }: FlatPoints, indexes: ArrayLike<number>): FlatPoints {
+  const out = new Float64Array(indexes.length * dims);
+  for (let j = 0; j < indexes.length; j++) out.set(data.subarray(indexes[j]! * dims, (indexes[j]! + 1) * dims), j * dims);
+  return { data: out, n: indexes.length, dims };
 }

@@ -101,7 +101,7 @@ function skewness(values: ArrayLike<number>): number {
 }
 
 /** `standardise` into one flat n × d array (on shared memory when `allocate` gives it). */
-function standardiseFlat(features: string[], rows: readonly number[][], allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): { flat: FlatPoints; scaling: Scaling } {
+export function standardiseFlat(features: string[], rows: readonly number[][], allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): { flat: FlatPoints; scaling: Scaling } {
   const n = rows.length;
   const dims = features.length;
   const data = allocate(n * dims);
@@ -152,7 +152,7 @@ export function standardise(features: string[], rows: readonly number[][]): { da
 }
 
 /** Inertia, Calinski-Harabasz and Davies-Bouldin of a labeling of flat points, centroids flat (k × d). */
-function measures({ data, n, dims }: FlatPoints, labels: ArrayLike<number>, centroids: ArrayLike<number>, k: number): Omit<ClusterQuality, "silhouette"> {
+export function measures({ data, n, dims }: FlatPoints, labels: ArrayLike<number>, centroids: ArrayLike<number>, k: number): Omit<ClusterQuality, "silhouette"> {
   const sizes = new Float64Array(k);
   const overall = new Float64Array(dims);
   for (let i = 0; i < n; i++) {

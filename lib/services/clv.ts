@@ -3,9 +3,11 @@ import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getCustomerFeatures } from "../queries/customer-features";
-import { getRepeatSummaries } from "../queries/repeat-summary";
+import type { RepeatInputs } from "../queries/customer-features";
+import type { CachedQuery } from "../queries/cache";
+import { getRepeatRows, getRepeatSummaries, inUnit } from "../queries/repeat-summary";
 import { preparerFor } from "./preparation";
-import { expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
+import { discountedPurchases, expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
 
 /**
  * Churn and lifetime value of a dataset's customers: BG/NBD and Gamma-Gamma
@@ -124,21 +126,14 @@ export type CustomerValues =
     }
   | { ok: false; error: string };
 
-/**
- * P(alive), expected purchases and CLV of every customer, for a segmentation
- * run to save with its members: BG/NBD and Gamma-Gamma fitted on
- * repeat-summary.sql at the run's analysis date and rules. When the data
- * cannot support the fit, the reason instead (the run is still saved).
- */
-export async function customerValues(
-  pool: pg.Pool,
-  datasetId: number,
-  options: { analysisDate?: string; rulesMask: number; horizonMonths?: number; monthlyDiscount?: number },
-): Promise<CustomerValues> {
-  const unit = "weeks" as const;
-  const horizonMonths = options.horizonMonths ?? 12;
-  const monthlyDiscount = options.monthlyDiscount ?? 0.01;
-  const summaries = await getRepeatSummaries(pool, datasetId, { analysisDate: options.analysisDate, rulesMask: options.rulesMask, unit });
+/** The fitted models a run's values come from: what a dataset's preparation saves for its defaults. */
+export type LifetimeFit =
+  | { ok: true; bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number }; gammaGamma: { p: number; q: number; v: number } | null; gammaGammaError: string | null }
+  | { ok: false; error: string };
+
+/** BG/NBD and Gamma-Gamma fitted (in weeks) on the rows of repeat-summary.sql, or why the data cannot support them. */
+export function fitLifetime(repeats: readonly RepeatInputs[]): LifetimeFit {
+  const summaries = inUnit(repeats, "weeks");
   let bgnbd: ReturnType<typeof fitBgNbd>;
   try {
     bgnbd = fitBgNbd(summaries);
@@ -147,13 +142,57 @@ export async function customerValues(
     throw error;
   }
   const { gammaGamma, gammaGammaError } = fitSpend(summaries);
+  return { ok: true, bgnbd: { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood }, gammaGamma: gammaGamma?.params ?? null, gammaGammaError };
+}
+
+/**
+ * The models of a dataset at its defaults, fitted once by its preparation and
+ * saved with its answers (a run at the defaults reads them: the fit took 1.4 s
+ * of a 140,000-customer run).
+ */
+export const lifetimeFitQuery = (pool: pg.Pool, datasetId: number): CachedQuery<LifetimeFit> => ({
+  name: "lifetime-value-fit",
+  compute: async (db = pool) => fitLifetime(await getRepeatRows(db, datasetId, {})),
+});
+
+/**
+ * P(alive), expected purchases and CLV of every customer, for a segmentation
+ * run to save with its members: BG/NBD and Gamma-Gamma fitted on the rows of
+ * repeat-summary.sql at the run's analysis date and rules (getRunInputs), or
+ * the fit given (the dataset's, saved by its preparation, for a run at its
+ * defaults). When the data cannot support the fit, the reason instead (the
+ * run is still saved).
+ */
+export function customerValues(repeats: readonly RepeatInputs[], options: { fit?: LifetimeFit; horizonMonths?: number; monthlyDiscount?: number } = {}): CustomerValues {
+  const unit = "weeks" as const;
+  const horizonMonths = options.horizonMonths ?? 12;
+  const monthlyDiscount = options.monthlyDiscount ?? 0.01;
+  const summaries = inUnit(repeats, unit);
+  const fit = options.fit ?? fitLifetime(repeats);
+  if (!fit.ok) return fit;
+  const bgnbd = { params: fit.bgnbd, logLikelihood: fit.bgnbd.logLikelihood };
+  const { gammaGammaError } = fit;
+  const gammaGamma = fit.gammaGamma ? { params: fit.gammaGamma } : null;
   const horizon = horizonMonths * UNITS_PER_MONTH[unit];
   const values = new Map<string, CustomerValue>();
+  // P(alive) and the expected purchases depend on (x, t_x, T) alone: computed once per distinct triple
+  // (a hypergeometric function per month of the horizon each: 1.4 s for 140,000 customers one by one).
+  const byHistory = new Map<string, { pAlive: number; expected: number; discounted: number }>();
   for (const c of summaries) {
+    const key = `${c.frequency}|${c.recency}|${c.T}`;
+    let history = byHistory.get(key);
+    if (!history) {
+      history = {
+        pAlive: probabilityAlive(bgnbd.params, c),
+        expected: expectedPurchases(bgnbd.params, c, horizon),
+        discounted: gammaGamma ? discountedPurchases(bgnbd.params, c, { months: horizonMonths, monthlyDiscount, unit }) : 0,
+      };
+      byHistory.set(key, history);
+    }
     values.set(c.customerId, {
-      pAlive: probabilityAlive(bgnbd.params, c),
-      expectedPurchases: expectedPurchases(bgnbd.params, c, horizon),
-      clv: gammaGamma ? lifetimeValue(bgnbd.params, gammaGamma.params, c, { months: horizonMonths, monthlyDiscount, unit }) : null,
+      pAlive: history.pAlive,
+      expectedPurchases: history.expected,
+      clv: gammaGamma ? expectedAverageSpend(gammaGamma.params, c) * history.discounted : null,
     });
   }
   return {

@@ -8,8 +8,10 @@ import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { csvLine, spreadsheetField } from "../csv";
 import { copyRow } from "../ingest/copy-text";
 import { attachPartition, createPartitionTable } from "../ingest/storage";
-import { getCustomerFeatures, type CustomerFeatures } from "../queries/customer-features";
-import { customerValues, type CustomerValue } from "./clv";
+import { getRunInputs, type CustomerFeatures } from "../queries/customer-features";
+import { savedAnswer } from "../queries/cache";
+import { atDefaults } from "../queries/sql-file";
+import { customerValues, lifetimeFitQuery, type CustomerValue } from "./clv";
 import { preparerFor } from "./preparation";
 import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
@@ -151,7 +153,12 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   const cleaning = input.cleaning ?? RULE_KEYS;
   const options = { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) };
   // The lifetime-value fit reads its own query; both run at once.
-  const [features, values] = await Promise.all([getCustomerFeatures(pool, datasetId, options), customerValues(pool, datasetId, options)]);
+  // At the defaults, the models fitted by the dataset's preparation (else fitted here, on this run's inputs).
+  const [{ features, repeats }, savedFit] = await Promise.all([
+    getRunInputs(pool, datasetId, options),
+    atDefaults(options) ? savedAnswer(pool, { datasetId }, lifetimeFitQuery(pool, datasetId)) : null,
+  ]);
+  const values = customerValues(repeats, { fit: savedFit ?? undefined });
   if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
   let assignment: Assignment;
