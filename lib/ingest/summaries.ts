@@ -11,6 +11,8 @@ import { attachPartition, createPartitionTable, dropPartition, partitionExists, 
  *   cleaning bits. Each group keeps its cleaning bits and its time, so any
  *   combination of cleaning rules and any analysis date gives the same answer
  *   from the sums as from the lines (an integration test holds them to that);
+ * - customer_products: the lines no cleaning rule applies to, summed per
+ *   customer and product (distinct products and top products at the defaults);
  * - customer_summaries: per customer, customer-features.sql beside
  *   repeat-summary.sql at the dataset's defaults, so a run at the defaults
  *   reads one row per customer.
@@ -29,6 +31,13 @@ select dataset_id, invoice_no, customer_id, invoice_date, country, excluded,
 from transaction_lines
 where dataset_id = $1
 group by dataset_id, invoice_no, customer_id, invoice_date, country, excluded`;
+
+const BUILD_CUSTOMER_PRODUCTS = (table: string) => `
+insert into ${table} (dataset_id, customer_id, stock_code, first_date, last_date, lines, quantity, revenue)
+select dataset_id, customer_id, stock_code, min(invoice_date), max(invoice_date), count(*), sum(quantity), sum(quantity * unit_price)
+from transaction_lines
+where dataset_id = $1 and excluded = 0 and stock_code is not null
+group by dataset_id, customer_id, stock_code`;
 
 const SUMMARY_COLUMNS = [
   "customer_id", "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate", "age", "gender", "country",
@@ -55,7 +64,7 @@ export async function analyzeLines(db: pg.ClientBase, datasetId: number): Promis
  * dropped first): rows, then statistics, then attached. `db` must not be in a
  * transaction (the old partition is detached CONCURRENTLY).
  */
-async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: "invoice_totals" | "customer_summaries", datasetId: number, insert: string): Promise<void> {
+async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: "invoice_totals" | "customer_products" | "customer_summaries", datasetId: number, insert: string): Promise<void> {
   const name = partitionName(table, datasetId);
   await dropPartition(pool, table, name);
   await db.query("begin");
@@ -77,7 +86,11 @@ export async function buildInvoiceTotals(db: pg.Client | pg.PoolClient, pool: pg
   await build(db, pool, "invoice_totals", datasetId, BUILD_INVOICE_TOTALS(partitionName("invoice_totals", datasetId)));
 }
 
-/** Needs the dataset's invoice_totals (built first). */
+export async function buildCustomerProducts(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
+  await build(db, pool, "customer_products", datasetId, BUILD_CUSTOMER_PRODUCTS(partitionName("customer_products", datasetId)));
+}
+
+/** Needs the dataset's invoice_totals and customer_products (built first). */
 export async function buildCustomerSummaries(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
   await build(db, pool, "customer_summaries", datasetId, BUILD_CUSTOMER_SUMMARIES(partitionName("customer_summaries", datasetId)));
 }

@@ -11,8 +11,9 @@ import { segmentDistributionsQuery } from "../queries/segment-distributions";
 import { segmentProfileQuery } from "../queries/segment-profile";
 import { segmentTopProductsQuery } from "../queries/segment-top-products";
 import { segmentableCustomersQuery } from "../queries/segmentable-customers";
-import { analyzeLines, buildCustomerSummaries, buildInvoiceTotals, markSummarised } from "../ingest/summaries";
+import { analyzeLines, buildCustomerProducts, buildCustomerSummaries, buildInvoiceTotals, markSummarised } from "../ingest/summaries";
 import { dropOrphanPartitions } from "../ingest/storage";
+import { lifetimeFitQuery } from "./clv";
 import { overviewQueries } from "./overview";
 
 /**
@@ -81,6 +82,7 @@ export function datasetAnswers(pool: pg.Pool, datasetId: number): { label: strin
     { label: "Headline figures", query: datasetFiguresQuery(pool, datasetId) },
     { label: "Cleaning counts", query: cleaningCountsQuery(pool, datasetId) },
     { label: "Customers to segment", query: segmentableCustomersQuery(pool, datasetId) },
+    { label: "Churn and lifetime value models", query: lifetimeFitQuery(pool, datasetId) },
     ...overviewQueries(pool, datasetId),
   ];
 }
@@ -272,6 +274,7 @@ export class Preparer {
       steps.push(
         { key: "lines", label: "Statistics of the lines", run: (db) => analyzeLines(db, id) },
         { key: "invoices", label: "Invoice sums", run: (db) => buildInvoiceTotals(db, pool, id) },
+        { key: "products", label: "Product sums", run: (db) => buildCustomerProducts(db, pool, id) },
         {
           key: "customers",
           label: "Customer summaries",

@@ -1,6 +1,7 @@
 -- One row per customer of a dataset: the inputs of every segmentation method.
 -- It reads the dataset's invoice_totals (its lines summed per invoice and cleaning bits, which give
--- the same figures as the lines for any rules and analysis date), and the lines for distinct products.
+-- the same figures as the lines for any rules and analysis date), and customer_products for distinct
+-- products at the defaults (the lines under no rule, summed per customer and product), else the lines.
 -- At the defaults below, a dataset's preparation saves these rows in customer_summaries (with those of
 -- repeat-summary.sql) once per load, and runs read them from there.
 --
@@ -10,9 +11,10 @@
 --     1 no customer, 2 cancellation, 4 adjustment, 8 non-product code, 16 price <= 0, 32 exact duplicate).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/customer-features.sql
-with settings as (                       -- the analysis date
+with settings as (                       -- the analysis date, and whether the run keeps the defaults
   select coalesce(/*analysis_date*/null::date,
-                  (select max(invoice_date)::date + 1 from invoice_totals where dataset_id = :dataset_id)) as analysis_date
+                  (select max(invoice_date)::date + 1 from invoice_totals where dataset_id = :dataset_id)) as analysis_date,
+         /*analysis_date*/null::date is null and /*rules*/63 = 63 as defaults
 ),
 customer_invoices as (                   -- invoices of known customers up to the analysis date
   select i.*
@@ -29,10 +31,18 @@ per_customer as (                        -- what the cleaning rules leave for th
   where excluded & /*rules*/63 = 0
   group by customer_id
 ),
-products as (                            -- distinct products bought up to the analysis date, under the same rules
+products as (                            -- distinct products bought up to the analysis date, under the same rules:
+  -- at the defaults one row per product in customer_products; otherwise counted from the lines (each branch
+  -- runs only when its condition holds: PostgreSQL tests it once, before reading anything)
+  select cp.customer_id, count(*) as products
+  from customer_products cp
+  where cp.dataset_id = :dataset_id and (select defaults from settings)
+  group by cp.customer_id
+  union all
   select l.customer_id, count(distinct l.stock_code) as products
   from transaction_lines l cross join settings s
-  where l.dataset_id = :dataset_id and l.customer_id is not null and l.stock_code is not null
+  where not (select defaults from settings)
+    and l.dataset_id = :dataset_id and l.customer_id is not null and l.stock_code is not null
     and l.invoice_date < s.analysis_date + 1 and l.excluded & /*rules*/63 = 0
   group by l.customer_id
 ),

@@ -3,11 +3,12 @@
 -- the product's share of the segment's product revenue, the same share over all
 -- customers of the run (base_share) and the lift (share / base_share; above 1 the segment buys the
 -- product more than the base does).
--- What members bought is read from the dataset's lines, with the run's settings: purchases up to its
--- analysis date (default: the day after the dataset's last invoice) and only what no cleaning rule of the
--- run applies to (default: all rules, i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation,
--- 4 adjustment, 8 non-product code, 16 price <= 0, 32 exact duplicate). A product's description is the one
--- its lines carry most often.
+-- What members bought, with the run's settings: purchases up to its analysis date (default: the day after
+-- the dataset's last invoice) and only what no cleaning rule of the run applies to (default: all rules,
+-- i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation, 4 adjustment, 8 non-product code,
+-- 16 price <= 0, 32 exact duplicate). A run with both defaults reads customer_products (those lines summed
+-- per customer and product); another reads the lines. A product's description is the one its lines carry
+-- most often.
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
 with run as materialized (               -- the run's analysis date and cleaning rules (bits)
@@ -19,22 +20,29 @@ with run as materialized (               -- the run's analysis date and cleaning
                     from jsonb_array_elements_text(r.params -> 'cleaning') as k(rule)
                     join (values ('noCustomer', 1), ('cancellation', 2), ('adjustment', 4), ('nonProduct', 8),
                                  ('badPrice', 16), ('duplicate', 32)) as b(rule, bit) on b.rule = k.rule)
-              else 63 end as rules
+              else 63 end as rules,
+         r.params ->> 'analysisDate' is null as default_date
   from segmentation_runs r where r.id = :run_id
 ),
 members as materialized (                -- the run's customers and their segments (hashed, not probed per row)
   select customer_id, segment_no from segment_members where run_id = :run_id
 ),
 bought as (                              -- per segment, customer and product: the members' purchases, summed
+  -- (each branch runs only when its condition holds: PostgreSQL tests it once, before reading anything)
+  select m.segment_no, cp.customer_id, cp.stock_code, cp.quantity, cp.revenue
+  from customer_products cp
+  join members m on m.customer_id = cp.customer_id
+  where (select rules = 63 and default_date from run) and cp.dataset_id = (select dataset_id from run)
+  union all
   -- (the run's rules and date are filters of the sums: a WHERE on values from `run` would be guessed at 0.5%
   -- of the lines, and the plan made for so few rows sorts where hashing is several times faster)
   select m.segment_no, l.customer_id, l.stock_code,
-         sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)               as quantity,
-         sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
+         sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1),
+         sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
   from transaction_lines l
   join run r on l.dataset_id = r.dataset_id
   join members m on m.customer_id = l.customer_id
-  where l.stock_code is not null
+  where not (select rules = 63 and default_date from run) and l.stock_code is not null
   group by m.segment_no, l.customer_id, l.stock_code
   having bool_or(l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
 ),
@@ -51,12 +59,18 @@ shares as (
          row_number() over (partition by p.is_base, p.segment_no order by p.revenue desc, p.stock_code) as rank
   from per_product p
 ),
+top_codes as materialized (              -- the products shown (hashed, not probed per line)
+  select distinct stock_code from shares where rank <= 10
+),
 descriptions as (                        -- the most frequent description of each top product, over the same lines
-  select l.stock_code, mode() within group (order by l.description) as description
+  -- (again the run's filters are filters of the aggregate, so the join to the few top codes is hashed)
+  select l.stock_code,
+         mode() within group (order by l.description)
+           filter (where l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0) as description
   from transaction_lines l
-  join run r on l.dataset_id = r.dataset_id
-  where l.stock_code in (select stock_code from shares where rank <= 10)
-    and l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0
+  cross join run r
+  join top_codes t on t.stock_code = l.stock_code
+  where l.dataset_id = (select dataset_id from run)
   group by l.stock_code
 )
 select s.segment_no,
