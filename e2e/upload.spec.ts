@@ -43,8 +43,9 @@ test("the complete UCI Online Retail file goes in through the page, with the pub
   await page.screenshot({ path: testInfo.outputPath("upload-report.png"), fullPage: true });
 
   await report.getByRole("link", { name: "Open the dataset" }).click();
-  // The first visit after an upload may wait for the dataset's summary and overview (about 2 s on this file).
-  await expect(page.getByRole("heading", { name: "UCI Online Retail (page)", level: 1 })).toBeVisible({ timeout: 30_000 });
+  // The page opens at once; while the dataset is prepared (a few seconds on this file) it says so, then fills in.
+  await expect(page.getByRole("heading", { name: "UCI Online Retail (page)", level: 1 })).toBeVisible();
+  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
   for (const [key, value] of Object.entries(UCI)) await expect(page.locator(`[data-figure="${key}"]`)).toHaveText(value);
   await expect(page.locator('[data-figure="revenue"]')).toHaveText("9,747,747.93");
   await expect(page.getByRole("cell", { name: "succeeded" })).toBeVisible();
@@ -62,8 +63,10 @@ test("the complete UCI Online Retail file goes in through the API, with the publ
   expect(report).toMatchObject({ rowsRead: 541_909, rowsLoaded: 541_909, layout: "lines" });
   expect(created.headers().location).toBe(`/api/datasets/${datasetId}`);
 
+  // The figures are null until the dataset is prepared (GET …/preparation says how far it got).
+  await expect.poll(async () => (await (await request.get(`/api/datasets/${datasetId}/preparation`)).json()).prepared, { timeout: 60_000 }).toBe(true);
   const dataset = await (await request.get(`/api/datasets/${datasetId}`)).json();
-  expect(dataset).toMatchObject({ lines: 541_909, invoices: 25_900, customers: 4_372, countries: 38, revenue: "9747747.934000" });
+  expect(dataset).toMatchObject({ prepared: true, lines: 541_909, invoices: 25_900, customers: 4_372, countries: 38, revenue: "9747747.934000" });
   expect(dataset.cleaning).toMatchObject({ noCustomer: 135_080, duplicate: 5_268, adjustment: 3 });
   const list = await (await request.get("/api/datasets")).json();
   expect(list.datasets.map((d: { id: number }) => d.id)).toContain(datasetId);

@@ -30,7 +30,7 @@ export function PreparationNote({
     );
   }
   return (
-    <div className="notice preparation" role="status" data-testid="preparation">
+    <div className="notice preparation" role="status" data-testid="preparation" data-preparing>
       <p>
         <strong>{what} is being prepared</strong>
         {steps.length > 0 ? (
@@ -51,7 +51,7 @@ export function PreparationNote({
 /** A run's pages just after it was saved: its charts appear as its preparation saves them. */
 export function RunPreparationNote({ statusUrl }: { statusUrl?: string }) {
   return (
-    <div className="notice preparation" role="status" data-testid="preparation">
+    <div className="notice preparation" role="status" data-testid="preparation" data-preparing>
       <p>
         <strong>This run&apos;s charts are being prepared</strong>: each appears as its query has run on the run&apos;s customers (a few seconds).
       </p>

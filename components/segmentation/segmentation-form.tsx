@@ -49,7 +49,8 @@ export function SegmentationForm({
 }: {
   action: (state: SegmentationFormState, form: FormData) => Promise<SegmentationFormState>;
   /** Customers a run with the default settings segments (for the progress message). */
-  customers: number;
+  /** Null while the dataset is being prepared (not counted yet). */
+  customers: number | null;
   features: FeatureOption[];
 }) {
   const [state, formAction, pending] = useActionState(action, { errors: {}, message: null });
@@ -129,7 +130,7 @@ export function SegmentationForm({
   }
 
   const serialisedRules = JSON.stringify(rules.map(({ name, recency, frequency, monetary }) => ({ name, recency, frequency, monetary })));
-  const runningText = `Running ${METHOD_LABELS[method].running} on ${formatInteger(customers)} customers…`;
+  const runningText = `Running ${METHOD_LABELS[method].running} on ${customers === null ? "the" : formatInteger(customers)} customers…`;
 
   return (
     <form className="segmentation-form" onSubmit={submit} noValidate aria-busy={pending} data-testid="segmentation-form">

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { PreparationProgress } from "./preparation-progress";
 import { CleaningTable } from "@/components/cleaning-table";
 import { formatInteger } from "@/lib/format";
 import type { CleaningCounts } from "@/lib/ingest/cleaning";
@@ -382,6 +383,7 @@ export function UploadForm({ datasets, initialDataset }: { datasets: DatasetOpti
           {phase.report.import.cleaning && (
             <CleaningTable counts={phase.report.import.cleaning} caption="Kept in the data, left out of the analysis by default" />
           )}
+          <PreparationProgress datasetId={phase.report.datasetId} />
           <p>
             <Link className="button primary" href={`/datasets/${phase.report.datasetId}`}>
               Open the dataset

@@ -54,6 +54,14 @@ describe("page cache", () => {
     expect(again.type).toBe("text/html; charset=utf-8");
   });
 
+  test("readers arriving while a page is rendered get that render: the page is rendered once", async () => {
+    const before = renders;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get("/runs/7?stampede=1")));
+    expect(renders - before).toBe(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers.filter((a) => a.hit)).toHaveLength(19);
+  });
+
   test("keeps apart addresses, and the RSC payload of the same address", async () => {
     const week = await get("/datasets/1?grain=week");
     expect(week.hit).toBe(false);

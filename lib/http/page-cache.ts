@@ -51,6 +51,9 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const ttl = options.versionTtlMs ?? 1000;
   const entries = new Map<string, Entry>(); // insertion order = least recently used first
+  // Pages being rendered: readers who ask for one meanwhile wait for it instead of rendering it again
+  // (50 readers arriving at a page the cache lost kept both cores busy rendering it 50 times).
+  const rendering = new Map<string, Promise<Entry | null>>();
   let bytes = 0;
   let epoch = 0;
   let version: { value: string; at: number; pending?: Promise<string> } = { value: "", at: 0 };
@@ -123,17 +126,41 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       return;
     }
     const key = `${epoch}|${await currentVersion()}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
+    const serve = (hit: Entry) => {
+      res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length, "x-segmenta-cache": "hit" });
+      res.end(method === "HEAD" ? undefined : hit.body);
+    };
     const hit = entries.get(key);
     if (hit) {
       stats.hits++;
       entries.delete(key);
       entries.set(key, hit);
-      res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length, "x-segmenta-cache": "hit" });
-      res.end(method === "HEAD" ? undefined : hit.body);
+      serve(hit);
       return;
+    }
+    const pending = rendering.get(key);
+    if (pending) {
+      const rendered = await pending;
+      if (rendered) {
+        stats.hits++;
+        serve(rendered);
+        return;
+      }
     }
     stats.misses++;
     const startedEpoch = epoch;
+    // The first reader of a page renders it for those who arrive meanwhile (once: its answer, or null if it is not cacheable).
+    let done = (_entry: Entry | null) => {};
+    if (!rendering.has(key)) {
+      let resolve: (entry: Entry | null) => void = () => {};
+      rendering.set(key, new Promise<Entry | null>((r) => (resolve = r)));
+      done = (entry) => {
+        done = () => {};
+        rendering.delete(key);
+        resolve(entry);
+      };
+      res.on("close", () => done(null)); // an answer cut short is nobody's
+    }
     forward(req, res, (answer) => {
       const headers = answer.headers;
       const type = String(headers["content-type"] ?? "");
@@ -141,9 +168,11 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       if (cacheable) {
         (answer as http.IncomingMessage & { onBody?: (body: Buffer) => void }).onBody = (body) => {
           // Only if nothing changed while it was rendered.
-          if (epoch === startedEpoch) store(key, { status: 200, headers: withoutHopByHop(headers), body });
+          const entry = epoch === startedEpoch ? { status: 200, headers: withoutHopByHop(headers), body } : null;
+          if (entry) store(key, entry);
+          done(entry);
         };
-      }
+      } else done(null);
       return cacheable;
     });
   });

@@ -9,7 +9,8 @@ import { ShowSql } from "@/components/show-sql";
 import { getPool, getPrisma } from "@/lib/db";
 import { formatDuration, formatInteger, formatMoment } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
-import { getSegmentableCustomers } from "@/lib/queries/segmentable-customers";
+import { savedAnswer } from "@/lib/queries/cache";
+import { segmentableCustomersQuery } from "@/lib/queries/segmentable-customers";
 import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
 import { FEATURE_KEYS } from "@/lib/services/segmentations";
 import { runSegmentationAction } from "./actions";
@@ -34,7 +35,7 @@ export default async function SegmentationsPage({ params }: Props) {
   const [dataset, runs, customers] = await Promise.all([
     getPrisma().dataset.findUnique({ where: { id }, select: { id: true, name: true, _count: { select: { customers: true } } } }),
     getSegmentationRuns(pool, id),
-    getSegmentableCustomers(pool, id),
+    savedAnswer(pool, { datasetId: id }, segmentableCustomersQuery(pool, id)),
   ]);
   if (!dataset) notFound();
   const features: FeatureOption[] = FEATURE_KEYS.map((key) => ({
@@ -52,7 +53,13 @@ export default async function SegmentationsPage({ params }: Props) {
           </p>
           <h1>Segmentations</h1>
           <p className="lead">
-            {formatInteger(customers)} customers to segment with the default settings (<code>lib/queries/sql/segmentable-customers.sql</code>).
+            {customers === null ? (
+              <>The dataset is being prepared after its last load: runs start once its summaries are built.</>
+            ) : (
+              <>
+                {formatInteger(customers)} customers to segment with the default settings (<code>lib/queries/sql/segmentable-customers.sql</code>).
+              </>
+            )}
           </p>
         </div>
         <a className="button primary" href="#new-run">
