@@ -129,7 +129,7 @@ export interface BrowserBenchOptions {
 }
 
 /** What "not yet drawn" looks like in the product: loading.tsx fallbacks, spinners, busy regions. */
-export const PENDING = '[data-pending], .loading, .spinner, [aria-busy="true"]';
+export const PENDING = '[data-pending], [data-preparing], .loading, .spinner, [aria-busy="true"]';
 /** The condition must hold this long (ms) to count: a fallback that flips back does not. */
 export const HOLD_MS = 200;
 const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

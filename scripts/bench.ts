@@ -28,6 +28,7 @@ import { getRepeatSummaries } from "../lib/queries/repeat-summary";
 import { preparerFor } from "../lib/services/preparation";
 import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
+import { benchScale } from "./bench-scale";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -35,7 +36,7 @@ import { kmeansPlusPlus, lloydParallel } from "../lib/segmentation/lloyd";
 import { createRng } from "../lib/segmentation/random";
 import { assignSegments, rfmScores, STANDARD_RULES } from "../lib/segmentation/rfm";
 
-const { values: args } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+const { values: args } = parseArgs({ options: { runs: { type: "string", default: "3" }, scale: { type: "boolean", default: false } } });
 const RUNS = Number(args.runs);
 const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
@@ -289,7 +290,7 @@ print(json.dumps({"ms": ms, "iterations": int(km.n_iter_)}))`;
   );
 }
 
-main().catch((error: unknown) => {
+(args.scale ? benchScale() : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
