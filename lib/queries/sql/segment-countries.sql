@@ -19,12 +19,20 @@ with run as materialized (               -- the run's analysis date and cleaning
               else 63 end as rules
   from segmentation_runs r where r.id = :run_id
 ),
-per_customer as (                        -- per customer and country: the invoices the run analyses
-  select i.customer_id, coalesce(nullif(btrim(i.country), ''), 'Unspecified') as country,
-         sum(i.value) as revenue, count(distinct i.invoice_no) as orders
+per_invoice as (                         -- per customer, country and invoice: the invoices the run analyses
+  -- (the run's date and rules are filters of the sums: a WHERE on values from `run` would be guessed at a few
+  -- rows, and the plan made for so few sorts the invoices and probes the members one by one)
+  select i.customer_id, coalesce(nullif(btrim(i.country), ''), 'Unspecified') as country, i.invoice_no,
+         sum(i.value) filter (where i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0) as revenue
   from invoice_totals i
-  join run r on i.dataset_id = r.dataset_id
-  where i.customer_id is not null and i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0
+  cross join run r
+  where i.dataset_id = (select dataset_id from run) and i.customer_id is not null
+  group by 1, 2, 3
+  having bool_or(i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0)
+),
+per_customer as (                        -- per customer and country (hashed groupings: no sort of the invoices)
+  select customer_id, country, sum(revenue) as revenue, count(*) as orders
+  from per_invoice
   group by 1, 2
 ),
 per_country as (                         -- per segment and country, and for the base (segment_no null)

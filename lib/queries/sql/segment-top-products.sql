@@ -8,7 +8,7 @@
 -- i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation, 4 adjustment, 8 non-product code,
 -- 16 price <= 0, 32 exact duplicate). A run with both defaults reads customer_products (those lines summed
 -- per customer and product); another reads the lines. A product's description is the one its lines carry
--- most often.
+-- most often (of equally frequent ones, the first in alphabetical order).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
 with run as materialized (               -- the run's analysis date and cleaning rules (bits)
@@ -24,33 +24,41 @@ with run as materialized (               -- the run's analysis date and cleaning
          r.params ->> 'analysisDate' is null as default_date
   from segmentation_runs r where r.id = :run_id
 ),
-members as materialized (                -- the run's customers and their segments (hashed, not probed per row)
+members as not materialized (             -- the run's customers and their segments
+  -- (not materialized, though read twice: the planner would not know customer_id is unique in it, expect billions of
+  -- joined rows, and sort millions of them to merge them)
   select customer_id, segment_no from segment_members where run_id = :run_id
 ),
-bought as (                              -- per segment, customer and product: the members' purchases, summed
+bought as (                              -- per segment and product: what the members bought, summed
   -- (each branch runs only when its condition holds: PostgreSQL tests it once, before reading anything)
-  select m.segment_no, cp.customer_id, cp.stock_code, cp.quantity, cp.revenue
+  select m.segment_no, cp.stock_code, sum(cp.revenue) as revenue, sum(cp.quantity) as quantity,
+         count(*) as customers
   from customer_products cp
   join members m on m.customer_id = cp.customer_id
   where (select rules = 63 and default_date from run) and cp.dataset_id = (select dataset_id from run)
+  group by m.segment_no, cp.stock_code
   union all
-  -- (the run's rules and date are filters of the sums: a WHERE on values from `run` would be guessed at 0.5%
-  -- of the lines, and the plan made for so few rows sorts where hashing is several times faster)
-  select m.segment_no, l.customer_id, l.stock_code,
-         sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1),
-         sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
-  from transaction_lines l
-  join run r on l.dataset_id = r.dataset_id
-  join members m on m.customer_id = l.customer_id
-  where not (select rules = 63 and default_date from run) and l.stock_code is not null
-  group by m.segment_no, l.customer_id, l.stock_code
-  having bool_or(l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
+  select segment_no, stock_code, sum(revenue), sum(quantity), count(*)
+  from (                                 -- per customer and product, from the lines
+    -- (the run's rules and date are filters of the sums: a WHERE on values from `run` would be guessed at
+    -- 0.5% of the lines, and the plan made for so few rows sorts where hashing is several times faster)
+    select m.segment_no, l.customer_id, l.stock_code,
+           sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as quantity,
+           sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
+    from transaction_lines l
+    join run r on l.dataset_id = r.dataset_id
+    join members m on m.customer_id = l.customer_id
+    where not (select rules = 63 and default_date from run) and l.stock_code is not null
+    group by m.segment_no, l.customer_id, l.stock_code
+    having bool_or(l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
+  ) per_customer
+  group by segment_no, stock_code
 ),
-per_product as (                         -- per segment and product, and for the base (segment_no null)
-  select segment_no, stock_code, sum(revenue) as revenue, sum(quantity) as quantity,
-         count(*) as customers, grouping(segment_no) = 1 as is_base
-  from bought
-  group by grouping sets ((segment_no, stock_code), (stock_code))
+per_product as (                         -- per segment and product, and for the base (segment_no null):
+  -- the sums of its segments, as every member is in one segment
+  select segment_no, stock_code, revenue, quantity, customers, false as is_base from bought
+  union all
+  select null, stock_code, sum(revenue), sum(quantity), sum(customers)::bigint, true from bought group by stock_code
 ),
 shares as (
   select p.*,
@@ -62,16 +70,22 @@ shares as (
 top_codes as materialized (              -- the products shown (hashed, not probed per line)
   select distinct stock_code from shares where rank <= 10
 ),
-descriptions as (                        -- the most frequent description of each top product, over the same lines
-  -- (again the run's filters are filters of the aggregate, so the join to the few top codes is hashed)
-  select l.stock_code,
-         mode() within group (order by l.description)
-           filter (where l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0) as description
+description_counts as (                 -- how often each description of a top product is written, over the same lines
+  -- (the run's filters are filters of the count, so the join to the few top codes is hashed; counted in a
+  -- hashed grouping, not with mode(), which would sort every line of the dataset)
+  select l.stock_code, l.description,
+         count(*) filter (where l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0) as lines
   from transaction_lines l
   cross join run r
-  join top_codes t on t.stock_code = l.stock_code
   where l.dataset_id = (select dataset_id from run)
-  group by l.stock_code
+    and l.stock_code in (select stock_code from top_codes)
+  group by l.stock_code, l.description
+),
+descriptions as (                        -- the most frequent (the first in order of equally frequent ones)
+  select distinct on (stock_code) stock_code, description
+  from description_counts
+  where lines > 0 and description is not null
+  order by stock_code, lines desc, description
 )
 select s.segment_no,
        s.rank,
