@@ -15,6 +15,7 @@ import { analyzeLines, buildCustomerProducts, buildCustomerSummaries, buildInvoi
 import { dropOrphanPartitions } from "../ingest/storage";
 import { lifetimeFitQuery } from "./clv";
 import { overviewQueries } from "./overview";
+import { logLine } from "../log";
 
 /**
  * Preparation: everything a dataset's or a run's pages read, computed once,
@@ -74,6 +75,8 @@ interface Job {
   summarised: Promise<void>;
   settleSummarised: (error?: unknown) => void;
   state?: PreparationState;
+  /** Each step's time, for the log line when done. */
+  timings: string[];
 }
 
 /** The answers a dataset's pages read, with the label its preparation shows. */
@@ -110,7 +113,7 @@ export class Preparer {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly log: (line: string) => void = (line) => console.log(`[segmenta] ${line}`),
+    private readonly log: (line: string) => void = logLine,
   ) {}
 
   /** Prepares the dataset at its current data_version (a job under way for an older one is cancelled). Settles when done. */
@@ -162,7 +165,7 @@ export class Preparer {
     // Nobody need listen: a failure is logged and recorded.
     done.catch(() => {});
     summarised.catch(() => {});
-    const job: Job = { kind, id, version: 0, steps: [], next: -1, cancelled: false, done, settle, summarised, settleSummarised };
+    const job: Job = { kind, id, version: 0, steps: [], next: -1, cancelled: false, done, settle, summarised, settleSummarised, timings: [] };
     // A dataset loaded again: the job for its older version (stale) goes; the new one starts over.
     if (existing) void this.drop(existing);
     if (this.stopped) {
@@ -228,7 +231,9 @@ export class Preparer {
       await step.run(client);
       if (job.cancelled) return this.finish(job);
       job.next++;
-      await this.progress(client, job, step.key, Math.round(performance.now() - started));
+      const ms = Math.round(performance.now() - started);
+      job.timings.push(`${step.key} ${ms}`);
+      await this.progress(client, job, step.key, ms);
       if (job.next === job.steps.length) await this.complete(client, job);
     } catch (error) {
       broken = !isCancel(error) && !(error as { code?: string }).code;
@@ -326,9 +331,10 @@ export class Preparer {
       if (job.state) job.state.finishedAt = new Date().toISOString();
       await client.query("update datasets set prepared_version = $3, preparation = $2, updated_at = now() where id = $1 and data_version = $3", [job.id, job.state ?? null, job.version]);
       const ms = job.state?.steps.reduce((sum, s) => sum + (s.ms ?? 0), 0) ?? 0;
-      if (job.steps.length) this.log(`dataset ${job.id} prepared (${job.steps.length} steps, ${ms} ms)`);
+      if (job.steps.length) this.log(`dataset ${job.id} prepared in ${ms} ms (ms: ${job.timings.join(", ")})`);
     } else {
       await client.query("update segmentation_runs set prepared_at = now() where id = $1", [job.id]);
+      if (job.steps.length) this.log(`run ${job.id} prepared (ms: ${job.timings.join(", ")})`);
     }
     this.finish(job);
   }
@@ -361,7 +367,7 @@ export async function summariesCurrent(db: pg.Pool | pg.ClientBase, datasetId: n
  */
 export function resumePreparation(pool: pg.Pool): Preparer {
   const preparer = preparerFor(pool);
-  const log = (line: string) => console.log(`[segmenta] ${line}`);
+  const log = logLine;
   void (async () => {
     try {
       const dropped = await dropOrphanPartitions(pool);

@@ -13,6 +13,7 @@ import { savedAnswer } from "../queries/cache";
 import { atDefaults } from "../queries/sql-file";
 import { customerValues, lifetimeFitQuery, type CustomerValue } from "./clv";
 import { preparerFor } from "./preparation";
+import { logLine } from "../log";
 import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
@@ -158,6 +159,7 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
     getRunInputs(pool, datasetId, options),
     atDefaults(options) ? savedAnswer(pool, { datasetId }, lifetimeFitQuery(pool, datasetId)) : null,
   ]);
+  const read = performance.now();
   const values = customerValues(repeats, { fit: savedFit ?? undefined });
   if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
@@ -165,11 +167,14 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   if (input.method === "rfm") assignment = rfm(features, input);
   else if (input.method === "kmeans") assignment = await kmeans(features, input);
   else assignment = await hierarchical(features, input);
+  const segmented = performance.now();
 
   const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
   const { values: perCustomer, ...fit } = values.ok ? values : { values: null, ...values };
   assignment.metrics.lifetimeValue = fit;
   const run = await saveRun(pool, datasetId, input.method, params, assignment, features, perCustomer, Math.round(performance.now() - started));
+  const ms = (from: number, to: number) => Math.round(to - from);
+  logLine(`run ${run.id} (${input.method}, ${features.length} customers) saved in ${ms(started, performance.now())} ms: inputs ${ms(started, read)}, lifetime values and segments ${ms(read, segmented)}, saving ${ms(segmented, performance.now())}`);
   // Its pages' answers, computed once, before any other preparation waiting (preparation.ts).
   void preparerFor(pool).prepareRun(run.id);
   return run;
