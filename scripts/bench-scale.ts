@@ -28,7 +28,7 @@ import { createDatabase } from "../tests/support/databases";
 import { startTestServer } from "../tests/support/test-server";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchDashboard } from "./bench-dashboard";
-import { log, mb, memory, met, postRun, preparationSteps, psqlCopy, requirePsql, resetPeak, seconds, startApp, timedGet, upload, waitPrepared, type RunningApp } from "./bench-support";
+import { log, mb, memory, met, postRun, preparationSteps, psqlCopy, requirePsql, resetPeak, seconds, quietDisks, startApp, timedGet, upload, waitPrepared, type RunningApp } from "./bench-support";
 
 const CACHE = path.resolve(".data/bench");
 const LINE_COLUMNS = "invoice_no text, stock_code text, description text, quantity int, invoice_date timestamp, unit_price numeric(20,6), customer_id text, country text";
@@ -58,7 +58,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 /** Uploads a file after its psql \copy reference, both on a quiet server; prints both, the ratio, the memory, and the preparation that follows. */
 async function uploadAgainstCopy(app: RunningApp, pool: pg.Pool, url: string, file: string, fileName: string, name: string, columns: string): Promise<number> {
   await waitPrepared(pool);
+  await quietDisks(pool);
   const reference = await psqlCopy(pool, url, file, columns);
+  await quietDisks(pool);
   const pid = app.nextServer();
   const before = memory(pid);
   resetPeak(pid);

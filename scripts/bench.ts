@@ -29,6 +29,7 @@ import { preparerFor } from "../lib/services/preparation";
 import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
+import { BENCH_ADMIN, descendants, log, mb, memory, quietDisks, resetPeak, seconds } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -40,37 +41,6 @@ const { values: args } = parseArgs({ options: { runs: { type: "string", default:
 const RUNS = Number(args.runs);
 const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
-const log = (line: string) => console.log(line);
-/** The analyst the bench signs in as (created at start from the environment, as unattended installs do). */
-const BENCH_ADMIN = { ADMIN_EMAIL: "bench@example.com", ADMIN_PASSWORD: "bench password, not secret" };
-
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid)!.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
-}
-
-function memory(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} is missing: the bench needs ../shared/datasets.`);
@@ -131,10 +101,12 @@ async function main() {
     for (let run = 1; run <= RUNS; run++) {
       // Both measured on a quiet server: the previous upload's summary build (after its answer) has finished.
       await settle(pool);
+      await quietDisks(pool);
       const reference = await psqlCopy(`psql run ${run}`);
       await settle(pool);
+      await quietDisks(pool);
       const before = memory(pid);
-      fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets the peak (VmHWM) to the current RSS
+      resetPeak(pid);
       const api = await upload(`api run ${run}`);
       const after = memory(pid);
       if (api.rows !== reference.rows) throw new Error(`the API stored ${api.rows} rows, psql ${reference.rows}`);
