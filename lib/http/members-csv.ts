@@ -11,6 +11,10 @@ export function membersCsvResponse(pool: pg.Pool, runId: number, segment: string
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
+    // The download was dropped: the cursor's connection goes back to the pool.
+    async cancel() {
+      await lines.return(undefined);
+    },
   });
   const name = `segmentation-${runId}${segment ? `-${segment.replace(/[^A-Za-z0-9]+/g, "-")}` : ""}.csv`;
   return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` } });
