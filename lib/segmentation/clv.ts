@@ -411,6 +411,15 @@ export function lifetimeValue(
  * customers who share them share it.
  */
 export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary, options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH }): number {
+  return purchasesOverHorizon(bgnbd, customer, options).discounted;
+}
+
+/**
+ * The purchases expected over the horizon, plain and discounted month by
+ * month, from the same expectedPurchases values (the plain one is the last
+ * month's: one hypergeometric function less per customer than apart).
+ */
+export function purchasesOverHorizon(bgnbd: BgNbdParams, customer: RepeatSummary, options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH }): { expected: number; discounted: number } {
   const perMonth = UNITS_PER_MONTH[options.unit];
   let value = 0;
   let before = 0;
@@ -419,5 +428,5 @@ export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary,
     value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
     before = upTo;
   }
-  return value;
+  return { expected: before, discounted: value };
 }

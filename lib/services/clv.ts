@@ -7,7 +7,7 @@ import type { RepeatInputs } from "../queries/customer-features";
 import type { CachedQuery } from "../queries/cache";
 import { getRepeatRows, getRepeatSummaries, inUnit } from "../queries/repeat-summary";
 import { preparerFor } from "./preparation";
-import { discountedPurchases, expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, UNITS_PER_MONTH } from "../segmentation/clv";
+import { expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, purchasesOverHorizon, UNITS_PER_MONTH } from "../segmentation/clv";
 
 /**
  * Churn and lifetime value of a dataset's customers: BG/NBD and Gamma-Gamma
@@ -163,6 +163,16 @@ export const lifetimeFitQuery = (pool: pg.Pool, datasetId: number): CachedQuery<
  * defaults). When the data cannot support the fit, the reason instead (the
  * run is still saved).
  */
+const DAYS = 131_072; // 2^17 days: 358 years
+
+/** (repeat purchases, recency, age) in days as one number when they fit in 52 bits, else as text. */
+function historyKey(r: RepeatInputs): number | string {
+  const { frequency: x, recencyDays: tx, tDays: T } = r;
+  return Number.isInteger(x) && Number.isInteger(tx) && Number.isInteger(T) && x >= 0 && x < 262_144 && tx >= 0 && tx < DAYS && T >= 0 && T < DAYS
+    ? (x * DAYS + tx) * DAYS + T
+    : `${x}|${tx}|${T}`;
+}
+
 export function customerValues(repeats: readonly RepeatInputs[], options: { fit?: LifetimeFit; horizonMonths?: number; monthlyDiscount?: number } = {}): CustomerValues {
   const unit = "weeks" as const;
   const horizonMonths = options.horizonMonths ?? 12;
@@ -177,15 +187,18 @@ export function customerValues(repeats: readonly RepeatInputs[], options: { fit?
   const values = new Map<string, CustomerValue>();
   // P(alive) and the expected purchases depend on (x, t_x, T) alone: computed once per distinct triple
   // (a hypergeometric function per month of the horizon each: 1.4 s for 140,000 customers one by one).
-  const byHistory = new Map<string, { pAlive: number; expected: number; discounted: number }>();
-  for (const c of summaries) {
-    const key = `${c.frequency}|${c.recency}|${c.T}`;
+  // Keyed by a number made of the whole days (a string per customer cost more than the functions at a million).
+  const byHistory = new Map<number | string, { pAlive: number; expected: number; discounted: number }>();
+  for (let i = 0; i < summaries.length; i++) {
+    const c = summaries[i]!;
+    const key = historyKey(repeats[i]!);
     let history = byHistory.get(key);
     if (!history) {
+      const over = gammaGamma ? purchasesOverHorizon(bgnbd.params, c, { months: horizonMonths, monthlyDiscount, unit }) : null;
       history = {
         pAlive: probabilityAlive(bgnbd.params, c),
-        expected: expectedPurchases(bgnbd.params, c, horizon),
-        discounted: gammaGamma ? discountedPurchases(bgnbd.params, c, { months: horizonMonths, monthlyDiscount, unit }) : 0,
+        expected: over?.expected ?? expectedPurchases(bgnbd.params, c, horizon),
+        discounted: over?.discounted ?? 0,
       };
       byHistory.set(key, history);
     }
