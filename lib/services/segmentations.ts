@@ -412,12 +412,24 @@ export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string
        order by m.customer_id`,
       [runId, segment ?? null],
     );
-    // Ids and names are text a spreadsheet must not run; the figures are numbers (decimals arrive as text).
-    const field = (c: string, v: unknown) => spreadsheetField(v === null || c === "customer_id" || c === "segment" ? (v as string | null) : Number(v));
+    // Ids and names are text a spreadsheet must not run; the figures are numbers (decimals arrive as text), written
+    // as JavaScript writes them (123.450000 as 123.45), which never needs quotes.
+    const fetch = { text: `fetch forward ${Math.max(1, Math.floor(pageSize))} from members`, rowMode: "array" as const };
+    // The next page is asked for before this one is written out, so PostgreSQL sends it meanwhile.
+    let next: Promise<{ rows: unknown[][] }> = client.query(fetch);
     for (;;) {
-      const { rows }: { rows: Record<string, unknown>[] } = await client.query(`fetch forward ${Math.max(1, Math.floor(pageSize))} from members`);
+      const { rows } = await next;
       if (rows.length === 0) break;
-      yield rows.map((r) => MEMBER_CSV_COLUMNS.map((c) => field(c, r[c])).join(",")).join("\n") + "\n";
+      next = client.query(fetch);
+      // (a page asked for and never read is dropped with the transaction)
+      next.catch(() => {});
+      let page = "";
+      for (const row of rows) {
+        let line = `${spreadsheetField(row[0] as string)},${spreadsheetField(row[1] as string)}`;
+        for (let c = 2; c < row.length; c++) line += row[c] === null ? "," : `,${Number(row[c])}`;
+        page += `${line}\n`;
+      }
+      yield page;
     }
     await client.query("commit");
     open = false;
