@@ -56,7 +56,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 }
 
 /** Uploads a file after its psql \copy reference, both on a quiet server; prints both, the ratio, the memory, and the preparation that follows. */
-async function uploadAgainstCopy(app: RunningApp, pool: pg.Pool, url: string, file: string, fileName: string, name: string, columns: string): Promise<number> {
+async function uploadAgainstCopy(app: RunningApp, pool: pg.Pool, url: string, file: string, fileName: string, name: string, columns: string, ratioGoal: number | null): Promise<number> {
   await waitPrepared(pool);
   await quietDisks(pool);
   const reference = await psqlCopy(pool, url, file, columns);
@@ -68,7 +68,7 @@ async function uploadAgainstCopy(app: RunningApp, pool: pg.Pool, url: string, fi
   const growth = memory(pid).peak - before.rss;
   if (loaded.rows !== reference.rows) throw new Error(`the API stored ${loaded.rows} rows, psql ${reference.rows}`);
   const ratio = loaded.ms / reference.ms;
-  log(`  upload through the API ${seconds(loaded.ms)} against psql \\copy into a plain typed table ${seconds(reference.ms)}: ratio ${ratio.toFixed(2)} (goal ≤ 1.2: ${met(ratio <= 1.2)})`);
+  log(`  upload through the API ${seconds(loaded.ms)} against psql \\copy into a plain typed table ${seconds(reference.ms)}: ratio ${ratio.toFixed(2)}${ratioGoal === null ? " (no goal for this file; the 1.2 goal is the 10M-line file's)" : ` (goal ≤ ${ratioGoal}: ${met(ratio <= ratioGoal)})`}`);
   log(`  web server RSS ${mb(before.rss)} → peak ${mb(before.rss + growth)} (+${mb(growth)}; goal < 150 MB: ${met(growth < 150 * 1024 ** 2)}), ${loaded.rows.toLocaleString("en")} rows`);
   const prepared = await waitPrepared(pool);
   const steps = await preparationSteps(pool, loaded.datasetId);
@@ -76,11 +76,26 @@ async function uploadAgainstCopy(app: RunningApp, pool: pg.Pool, url: string, fi
   return loaded.datasetId;
 }
 
-/** A run through the API, then the wait until its pages are ready. */
+/** Waits until the run page's own answers (profiles, revenue concentration, the RFM grid or the customers in two dimensions) are saved. */
+async function runPageReady(pool: pg.Pool, runId: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      "select count(*)::int as n from query_results where scope = $1 and name in ('segment-profile', 'revenue-concentration', 'rfm-grid', 'cluster-points')",
+      [`run:${runId}`],
+    );
+    if (rows[0]!.n >= 3) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A run through the API, then the waits until its run page, and all its pages (segments included), are ready. */
 async function run(app: RunningApp, pool: pg.Pool, datasetId: number, label: string, body: unknown, goalMs: number): Promise<number> {
   const saved = await postRun(app, datasetId, body);
-  const ready = await waitPrepared(pool);
-  log(`  ${label.padEnd(30)} saved through the API in ${seconds(saved.ms)} (goal < ${seconds(goalMs)}: ${met(saved.ms < goalMs)}), ${saved.customers.toLocaleString("en")} customers; its pages ready ${seconds(ready)} later`);
+  const page = await runPageReady(pool, saved.id);
+  const ready = page + (await waitPrepared(pool));
+  log(`  ${label.padEnd(30)} saved through the API in ${seconds(saved.ms)} (goal < ${seconds(goalMs)}: ${met(saved.ms < goalMs)}), ${saved.customers.toLocaleString("en")} customers`);
+  log(`  ${"".padEnd(30)} its run page ready ${seconds(page)} later, its segment pages ${seconds(ready)} later (goal: within the run's ${seconds(goalMs)}: ${met(saved.ms + ready <= goalMs)})`);
   return saved.id;
 }
 
@@ -97,7 +112,7 @@ export async function benchScale(): Promise<void> {
   try {
     log("");
     log(`10 million lines: ${lines} (${mb(fs.statSync(lines).size)})`);
-    const shop = await uploadAgainstCopy(app, pool, database.url, lines, "transactions.csv", "Shop, 10M lines", LINE_COLUMNS);
+    const shop = await uploadAgainstCopy(app, pool, database.url, lines, "transactions.csv", "Shop, 10M lines", LINE_COLUMNS, 1.2);
 
     // Features + RFM at the defaults, against one plain aggregate over the raw lines (the same database, quiet).
     const plain = await timed(() =>
@@ -150,7 +165,7 @@ export async function benchScale(): Promise<void> {
 
     log("");
     log(`1 million customers: ${purchases} (${mb(fs.statSync(purchases).size)}, purchases layout)`);
-    const million = await uploadAgainstCopy(app, pool, database.url, purchases, "purchases.csv", "Shop, 1M customers", PURCHASE_COLUMNS);
+    const million = await uploadAgainstCopy(app, pool, database.url, purchases, "purchases.csv", "Shop, 1M customers", PURCHASE_COLUMNS, null);
     const rfm1m = await run(app, pool, million, "RFM", { method: "rfm" }, 15_000);
     await run(app, pool, million, "k-means, k = auto", { method: "kmeans", k: "auto" }, 20_000);
     const csv = await timed(async () => {
