@@ -30,7 +30,7 @@ import { partitionName } from "../lib/ingest/storage";
 import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
-import { BENCH_ADMIN, descendants, log, mb, memory, quietDisks, resetPeak, seconds } from "./bench-support";
+import { BENCH_ADMIN, descendants, log, mb, memory, quietDisks, resetPeak, seconds, waitPrepared } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -116,9 +116,13 @@ async function main() {
       rows.push({ run, psql: reference.ms, api: api.ms, growth: after.peak - before.rss });
       log(`run ${run}: psql \\copy ${seconds(reference.ms)}, HTTP API ${seconds(api.ms)}, ratio ${(api.ms / reference.ms).toFixed(2)}, server RSS ${mb(before.rss)} → peak ${mb(after.peak)} (+${mb(after.peak - before.rss)}), ${api.rows.toLocaleString("en")} rows each`);
     }
-    // The reference datasets went in behind the app's back: prepared now, so their pages (and the home page) are whole.
+    // The reference datasets went in behind the app's back, without cleaning bits: they only served as the
+    // reference, and go (else the home page would say they are being prepared, as nothing prepares them).
     const { rows: references } = await pool.query<{ id: number }>("select id from datasets where name like 'psql run %' order by id");
-    for (const { id } of references) await preparerFor(pool).prepareDataset(id);
+    for (const { id } of references) {
+      await pool.query(`drop table ${partitionName("transaction_lines", id)}`);
+      await pool.query("delete from datasets where id = $1", [id]);
+    }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const psqlMs = median(rows.map((r) => r.psql));
     const apiMs = median(rows.map((r) => r.api));
@@ -174,7 +178,7 @@ async function main() {
     await settle(pool); // the runs' pages are computed after they are saved
     const { rows: someone } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
     const pages = [
-      { label: "home (7 UCI datasets)", path: "/" },
+      { label: "home (4 UCI datasets)", path: "/" },
       { label: "dataset overview, by month", path: `/datasets/${datasetId}` },
       { label: "dataset overview, by week", path: `/datasets/${datasetId}?grain=week` },
       { label: "segmentations (runs and form)", path: `/datasets/${datasetId}/segmentations` },
@@ -194,6 +198,7 @@ async function main() {
     }
     await benchDashboard(base, pages, log, session);
     await settle(pool);
+    await benchManyDatasets(base, session, pool, work);
     await benchKmeans(work);
   } finally {
     app?.kill("SIGTERM");
@@ -213,6 +218,44 @@ async function settle(pool: pg.Pool): Promise<void> {
     if (rows[0]!.n > 0) quietSince = Date.now();
     else if (Date.now() - quietSince >= 1000) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The home page and GET /api/datasets with 25 datasets (issue 13): the UCI ones and small samples uploaded
+ * through the API up to 25, all prepared; then each answer's first (cold: Next renders the home page, the
+ * API is never cached) and the median and worst of 20 more.
+ */
+async function benchManyDatasets(base: string, session: Record<string, string>, pool: pg.Pool, work: string): Promise<void> {
+  const dir = path.join(work, "sample-500");
+  const made = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/sample.ts", "--customers", "500", "--seed", "3", "--out", dir], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`npm run sample failed: ${made.stderr}`);
+  const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from datasets");
+  for (let i = rows[0]!.n; i < 25; i++) {
+    const form = new FormData();
+    form.append("name", `sample ${i + 1}`);
+    form.append("file", await fs.openAsBlob(path.join(dir, "transactions.csv")), "transactions.csv");
+    const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form, headers: session });
+    if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  }
+  await waitPrepared(pool);
+  await settle(pool);
+  const time = async (url: string) => {
+    const started = performance.now();
+    const response = await fetch(`${base}${url}`, { headers: session });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    await response.arrayBuffer();
+    return performance.now() - started;
+  };
+  log("");
+  log("with 25 datasets loaded and prepared (goal < 100 ms):");
+  for (const url of ["/", "/api/datasets"]) {
+    const first = await time(url);
+    const more: number[] = [];
+    for (let i = 0; i < 20; i++) more.push(await time(url));
+    more.sort((a, b) => a - b);
+    const worst = Math.max(first, more[more.length - 1]!);
+    log(`  GET ${url.padEnd(14)} first ${first.toFixed(0).padStart(4)} ms, then median ${more[10]!.toFixed(0).padStart(3)} ms, worst of all ${worst.toFixed(0).padStart(4)} ms: ${worst < 100 ? "met" : "NOT met"}`);
   }
 }
 
