@@ -404,6 +404,9 @@ export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string
   try {
     await client.query("begin read only");
     open = true;
+    // Every row is read: the plan for all of them (a cursor is planned for its first tenth by default, which
+    // walked the members in key order: 3.0 s instead of 1.7 s in psql for a million).
+    await client.query("set local cursor_tuple_fraction = 1");
     await client.query(
       `declare members no scroll cursor for
        select m.customer_id, s.name as segment, ${MEMBER_CSV_COLUMNS.slice(2).map((c) => `m.${c}`).join(", ")}
