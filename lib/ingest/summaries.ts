@@ -70,7 +70,6 @@ async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: "invoi
   await db.query("begin");
   try {
     await createPartitionTable(db, table, datasetId);
-    await db.query("set local work_mem = '256MB'"); // the hash aggregates in memory
     await db.query(insert, [datasetId]);
     await db.query("commit");
   } catch (error) {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { computeAnswer, savedAnswers, type CachedQuery, type Scope } from "../queries/cache";
+import { computeAnswer, savedAnswers, type CachedQuery } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { datasetFiguresQuery } from "../queries/dataset-figures";
@@ -55,7 +55,8 @@ export interface PreparationState {
 interface Step {
   key: string;
   label: string;
-  run: (db: pg.PoolClient) => Promise<void>;
+  /** Runs on the job's connection, so a cancel stops it. */
+  run: (db: pg.PoolClient) => Promise<unknown>;
 }
 
 type Kind = "dataset" | "run";
@@ -295,7 +296,7 @@ export class Preparer {
     const saved = await savedAnswers(client, { datasetId: id }, answers.map((a) => a.query));
     answers.forEach((a, i) => {
       if (saved[i] !== null && dataset.summarised) return;
-      steps.push({ key: a.query.name, label: a.label, run: (db) => answer(db, { datasetId: id }, a.query, job.version) });
+      steps.push({ key: a.query.name, label: a.label, run: (db) => computeAnswer(db, { datasetId: id }, a.query, job.version) });
     });
     job.steps = steps;
     job.state = { version: job.version, startedAt: new Date().toISOString(), steps: steps.map((s) => ({ key: s.key, label: s.label, done: false })) };
@@ -312,7 +313,7 @@ export class Preparer {
     const saved = await savedAnswers(client, { runId: job.id }, answers.map((a) => a.query));
     job.steps = answers
       .filter((_, i) => saved[i] === null)
-      .map((a) => ({ key: a.query.name, label: a.label, run: (db: pg.PoolClient) => answer(db, { runId: job.id }, a.query, 0) }));
+      .map((a) => ({ key: a.query.name, label: a.label, run: (db: pg.PoolClient) => computeAnswer(db, { runId: job.id }, a.query, 0) }));
     if (job.steps.length === 0) await this.complete(client, job);
     return job.steps.length > 0;
   }
@@ -347,11 +348,6 @@ export function preparerFor(pool: pg.Pool): Preparer {
   let preparer = preparers.get(pool);
   if (!preparer) preparers.set(pool, (preparer = new Preparer(pool)));
   return preparer;
-}
-
-/** Computes and saves one answer on the job's connection (so a cancel stops it). */
-async function answer(db: pg.PoolClient, scope: Scope, query: CachedQuery<unknown>, version: number): Promise<void> {
-  await computeAnswer(db, scope, query, version);
 }
 
 /** True when the dataset's summaries are of its current data (runs may read them). */
