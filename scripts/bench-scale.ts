@@ -28,7 +28,7 @@ import { createDatabase } from "../tests/support/databases";
 import { startTestServer } from "../tests/support/test-server";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchDashboard } from "./bench-dashboard";
-import { log, mb, memory, met, postRun, preparationSteps, psqlCopy, requirePsql, resetPeak, seconds, quietDisks, startApp, timedGet, upload, waitPrepared, type RunningApp } from "./bench-support";
+import { dashboardPages, log, mb, memory, met, postRun, preparationSteps, psqlCopy, requirePsql, resetPeak, seconds, quietDisks, startApp, timedGet, upload, waitPrepared, type RunningApp } from "./bench-support";
 
 const CACHE = path.resolve(".data/bench");
 const LINE_COLUMNS = "invoice_no text, stock_code text, description text, quantity int, invoice_date timestamp, unit_price numeric(20,6), customer_id text, country text";
@@ -134,20 +134,7 @@ export async function benchScale(): Promise<void> {
     const kmeans = await run(app, pool, shop, "k-means, k = auto", { method: "kmeans", k: "auto" }, 5000);
     const hierarchical = await run(app, pool, shop, "hierarchical, k = 5", { method: "hierarchical", k: 5 }, 5000);
 
-    const { rows: someone } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
-    const pages = [
-      { label: "home", path: "/" },
-      { label: "dataset overview, by month", path: `/datasets/${shop}` },
-      { label: "dataset overview, by week", path: `/datasets/${shop}?grain=week` },
-      { label: "segmentations (runs and form)", path: `/datasets/${shop}/segmentations` },
-      { label: "RFM run", path: `/runs/${rfm}` },
-      { label: "k-means run", path: `/runs/${kmeans}` },
-      { label: "hierarchical run", path: `/runs/${hierarchical}` },
-      { label: "RFM run compared with k-means", path: `/runs/${rfm}?compare=${kmeans}` },
-      { label: "segment detail", path: `/runs/${rfm}/segments/0` },
-      { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
-      { label: "a customer's orders", path: `/datasets/${shop}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
-    ];
+    const pages = await dashboardPages(pool, { home: "home", datasetId: shop, rfm, kmeans, hierarchical });
     log("  first (cold) render of each page, the server's answer (goal < 1 s):");
     let coldMet = true;
     for (const page of pages) {

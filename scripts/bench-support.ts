@@ -187,3 +187,28 @@ export async function timedGet(app: RunningApp, path: string): Promise<number> {
   await response.arrayBuffer();
   return performance.now() - started;
 }
+
+/**
+ * The dashboard's pages, as the bench times them (first render, Chromium, concurrent readers): the home
+ * page, the dataset's overview by month and week, its segmentations, each run, the RFM run against
+ * k-means, a segment, a page of the customers table, and the orders of the RFM run's most frequent buyer.
+ */
+export async function dashboardPages(
+  pool: pg.Pool,
+  { home, datasetId, rfm, kmeans, hierarchical }: { home: string; datasetId: number; rfm: number; kmeans: number; hierarchical?: number },
+): Promise<{ label: string; path: string }[]> {
+  const { rows } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
+  return [
+    { label: home, path: "/" },
+    { label: "dataset overview, by month", path: `/datasets/${datasetId}` },
+    { label: "dataset overview, by week", path: `/datasets/${datasetId}?grain=week` },
+    { label: "segmentations (runs and form)", path: `/datasets/${datasetId}/segmentations` },
+    { label: "RFM run", path: `/runs/${rfm}` },
+    { label: "k-means run", path: `/runs/${kmeans}` },
+    ...(hierarchical === undefined ? [] : [{ label: "hierarchical run", path: `/runs/${hierarchical}` }]),
+    { label: "RFM run compared with k-means", path: `/runs/${rfm}?compare=${kmeans}` },
+    { label: "segment detail", path: `/runs/${rfm}/segments/0` },
+    { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
+    { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(rows[0]!.customer_id)}` },
+  ];
+}

@@ -11,7 +11,7 @@
  * Then the segmentation pipeline, each dashboard page in Chromium until fully drawn
  * (scripts/bench-browser.ts), the dashboard under 20 readers (scripts/bench-dashboard.ts), k-means at scale.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,6 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import pg from "pg";
 import { parseArgs } from "node:util";
-import { freePort } from "../lib/db/embedded";
 import { startTestServer } from "../tests/support/test-server";
 import { createDatabase } from "../tests/support/databases";
 import { migrate } from "../lib/db/migrate";
@@ -30,7 +29,7 @@ import { partitionName } from "../lib/ingest/storage";
 import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
-import { BENCH_ADMIN, descendants, log, mb, memory, quietDisks, resetPeak, seconds, waitPrepared } from "./bench-support";
+import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -54,35 +53,13 @@ async function main() {
   const server = await startTestServer("segmenta-bench");
   const database = await createDatabase(server.adminUrl, "segmenta_bench");
   await migrate(database.url);
-  const port = await freePort();
-  let app: ChildProcess | undefined;
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  let app: RunningApp | undefined;
   try {
-    log(`Starting Segmenta on port ${port} (builds first if the build is stale)…`);
-    app = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts"], {
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SEGMENTA_SAMPLE: "0", NEXT_TELEMETRY_DISABLED: "1", ...BENCH_ADMIN },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      app!.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready in") && resolve());
-      app!.once("exit", (code) => reject(new Error(`Segmenta exited (code ${code}) before it was ready`)));
-    });
-    const base = `http://localhost:${port}`;
-    const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BENCH_ADMIN.ADMIN_EMAIL, password: BENCH_ADMIN.ADMIN_PASSWORD }) });
-    if (!login.ok) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
-    const session = { cookie: login.headers.get("set-cookie")!.split(";")[0]! };
-    const nextServer = () => descendants(app!.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("next-server"));
-
-    const upload = async (name: string) => {
-      const form = new FormData();
-      form.append("name", name);
-      form.append("file", await fs.openAsBlob(csv), "online_retail.csv");
-      const started = performance.now();
-      const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form, headers: session });
-      const body = (await response.json()) as { import?: { rowsLoaded: number }; error?: unknown };
-      if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);
-      return { ms: performance.now() - started, rows: body.import!.rowsLoaded };
-    };
+    app = await startApp(database.url);
+    const { base, session } = app;
+    const running = app;
+    const upload = async (name: string) => uploadFile(running, csv, "online_retail.csv", name);
     const psqlCopy = async (name: string) => {
       const { rows } = await pool.query<{ id: number }>("insert into datasets (name) values ($1) returning id", [name]);
       // The dataset's partition of the lines, as an existing table (psql's COPY cannot create it in its transaction).
@@ -98,8 +75,7 @@ async function main() {
 
     log(`File: UCI Online Retail, ${mb(size)}, ${SOURCE}`);
     await upload("warm-up"); // first request compiles the route and fills caches
-    const pid = nextServer();
-    if (!pid) throw new Error("could not find the next-server process");
+    const pid = app.nextServer();
     const rows: { run: number; psql: number; api: number; growth: number }[] = [];
     for (let run = 1; run <= RUNS; run++) {
       // Both measured on a quiet server: the previous upload's summary build (after its answer) has finished.
@@ -165,30 +141,14 @@ async function main() {
     log(`  ${"total".padEnd(34)} ${seconds(total)} (goal < 2 s: ${total < 2000 ? "met" : "NOT met"})`);
 
     // The dashboard under 20 concurrent readers (issue 5), on the same dataset with an RFM and a k-means run.
-    const post = async (body: unknown) => {
-      const response = await fetch(`${base}/api/datasets/${datasetId}/segmentations`, { method: "POST", headers: { "content-type": "application/json", ...session }, body: JSON.stringify(body) });
-      if (response.status !== 201) throw new Error(`segmentation failed: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { id: number }).id;
-    };
+    const post = async (body: unknown) => (await postRun(running, datasetId, body)).id;
     built = performance.now();
     const rfm = await post({ method: "rfm" });
     log("");
     log(`an RFM run through the API, saved with its ${features.length.toLocaleString("en")} members: ${seconds(performance.now() - built)}`);
     const kmeansRun = await post({ method: "kmeans", k: "auto" });
     await settle(pool); // the runs' pages are computed after they are saved
-    const { rows: someone } = await pool.query<{ customer_id: string }>("select customer_id from segment_members where run_id = $1 order by frequency desc limit 1", [rfm]);
-    const pages = [
-      { label: "home (4 UCI datasets)", path: "/" },
-      { label: "dataset overview, by month", path: `/datasets/${datasetId}` },
-      { label: "dataset overview, by week", path: `/datasets/${datasetId}?grain=week` },
-      { label: "segmentations (runs and form)", path: `/datasets/${datasetId}/segmentations` },
-      { label: "RFM run", path: `/runs/${rfm}` },
-      { label: "k-means run", path: `/runs/${kmeansRun}` },
-      { label: "RFM run compared with k-means", path: `/runs/${rfm}?compare=${kmeansRun}` },
-      { label: "segment detail", path: `/runs/${rfm}/segments/0` },
-      { label: "customers, by revenue, page 3", path: `/runs/${rfm}/customers?sort=monetary&dir=desc&page=3` },
-      { label: "a customer's orders", path: `/datasets/${datasetId}/customers/${encodeURIComponent(someone[0]!.customer_id)}` },
-    ];
+    const pages = await dashboardPages(pool, { home: "home (4 UCI datasets)", datasetId, rfm, kmeans: kmeansRun });
     // What a person waits for, in Chromium: first (the page cache is cold after the runs), then the server under load.
     try {
       await measurePagesInBrowser(base, [...pages, { label: "upload", path: "/upload" }, { label: "settings", path: "/settings" }], session, log, { warmGoalMs: 1000 });
@@ -198,11 +158,10 @@ async function main() {
     }
     await benchDashboard(base, pages, log, session);
     await settle(pool);
-    await benchManyDatasets(base, session, pool, work);
+    await benchManyDatasets(running, pool, work);
     await benchKmeans(work);
   } finally {
-    app?.kill("SIGTERM");
-    if (app && app.exitCode === null) await new Promise((r) => app!.once("exit", r));
+    await app?.stop();
     await pool.end();
     await database.drop();
     await server.stop();
@@ -226,17 +185,14 @@ async function settle(pool: pg.Pool): Promise<void> {
  * through the API up to 25, all prepared; then each answer's first (cold: Next renders the home page, the
  * API is never cached) and the median and worst of 20 more.
  */
-async function benchManyDatasets(base: string, session: Record<string, string>, pool: pg.Pool, work: string): Promise<void> {
+async function benchManyDatasets(app: RunningApp, pool: pg.Pool, work: string): Promise<void> {
+  const { base, session } = app;
   const dir = path.join(work, "sample-500");
   const made = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/sample.ts", "--customers", "500", "--seed", "3", "--out", dir], { encoding: "utf8" });
   if (made.status !== 0) throw new Error(`npm run sample failed: ${made.stderr}`);
   const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from datasets");
   for (let i = rows[0]!.n; i < 25; i++) {
-    const form = new FormData();
-    form.append("name", `sample ${i + 1}`);
-    form.append("file", await fs.openAsBlob(path.join(dir, "transactions.csv")), "transactions.csv");
-    const response = await fetch(`${base}/api/datasets`, { method: "POST", body: form, headers: session });
-    if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+    await uploadFile(app, path.join(dir, "transactions.csv"), "transactions.csv", `sample ${i + 1}`);
   }
   await waitPrepared(pool);
   await settle(pool);
