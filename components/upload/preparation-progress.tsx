@@ -3,12 +3,8 @@
 import { useEffect, useState } from "react";
 import { formatDuration, formatInteger } from "@/lib/format";
 
-interface Readiness {
-  prepared: boolean;
-  done: number;
-  steps: number;
-  preparation: { steps: { key: string; label: string; done: boolean; ms?: number }[]; error?: string } | null;
-}
+// (a type only: nothing of the server module reaches the browser)
+import type { DatasetReadinessAnswer as Readiness } from "@/lib/services/datasets";
 
 /**
  * After an upload: the dataset's preparation (summaries, then every chart's

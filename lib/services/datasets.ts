@@ -153,8 +153,11 @@ export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean>
   return deleted;
 }
 
+/** GET /api/datasets/{id}/preparation: how far the preparation got, with its steps done and planned. */
+export type DatasetReadinessAnswer = DatasetReadiness & { done: number; steps: number };
+
 /** How far a dataset's preparation got (what the pages' refresher asks); null when there is no such dataset. */
-export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<(DatasetReadiness & { done: number; steps: number }) | null> {
+export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<DatasetReadinessAnswer | null> {
   const { rows } = await pool.query<{ data_version: number; prepared: boolean; preparation: PreparationState | null }>(
     "select data_version, prepared_version is not distinct from data_version as prepared, preparation from datasets where id = $1",
     [id],
