@@ -34,7 +34,7 @@ export function scopeKey(scope: Scope): string {
  * The saved answers of several queries of one scope, in one round trip; null
  * for each one not saved (yet) for the dataset's current data version.
  */
-export async function savedAnswers<T extends readonly CachedQuery<unknown>[]>(db: pg.Pool | pg.ClientBase, scope: Scope, queries: T): Promise<Answers<T>> {
+export async function savedAnswers<T extends readonly CachedQuery<unknown>[]>(db: Queryable, scope: Scope, queries: T): Promise<Answers<T>> {
   const names = queries.map((q) => q.name);
   const { rows } =
     "datasetId" in scope
@@ -48,13 +48,13 @@ export async function savedAnswers<T extends readonly CachedQuery<unknown>[]>(db
   return names.map((name) => (saved.has(name) ? saved.get(name) : null)) as Answers<T>;
 }
 
-export async function savedAnswer<T>(db: pg.Pool | pg.ClientBase, scope: Scope, query: CachedQuery<T>): Promise<T | null> {
+export async function savedAnswer<T>(db: Queryable, scope: Scope, query: CachedQuery<T>): Promise<T | null> {
   const [answer] = await savedAnswers(db, scope, [query] as const);
   return answer as T | null;
 }
 
 /** Computes an answer and saves it for `version` (a dataset's data_version; 0 for a run). Returns it and how long it took. */
-export async function computeAnswer<T>(db: pg.Pool | pg.ClientBase, scope: Scope, query: CachedQuery<T>, version: number): Promise<{ rows: T; ms: number }> {
+export async function computeAnswer<T>(db: Queryable, scope: Scope, query: CachedQuery<T>, version: number): Promise<{ rows: T; ms: number }> {
   const started = performance.now();
   const rows = await query.compute(db);
   const ms = Math.round(performance.now() - started);
