@@ -21,13 +21,22 @@ import type pg from "pg";
  * replace swaps a dataset's lines inside its transaction (a short lock at its
  * very end).
  */
-export type PartitionedTable = "transaction_lines" | "invoice_totals" | "customer_products" | "customer_summaries" | "segment_members";
+export type PartitionedTable =
+  | "transaction_lines"
+  | "invoice_totals"
+  | "customer_products"
+  | "customer_summaries"
+  | "customer_countries"
+  | "product_descriptions"
+  | "segment_members";
 
 const KEY: Record<PartitionedTable, "dataset_id" | "run_id"> = {
   transaction_lines: "dataset_id",
   invoice_totals: "dataset_id",
   customer_products: "dataset_id",
   customer_summaries: "dataset_id",
+  customer_countries: "dataset_id",
+  product_descriptions: "dataset_id",
   segment_members: "run_id",
 };
 
@@ -88,7 +97,7 @@ export async function dropOrphanPartitions(pool: pg.Pool): Promise<string[]> {
      from pg_class c
      join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
      -- transaction_lines_12, or transaction_lines_12_new: the parent, and the dataset's or run's id
-     cross join lateral (select substring(c.relname from '^(transaction_lines|invoice_totals|customer_products|customer_summaries|segment_members)_[0-9]+(?:_[a-z0-9]+)?$') as parent,
+     cross join lateral (select substring(c.relname from '^(${Object.keys(KEY).join("|")})_[0-9]+(?:_[a-z0-9]+)?$') as parent,
                                 substring(c.relname from '_([0-9]+)(?:_[a-z0-9]+)?$')::int as id) k
      where c.relkind = 'r' and k.parent is not null
        and case when k.parent = 'segment_members' then not exists (select 1 from segmentation_runs r where r.id = k.id)

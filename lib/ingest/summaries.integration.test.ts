@@ -69,6 +69,8 @@ describe("invoice_totals", () => {
     expect(await count(datasetId)).toBe(0); // a load builds nothing; its preparation does
     await prepare(datasetId);
     expect(await count(datasetId, "customer_summaries")).toBeGreaterThan(100);
+    expect(await count(datasetId, "customer_countries")).toBeGreaterThanOrEqual(await count(datasetId, "customer_summaries"));
+    expect(await count(datasetId, "product_descriptions")).toBeGreaterThan(10);
     const cases = [
       { rulesMask: 63 }, // the defaults: read from customer_summaries
       { rulesMask: 63, analysisDate: await defaultDate() }, // the same date, given: the file runs
@@ -158,7 +160,8 @@ describe("invoice_totals", () => {
     expect(await deleteDataset(pool, datasetId)).toBe(true);
     expect(await count(datasetId)).toBe(0);
     expect(await count(datasetId, "customer_summaries")).toBe(0);
-    const { rows } = await pool.query("select count(*) as n from pg_class where relname like any($1)", [[`transaction_lines_${datasetId}%`, `invoice_totals_${datasetId}%`, `customer_summaries_${datasetId}%`]]);
+    const tables = ["transaction_lines", "invoice_totals", "customer_products", "customer_summaries", "customer_countries", "product_descriptions"];
+    const { rows } = await pool.query("select count(*) as n from pg_class where relname like any($1)", [tables.map((t) => `${t}_${datasetId}%`)]);
     expect(Number(rows[0].n)).toBe(0);
   });
 });

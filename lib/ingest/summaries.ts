@@ -15,7 +15,11 @@ import { attachPartition, createPartitionTable, dropPartition, partitionExists, 
  *   customer and product (distinct products and top products at the defaults);
  * - customer_summaries: per customer, customer-features.sql beside
  *   repeat-summary.sql at the dataset's defaults, so a run at the defaults
- *   reads one row per customer.
+ *   reads one row per customer;
+ * - customer_countries: per customer and country of its invoices, the orders
+ *   and revenue the defaults keep (a run's revenue per country);
+ * - product_descriptions: each product's most used description over the
+ *   lines the defaults keep (the products a run's segments buy).
  *
  * Loads bump datasets.data_version; the summaries are current when
  * summarised_version equals it. Readers never build them: they read what is
@@ -38,6 +42,27 @@ select dataset_id, customer_id, stock_code, min(invoice_date), max(invoice_date)
 from transaction_lines
 where dataset_id = $1 and excluded = 0 and stock_code is not null
 group by dataset_id, customer_id, stock_code`;
+
+// Per customer, country and invoice first (orders count invoices), in hashed groupings.
+const BUILD_CUSTOMER_COUNTRIES = (table: string) => `
+insert into ${table} (dataset_id, customer_id, country, orders, revenue)
+select $1, customer_id, country, count(*), sum(revenue)
+from (select customer_id, coalesce(nullif(btrim(country), ''), 'Unspecified') as country, invoice_no, sum(value) as revenue
+      from invoice_totals
+      where dataset_id = $1 and excluded = 0 and customer_id is not null
+      group by 1, 2, 3) per_invoice
+group by customer_id, country`;
+
+// The most used description (of equally used ones, the first in order), as segment-top-products.sql
+// counted them over the lines.
+const BUILD_PRODUCT_DESCRIPTIONS = (table: string) => `
+insert into ${table} (dataset_id, stock_code, description)
+select distinct on (stock_code) $1, stock_code, description
+from (select stock_code, description, count(*) as lines
+      from transaction_lines
+      where dataset_id = $1 and excluded = 0 and stock_code is not null and description is not null
+      group by 1, 2) per_description
+order by stock_code, lines desc, description`;
 
 const SUMMARY_COLUMNS = [
   "customer_id", "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate", "age", "gender", "country",
@@ -64,7 +89,9 @@ export async function analyzeLines(db: pg.ClientBase, datasetId: number): Promis
  * dropped first): rows, then statistics, then attached. `db` must not be in a
  * transaction (the old partition is detached CONCURRENTLY).
  */
-async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: "invoice_totals" | "customer_products" | "customer_summaries", datasetId: number, insert: string): Promise<void> {
+type Summary = "invoice_totals" | "customer_products" | "customer_summaries" | "customer_countries" | "product_descriptions";
+
+async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: Summary, datasetId: number, insert: string): Promise<void> {
   const name = partitionName(table, datasetId);
   await dropPartition(pool, table, name);
   await db.query("begin");
@@ -87,6 +114,15 @@ export async function buildInvoiceTotals(db: pg.Client | pg.PoolClient, pool: pg
 
 export async function buildCustomerProducts(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
   await build(db, pool, "customer_products", datasetId, BUILD_CUSTOMER_PRODUCTS(partitionName("customer_products", datasetId)));
+}
+
+/** Needs the dataset's invoice_totals (built first). */
+export async function buildCustomerCountries(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
+  await build(db, pool, "customer_countries", datasetId, BUILD_CUSTOMER_COUNTRIES(partitionName("customer_countries", datasetId)));
+}
+
+export async function buildProductDescriptions(db: pg.Client | pg.PoolClient, pool: pg.Pool, datasetId: number): Promise<void> {
+  await build(db, pool, "product_descriptions", datasetId, BUILD_PRODUCT_DESCRIPTIONS(partitionName("product_descriptions", datasetId)));
 }
 
 /** Needs the dataset's invoice_totals and customer_products (built first). */

@@ -150,6 +150,36 @@ describe("segment-top-products.sql", () => {
     );
     expect(app.filter((p) => p.segmentNo === null).map((p) => [p.stockCode, p.revenue])).toEqual(rows.map((r) => [r.stock_code, Math.round(Number(r.revenue) * 100) / 100]));
   });
+
+  test("names each product by the description its kept lines carry most often (of equally frequent ones, the first in order)", async () => {
+    const lines = [
+      "1,A1,Mug,2,2024-01-02 10:00,3.5,c1,France",
+      "2,A1,Mug,1,2024-02-02 10:00,3.5,c2,France",
+      "3,A1,MUG BIG,1,2024-02-03 10:00,3.5,c3,France",
+      "C4,A1,Wrong,-1,2024-02-04 10:00,3.5,c1,France", // cancellations: not counted unless the run keeps them
+      "C5,A1,Wrong,-1,2024-02-05 10:00,3.5,c2,France",
+      "C6,A1,Wrong,-1,2024-02-06 10:00,3.5,c3,France",
+      "7,B2,Pen b,5,2024-03-02 10:00,1,c1,France",
+      "8,B2,Pen a,5,2024-03-03 10:00,1,c2,France",
+      "9,C3,Cup new,1,2024-06-01 10:00,2,c1,France",
+      "10,C3,Cup new,1,2024-06-02 10:00,2,c2,France",
+      "11,C3,Cup old,1,2024-01-05 10:00,2,c3,France",
+    ];
+    const { datasetId: small } = await loadFiles(pool, { mode: "create", name: "descriptions" }, [
+      { fileName: "d.csv", body: [`InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n${lines.join("\n")}\n`], options: { kind: "transactions" } },
+    ]);
+    await prepared(pool, small);
+    const described = async (options: Parameters<typeof runSegmentation>[2]) => {
+      const run = (await runSegmentation(pool, small, { method: "rfm", bins: 2, ...options })).id;
+      const base = (await getSegmentTopProducts(pool, run)).filter((p) => p.segmentNo === null);
+      return Object.fromEntries(base.map((p) => [p.stockCode, p.description]));
+    };
+    // At the defaults, from the preparation's product_descriptions.
+    expect(await described({})).toEqual({ A1: "Mug", B2: "Pen a", C3: "Cup new" });
+    // Otherwise counted over the lines the run reads: up to its date, under its rules.
+    expect(await described({ analysisDate: "2024-03-31" })).toEqual({ A1: "Mug", B2: "Pen a", C3: "Cup old" });
+    expect(await described({ cleaning: ["noCustomer", "adjustment", "nonProduct", "badPrice", "duplicate"] })).toEqual({ A1: "Wrong", B2: "Pen a", C3: "Cup new" });
+  });
 });
 
 describe("segment-countries.sql", () => {
@@ -161,21 +191,26 @@ describe("segment-countries.sql", () => {
     );
   });
 
-  test("revenue, orders and customers per country equal the members' lines, and each segment's revenue its members' monetary", async () => {
-    const app = await getSegmentCountries(pool, runId);
+  test.each([
+    ["at the defaults (saved by the preparation)", () => runId, 63, "2100-01-01"],
+    ["with the run's date and rules (summed over the invoices)", () => datedRunId, 1 | 2 | 8, "2024-06-30"],
+  ])("revenue, orders and customers per country equal the members' lines, and each segment's revenue its members' monetary, %s", async (_, run, mask, date) => {
+    const app = await getSegmentCountries(pool, run());
     const { rows } = await pool.query<{ segment_no: number; country: string; revenue: string; orders: string; customers: string }>(
-      `select m.segment_no, l.country, sum(l.quantity * l.unit_price) as revenue, count(distinct l.invoice_no) as orders, count(distinct l.customer_id) as customers
+      `select m.segment_no, coalesce(nullif(btrim(l.country), ''), 'Unspecified') as country, sum(l.quantity * l.unit_price) as revenue,
+              count(distinct l.invoice_no) as orders, count(distinct l.customer_id) as customers
        from transaction_lines l join segment_members m on m.run_id = $2 and m.customer_id = l.customer_id
-       where l.dataset_id = $1 and l.excluded & 63 = 0
+       where l.dataset_id = $1 and l.excluded & $3 = 0 and l.invoice_date < $4::date + 1
        group by 1, 2`,
-      [datasetId, runId],
+      [datasetId, run(), mask, date],
     );
+    expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) {
       const c = app.find((x) => x.segmentNo === r.segment_no && x.country === r.country)!;
       expect([c.revenue, c.orders, c.customers], `${r.segment_no} ${r.country}`).toEqual([Math.round(Number(r.revenue) * 100) / 100, Number(r.orders), Number(r.customers)]);
     }
     expect(app.filter((c) => c.segmentNo !== null)).toHaveLength(rows.length);
-    const { rows: monetary } = await pool.query<{ segment_no: number; revenue: string }>("select segment_no, sum(monetary) as revenue from segment_members where run_id = $1 group by 1", [runId]);
+    const { rows: monetary } = await pool.query<{ segment_no: number; revenue: string }>("select segment_no, sum(monetary) as revenue from segment_members where run_id = $1 group by 1", [run()]);
     for (const m of monetary) {
       const sum = app.filter((c) => c.segmentNo === m.segment_no).reduce((s, c) => s + c.revenue, 0);
       expect(sum).toBeCloseTo(Number(m.revenue), 1);

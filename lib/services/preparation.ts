@@ -11,7 +11,7 @@ import { segmentDistributionsQuery } from "../queries/segment-distributions";
 import { segmentProfileQuery } from "../queries/segment-profile";
 import { segmentTopProductsQuery } from "../queries/segment-top-products";
 import { segmentableCustomersQuery } from "../queries/segmentable-customers";
-import { analyzeLines, buildCustomerProducts, buildCustomerSummaries, buildInvoiceTotals, markSummarised } from "../ingest/summaries";
+import { analyzeLines, buildCustomerCountries, buildCustomerProducts, buildCustomerSummaries, buildInvoiceTotals, buildProductDescriptions, markSummarised } from "../ingest/summaries";
 import { dropOrphanPartitions } from "../ingest/storage";
 import { lifetimeFitQuery } from "./clv";
 import { overviewQueries } from "./overview";
@@ -281,6 +281,8 @@ export class Preparer {
         { key: "lines", label: "Statistics of the lines", run: (db) => analyzeLines(db, id) },
         { key: "invoices", label: "Invoice sums", run: (db) => buildInvoiceTotals(db, pool, id) },
         { key: "products", label: "Product sums", run: (db) => buildCustomerProducts(db, pool, id) },
+        { key: "countries", label: "Sums per country", run: (db) => buildCustomerCountries(db, pool, id) },
+        { key: "descriptions", label: "Product descriptions", run: (db) => buildProductDescriptions(db, pool, id) },
         {
           key: "customers",
           label: "Customer summaries",

@@ -2,9 +2,10 @@
 -- invoices, the segment's revenue (sum of quantity × unit price), orders (invoices) and customers, the
 -- country's share of the segment's revenue, the same share over all customers of the run (base_share) and
 -- the lift (share / base_share). Countries are ranked by revenue within each segment (rank 1 = most).
--- Reads invoice_totals (the lines summed per invoice) with the run's settings: invoices up to its analysis
--- date (default: the day after the dataset's last invoice) and only the lines no cleaning rule of the run
--- applies to (default: all rules, i.e. `excluded & 63 = 0`).
+-- The run's settings: invoices up to its analysis date (default: the day after the dataset's last invoice)
+-- and only the lines no cleaning rule of the run applies to (default: all rules, i.e. `excluded & 63 = 0`).
+-- A run with both defaults reads customer_countries (those sums per customer and country, saved by the
+-- dataset's preparation); another reads invoice_totals (the lines summed per invoice).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-countries.sql
 with run as materialized (               -- the run's analysis date and cleaning rules (bits)
@@ -16,7 +17,8 @@ with run as materialized (               -- the run's analysis date and cleaning
                     from jsonb_array_elements_text(r.params -> 'cleaning') as k(rule)
                     join (values ('noCustomer', 1), ('cancellation', 2), ('adjustment', 4), ('nonProduct', 8),
                                  ('badPrice', 16), ('duplicate', 32)) as b(rule, bit) on b.rule = k.rule)
-              else 63 end as rules
+              else 63 end as rules,
+         r.params ->> 'analysisDate' is null as default_date
   from segmentation_runs r where r.id = :run_id
 ),
 per_invoice as (                         -- per customer, country and invoice: the invoices the run analyses
@@ -26,12 +28,18 @@ per_invoice as (                         -- per customer, country and invoice: t
          sum(i.value) filter (where i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0) as revenue
   from invoice_totals i
   cross join run r
-  where i.dataset_id = (select dataset_id from run) and i.customer_id is not null
+  where not (select rules = 63 and default_date from run)
+    and i.dataset_id = (select dataset_id from run) and i.customer_id is not null
   group by 1, 2, 3
   having bool_or(i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0)
 ),
-per_customer as (                        -- per customer and country (hashed groupings: no sort of the invoices)
-  select customer_id, country, sum(revenue) as revenue, count(*) as orders
+per_customer as (                        -- per customer and country
+  -- (each branch runs only when its condition holds: PostgreSQL tests it once, before reading anything)
+  select customer_id, country, revenue, orders
+  from customer_countries
+  where (select rules = 63 and default_date from run) and dataset_id = (select dataset_id from run)
+  union all
+  select customer_id, country, sum(revenue), count(*)  -- (hashed groupings: no sort of the invoices)
   from per_invoice
   group by 1, 2
 ),

@@ -7,8 +7,8 @@
 -- the dataset's last invoice) and only what no cleaning rule of the run applies to (default: all rules,
 -- i.e. `excluded & 63 = 0`; bits 1 no customer, 2 cancellation, 4 adjustment, 8 non-product code,
 -- 16 price <= 0, 32 exact duplicate). A run with both defaults reads customer_products (those lines summed
--- per customer and product); another reads the lines. A product's description is the one its lines carry
--- most often (of equally frequent ones, the first in alphabetical order).
+-- per customer and product) and product_descriptions; another reads the lines. A product's description is
+-- the one its lines carry most often (of equally frequent ones, the first in alphabetical order).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
 with run as materialized (               -- the run's analysis date and cleaning rules (bits)
@@ -70,22 +70,25 @@ shares as (
 top_codes as materialized (              -- the products shown (hashed, not probed per line)
   select distinct stock_code from shares where rank <= 10
 ),
-description_counts as (                 -- how often each description of a top product is written, over the same lines
-  -- (the run's filters are filters of the count, so the join to the few top codes is hashed; counted in a
-  -- hashed grouping, not with mode(), which would sort every line of the dataset)
-  select l.stock_code, l.description,
-         count(*) filter (where l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0) as lines
-  from transaction_lines l
-  cross join run r
-  where l.dataset_id = (select dataset_id from run)
-    and l.stock_code in (select stock_code from top_codes)
-  group by l.stock_code, l.description
-),
-descriptions as (                        -- the most frequent (the first in order of equally frequent ones)
-  select distinct on (stock_code) stock_code, description
-  from description_counts
-  where lines > 0 and description is not null
-  order by stock_code, lines desc, description
+descriptions as (                        -- each top product's most used description (of equally used ones, the
+  -- first in order): at the defaults as the dataset's preparation saved it (product_descriptions), otherwise
+  -- counted over the run's lines (the run's filters are filters of the count, so the join to the few top codes
+  -- is hashed; counted in a hashed grouping, not with mode(), which would sort every line of the dataset)
+  select d.stock_code, d.description
+  from product_descriptions d
+  where (select rules = 63 and default_date from run) and d.dataset_id = (select dataset_id from run)
+    and d.stock_code in (select stock_code from top_codes)
+  union all
+  (select distinct on (stock_code) stock_code, description
+   from (select l.stock_code, l.description,
+                count(*) filter (where l.invoice_date < r.analysis_date + 1 and l.excluded & r.rules = 0) as lines
+         from transaction_lines l
+         cross join run r
+         where not (select rules = 63 and default_date from run) and l.dataset_id = (select dataset_id from run)
+           and l.stock_code in (select stock_code from top_codes)
+         group by l.stock_code, l.description) description_counts
+   where lines > 0 and description is not null
+   order by stock_code, lines desc, description)
 )
 select s.segment_no,
        s.rank,
