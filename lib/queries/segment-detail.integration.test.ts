@@ -169,7 +169,7 @@ describe("segment-top-products.sql", () => {
       { fileName: "d.csv", body: [`InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n${lines.join("\n")}\n`], options: { kind: "transactions" } },
     ]);
     await prepared(pool, small);
-    const described = async (options: Parameters<typeof runSegmentation>[2]) => {
+    const described = async (options: Record<string, unknown>) => {
       const run = (await runSegmentation(pool, small, { method: "rfm", bins: 2, ...options })).id;
       const base = (await getSegmentTopProducts(pool, run)).filter((p) => p.segmentNo === null);
       return Object.fromEntries(base.map((p) => [p.stockCode, p.description]));
