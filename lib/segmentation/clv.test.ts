@@ -97,6 +97,18 @@ describe("Gamma-Gamma on CDNOW's repeat customers", () => {
     expect(often).toBeLessThan(100);
   });
 
+  test("lifetime value equals lifetimes' documented values for CDNOW customers 1, 2 and 3 (140.096218, 18.943466, 38.180575)", () => {
+    // lifetimes' quickstart: ggf.customer_lifetime_value(bgf, …, time=12, discount_rate=0.01) on this file, whose
+    // times are in weeks while its default freq="D" counts a month as 30 of them: our "days" unit (30 per month).
+    const bg = fitBgNbd(summaries).params;
+    const rows = csv("cdnow_customers_summary_with_transactions.csv").slice(0, 3);
+    const values = rows.map((r) =>
+      lifetimeValue(bg, fit.params, { frequency: Number(r.x), recency: Number(r.t_x), T: Number(r.T), monetary: Number(r.zbar) }, { months: 12, monthlyDiscount: 0.01, unit: "days" }),
+    );
+    // Within 0.01%: our parameters are fitted on the transactions, lifetimes' on this file's rounded summaries.
+    [140.096218, 18.943466, 38.180575].forEach((expected, i) => expect(Math.abs(values[i]! / expected - 1)).toBeLessThan(1e-4));
+  });
+
   test("lifetime value is positive, grows with the horizon and shrinks with the discount rate", () => {
     const bg = fitBgNbd(summaries).params;
     const customer = { frequency: 2, recency: 30.43, T: 38.86, monetary: 22.35 };

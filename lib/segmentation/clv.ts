@@ -311,12 +311,25 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { frequency: x
 }
 
 /** Expected number of purchases in the next `t` time units, given the customer's history. */
-export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary, t: number): number {
+export function expectedPurchases(params: BgNbdParams, customer: RepeatSummary, t: number): number {
+  return expectedPurchasesNumerator(params, customer, t) / expectedPurchasesDenominator(params, customer);
+}
+
+/**
+ * expectedPurchases is a numerator that depends on (x, T, t) alone, with the
+ * hypergeometric function, over a denominator that also has t_x:
+ * (a + b + x - 1) / (a - 1) · [1 - ((α + T) / (α + T + t))^(r + x) · 2F1(r + x, b + x; a + b + x - 1; t / (α + T + t))]
+ * over 1 + [x > 0] · a / (b + x - 1) · ((α + T) / (α + t_x))^(r + x).
+ * Customers who share (x, T) share the numerator (lifetimeValues computes it once for them).
+ */
+export function expectedPurchasesNumerator({ r, alpha, a, b }: BgNbdParams, { frequency: x, T }: Pick<RepeatSummary, "frequency" | "T">, t: number): number {
   if (t <= 0) return 0;
   const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - hyp * ((alpha + T) / (alpha + T + t)) ** (r + x));
-  const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 0);
-  return numerator / denominator;
+  return ((a + b + x - 1) / (a - 1)) * (1 - hyp * ((alpha + T) / (alpha + T + t)) ** (r + x));
+}
+
+export function expectedPurchasesDenominator({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary): number {
+  return 1 + (x > 0 ? (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 0);
 }
 
 export interface SpendSummary {
@@ -410,7 +423,7 @@ export function lifetimeValue(
  * spend per purchase. It depends on the customer's (x, t_x, T) alone, so
  * customers who share them share it.
  */
-export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary, options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH }): number {
+export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary, options: HorizonOptions): number {
   return purchasesOverHorizon(bgnbd, customer, options).discounted;
 }
 
@@ -419,12 +432,30 @@ export function discountedPurchases(bgnbd: BgNbdParams, customer: RepeatSummary,
  * month, from the same expectedPurchases values (the plain one is the last
  * month's: one hypergeometric function less per customer than apart).
  */
-export function purchasesOverHorizon(bgnbd: BgNbdParams, customer: RepeatSummary, options: { months: number; monthlyDiscount: number; unit: keyof typeof UNITS_PER_MONTH }): { expected: number; discounted: number } {
+export function purchasesOverHorizon(bgnbd: BgNbdParams, customer: RepeatSummary, options: HorizonOptions): { expected: number; discounted: number } {
+  const over = horizonNumerators(bgnbd, customer, options);
+  const denominator = expectedPurchasesDenominator(bgnbd, customer);
+  return { expected: over.expected / denominator, discounted: over.discounted / denominator };
+}
+
+export interface HorizonOptions {
+  months: number;
+  monthlyDiscount: number;
+  unit: keyof typeof UNITS_PER_MONTH;
+}
+
+/**
+ * purchasesOverHorizon's numerators (expectedPurchasesNumerator): both are
+ * sums of a month's purchases over the same denominator, so they depend on
+ * (x, T) alone; divided by expectedPurchasesDenominator they are the
+ * customer's.
+ */
+export function horizonNumerators(bgnbd: BgNbdParams, customer: Pick<RepeatSummary, "frequency" | "T">, options: HorizonOptions): { expected: number; discounted: number } {
   const perMonth = UNITS_PER_MONTH[options.unit];
   let value = 0;
   let before = 0;
   for (let month = 1; month <= options.months; month++) {
-    const upTo = expectedPurchases(bgnbd, customer, month * perMonth);
+    const upTo = expectedPurchasesNumerator(bgnbd, customer, month * perMonth);
     value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
     before = upTo;
   }

@@ -7,7 +7,19 @@ import type { RepeatInputs } from "../queries/customer-features";
 import type { CachedQuery } from "../queries/cache";
 import { getRepeatRows, getRepeatSummaries, inUnit } from "../queries/repeat-summary";
 import { preparerFor } from "./preparation";
-import { expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive, purchasesOverHorizon, UNITS_PER_MONTH } from "../segmentation/clv";
+import {
+  expectedAverageSpend,
+  expectedPurchases,
+  expectedPurchasesDenominator,
+  expectedPurchasesNumerator,
+  fitBgNbd,
+  fitGammaGamma,
+  FitError,
+  horizonNumerators,
+  lifetimeValue,
+  probabilityAlive,
+  UNITS_PER_MONTH,
+} from "../segmentation/clv";
 
 /**
  * Churn and lifetime value of a dataset's customers: BG/NBD and Gamma-Gamma
@@ -165,12 +177,10 @@ export const lifetimeFitQuery = (pool: pg.Pool, datasetId: number): CachedQuery<
  */
 const DAYS = 131_072; // 2^17 days: 358 years
 
-/** (repeat purchases, recency, age) in days as one number when they fit in 52 bits, else as text. */
-function historyKey(r: RepeatInputs): number | string {
-  const { frequency: x, recencyDays: tx, tDays: T } = r;
-  return Number.isInteger(x) && Number.isInteger(tx) && Number.isInteger(T) && x >= 0 && x < 262_144 && tx >= 0 && tx < DAYS && T >= 0 && T < DAYS
-    ? (x * DAYS + tx) * DAYS + T
-    : `${x}|${tx}|${T}`;
+/** (repeat purchases, age) in days as one number when they fit, else as text. */
+function numeratorKey(r: RepeatInputs): number | string {
+  const { frequency: x, tDays: T } = r;
+  return Number.isInteger(x) && Number.isInteger(T) && x >= 0 && x < 2 ** 30 && T >= 0 && T < DAYS ? x * DAYS + T : `${x}|${T}`;
 }
 
 export function customerValues(repeats: readonly RepeatInputs[], options: { fit?: LifetimeFit; horizonMonths?: number; monthlyDiscount?: number } = {}): CustomerValues {
@@ -185,27 +195,24 @@ export function customerValues(repeats: readonly RepeatInputs[], options: { fit?
   const gammaGamma = fit.gammaGamma ? { params: fit.gammaGamma } : null;
   const horizon = horizonMonths * UNITS_PER_MONTH[unit];
   const values = new Map<string, CustomerValue>();
-  // P(alive) and the expected purchases depend on (x, t_x, T) alone: computed once per distinct triple
-  // (a hypergeometric function per month of the horizon each: 1.4 s for 140,000 customers one by one).
-  // Keyed by a number made of the whole days (a string per customer cost more than the functions at a million).
-  const byHistory = new Map<number | string, { pAlive: number; expected: number; discounted: number }>();
+  // The expected purchases are a numerator of (x, T) with the hypergeometric functions (one per month of the
+  // horizon) over a cheap denominator with t_x (lib/segmentation/clv.ts): the numerators are computed once per
+  // distinct (x, T): 21,000 of a million customers (1 s, where once per distinct (x, t_x, T) took 5 s).
+  const numerators = new Map<number | string, { expected: number; discounted: number }>();
+  const horizonOptions = { months: horizonMonths, monthlyDiscount, unit };
   for (let i = 0; i < summaries.length; i++) {
     const c = summaries[i]!;
-    const key = historyKey(repeats[i]!);
-    let history = byHistory.get(key);
-    if (!history) {
-      const over = gammaGamma ? purchasesOverHorizon(bgnbd.params, c, { months: horizonMonths, monthlyDiscount, unit }) : null;
-      history = {
-        pAlive: probabilityAlive(bgnbd.params, c),
-        expected: over?.expected ?? expectedPurchases(bgnbd.params, c, horizon),
-        discounted: over?.discounted ?? 0,
-      };
-      byHistory.set(key, history);
+    const key = numeratorKey(repeats[i]!);
+    let over = numerators.get(key);
+    if (!over) {
+      over = gammaGamma ? horizonNumerators(bgnbd.params, c, horizonOptions) : { expected: expectedPurchasesNumerator(bgnbd.params, c, horizon), discounted: 0 };
+      numerators.set(key, over);
     }
+    const denominator = expectedPurchasesDenominator(bgnbd.params, c);
     values.set(c.customerId, {
-      pAlive: history.pAlive,
-      expectedPurchases: history.expected,
-      clv: gammaGamma ? expectedAverageSpend(gammaGamma.params, c) * history.discounted : null,
+      pAlive: probabilityAlive(bgnbd.params, c),
+      expectedPurchases: over.expected / denominator,
+      clv: gammaGamma ? expectedAverageSpend(gammaGamma.params, c) * (over.discounted / denominator) : null,
     });
   }
   return {
