@@ -34,7 +34,7 @@ const repeats = repeatSummaries(purchases, toDay("19970930"), "days").map((s) =>
 describe("customerValues", () => {
   test("gives every customer the P(alive), expected purchases and lifetime value of the formulas applied to them alone", () => {
     const values = customerValues(repeats, { horizonMonths: 12, monthlyDiscount: 0.01 });
-    if (!values.ok) throw new Error(values.message);
+    if (!values.ok) throw new Error(values.error);
     const { r, alpha, a, b } = values.bgnbd;
     const bg = { r, alpha, a, b };
     const horizon = { months: 12, monthlyDiscount: 0.01, unit: "weeks" as const };
