@@ -89,18 +89,32 @@ export async function getRunInputs(pool: pg.Pool, datasetId: number, options: Ru
     const [features, repeats] = await Promise.all([getCustomerFeatures(pool, datasetId, options), getRepeatRows(pool, datasetId, options)]);
     return { features, repeats };
   }
-  const { rows } = await pool.query<Row & { repeat_frequency: number; repeat_recency_days: number; t_days: number; repeat_monetary: string }>(
-    `select customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, age, gender, country,
-            repeat_frequency, repeat_recency_days, t_days, repeat_monetary
-     from customer_summaries where dataset_id = $1 order by customer_id collate "C"`,
-    [datasetId],
-  );
+  // Rows as arrays: a million objects with fifteen keys each cost pg 1.2 s more to build than arrays.
+  const { rows } = await pool.query<[string, number, number, string, string, number, number, string | null, number | null, string | null, string | null, number, number, number, string]>({
+    text: `select customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, age, gender, country,
+                  repeat_frequency, repeat_recency_days, t_days, repeat_monetary
+           from customer_summaries where dataset_id = $1 order by customer_id collate "C"`,
+    values: [datasetId],
+    rowMode: "array",
+  });
   const features = new Array<CustomerFeatures>(rows.length);
   const repeats = new Array<RepeatInputs>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    features[i] = featuresOf(r);
-    repeats[i] = { customerId: r.customer_id, frequency: r.repeat_frequency, recencyDays: r.repeat_recency_days, tDays: r.t_days, monetary: Number(r.repeat_monetary) };
+    const [customerId, recencyDays, frequency, monetary, averageOrderValue, tenureDays, products, returnRate, age, gender, country, repeatFrequency, repeatRecencyDays, tDays, repeatMonetary] = rows[i]!;
+    features[i] = {
+      customerId,
+      recencyDays,
+      frequency,
+      monetary: Number(monetary),
+      averageOrderValue: Number(averageOrderValue),
+      tenureDays,
+      products,
+      returnRate: returnRate === null ? null : Number(returnRate),
+      age,
+      gender,
+      country,
+    };
+    repeats[i] = { customerId, frequency: repeatFrequency, recencyDays: repeatRecencyDays, tDays, monetary: Number(repeatMonetary) };
   }
   return { features, repeats };
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { csvLine, spreadsheetField } from "../csv";
-import { copyRow } from "../ingest/copy-text";
+import { copyText } from "../ingest/copy-text";
 import { attachPartition, createPartitionTable } from "../ingest/storage";
 import { getRunInputs, type CustomerFeatures } from "../queries/customer-features";
 import { savedAnswer } from "../queries/cache";
@@ -247,18 +247,20 @@ async function saveRun(
     // server), then the keys, then attached as the run's partition (lib/ingest/storage.ts).
     const members = await createPartitionTable(client, "segment_members", runId);
     await client.query(`alter table ${members} alter column run_id set default ${runId}`);
+    // COPY text, written field by field: only the customer id can hold a character the format reserves;
+    // numbers never do (a row array joined and escaped field by field cost 2 s of a million members).
+    const number = (x: number | null | undefined) => (x === null || x === undefined ? "\\N" : String(x));
+    const twoDecimals = (x: number | null | undefined) => (x === null || x === undefined ? "\\N" : x.toFixed(2));
     async function* memberRows() {
       let chunk = "";
       for (let i = 0; i < features.length; i++) {
         const s = a.scores?.[i];
         const f = features[i]!;
         const v = values?.get(f.customerId);
-        const text = (x: number | null | undefined) => (x === null || x === undefined ? null : String(x));
-        chunk += copyRow([
-            f.customerId, String(a.members[i]), text(s?.r), text(s?.f), text(s?.m),
-            String(f.recencyDays), String(f.frequency), f.monetary.toFixed(2), f.averageOrderValue.toFixed(2), String(f.tenureDays), String(f.products), text(f.returnRate),
-            text(v?.pAlive), text(v?.expectedPurchases), v?.clv === null || v?.clv === undefined ? null : v.clv.toFixed(2),
-          ]);
+        chunk +=
+          `${copyText(f.customerId)}\t${a.members[i]}\t${number(s?.r)}\t${number(s?.f)}\t${number(s?.m)}\t` +
+          `${f.recencyDays}\t${f.frequency}\t${f.monetary.toFixed(2)}\t${f.averageOrderValue.toFixed(2)}\t${f.tenureDays}\t${f.products}\t${number(f.returnRate)}\t` +
+          `${number(v?.pAlive)}\t${number(v?.expectedPurchases)}\t${twoDecimals(v?.clv)}\n`;
         if (chunk.length > 1 << 16) {
           yield chunk;
           chunk = "";
