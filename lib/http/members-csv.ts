@@ -4,12 +4,11 @@ import { membersCsv } from "../services/segmentations";
 /** A run's members (or one segment's, by name) as a streamed CSV download. */
 export function membersCsvResponse(pool: pg.Pool, runId: number, segment: string | undefined): Response {
   const lines = membersCsv(pool, runId, segment);
-  const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await lines.next();
       if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
+      else controller.enqueue(next.value);
     },
     // The download was dropped: the cursor's connection goes back to the pool.
     async cancel() {

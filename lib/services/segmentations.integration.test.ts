@@ -11,7 +11,7 @@ import { loadFiles } from "../ingest/load";
 import { fitLifetimeValue } from "./clv";
 import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
-import { compareRuns, getSegmentation, listMembers, membersCsv, runSegmentation } from "./segmentations";
+import { compareRuns, getSegmentation, listMembers, MEMBER_CSV_COLUMNS, membersCsv, runSegmentation } from "./segmentations";
 
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
@@ -142,12 +142,12 @@ describe("comparing runs, exporting members, risk per segment", () => {
       { fileName: "t.csv", body: ["customer_id,order_date,revenue\n=HYPERLINK(\"x\"),2011-01-01,5\n@SUM(1),2011-01-02,6\n-3,2011-01-03,7\nplain,2011-01-04,8\n+1,2011-01-05,9\nok,2011-01-06,10\n"] },
     ])).datasetId;
     const run = await runSegmentation(pool, tricky, { method: "rfm", bins: 2, cleaning: [] });
-    let csv = "";
-    for await (const chunk of membersCsv(pool, run.id)) csv += chunk;
-    // Small pages walk the key the same way: every member exactly once.
-    let paged = "";
-    for await (const chunk of membersCsv(pool, run.id, undefined, 2)) paged += chunk;
-    expect(paged).toBe(csv);
+    const read = async (segment?: string) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of membersCsv(pool, run.id, segment)) chunks.push(chunk);
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    const csv = await read();
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe("customer_id,segment,recency_score,frequency_score,monetary_score,recency_days,frequency,monetary,average_order_value,tenure_days,products,return_rate,p_alive,expected_purchases,clv");
     // The figures are numbers as segmented: "plain" bought once, for 8, three days before the analysis date (2011-01-07).
@@ -157,6 +157,19 @@ describe("comparing runs, exporting members, risk per segment", () => {
     const ids = lines.slice(1).map((l) => l.split(",")[0]);
     expect(ids).toContain('"\'=HYPERLINK(""x"")"');
     expect(ids).toEqual(expect.arrayContaining(["'@SUM(1)", "'-3", "'+1", "plain", "ok"]));
+    // Every figure as segment_members holds it (decimals without trailing zeros), each member once, in id order.
+    const { rows } = await pool.query<Record<string, string | number | null>>(
+      `select m.*, s.name as segment from segment_members m join segments s using (run_id, segment_no) where run_id = $1 order by customer_id`,
+      [run.id],
+    );
+    expect(lines.slice(1).map((l) => l.split(",").slice(2).join(","))).toEqual(
+      rows.map((r) => MEMBER_CSV_COLUMNS.slice(2).map((c) => (r[c] === null ? "" : String(Number(r[c])))).join(",")),
+    );
+    // One segment's, by name (quoted as a literal: a name with a quote is no injection).
+    const segment = String(rows[0]!.segment);
+    const one = (await read(segment)).trim().split("\n");
+    expect(one.slice(1)).toEqual(lines.slice(1).filter((l) => l.split(",")[1] === segment));
+    expect((await read("x' or '1'='1")).trim().split("\n")).toHaveLength(1);
   });
 
   test("lifetime value per segment: customers at risk and the revenue they brought", async () => {

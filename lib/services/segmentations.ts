@@ -1,11 +1,10 @@
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
-import { csvLine, spreadsheetField } from "../csv";
 import { copyText } from "../ingest/copy-text";
 import { attachPartition, createPartitionTable } from "../ingest/storage";
 import { getRunInputs, type CustomerFeatures } from "../queries/customer-features";
@@ -390,56 +389,40 @@ export const MEMBER_CSV_COLUMNS = [
   "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate",
   "p_alive", "expected_purchases", "clv",
 ];
+const DECIMAL_MEMBER_COLUMNS = new Set(["monetary", "average_order_value", "return_rate", "clv"]);
 
 /**
- * Every member of a run (or of one segment) as CSV, in customer order,
- * streamed from one query through a cursor, `pageSize` rows at a time: a
- * million members cost one pass, on one connection held until the last page
- * (or until the download is dropped: the consumer's return() closes it).
- * Pages that each asked again from the last id seen made the planner scan
- * and sort the whole run per page: 27,000 rows/s at a million members.
+ * A run's members (or one segment's) as CSV bytes, as PostgreSQL's COPY
+ * writes them (RFC 4180 quoting; a million rows in about 2.5 s, where reading
+ * them into JavaScript and writing them out again took 9 s). Ids and names
+ * that a spreadsheet would run as a formula (starting with = + - @, a tab or
+ * a CR) get a leading quote; decimals lose their trailing zeros (123.40 as
+ * 123.4). membersCsvStatement is the statement, to rerun in psql.
  */
-export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string, pageSize = 10_000): AsyncGenerator<string> {
-  yield csvLine(MEMBER_CSV_COLUMNS);
+export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string): AsyncGenerator<Uint8Array> {
   const client = await pool.connect();
-  let open = false;
+  let finished = false;
   try {
-    await client.query("begin read only");
-    open = true;
-    // Every row is read: the plan for all of them (a cursor is planned for its first tenth by default, which
-    // walked the members in key order: 3.0 s instead of 1.7 s in psql for a million).
-    await client.query("set local cursor_tuple_fraction = 1");
-    await client.query(
-      `declare members no scroll cursor for
-       select m.customer_id, s.name as segment, ${MEMBER_CSV_COLUMNS.slice(2).map((c) => `m.${c}`).join(", ")}
-       from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
-       where m.run_id = $1 and ($2::text is null or s.name = $2)
-       order by m.customer_id`,
-      [runId, segment ?? null],
-    );
-    // Ids and names are text a spreadsheet must not run; the figures are numbers (decimals arrive as text), written
-    // as JavaScript writes them (123.450000 as 123.45), which never needs quotes.
-    const fetch = { text: `fetch forward ${Math.max(1, Math.floor(pageSize))} from members`, rowMode: "array" as const };
-    // The next page is asked for before this one is written out, so PostgreSQL sends it meanwhile.
-    let next: Promise<{ rows: unknown[][] }> = client.query(fetch);
-    for (;;) {
-      const { rows } = await next;
-      if (rows.length === 0) break;
-      next = client.query(fetch);
-      // (a page asked for and never read is dropped with the transaction)
-      next.catch(() => {});
-      let page = "";
-      for (const row of rows) {
-        let line = `${spreadsheetField(row[0] as string)},${spreadsheetField(row[1] as string)}`;
-        for (let c = 2; c < row.length; c++) line += row[c] === null ? "," : `,${Number(row[c])}`;
-        page += `${line}\n`;
-      }
-      yield page;
+    const stream = client.query(copyTo(membersCsvStatement(client, runId, segment)));
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+      finished = true;
+    } finally {
+      if (!finished) stream.destroy();
     }
-    await client.query("commit");
-    open = false;
   } finally {
-    if (open) await client.query("rollback").catch(() => {});
-    client.release();
+    // A download dropped half-way leaves the connection mid-COPY: it is closed, not reused.
+    client.release(finished ? undefined : true);
   }
+}
+
+/** The COPY statement of membersCsv (COPY takes no parameters: the run id is a number, the segment a quoted literal). */
+export function membersCsvStatement(db: pg.ClientBase, runId: number, segment?: string): string {
+  if (!Number.isSafeInteger(runId)) throw new RangeError(`not a run id: ${runId}`);
+  const safe = (column: string) => `case when ${column} ~ E'^[-=+@\\t\\r]' then '''' || ${column} else ${column} end`;
+  const figures = MEMBER_CSV_COLUMNS.slice(2).map((c) => (DECIMAL_MEMBER_COLUMNS.has(c) ? `trim_scale(m.${c}) as ${c}` : `m.${c}`));
+  return `copy (select ${safe("m.customer_id")} as customer_id, ${safe("s.name")} as segment, ${figures.join(", ")}
+        from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
+        where m.run_id = ${runId}${segment === undefined ? "" : ` and s.name = ${db.escapeLiteral(segment)}`}
+        order by m.customer_id) to stdout with (format csv, header)`;
 }
