@@ -69,15 +69,19 @@ describe("segment-profile.sql", () => {
 });
 
 describe("revenue-concentration.sql", () => {
-  test("gives in psql what the app reads, and the share of the top 20% computed from the members", async () => {
+  test("gives in psql what the app reads, and the shares of the top 1%, 10%, 20% and the bottom half computed from the members", async () => {
     const concentration = (await getRevenueConcentration(pool, runId))!;
     const [row] = psqlRows("revenue-concentration", runId);
     expect(Number(row![3])).toBe(concentration.top20PercentShare);
     const { rows } = await pool.query<{ monetary: string }>("select monetary from segment_members where run_id = $1", [runId]);
     const values = rows.map((r) => Number(r.monetary)).sort((a, b) => b - a);
     const total = values.reduce((s, v) => s + v, 0);
-    const top = values.slice(0, Math.ceil(values.length * 0.2)).reduce((s, v) => s + v, 0);
-    expect(concentration.top20PercentShare).toBeCloseTo(top / total, 4);
+    const sum = (from: number, to: number) => values.slice(from, to).reduce((s, v) => s + v, 0);
+    expect(concentration.customers).toBe(values.length);
+    expect(concentration.top1PercentShare).toBeCloseTo(sum(0, Math.ceil(values.length * 0.01)) / total, 4);
+    expect(concentration.top10PercentShare).toBeCloseTo(sum(0, Math.ceil(values.length * 0.1)) / total, 4);
+    expect(concentration.top20PercentShare).toBeCloseTo(sum(0, Math.ceil(values.length * 0.2)) / total, 4);
+    expect(concentration.bottomHalfShare).toBeCloseTo(sum(Math.floor(values.length * 0.5), values.length) / total, 4);
   });
 });
 
