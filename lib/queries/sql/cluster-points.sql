@@ -1,8 +1,9 @@
 -- Customers of one segmentation run with the features it can cluster on, for drawing the clusters in two
 -- dimensions (the app standardises them with the run's own scaling and projects them on their principal
 -- components). Large runs are sampled: at most 3,000 customers, every segment keeping the same share of its
--- customers (at least one), taken evenly along a fixed pseudo-random order (md5 of the customer id), so the
--- same run always gives the same points. Columns: customer id, segment_no, recency (days), frequency
+-- customers (at least one): those first in a fixed pseudo-random order (PostgreSQL's hash of the customer id,
+-- hashtextextended, the one hash partitioning relies on staying the same), so the same run always gives the
+-- same points. Columns: customer id, segment_no, recency (days), frequency
 -- (invoices), monetary (revenue), average order value, tenure (days), distinct products, return rate, and age
 -- from the customers file (null without one). It reads segment_members, the features as the run saved them
 -- (its own analysis date and cleaning rules; by default every cleaning rule applies, excluded & 63 = 0).
@@ -26,12 +27,17 @@ quota as (
               else least(customers, 1 + floor(customers * (3000 - segments) / total)::bigint) end as keep
   from sizes
 ),
-ranked as (
-  select m.*, q.customers as segment_customers, q.keep,
-         row_number() over (partition by m.segment_no order by md5(m.customer_id), m.customer_id) as rn
-  from segment_members m
-  join quota q on q.segment_no = m.segment_no
-  where m.run_id = :run_id
+picked as (                               -- per segment, its quota of customers first in a fixed pseudo-random order
+  -- (the lowest hashes of their ids: a bounded sort per segment, never a sort of every member)
+  select p.customer_id
+  from quota q
+  cross join lateral (
+    select m.customer_id
+    from segment_members m
+    where m.run_id = :run_id and m.segment_no = q.segment_no
+    order by hashtextextended(m.customer_id, 0), m.customer_id collate "C"
+    limit q.keep
+  ) p
 )
 select r.customer_id,
        r.segment_no,
@@ -43,8 +49,8 @@ select r.customer_id,
        r.products,
        r.return_rate,
        c.age
-from ranked r
+from picked p
+join segment_members r on r.run_id = :run_id and r.customer_id = p.customer_id
 cross join run
 left join customers c on c.dataset_id = run.dataset_id and c.external_id = r.customer_id
-where (r.rn * r.keep) / r.segment_customers > ((r.rn - 1) * r.keep) / r.segment_customers  -- evenly spaced
 order by r.segment_no, r.customer_id collate "C";
