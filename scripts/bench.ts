@@ -33,7 +33,8 @@ import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, second
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
-import { kmeansPlusPlus, lloydParallel } from "../lib/segmentation/lloyd";
+import { kmeansPlusPlus } from "../lib/segmentation/lloyd";
+import { lloydParallel } from "../lib/compute/threads";
 import { createRng } from "../lib/segmentation/random";
 import { assignSegments, rfmScores, STANDARD_RULES } from "../lib/segmentation/rfm";
 
@@ -236,7 +237,7 @@ async function benchKmeans(work: string): Promise<void> {
   const start = kmeansPlusPlus(flat, 8, 1);
   fs.writeFileSync(path.join(work, "start.f64"), Buffer.from(start.buffer));
   started = performance.now();
-  // Lloyd's iterations split across worker threads (lib/segmentation/pool.ts); the same result as `lloyd` on one thread.
+  // Lloyd's iterations split across worker threads (lib/compute/pool.ts); the same result as `lloyd` on one thread.
   const ours = await lloydParallel(flat, start, { maxIterations: 50, tolerance: -1 });
   const oursMs = performance.now() - started;
   const script = `

@@ -1,7 +1,8 @@
+/* eslint-disable max-lines -- BG/NBD and Gamma-Gamma with their analytic gradients and the optimiser they share. */
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
-import { conjugateGradient, nelderMead } from "fmin";
+import { conjugateGradient } from "fmin";
 
 /**
  * Churn and lifetime value: the BG/NBD model of repeat buying (Fader, Hardie
@@ -12,7 +13,7 @@ import { conjugateGradient, nelderMead } from "fmin";
  *   t_x = time from the first to the last purchase, T = time from the first
  *   purchase to the analysis date, in days or in weeks (days / 7);
  * - the mean log-likelihoods are maximised over log-parameters (conjugate
- *   gradients with their analytic gradients, then Nelder-Mead from there), with
+ *   gradients with their analytic gradients, then Newton steps), with
  *   identical customers grouped and weighted;
  * - Gamma-Gamma uses repeat customers only, with their mean spend per repeat
  *   purchase day.
@@ -75,30 +76,6 @@ function distinctValues(values: readonly number[]): { values: Float64Array; inde
   const positions = new Map<number, number>();
   for (const v of values) if (!positions.has(v)) positions.set(v, positions.size);
   return { values: Float64Array.from(positions.keys()), index: Int32Array.from(values, (v) => positions.get(v)!) };
-}
-
-/**
- * Maximises a log-likelihood over log-parameters: Nelder-Mead, restarted from
- * its optimum until it stops improving. `step`: the first simplex's relative
- * size around the start (small to polish an optimum found otherwise).
- */
-function maximise(logLikelihood: (params: number[]) => number, start: number[], step = 0.25): { x: number[]; fx: number; iterations: number } {
-  const objective = (logParams: number[]) => {
-    const value = -logLikelihood(logParams.map(Math.exp));
-    return Number.isFinite(value) ? value : Number.MAX_VALUE;
-  };
-  let x = start.map(Math.log);
-  let fx = objective(x);
-  let iterations = 0;
-  for (let round = 0; round < 6; round++) {
-    const result = nelderMead(objective, x, { maxIterations: 4000, minErrorDelta: 1e-12, zeroDelta: step, nonZeroDelta: 1 + step });
-    iterations++;
-    const improved = fx - result.fx;
-    x = result.x;
-    fx = result.fx;
-    if (improved < 1e-11) return { x, fx, iterations };
-  }
-  return { x, fx, iterations };
 }
 
 /**

@@ -1,5 +1,9 @@
-import { ClusteringInputError, measures, profile, silhouettesParallel, standardiseFlat, type ClusterProfile, type ClusterQuality, type Scaling } from "./kmeans";
-import { kmeansPlusPlus, lloydParallel, type FlatPoints } from "./lloyd";
+import { measures, type ClusterQuality } from "./cluster-quality";
+import { onThisThread, type ClusteringEngine } from "./engine";
+import { ClusteringInputError } from "./kmeans";
+import { kmeansPlusPlus, type FlatPoints } from "./lloyd";
+import { profile, type ClusterProfile } from "./profiles";
+import { standardiseFlat, type Scaling } from "./scaling";
 import { createRng, sampleIndexes } from "./random";
 
 /**
@@ -92,10 +96,11 @@ const FIT_SAMPLE = 30_000;
 export async function hierarchicalSegmentation(
   features: string[],
   rows: readonly number[][],
-  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number; workers?: boolean },
+  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number; engine?: ClusteringEngine },
 ): Promise<HierarchicalSegmentation> {
   const { k } = options;
   const seed = options.seed ?? 1;
+  const engine = options.engine ?? onThisThread;
   if (!Number.isInteger(k) || k < 2 || k > 20) throw new ClusteringInputError("k", "k must be a whole number from 2 to 20");
   if (rows.length < k * 2) throw new ClusteringInputError("k", `${rows.length} customers are too few for ${k} clusters`);
   const { flat, scaling } = standardiseFlat(features, rows);
@@ -110,9 +115,9 @@ export async function hierarchicalSegmentation(
   } else {
     const sample = n > FIT_SAMPLE ? subset(flat, sampleIndexes(n, FIT_SAMPLE, createRng(seed))) : null;
     const start = kmeansPlusPlus(sample ?? flat, target, seed);
-    const fitted = sample ? (await lloydParallel(sample, start, { maxIterations: 50, tolerance: 1e-4, workers: options.workers })).centroids : start;
+    const fitted = sample ? (await engine.lloyd(sample, start, { maxIterations: 50, tolerance: 1e-4 })).centroids : start;
     // Everyone to the nearest fitted centre, and the centres to their members' means: one Lloyd step on all.
-    const micro = await lloydParallel(flat, fitted, { maxIterations: sample ? 1 : 50, tolerance: 1e-4, workers: options.workers });
+    const micro = await engine.lloyd(flat, fitted, { maxIterations: sample ? 1 : 50, tolerance: 1e-4 });
     leafOf = micro.labels;
     points = micro.centroids;
   }
@@ -137,7 +142,7 @@ export async function hierarchicalSegmentation(
     for (let t = 0; t < dims; t++) centroids[c * dims + t]! += flat.data[i * dims + t]!;
   }
   for (let c = 0; c < k; c++) for (let t = 0; t < dims; t++) centroids[c * dims + t]! /= sizes[c]! || 1;
-  const [silhouette] = await silhouettesParallel(flat, [labels], [k], options.silhouetteSample ?? 5000, seed, { workers: options.workers });
+  const [silhouette] = await engine.silhouettes(flat, [labels], [k], options.silhouetteSample ?? 5000, seed);
   return {
     k,
     labels,

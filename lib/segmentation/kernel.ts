@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the worker threads' code: it must stay one self-contained function (its source text is what the workers run). */
 /**
  * The number crunching of k-means, written once for both the calling thread
  * and the worker threads of pool.ts.

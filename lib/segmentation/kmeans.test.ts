@@ -1,8 +1,9 @@
-import os from "node:os";
 import { describe, expect, test } from "vitest";
 import { adjustedRandIndex, crosstab } from "./compare";
-import { chooseK, clusterName, clusterQuality, kmeansSegmentation, LARGE, silhouettes, silhouettesParallel, standardise } from "./kmeans";
-import { KernelPool, kernelPool } from "./pool";
+import { chooseK, clusterQuality } from "./cluster-quality";
+import { kmeansSegmentation } from "./kmeans";
+import { clusterName } from "./profiles";
+import { standardise } from "./scaling";
 import { createRng } from "./random";
 
 /** Customers around `centres` (recency days, frequency, monetary), with seeded noise. */
@@ -71,50 +72,6 @@ describe("kmeansSegmentation", () => {
   test("refuses too few customers and missing values", async () => {
     await expect(kmeansSegmentation(FEATURES, rows.slice(0, 5), { k: 3 })).rejects.toThrow(/too few for 3 clusters/);
     await expect(kmeansSegmentation(FEATURES, [...rows, [1, Number.NaN, 3]], { k: 3 })).rejects.toThrow(/finite value/);
-  });
-});
-
-describe("kmeansSegmentation on worker threads", () => {
-  // Skewed like real customers: recency days, orders, spend.
-  const random = createRng(17);
-  const skewed = () => -Math.log(1 - random());
-  const rows = Array.from({ length: LARGE + 5000 }, () => [skewed() * 90, 1 + Math.floor(skewed() * 4), skewed() * 2000]);
-
-  test("above LARGE (Lloyd on typed arrays), k = auto gives exactly the result computed on the calling thread alone", async () => {
-    const threaded = await kmeansSegmentation(FEATURES, rows, { k: "auto", seed: 5 });
-    const alone = await kmeansSegmentation(FEATURES, rows, { k: "auto", seed: 5, workers: false });
-    expect(threaded.candidates).toEqual(alone.candidates);
-    expect(threaded.k).toBe(alone.k);
-    expect(threaded.labels).toEqual(alone.labels);
-    expect(threaded.centroids).toEqual(alone.centroids);
-    expect(threaded.profiles).toEqual(alone.profiles);
-    expect(threaded.candidates.map((c) => c.k)).toEqual([3, 4, 5, 6, 7, 8]);
-    expect(threaded.candidates.every((c) => c.silhouette > 0 && c.silhouette < 1)).toBe(true);
-    // The workers did run (and are still there): the numbers above did not come from a fallback.
-    if (os.availableParallelism() > 1) expect(kernelPool()?.usable).toBe(true);
-  });
-
-  test("below LARGE (ml-kmeans here, silhouettes on worker threads), the same result as on the calling thread alone", async () => {
-    const small = rows.slice(0, 3000);
-    const threaded = await kmeansSegmentation(FEATURES, small, { k: "auto", seed: 6 });
-    const alone = await kmeansSegmentation(FEATURES, small, { k: "auto", seed: 6, workers: false });
-    expect(threaded).toEqual(alone);
-    expect(kernelPool()?.usable ?? true).toBe(true);
-  });
-
-  test("silhouettes from worker threads equal the calling thread's to the last bit", async () => {
-    const data = rows.slice(0, 3000).map((r) => [Math.log1p(r[0]!), r[1]!, Math.log1p(r[2]!)]);
-    const labelings = [2, 3, 5].map((k) => data.map((r) => Math.min(k - 1, Math.floor(r[0]! * 0.3 + r[2]! * 0.1) % k)));
-    const pool = new KernelPool(3);
-    try {
-      const threaded = await silhouettesParallel(data, labelings, [2, 3, 5], 2500, 4, { pool });
-      expect(pool.usable).toBe(true);
-      expect(threaded).toEqual(silhouettes(data, labelings, [2, 3, 5], 2500, 4));
-      // Scored one at a time, each labeling's clusters are its own atoms: the same up to rounding.
-      labelings.forEach((l, i) => expect(silhouettes(data, [l], [[2, 3, 5][i]!], 2500, 4)[0]).toBeCloseTo(threaded[i]!, 12));
-    } finally {
-      await pool.close();
-    }
   });
 });
 

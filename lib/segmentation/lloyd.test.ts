@@ -1,7 +1,6 @@
 import { kmeans as mlKmeans } from "ml-kmeans";
 import { describe, expect, test } from "vitest";
-import { greedyKmeansPlusPlus, kmeansPlusPlus, lloyd, lloydParallel, toFlat, type LloydResult } from "./lloyd";
-import { KernelPool } from "./pool";
+import { greedyKmeansPlusPlus, kmeansPlusPlus, lloyd, toFlat } from "./lloyd";
 import { createRng } from "./random";
 
 function customers(n: number, seed: number): number[][] {
@@ -32,59 +31,6 @@ describe("lloyd (typed arrays)", () => {
     const picked = Array.from({ length: 6 }, (_, c) => a.subarray(c * 3, c * 3 + 3).join());
     expect(new Set(picked).size).toBe(6);
     expect(picked.every((p) => rows.has(p))).toBe(true);
-  });
-});
-
-describe("lloyd on worker threads", () => {
-  const same = (a: LloydResult, b: LloydResult) => {
-    expect(b.iterations).toBe(a.iterations);
-    expect(b.converged).toBe(a.converged);
-    expect(b.inertia).toBe(a.inertia);
-    expect(Array.from(b.centroids)).toEqual(Array.from(a.centroids));
-    expect(Buffer.from(b.labels.buffer, b.labels.byteOffset, b.labels.byteLength).equals(Buffer.from(a.labels.buffer, a.labels.byteOffset, a.labels.byteLength))).toBe(true);
-  };
-
-  test("lloydParallel gives exactly lloyd's labels, centres, inertia and iterations (60,000 customers, k = 6)", async () => {
-    const flat = toFlat(customers(60_000, 5));
-    const start = kmeansPlusPlus(flat, 6, 5);
-    const options = { maxIterations: 100, tolerance: 1e-4 };
-    const pool = new KernelPool(2);
-    try {
-      const parallel = await lloydParallel(flat, start, { ...options, pool });
-      expect(pool.usable).toBe(true);
-      same(lloyd(flat, start, options), parallel);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  test("the same to the last bit on 1, 2 or 3 threads, in any dimension, whatever the chunks", async () => {
-    // 2 dimensions (the general path, not the one written out for 3), a size that is no multiple of the chunk size.
-    const random = createRng(8);
-    const rows = Array.from({ length: 23_457 }, (_, i) => [(i % 4) * 2 + random(), (i % 3) * 2 + random()]);
-    const flat = toFlat(rows);
-    const start = kmeansPlusPlus(flat, 7, 8);
-    const options = { maxIterations: 100, tolerance: -1 };
-    const reference = lloyd(flat, start, options);
-    expect(reference.iterations).toBeGreaterThan(5);
-    for (const size of [1, 2, 3]) {
-      const pool = new KernelPool(size);
-      try {
-        same(reference, await lloydParallel(flat, start, { ...options, pool }));
-        expect(pool.usable).toBe(true);
-      } finally {
-        await pool.close();
-      }
-    }
-  });
-
-  test("with its workers gone, lloydParallel computes the same result on the calling thread", async () => {
-    const flat = toFlat(customers(30_000, 6));
-    const start = kmeansPlusPlus(flat, 4, 6);
-    const pool = new KernelPool(2);
-    await pool.close();
-    expect(pool.usable).toBe(false);
-    same(lloyd(flat, start), await lloydParallel(flat, start, { pool }));
   });
 });
 

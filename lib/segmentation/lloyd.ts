@@ -1,5 +1,4 @@
 import { segmentationKernel, type LloydState } from "./kernel";
-import { kernelPool, sharedFloat64, sharedInt32, type KernelPool } from "./pool";
 import { createRng } from "./random";
 
 /**
@@ -9,8 +8,7 @@ import { createRng } from "./random";
  * test checks), without an array per point, so a million customers fit in
  * 24 MB and an iteration costs at most n·k·d multiply-adds. The iterations
  * themselves are kernel.ts' `lloydRun`: here on the calling thread (`lloyd`),
- * or split across the worker threads of pool.ts (`lloydParallel`), with the
- * same result.
+ * or split across worker threads by lib/compute, with the same result.
  */
 export interface FlatPoints {
   data: Float64Array;
@@ -140,12 +138,9 @@ function closerTo({ data, n, dims }: FlatPoints, pick: number, nearest: Float64A
   return total;
 }
 
-/** Parallel Lloyd runs are worth their overhead from about this many points. */
-export const PARALLEL_MIN_POINTS = 20_000;
-
 const kernel = segmentationKernel();
 
-function lloydState(points: FlatPoints, start: Float64Array, options: LloydOptions, allocate: (length: number) => Float64Array, allocateInt: (length: number) => Int32Array): LloydState {
+export function lloydState(points: FlatPoints, start: Float64Array, options: LloydOptions, allocate: (length: number) => Float64Array, allocateInt: (length: number) => Int32Array): LloydState {
   const { n, dims } = points;
   const k = start.length / dims;
   if (!Number.isInteger(k) || k < 1) throw new RangeError("the start must hold whole centres of the points' dimension");
@@ -174,7 +169,7 @@ function lloydState(points: FlatPoints, start: Float64Array, options: LloydOptio
   };
 }
 
-function lloydResult(state: LloydState): LloydResult {
+export function lloydResult(state: LloydState): LloydResult {
   let inertia = 0;
   for (const part of state.chunkInertia) inertia += part;
   return { labels: state.labels, centroids: state.centroids, inertia, iterations: state.meta[0]!, converged: state.meta[1] === 1 };
@@ -191,46 +186,10 @@ export interface LloydOptions {
  * upper bound on the distance to its centre and a lower bound on the distance
  * to the second nearest; when the bounds already decide, no distance is
  * computed. The assignments, and so the result, are exactly Lloyd's. Runs on
- * the calling thread; `lloydParallel` gives the same result from worker threads.
+ * the calling thread; lib/compute gives the same result from worker threads.
  */
 export function lloyd(points: FlatPoints, start: Float64Array, options: LloydOptions = {}): LloydResult {
   const state = lloydState(points, start, options, (length) => new Float64Array(length), (length) => new Int32Array(length));
   kernel.lloydRun(state, 0, 1);
   return lloydResult(state);
-}
-
-export interface ParallelOptions extends LloydOptions {
-  /** false: run on the calling thread. */
-  workers?: boolean;
-  /** Fewer points than this run on the calling thread (default PARALLEL_MIN_POINTS). */
-  minPoints?: number;
-  /** Another pool than the shared one (tests: other numbers of threads). */
-  pool?: KernelPool;
-}
-
-/**
- * `lloyd` with the points split across the worker threads of pool.ts: the
- * same labels, centres, inertia and iterations to the last bit (each fixed
- * chunk of points is summed in order, chunks in chunk order). Below
- * PARALLEL_MIN_POINTS points, or without workers, it runs `lloyd` here.
- * Points on shared memory (a SharedArrayBuffer) are not copied.
- */
-export async function lloydParallel(points: FlatPoints, start: Float64Array, options: ParallelOptions = {}): Promise<LloydResult> {
-  const pool = options.workers === false || points.n < (options.minPoints ?? PARALLEL_MIN_POINTS) ? null : (options.pool ?? kernelPool());
-  if (!pool || !pool.usable) return lloyd(points, start, options);
-  const shared = points.data.buffer instanceof SharedArrayBuffer ? points : copyToShared(points);
-  const state = lloydState(shared, start, options, sharedFloat64, sharedInt32);
-  try {
-    await pool.run("lloyd", state, { control: state.control });
-  } catch {
-    // A worker failed (it is replaced on the next call): same computation, here.
-    return lloyd(points, start, options);
-  }
-  return lloydResult(state);
-}
-
-function copyToShared(points: FlatPoints): FlatPoints {
-  const data = sharedFloat64(points.data.length);
-  data.set(points.data);
-  return { data, n: points.n, dims: points.dims };
 }

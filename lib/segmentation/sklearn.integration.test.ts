@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { adjustedRandIndex } from "./compare";
-import { kmeansSegmentation, standardise } from "./kmeans";
+import { kmeansSegmentation } from "./kmeans";
+import { standardise } from "./scaling";
 import { createRng } from "./random";
 
 /**

@@ -1,5 +1,5 @@
 import type { ClusterPoint } from "../queries/cluster-points";
-import type { Scaling } from "../segmentation/kmeans";
+import type { Scaling } from "../segmentation/scaling";
 import { pca, project } from "../segmentation/pca";
 import { FEATURE_KEYS, type FeatureKey } from "./segmentations";
 

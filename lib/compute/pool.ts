@@ -1,6 +1,6 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-import { segmentationKernel } from "./kernel";
+import { segmentationKernel } from "../segmentation/kernel";
 
 /**
  * A small pool of worker threads running kernel.ts, one per available core,
