@@ -1,7 +1,12 @@
 "use client";
 
 import { startTransition, useActionState } from "react";
-import type { AuthFormState } from "@/app/(public)/login/actions";
+
+/** What a sign-in, set-up or password form shows after its action: the message, and the field it is about. */
+export interface AuthFormState {
+  message: string | null;
+  field?: string;
+}
 
 export interface AuthField {
   name: string;

@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { changePasswordAction, createTokenAction, inviteAction, type ActionResult } from "@/app/(app)/settings/actions";
+
+/** What a settings action answers (app/(app)/settings/actions.ts): done, with what to show, or the message and its field. */
+export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: string };
+
+/** A form's server action (the page hands it down: components do not import app/). */
+type FormAction<T> = (previous: ActionResult<T>, form: FormData) => Promise<ActionResult<T>>;
 
 function Message({ state, success }: { state: ActionResult<object> | null; success?: React.ReactNode }) {
   if (!state) return null;
@@ -23,8 +28,8 @@ function Secret({ value, note, testId }: { value: string; note: string; testId: 
   );
 }
 
-export function TokenForm() {
-  const [state, action, pending] = useActionState(createTokenAction, null as unknown as ActionResult<{ token?: string }>);
+export function TokenForm({ create }: { create: FormAction<{ token?: string }> }) {
+  const [state, action, pending] = useActionState(create, null as unknown as ActionResult<{ token?: string }>);
   return (
     <form action={action} className="inline-form" data-testid="token-form">
       <label className="field">
@@ -39,8 +44,8 @@ export function TokenForm() {
   );
 }
 
-export function InviteForm() {
-  const [state, action, pending] = useActionState(inviteAction, null as unknown as ActionResult<{ url?: string }>);
+export function InviteForm({ invite }: { invite: FormAction<{ url?: string }> }) {
+  const [state, action, pending] = useActionState(invite, null as unknown as ActionResult<{ url?: string }>);
   return (
     <form action={action} className="inline-form" data-testid="invite-form">
       <label className="field">
@@ -62,8 +67,8 @@ export function InviteForm() {
   );
 }
 
-export function PasswordForm() {
-  const [state, action, pending] = useActionState(changePasswordAction, null as unknown as ActionResult);
+export function PasswordForm({ change }: { change: FormAction<object> }) {
+  const [state, action, pending] = useActionState(change, null as unknown as ActionResult);
   return (
     <form action={action} className="inline-form" data-testid="password-form">
       <label className="field">

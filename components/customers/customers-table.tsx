@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one interactive table (TanStack Table): its columns, filters, paging and URL state share one component's state. */
 "use client";
 
 import Link from "next/link";

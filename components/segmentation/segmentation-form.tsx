@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one form whose fields depend on each other (method, bins, rules, features, k); its sections split out next (issue 14). */
 "use client";
 
 import { parseAsStringLiteral, useQueryState } from "nuqs";

@@ -1,8 +1,10 @@
 "use client";
 
 import { useId, useRef, useState, useTransition } from "react";
-import { createShareAction } from "@/app/(app)/settings/actions";
-import type { ShareView } from "@/lib/services/shares";
+import type { ShareInput, ShareView } from "@/lib/services/shares";
+
+/** The server action that makes a link (the page hands it down: components do not import app/). */
+export type CreateShare = (input: ShareInput) => Promise<{ ok: true; url: string } | { ok: false; message: string }>;
 
 /**
  * "Share": makes a read-only link to the view on screen (its dataset, run and
@@ -10,7 +12,7 @@ import type { ShareView } from "@/lib/services/shares";
  * may download members. The link is shown once, to copy; Settings lists every
  * link with its views and revokes them.
  */
-export function ShareButton({ datasetId, segmentationId, view, label }: { datasetId: number; segmentationId?: number; view: ShareView; label: string }) {
+export function ShareButton({ create, datasetId, segmentationId, view, label }: { create: CreateShare; datasetId: number; segmentationId?: number; view: ShareView; label: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +24,7 @@ export function ShareButton({ datasetId, segmentationId, view, label }: { datase
   const submit = (form: FormData) =>
     start(async () => {
       setError(null);
-      const result = await createShareAction({
+      const result = await create({
         datasetId,
         segmentationId: segmentationId ?? null,
         view,

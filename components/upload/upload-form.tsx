@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one upload flow (choose, preview, map columns, send, follow the preparation) over shared state. */
 "use client";
 
 import Link from "next/link";

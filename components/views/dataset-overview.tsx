@@ -1,5 +1,5 @@
+/* eslint-disable max-lines -- the overview page's sections in page order; they split into section components next (issue 14). */
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ChartCard } from "@/components/charts/chart-card";
 import { categoryColour } from "@/components/charts/palette";
 import { CleaningTable } from "@/components/cleaning-table";
@@ -12,22 +12,18 @@ import { Histogram, type HistogramBin } from "@/components/overview/histogram";
 import { TimeSeriesChart } from "@/components/overview/time-series-chart";
 import { TopProductsTable } from "@/components/overview/top-products-table";
 import { ShowSql } from "@/components/show-sql";
-import { getPool, getPrisma } from "@/lib/db";
 import { formatDay, formatInteger, formatMoment, formatMonth } from "@/lib/format";
-import { getDataset } from "@/lib/services/datasets";
-import { getOverview, OVERVIEW_SQL, type Grain } from "@/lib/services/overview";
+import type { Grain } from "@/lib/services/overview";
+import type { OverviewPage } from "@/lib/services/overview-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
-import type { SharedView } from "./shared";
+import type { ViewAudience } from "./shared";
 import { PreparationNote } from "@/components/preparation/preparation-note";
 
 const CLEANING_NOTE = "Default cleaning: guest orders, cancellations, adjustments, non-product codes, free items and duplicates are left out.";
 
-/** A dataset's overview: figures, cleaning, revenue over time, customers and products; `shared` for a share link. */
-export async function DatasetOverview({ id, grain, shared }: { id: number; grain: Grain; shared?: SharedView }) {
-  const pool = getPool();
-  const dataset = await getDataset({ prisma: getPrisma(), pool }, id);
-  if (!dataset) notFound();
-  const o = await getOverview(pool, dataset.id, { grain });
+/** A dataset's overview: figures, cleaning, revenue over time, customers and products (its page loads them: getOverviewPage); `shared` for a share link. */
+export function DatasetOverview({ page, shared, createShare }: { page: OverviewPage } & ViewAudience) {
+  const { dataset, overview: o, grain, sql: OVERVIEW_SQL } = page;
   const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
   const hasOrders = o.periods?.some((p) => p.orders > 0) ?? false;
   const partial = o.periods?.filter((p) => p.partial && p.orders > 0) ?? [];
@@ -51,7 +47,7 @@ export async function DatasetOverview({ id, grain, shared }: { id: number; grain
           <SharedBadge />
         ) : (
           <div className="card-actions">
-            <ShareButton datasetId={dataset.id} view={{ page: "overview", grain }} label="this overview" />
+            <ShareButton create={createShare} datasetId={dataset.id} view={{ page: "overview", grain }} label="this overview" />
             <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
               Add or replace a file
             </Link>

@@ -1,5 +1,5 @@
+/* eslint-disable max-lines -- the run page's sections in page order; they split into section components next (issue 14). */
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ChartCard } from "@/components/charts/chart-card";
 import { ClusterScatter, type ScatterSeries } from "@/components/runs/cluster-scatter";
 import { CompareSelect } from "@/components/runs/compare-select";
@@ -12,11 +12,10 @@ import { SegmentCards } from "@/components/runs/segment-cards";
 import { SegmentTreemap } from "@/components/runs/segment-treemap";
 import { Insights } from "@/components/insights";
 import { ShowSql } from "@/components/show-sql";
-import { getPool } from "@/lib/db";
 import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
-import { getRunPage } from "@/lib/services/run-page";
+import type { RunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
-import type { SharedView } from "./shared";
+import type { ViewAudience } from "./shared";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
 
 interface LifetimeFit {
@@ -35,10 +34,8 @@ interface RuleReport {
 }
 
 
-/** A segmentation run: insights, settings and quality, segments, charts, comparison; `shared` for a share link. */
-export async function RunView({ id, compareWith, shared }: { id: number; compareWith: number | null; shared?: SharedView }) {
-  const page = await getRunPage(getPool(), id, compareWith);
-  if (!page) notFound();
+/** A segmentation run: insights, settings and quality, segments, charts, comparison (its page loads it: lib/services/run-page.ts). */
+export function RunView({ page, shared, createShare }: { page: RunPage } & ViewAudience) {
   const { run, profiles, grid, projection, dendrogram, runs, comparison, comparisonError } = page;
   const method = METHOD_NAMES[run.method] ?? run.method;
   const clustering = run.method !== "rfm";
@@ -93,7 +90,7 @@ export async function RunView({ id, compareWith, shared }: { id: number; compare
           </div>
         ) : (
           <div className="card-actions">
-            <ShareButton datasetId={run.datasetId} segmentationId={run.id} view={{ page: "run", compare: comparison?.second.id ?? null }} label="this run" />
+            <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "run", compare: comparison?.second.id ?? null }} label="this run" />
             <Link className="button" href={`/runs/${run.id}/customers`}>
               Customers table
             </Link>

@@ -1,26 +1,19 @@
+/* eslint-disable max-lines -- the segment page's sections in page order; they split into section components next (issue 14). */
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { cache } from "react";
 import { ChartCard } from "@/components/charts/chart-card";
 import { CustomersTable } from "@/components/customers/customers-table";
 import { ShowQuery } from "@/components/customers/show-query";
 import { DistributionChart, LiftChart, ShareBars, type DistributionDatum, type LiftDatum, type ShareDatum } from "@/components/segments/segment-charts";
 import { ShowSql } from "@/components/show-sql";
-import { defaultColumns, parseColumns, parseCustomerQuery } from "@/lib/customer-table";
-import { getPool } from "@/lib/db";
 import { formatCompact, formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentDistributionRow } from "@/lib/queries/segment-distributions";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
-import { CUSTOMER_PAGE_SQL, getRunSummary } from "@/lib/services/customers";
-import { getSegmentPage } from "@/lib/services/segment-page";
+import type { SegmentPage } from "@/lib/services/segment-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
-import type { SharedView } from "./shared";
+import type { ViewAudience } from "./shared";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
 
 const METHOD: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical" };
-
-/** The run, read once per request for the title and the page. */
-export const runSummary = cache((runId: number) => getRunSummary(getPool(), runId));
 
 /** The profile rows: each feature's mean in the segment and the base, and the lift segment-profile.sql gives. */
 const FEATURES: { key: keyof SegmentProfileRow; lift?: keyof SegmentProfileRow; label: string; format: (v: number) => string; lowerIsBetter?: boolean }[] = [
@@ -72,15 +65,10 @@ function binText(row: SegmentDistributionRow, kind: string): { label: string; ra
 
 /**
  * One segment of a run against the base: profile and lifts, who they are, what
- * they buy, where, distributions and its customers. `sp` holds the customers
- * table's sort, filter, page and columns (they never leave the segment);
- * `shared` for a share link.
+ * they buy, where, distributions and its customers (its page loads them:
+ * lib/services/segment-page.ts); `shared` for a share link.
  */
-export async function SegmentView({ runId, segmentNo, sp, shared }: { runId: number; segmentNo: number; sp: Record<string, string | string[] | undefined>; shared?: SharedView }) {
-  const query = parseCustomerQuery(sp, segmentNo);
-  const summary = await runSummary(runId);
-  const data = summary && (await getSegmentPage(getPool(), summary, segmentNo, query));
-  if (!data) notFound();
+export function SegmentView({ data, shared, createShare }: { data: SegmentPage } & ViewAudience) {
   const { run, segment, profile, base } = data;
   const name = segment.name;
   const others = run.segments.filter((s) => s.customers > 0);
@@ -123,7 +111,7 @@ export async function SegmentView({ runId, segmentNo, sp, shared }: { runId: num
           <SharedBadge />
         ) : (
           <div className="card-actions">
-            <ShareButton datasetId={run.datasetId} segmentationId={run.id} view={{ page: "segment", segmentNo: segment.no }} label="this segment" />
+            <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "segment", segmentNo: segment.no }} label="this segment" />
             <Link className="button" href={`/runs/${run.id}`}>
               ← Back to the run
             </Link>
@@ -482,11 +470,11 @@ export async function SegmentView({ runId, segmentNo, sp, shared }: { runId: num
                 datasetId={run.datasetId}
                 segments={run.segments}
                 fixedSegment={segment.no}
-                initialColumns={parseColumns(sp) ?? defaultColumns(run.method).filter((c) => c !== "segment")}
-                initial={data.customers}
+                initialColumns={data.customers.columns}
+                initial={{ key: data.customers.key, page: data.customers.page }}
                 sharedToken={shared?.token}
               />
-              <ShowQuery name="customers-page" sql={CUSTOMER_PAGE_SQL} />
+              <ShowQuery name="customers-page" sql={data.customers.sql} />
             </section>
           )}
         </>

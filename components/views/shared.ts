@@ -1,3 +1,5 @@
+import type { CreateShare } from "@/components/share/share-button";
+
 /**
  * A dashboard view rendered for a share link (/share/{token}) instead of for a
  * signed-in analyst: read-only, with no way into the rest of the workspace (no
@@ -7,3 +9,6 @@ export interface SharedView {
   token: string;
   allowExport: boolean;
 }
+
+/** How a view is shown: for a share link (`shared`), or to a signed-in analyst, who may make links (`createShare`). */
+export type ViewAudience = { shared: SharedView; createShare?: undefined } | { shared?: undefined; createShare: CreateShare };

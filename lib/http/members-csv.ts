@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { membersCsv } from "../services/segmentations";
+import { membersCsv } from "../queries/runs";
 
 /** A run's members (or one segment's, by name) as a streamed CSV download. */
 export function membersCsvResponse(pool: pg.Pool, runId: number, segment: string | undefined): Response {

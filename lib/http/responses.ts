@@ -6,41 +6,69 @@ import { ClusteringInputError } from "../segmentation/kmeans";
 import { RfmInputError } from "../segmentation/rfm";
 import { ThrottledError } from "../services/throttle";
 
-/** `{ error: { code, message, line?, column?, field? } }` with the right status; unexpected errors are logged, not shown. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof ImportError) return Response.json({ error: error.toJSON() }, { status: error.status });
-  if (error instanceof NotFoundError) return notFound(error.message);
+/**
+ * The one error model of route handlers and server actions: what an error
+ * means to the person who sent the request (status, code, message, the field
+ * or the file's line it is about). Unexpected errors are logged, never shown.
+ */
+export interface Problem {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  line?: number;
+  column?: string;
+  headers?: Record<string, string>;
+}
+
+const UNEXPECTED = "Something went wrong on the server. The details are in its log.";
+
+export function problemOf(error: unknown): Problem {
+  if (error instanceof ImportError) return { status: error.status, ...error.toJSON() };
+  if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message };
   if (error instanceof InputError || error instanceof RfmInputError || error instanceof ClusteringInputError) {
     const code = error instanceof InputError ? error.code : "invalid_parameter";
-    return Response.json({ error: { code, message: `${error.field}: ${error.message}`, field: error.field } }, { status: 422 });
+    return { status: 422, code, message: `${error.field}: ${error.message}`, field: error.field };
   }
-  if (error instanceof FitError) return Response.json({ error: { code: error.code, message: error.message } }, { status: 422 });
+  if (error instanceof FitError) return { status: 422, code: error.code, message: error.message };
   if (error instanceof ZodError) {
     const issue = error.issues[0]!;
     const field = issue.path.join(".") || "body";
-    return Response.json({ error: { code: "invalid_parameter", message: `${field}: ${issue.message}`, field } }, { status: 422 });
+    return { status: 422, code: "invalid_parameter", message: `${field}: ${issue.message}`, field };
+  }
+  if (error instanceof ThrottledError) {
+    return { status: 429, code: "too_many_attempts", message: error.message, headers: { "retry-after": String(error.retryAfterSeconds) } };
   }
   console.error(error);
-  return Response.json({ error: { code: "internal_error", message: "Something went wrong on the server. The details are in its log." } }, { status: 500 });
+  return { status: 500, code: "internal_error", message: UNEXPECTED };
 }
 
-/** What a form's server action shows for an error: the message, and the field it is about (unexpected errors are logged, not shown). */
+/** `{ error: { code, message, field?, line?, column? } }` with the problem's status. */
+export function problemResponse({ status, headers, ...error }: Problem): Response {
+  return Response.json({ error }, { status, headers });
+}
+
+export const errorResponse = (error: unknown): Response => problemResponse(problemOf(error));
+
+/** What a form shows for an error: the message, and the field it is about. */
 export function problemFor(error: unknown): { message: string; field?: string } {
-  if (error instanceof ZodError) {
-    const issue = error.issues[0]!;
-    return { message: `${issue.path.join(".") || "input"}: ${issue.message}`, field: String(issue.path[0] ?? "") };
-  }
-  if (error instanceof InputError) return { message: `${error.field}: ${error.message}`, field: error.field };
-  if (error instanceof NotFoundError || error instanceof ThrottledError) return { message: error.message };
-  console.error(error);
-  return { message: "Something went wrong on the server. The details are in its log." };
+  const { message, field, status } = problemOf(error);
+  // Unexpected errors say so; the field of a form is its name (a ZodError's path from the form's own input).
+  return status === 500 ? { message } : field === undefined || field === "body" ? { message } : { message, field: field.split(".")[0]! };
 }
 
 export function notFound(message: string): Response {
-  return Response.json({ error: { code: "not_found", message } }, { status: 404 });
+  return problemResponse({ status: 404, code: "not_found", message });
 }
 
 /** A positive integer id from a route segment, or null. */
 export function parseId(value: string): number | null {
   return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null;
+}
+
+/** A route segment's id, or a NotFoundError ("There is no such {what}."). */
+export function idOf(value: string, what: string): number {
+  const id = parseId(value);
+  if (id === null) throw new NotFoundError(`There is no such ${what}.`);
+  return id;
 }

@@ -3,6 +3,9 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { ImportError } from "../ingest/errors";
 import { formatBytes } from "../ingest/load";
+import { readEnv } from "../env";
+import { importUpload, type Upload } from "../services/uploads";
+import type pg from "pg";
 
 /**
  * Reads an upload from a route handler's Request without buffering it: the
@@ -10,14 +13,6 @@ import { formatBytes } from "../ingest/load";
  * multipart/form-data (field `file`; send the other fields first) and a raw
  * text/csv body (fields then come from the query string).
  */
-export interface Upload {
-  fields: Record<string, string>;
-  fileName: string;
-  stream: Readable;
-  /** The request's length in bytes, when it says (about the file's size). */
-  size?: number;
-}
-
 const NOT_CSV = /\.(xlsx|xlsm|xls|ods|numbers|pdf|zip|gz|json|parquet|docx?)$/i;
 const TEXT_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(csv|vnd\.ms-excel|octet-stream))\b/i;
 
@@ -100,4 +95,15 @@ function refuseByName(fileName: string): void {
 
 function tooLarge(what: string, maxBytes: number): ImportError {
   return new ImportError("file_too_large", `${what} is larger than the limit of ${formatBytes(maxBytes)}.`, undefined, undefined, 413);
+}
+
+/**
+ * POST /api/datasets (into === "new") and POST /api/datasets/{id}/imports:
+ * streams the file into the dataset (lib/services/uploads.ts) and answers 201
+ * with the import report. Errors are thrown to the route wrapper.
+ */
+export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number): Promise<Response> {
+  const maxBytes = readEnv().SEGMENTA_UPLOAD_LIMIT;
+  const result = await importUpload(pool, await readUpload(request, maxBytes), into, maxBytes);
+  return Response.json(result, { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } });
 }

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one load's transaction from first byte to commit: its steps share the connection and the error handling. */
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
@@ -12,6 +13,7 @@ import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
+import { datasetExists } from "../queries/datasets";
 
 /**
  * Loads CSV files into a dataset. Each file streams through
@@ -76,8 +78,7 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
   let broken = false;
   try {
     if (target.mode !== "create") {
-      const { rowCount } = await client.query("select 1 from datasets where id = $1", [target.datasetId]);
-      if (!rowCount) throw new ImportError("dataset_not_found", `There is no dataset ${target.datasetId}.`, undefined, undefined, 404);
+      if (!(await datasetExists(client, target.datasetId))) throw new ImportError("dataset_not_found", `There is no dataset ${target.datasetId}.`, undefined, undefined, 404);
     }
     // The import records are committed first, so a failure (or a killed server) leaves its trace.
     const { rows: started } = await client.query<{ id: number }>(
@@ -149,8 +150,7 @@ async function openDataset(client: pg.PoolClient, target: ImportTarget): Promise
     return rows[0]!.id;
   }
   // Imports into one dataset wait for each other; the dataset may have been deleted meanwhile.
-  const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [target.datasetId]);
-  if (!rowCount) throw new ImportError("dataset_not_found", `Dataset ${target.datasetId} was deleted during the upload.`, undefined, undefined, 404);
+  if (!(await datasetExists(client, target.datasetId, { lock: true }))) throw new ImportError("dataset_not_found", `Dataset ${target.datasetId} was deleted during the upload.`, undefined, undefined, 404);
   return target.datasetId;
 }
 

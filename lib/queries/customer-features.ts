@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { getRepeatRows } from "./repeat-summary";
+import { getRepeatRows, type RepeatInputs } from "./repeat-summary";
 import { atDefaults, runStatement, sqlFile, type RunOptions } from "./sql-file";
 
 /**
@@ -67,15 +67,6 @@ export async function getCustomerFeatures(pool: pg.Pool, datasetId: number, opti
   const { text, values } = runStatement(customerFeaturesSql(), options);
   const { rows } = await pool.query<Row>(text, [datasetId, ...values]);
   return rows.map(featuresOf);
-}
-
-/** BG/NBD and Gamma-Gamma inputs of a customer, in days (lib/queries/sql/repeat-summary.sql). */
-export interface RepeatInputs {
-  customerId: string;
-  frequency: number;
-  recencyDays: number;
-  tDays: number;
-  monetary: number;
 }
 
 /**

@@ -1,8 +1,15 @@
 import type pg from "pg";
-import type { CustomerSummary } from "../segmentation/repeat-summary";
-import { DAYS_PER_UNIT } from "../segmentation/repeat-summary";
-import type { RepeatInputs } from "./customer-features";
+import { DAYS_PER_UNIT, type CustomerSummary } from "../segmentation/repeat-summary";
 import { atDefaults, runStatement, sqlFile, type RunOptions } from "./sql-file";
+
+/** BG/NBD and Gamma-Gamma inputs of a customer, in days (lib/queries/sql/repeat-summary.sql). */
+export interface RepeatInputs {
+  customerId: string;
+  frequency: number;
+  recencyDays: number;
+  tDays: number;
+  monetary: number;
+}
 
 interface Row {
   customer_id: string;

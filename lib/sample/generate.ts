@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the sample shop's generator: customers, orders and their quirks drawn from one seeded stream, in order. */
 /**
  * A seeded generator of realistic sample data: a customers file and a
  * transactions file in the UCI Online Retail columns. Behaviour differs by a

@@ -72,7 +72,7 @@ export async function createFirstAdmin(pool: pg.Pool, input: { email: string; pa
  * Checks an email and password, slowed down per account and per address after
  * repeated failures (ThrottledError). Null when they do not match.
  */
-export async function authenticate(pool: pg.Pool, credentials: { email: string; password: string }, address: string): Promise<AuthUser | null> {
+export async function authenticate(pool: pg.Pool, credentials: unknown, address: string): Promise<AuthUser | null> {
   const { email, password } = Credentials.parse(credentials);
   const keys = [`login:account:${email}`, `login:address:${address}`];
   const wait = await blockedFor(pool, keys);
@@ -177,7 +177,7 @@ export interface InvitationSummary {
 }
 
 /** An admin invites someone: answers the token of the link to hand them (valid 7 days, once). */
-export async function inviteUser(pool: pg.Pool, admin: AuthUser, input: { email: string; role?: Role }): Promise<{ token: string }> {
+export async function inviteUser(pool: pg.Pool, admin: AuthUser, input: { email: string; role?: string }): Promise<{ token: string }> {
   if (admin.role !== "admin") throw new InputError("role", "only admins invite", "forbidden");
   const email = Email.parse(input.email);
   const role = input.role === "admin" ? "admin" : "analyst";

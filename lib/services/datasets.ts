@@ -4,8 +4,9 @@ import type { CleaningCounts } from "../ingest/cleaning";
 import { dropOrphanPartitions } from "../ingest/storage";
 import { forgetCached, savedAnswers } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
-import { datasetFiguresQuery, type DatasetFigures } from "../queries/dataset-figures";
+import type { DatasetFigures } from "../queries/dataset-figures";
 import { preparerFor, type PreparationState } from "./preparation";
+import { datasetExists } from "../queries/datasets";
 
 export interface Db {
   prisma: PrismaClient;
@@ -136,8 +137,7 @@ export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean>
   let deleted = false;
   try {
     await client.query("begin");
-    const { rowCount } = await client.query("select 1 from datasets where id = $1 for update", [id]);
-    if (rowCount) {
+    if (await datasetExists(client, id, { lock: true })) {
       await forgetCached(client, id);
       await client.query("delete from datasets where id = $1", [id]);
       deleted = true;

@@ -99,7 +99,7 @@ describe("insights and report", () => {
   });
 
   test("the Markdown report has the insights, a row per segment and the SQL", async () => {
-    const report = (await runReport(pool, runId, SAMPLE.name))!;
+    const report = (await runReport(pool, runId))!;
     const insights = (await getRunInsights(pool, runId))!;
     for (const g of insights.groups) for (const b of g.bullets) expect(report).toContain(b.text);
     for (const p of insights.profiles) expect(report).toContain(`| ${p.name} | ${p.customers.toLocaleString("en-GB")} |`);

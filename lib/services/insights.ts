@@ -6,6 +6,7 @@ import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { sqlFile } from "../queries/sql-file";
 import { AT_RISK_BELOW, getSegmentation, type RunDetail } from "./segmentations";
+import { datasetNameOfRun } from "../queries/datasets";
 
 /** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql; null until its preparation saved them. */
 export interface RunInsights {
@@ -26,7 +27,9 @@ export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunI
 }
 
 /** The run's insights and tables as a Markdown file, with the queries behind them. */
-export async function runReport(pool: pg.Pool, runId: number, datasetName: string): Promise<string | null> {
+export async function runReport(pool: pg.Pool, runId: number): Promise<string | null> {
+  const datasetName = await datasetNameOfRun(pool, runId);
+  if (datasetName === null) return null;
   const insights = await getRunInsights(pool, runId);
   if (!insights) return null;
   const queries = [...new Set(insights.groups.flatMap((g) => g.bullets.map((b) => b.query)))].map((name) => sqlFile(name));

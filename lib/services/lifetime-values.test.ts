@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { inUnit } from "../queries/repeat-summary";
 import { expectedPurchases, lifetimeValue, probabilityAlive } from "../segmentation/clv";
 import { repeatSummaries } from "../segmentation/repeat-summary";
-import { customerValues } from "./clv";
+import { customerValues } from "./lifetime-values";
 
 /**
  * customerValues computes the hypergeometric part of the expected purchases

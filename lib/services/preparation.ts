@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the preparation queue: plans, steps, cancellation and restart share its state. */
 import type pg from "pg";
 import { computeAnswer, savedAnswers, type CachedQuery } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
@@ -13,7 +14,7 @@ import { segmentTopProductsQuery } from "../queries/segment-top-products";
 import { segmentableCustomersQuery } from "../queries/segmentable-customers";
 import { analyzeLines, buildCustomerCountries, buildCustomerProducts, buildCustomerSummaries, buildInvoiceTotals, buildProductDescriptions, markSummarised } from "../ingest/summaries";
 import { dropOrphanPartitions } from "../ingest/storage";
-import { lifetimeFitQuery } from "./clv";
+import { lifetimeFitQuery } from "./lifetime-values";
 import { overviewQueries } from "./overview";
 import { logLine } from "../log";
 

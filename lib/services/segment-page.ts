@@ -1,12 +1,13 @@
 import type pg from "pg";
-import { customerQueryString, type CustomerPage, type CustomerQuery } from "../customer-table";
+import { customerQueryString, defaultColumns, parseColumns, parseCustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerQuery } from "../customer-table";
+import { datasetHasCustomersFile } from "../queries/datasets";
 import { savedAnswers } from "../queries/cache";
 import { segmentCountriesQuery, type SegmentCountryRow } from "../queries/segment-countries";
 import { segmentDemographicsQuery, type SegmentDemographicRow } from "../queries/segment-demographics";
 import { DISTRIBUTION_MEASURES, segmentDistributionsQuery, type DistributionMeasure, type SegmentDistributionRow } from "../queries/segment-distributions";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { segmentTopProductsQuery, type SegmentTopProductRow } from "../queries/segment-top-products";
-import { listCustomers, type RunSummary } from "./customers";
+import { CUSTOMER_PAGE_SQL, listCustomers, type RunSummary } from "./customers";
 
 /**
  * Everything a segment's page draws, in one call. The run-scoped queries
@@ -31,11 +32,15 @@ export interface SegmentPage {
   countries: SegmentCountryRow[];
   /** Per measure, the segment's bins and the base's, in bin order. */
   distributions: { measure: DistributionMeasure; segment: SegmentDistributionRow[]; base: SegmentDistributionRow[] }[];
-  customers: { key: string; page: CustomerPage };
+  customers: { key: string; page: CustomerPage; query: CustomerQuery; columns: CustomerColumnId[]; sql: string };
 }
 
-/** A segment's page, for a run the caller has read (getRunSummary); null when the run has no such segment. */
-export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: number, query: CustomerQuery): Promise<SegmentPage | null> {
+/**
+ * A segment's page, for a run the caller has read (getRunSummary); null when the run has no such segment.
+ * `table` holds the customers table's sort, filter, page and columns from the URL (they never leave the segment).
+ */
+export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: number, table: Record<string, string | string[] | undefined>): Promise<SegmentPage | null> {
+  const query = parseCustomerQuery(table, segmentNo);
   const runId = run.id;
   const segment = run.segments.find((s) => s.no === segmentNo);
   if (!segment) return null;
@@ -48,7 +53,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
       segmentDistributionsQuery(pool, runId),
     ] as const),
     listCustomers(pool, runId, query),
-    pool.query("select 1 from customers where dataset_id = $1 limit 1", [run.datasetId]),
+    datasetHasCustomersFile(pool, run.datasetId),
   ]);
   const preparing = answers.some((a) => a === null);
   const [profiles, demographics, products, countries, distributions] = [answers[0] ?? [], answers[1] ?? [], answers[2] ?? [], answers[3] ?? [], answers[4] ?? []];
@@ -60,7 +65,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
     profile: profiles.find((p) => p.segmentNo === segmentNo) ?? null,
     base: profiles.find((p) => p.segmentNo === null) ?? null,
     demographics: mine(demographics),
-    hasCustomersFile: (file.rowCount ?? 0) > 0,
+    hasCustomersFile: file,
     products: mine(products),
     countries: mine(countries),
     distributions: DISTRIBUTION_MEASURES.map((measure) => ({
@@ -68,6 +73,12 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
       segment: distributions.filter((d) => d.measure === measure && d.segmentNo === segmentNo),
       base: distributions.filter((d) => d.measure === measure && d.segmentNo === null),
     })),
-    customers: { key: customerQueryString(query), page: customers! },
+    customers: {
+      key: customerQueryString(query),
+      page: customers!,
+      query,
+      columns: parseColumns(table) ?? defaultColumns(run.method).filter((c) => c !== "segment"),
+      sql: CUSTOMER_PAGE_SQL,
+    },
   };
 }

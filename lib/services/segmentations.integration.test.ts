@@ -11,7 +11,8 @@ import { loadFiles } from "../ingest/load";
 import { fitLifetimeValue } from "./clv";
 import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
-import { compareRuns, getSegmentation, listMembers, MEMBER_CSV_COLUMNS, membersCsv, runSegmentation } from "./segmentations";
+import { MEMBER_CSV_COLUMNS, membersCsv } from "../queries/runs";
+import { compareRuns, getSegmentation, listMembers, runSegmentation } from "./segmentations";
 
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;

@@ -1,22 +1,21 @@
 import type pg from "pg";
-import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
-import { copyText } from "../ingest/copy-text";
-import { attachPartition, createPartitionTable } from "../ingest/storage";
 import { getRunInputs, type CustomerFeatures } from "../queries/customer-features";
 import { savedAnswer } from "../queries/cache";
 import { atDefaults } from "../queries/sql-file";
-import { customerValues, lifetimeFitQuery, type CustomerValue } from "./clv";
+import { customerValues, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { logLine } from "../log";
 import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
+import { threadedEngine } from "../compute/threads";
 import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
+import { datasetExists, requireDataset } from "../queries/datasets";
+import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
+import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExists, runReadiness, runsByIds } from "../queries/runs";
 
 /**
  * Segmentation runs: read per-customer features (SQL), run the method (pure
@@ -119,7 +118,7 @@ async function hierarchical(features: CustomerFeatures[], input: SegmentationInp
   if (input.k === "auto") throw new InputError("k", "hierarchical segmentation needs a number of segments; use kmeans for auto");
   const k = input.k ?? 5;
   const seed = input.seed ?? 1;
-  const result = await hierarchicalSegmentation(keys, rows, { k, seed });
+  const result = await hierarchicalSegmentation(keys, rows, { k, seed, engine: threadedEngine() });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -133,7 +132,7 @@ async function kmeans(features: CustomerFeatures[], input: SegmentationInput): P
   const { keys, rows } = featureRows(features, input);
   const k = input.k ?? "auto";
   const seed = input.seed ?? 1;
-  const result = await kmeansSegmentation(keys, rows, { k, seed });
+  const result = await kmeansSegmentation(keys, rows, { k, seed, engine: threadedEngine() });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -143,10 +142,15 @@ async function kmeans(features: CustomerFeatures[], input: SegmentationInput): P
   };
 }
 
+/** A dataset's runs, newest first (lib/queries/sql/segmentation-runs.sql); a NotFoundError when there is no such dataset. */
+export async function listRuns(pool: pg.Pool, datasetId: number): Promise<RunListItem[]> {
+  if (!(await datasetExists(pool, datasetId))) throw new NotFoundError("There is no such dataset.");
+  return getSegmentationRuns(pool, datasetId);
+}
+
 export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unknown): Promise<RunDetail> {
   const input = SegmentationInput.parse(raw);
-  const exists = await pool.query("select 1 from datasets where id = $1", [datasetId]);
-  if (!exists.rowCount) throw new NotFoundError(`There is no dataset ${datasetId}.`);
+  await requireDataset(pool, datasetId);
   const started = performance.now();
   // Runs read the dataset's summaries: right after a load, they wait for its preparation to build them.
   await preparerFor(pool).summaries(datasetId);
@@ -228,93 +232,34 @@ async function saveRun(
       profile: { ...(a.profiles?.[no] ?? {}), recencyDays: mean(t.recencyDays), frequency: mean(t.orders), monetary: mean(t.revenue), ...churn },
     };
   });
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    const { rows } = await client.query<{ id: number }>(
-      `insert into segmentation_runs (dataset_id, method, params, metrics, customers, duration_ms) values ($1, $2, $3, $4, $5, $6) returning id`,
-      [datasetId, method, JSON.stringify(params), JSON.stringify(a.metrics), features.length, durationMs],
-    );
-    const runId = rows[0]!.id;
-    await client.query(
-      `insert into segments (run_id, segment_no, name, customers, orders, revenue, profile)
-       select $1, no, name, customers, orders, revenue, profile
-       from jsonb_to_recordset($2::jsonb) as s(no int, name text, customers int, orders int, revenue numeric, profile jsonb)`,
-      [runId, JSON.stringify(segments)],
-    );
-    // The members go into a table of their own, made in this transaction: COPY FREEZE (no WAL on the embedded
-    // server), then the keys, then attached as the run's partition (lib/ingest/storage.ts).
-    const members = await createPartitionTable(client, "segment_members", runId);
-    await client.query(`alter table ${members} alter column run_id set default ${runId}`);
-    // COPY text, written field by field: only the customer id can hold a character the format reserves;
-    // numbers never do (a row array joined and escaped field by field cost 2 s of a million members).
-    const number = (x: number | null | undefined) => (x === null || x === undefined ? "\\N" : String(x));
-    const twoDecimals = (x: number | null | undefined) => (x === null || x === undefined ? "\\N" : x.toFixed(2));
-    async function* memberRows() {
-      let chunk = "";
-      for (let i = 0; i < features.length; i++) {
-        const s = a.scores?.[i];
-        const f = features[i]!;
-        const v = values?.get(f.customerId);
-        chunk +=
-          `${copyText(f.customerId)}\t${a.members[i]}\t${number(s?.r)}\t${number(s?.f)}\t${number(s?.m)}\t` +
-          `${f.recencyDays}\t${f.frequency}\t${f.monetary.toFixed(2)}\t${f.averageOrderValue.toFixed(2)}\t${f.tenureDays}\t${f.products}\t${number(f.returnRate)}\t` +
-          `${number(v?.pAlive)}\t${number(v?.expectedPurchases)}\t${twoDecimals(v?.clv)}\n`;
-        if (chunk.length > 1 << 16) {
-          yield chunk;
-          chunk = "";
-        }
+  const memberText = async function* () {
+    let chunk = "";
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i]!;
+      chunk += memberLine(f.customerId, a.members[i]!, a.scores?.[i], f, values?.get(f.customerId));
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = "";
       }
-      if (chunk) yield chunk;
     }
-    await pipeline(
-      Readable.from(memberRows()),
-      client.query(
-        copyFrom(
-          `COPY ${members} (customer_id, segment_no, recency_score, frequency_score, monetary_score,
-             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv) FROM STDIN WITH (FREEZE)`,
-        ),
-      ),
-    );
-    await client.query(`alter table ${members} add primary key (run_id, customer_id), alter column run_id drop default`);
-    await client.query(`create index on ${members} (run_id, segment_no)`);
-    await attachPartition(client, "segment_members", members, runId);
-    await client.query("commit");
-    return (await getSegmentation(pool, runId))!;
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    if (chunk) yield chunk;
+  };
+  const runId = await insertRun(pool, { datasetId, method, params, metrics: a.metrics, customers: features.length, durationMs }, segments, memberText());
+  return (await getSegmentation(pool, runId))!;
 }
 
 export async function getSegmentation(pool: pg.Pool, runId: number): Promise<RunDetail | null> {
-  const run = await pool.query(`select id, dataset_id, method, params, metrics, customers, duration_ms, created_at, prepared_at from segmentation_runs where id = $1`, [runId]);
-  const r = run.rows[0];
-  if (!r) return null;
-  const seg = await pool.query(`select segment_no, name, customers, orders, revenue::float8 as revenue, profile from segments where run_id = $1 order by segment_no`, [runId]);
-  const totalRevenue = seg.rows.reduce((s, x) => s + Number(x.revenue), 0);
+  const saved = await readRun(pool, runId);
+  if (!saved) return null;
+  const { run, segments } = saved;
+  const totalRevenue = segments.reduce((sum, x) => sum + x.revenue, 0);
   return {
-    id: r.id,
-    datasetId: r.dataset_id,
-    method: r.method,
-    params: r.params,
-    metrics: r.metrics,
-    customers: r.customers,
-    durationMs: r.duration_ms,
-    createdAt: (r.created_at as Date).toISOString(),
-    preparedAt: r.prepared_at ? (r.prepared_at as Date).toISOString() : null,
-    segments: seg.rows.map((x) => ({
-      no: x.segment_no,
-      name: x.name,
-      customers: x.customers,
-      orders: x.orders,
-      revenue: Number(x.revenue),
-      customerShare: r.customers ? x.customers / r.customers : 0,
-      revenueShare: totalRevenue ? Number(x.revenue) / totalRevenue : 0,
-      averageOrderValue: x.orders ? Number(x.revenue) / x.orders : 0,
-      profile: x.profile,
+    ...run,
+    segments: segments.map((x) => ({
+      ...x,
+      customerShare: run.customers ? x.customers / run.customers : 0,
+      revenueShare: totalRevenue ? x.revenue / totalRevenue : 0,
+      averageOrderValue: x.orders ? x.revenue / x.orders : 0,
     })),
   };
 }
@@ -328,101 +273,23 @@ export interface MemberPage {
 
 /** One page of a run's members, optionally of one segment (by name), in primary-key order (customer id). */
 export async function listMembers(pool: pg.Pool, runId: number, options: { segment?: string; page: number; pageSize: number }): Promise<MemberPage | null> {
-  const run = await pool.query("select 1 from segmentation_runs where id = $1", [runId]);
-  if (!run.rowCount) return null;
-  const from = `from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
-     where m.run_id = $1 and ($2::text is null or s.name = $2)`;
-  const segment = options.segment ?? null;
-  const [count, page] = await Promise.all([
-    pool.query<{ n: string }>(`select count(*) as n ${from}`, [runId, segment]),
-    pool.query(
-      `select m.customer_id, s.name, m.recency_score, m.frequency_score, m.monetary_score ${from}
-       order by m.customer_id limit $3 offset $4`,
-      [runId, segment, options.pageSize, (options.page - 1) * options.pageSize],
-    ),
-  ]);
-  const rows = page.rows;
-  return {
-    total: Number(count.rows[0]!.n),
-    page: options.page,
-    pageSize: options.pageSize,
-    members: rows.map((r) => ({ customerId: r.customer_id, segment: r.name, recencyScore: r.recency_score, frequencyScore: r.frequency_score, monetaryScore: r.monetary_score })),
-  };
+  if (!(await runExists(pool, runId))) return null;
+  const { total, members } = await memberPage(pool, runId, options.segment ?? null, options.pageSize, (options.page - 1) * options.pageSize);
+  return { total, page: options.page, pageSize: options.pageSize, members };
 }
 
 /** Crosstab and adjusted Rand index of two runs of the same dataset, over the customers both segmented. */
 export async function compareRuns(pool: pg.Pool, firstId: number, secondId: number) {
-  const runs = await pool.query<{ id: number; dataset_id: number; method: string }>("select id, dataset_id, method from segmentation_runs where id = any($1::int[])", [[firstId, secondId]]);
-  const first = runs.rows.find((r) => r.id === firstId);
-  const second = runs.rows.find((r) => r.id === secondId);
+  const runs = await runsByIds(pool, [firstId, secondId]);
+  const first = runs.find((r) => r.id === firstId);
+  const second = runs.find((r) => r.id === secondId);
   if (!first || !second) throw new NotFoundError("There is no such segmentation.");
-  if (first.dataset_id !== second.dataset_id) throw new InputError("with", "the two segmentations are of different datasets");
-  // Counted in SQL: a million members each never leave the database.
-  const { rows } = await pool.query<{ a: string; b: string; n: number }>(
-    `select sa.name as a, sb.name as b, count(*)::int as n
-     from segment_members ma
-     join segment_members mb on mb.run_id = $2 and mb.customer_id = ma.customer_id
-     join segments sa on sa.run_id = ma.run_id and sa.segment_no = ma.segment_no
-     join segments sb on sb.run_id = mb.run_id and sb.segment_no = mb.segment_no
-     where ma.run_id = $1
-     group by sa.name, sb.name`,
-    [firstId, secondId],
-  );
+  if (first.datasetId !== second.datasetId) throw new InputError("with", "the two segmentations are of different datasets");
+  const rows = await runCrosstabCounts(pool, firstId, secondId);
   const table = crosstabOf(rows.map((r) => ({ row: r.a, column: r.b, count: r.n })));
   const customers = rows.reduce((sum, r) => sum + r.n, 0);
   return { first: { id: firstId, method: first.method }, second: { id: secondId, method: second.method }, customers, adjustedRandIndex: customers > 1 ? adjustedRandIndexOf(table) : null, crosstab: table };
 }
 
 /** Whether a run's pages are ready (what the run page's refresher asks): its saved answers so far. Null when there is no such run. */
-export async function getRunReadiness(pool: pg.Pool, runId: number): Promise<{ prepared: boolean; done: number } | null> {
-  const { rows } = await pool.query<{ prepared: boolean; done: number }>(
-    `select r.prepared_at is not null as prepared, (select count(*)::int from query_results q where q.scope = 'run:' || r.id) as done
-     from segmentation_runs r where r.id = $1`,
-    [runId],
-  );
-  return rows[0] ?? null;
-}
-
-/** Columns of the members CSV: the customer, the segment, the scores, the features it was segmented with, and its lifetime value. */
-export const MEMBER_CSV_COLUMNS = [
-  "customer_id", "segment", "recency_score", "frequency_score", "monetary_score",
-  "recency_days", "frequency", "monetary", "average_order_value", "tenure_days", "products", "return_rate",
-  "p_alive", "expected_purchases", "clv",
-];
-const DECIMAL_MEMBER_COLUMNS = new Set(["monetary", "average_order_value", "return_rate", "clv"]);
-
-/**
- * A run's members (or one segment's) as CSV bytes, as PostgreSQL's COPY
- * writes them (RFC 4180 quoting; a million rows in about 2.5 s, where reading
- * them into JavaScript and writing them out again took 9 s). Ids and names
- * that a spreadsheet would run as a formula (starting with = + - @, a tab or
- * a CR) get a leading quote; decimals lose their trailing zeros (123.40 as
- * 123.4). membersCsvStatement is the statement, to rerun in psql.
- */
-export async function* membersCsv(pool: pg.Pool, runId: number, segment?: string): AsyncGenerator<Uint8Array> {
-  const client = await pool.connect();
-  let finished = false;
-  try {
-    const stream = client.query(copyTo(membersCsvStatement(client, runId, segment)));
-    try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
-      finished = true;
-    } finally {
-      if (!finished) stream.destroy();
-    }
-  } finally {
-    // A download dropped half-way leaves the connection mid-COPY: it is closed, not reused.
-    client.release(finished ? undefined : true);
-  }
-}
-
-/** The COPY statement of membersCsv (COPY takes no parameters: the run id is a number, the segment a quoted literal). */
-export function membersCsvStatement(db: pg.ClientBase, runId: number, segment?: string): string {
-  if (!Number.isSafeInteger(runId)) throw new RangeError(`not a run id: ${runId}`);
-  const safe = (column: string) => `case when ${column} ~ E'^[-=+@\\t\\r]' then '''' || ${column} else ${column} end`;
-  const figures = MEMBER_CSV_COLUMNS.slice(2).map((c) => (DECIMAL_MEMBER_COLUMNS.has(c) ? `trim_scale(m.${c}) as ${c}` : `m.${c}`));
-  return `copy (select ${safe("m.customer_id")} as customer_id, ${safe("s.name")} as segment, ${figures.join(", ")}
-        from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
-        where m.run_id = ${runId}${segment === undefined ? "" : ` and s.name = ${db.escapeLiteral(segment)}`}
-        order by m.customer_id) to stdout with (format csv, header)`;
-}
+export const getRunReadiness = runReadiness;

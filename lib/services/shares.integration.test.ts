@@ -1,6 +1,5 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
 import { digest } from "../auth/tokens";
 import { loadFiles } from "../ingest/load";

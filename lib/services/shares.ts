@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import type { AuthUser } from "./accounts";
 import { blockedFor, LOGIN_RULE, recordFailure, SHARE_MISS_RULE, ThrottledError, clearFailures } from "./throttle";
+import { requireDataset } from "../queries/datasets";
 
 /**
  * Share links: /share/{token} shows one dashboard view, read-only, to anyone
@@ -86,8 +87,7 @@ export async function createShare(pool: pg.Pool, user: AuthUser, raw: unknown): 
   const input = ShareInput.parse(raw);
   const runId = input.segmentationId ?? null;
   const view: ShareView = input.view ?? (runId ? { page: "run" } : { page: "overview", grain: "month" });
-  const { rows: datasets } = await pool.query("select 1 from datasets where id = $1", [input.datasetId]);
-  if (!datasets.length) throw new NotFoundError(`There is no dataset ${input.datasetId}.`);
+  await requireDataset(pool, input.datasetId);
   if (view.page !== "overview" && !runId) throw new InputError("segmentationId", `a ${view.page} view needs the segmentation it shows`);
   if (runId) {
     const { rows } = await pool.query<{ dataset_id: number; segments: number[] }>(
@@ -143,6 +143,17 @@ export async function resolveShare(pool: pg.Pool, token: string, address: string
 }
 
 /** Whether a token opens a link, without counting a miss (proxy.ts, for a shared page's RSC requests). */
+/**
+ * The segment a shared view downloads: a segment view's own segment (by its name, null when the run lost it),
+ * otherwise the one asked for (any, when none).
+ */
+export async function sharedSegmentName(pool: pg.Pool, share: ActiveShare, asked: string | undefined): Promise<string | undefined | null> {
+  const view = ShareView.parse(share.view);
+  if (view.page !== "segment" || share.runId === null) return asked;
+  const { rows } = await pool.query<{ name: string }>("select name from segments where run_id = $1 and segment_no = $2", [share.runId, view.segmentNo]);
+  return rows[0]?.name ?? null;
+}
+
 export async function shareIsLive(pool: pg.Pool, token: string): Promise<boolean> {
   if (!looksLikeToken(token, "shr")) return false;
   const { rowCount } = await pool.query(`select 1 from shares s where s.token_hash = $1 and ${LIVE}`, [digest(token)]);

@@ -16,7 +16,8 @@ import { getDatasetFigures } from "../queries/dataset-figures";
 import { getDataset } from "./datasets";
 import { preparerFor } from "./preparation";
 import { failInterruptedImports } from "./imports";
-import { receiveUpload } from "./uploads";
+import { receiveUpload } from "../http/upload";
+import { errorResponse } from "../http/responses";
 
 /**
  * The upload path end to end, minus the browser: a real web Request (multipart,
@@ -56,7 +57,8 @@ function multipart(file: Body, fileName: string, fields: Record<string, string> 
 }
 
 async function send(request: Request, into: "new" | number = "new"): Promise<Answer> {
-  const response = await receiveUpload(pool, request, into);
+  // As a route handler answers (lib/http/route.ts): what it throws becomes the error response.
+  const response = await receiveUpload(pool, request, into).catch(errorResponse);
   return { status: response.status, body: await response.json() };
 }
 

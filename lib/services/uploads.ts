@@ -1,11 +1,19 @@
 import type pg from "pg";
 import { z } from "zod";
-import { readEnv } from "../env";
-import { errorResponse } from "../http/responses";
-import { readUpload } from "../http/upload";
-import { loadFiles, type ImportTarget } from "../ingest/load";
+import { InputError } from "../errors";
+import type { Readable } from "node:stream";
+import { loadFiles, type ImportReport, type ImportTarget } from "../ingest/load";
 import { preparerFor } from "./preparation";
 import { reportProgress, TOKEN } from "./upload-progress";
+
+/** An upload as lib/http/upload.ts reads it from a request: the fields sent before the file, and the file as a stream. */
+export interface Upload {
+  fields: Record<string, string>;
+  fileName: string;
+  stream: Readable;
+  /** The request's length in bytes, when it says (about the file's size). */
+  size?: number;
+}
 
 /** The form fields of an upload (sent before the file). */
 export const UploadFields = z.object({
@@ -34,23 +42,21 @@ export const UploadFields = z.object({
 });
 
 /**
- * POST /api/datasets (into === "new") and POST /api/datasets/{id}/imports:
- * streams the file into the dataset and answers 201 with the import report.
- * The dataset's preparation (its summaries, then every answer its pages read)
- * is queued as the answer goes: its progress is in GET /api/datasets/{id}/preparation.
+ * Streams an upload's file into a new dataset (into === "new") or an existing
+ * one (its `mode` field: append or replace) and gives the import report. The
+ * dataset's preparation (its summaries, then every answer its pages read) is
+ * queued as it returns: its progress is in GET /api/datasets/{id}/preparation.
  */
-export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number): Promise<Response> {
+export async function importUpload(pool: pg.Pool, upload: Upload, into: "new" | number, maxBytes: number): Promise<{ datasetId: number; import: ImportReport }> {
   let token: string | undefined;
   try {
-    const maxBytes = readEnv().SEGMENTA_UPLOAD_LIMIT;
-    const upload = await readUpload(request, maxBytes);
     const fields = UploadFields.parse(upload.fields);
     token = fields.token;
     let target: ImportTarget;
     if (into === "new") {
       target = { mode: "create", name: fields.name ?? upload.fileName.replace(/\.[^.]+$/, ""), description: fields.description };
     } else {
-      if (!fields.mode) return Response.json({ error: { code: "invalid_parameter", message: "mode: must be append or replace", field: "mode" } }, { status: 422 });
+      if (!fields.mode) throw new InputError("mode", "must be append or replace");
       target = { mode: fields.mode, datasetId: into };
     }
     const result = await loadFiles(
@@ -62,13 +68,9 @@ export async function receiveUpload(pool: pg.Pool, request: Request, into: "new"
     const report = result.imports[0]!;
     reportProgress(token, report.bytes, report.rowsRead, true);
     void preparerFor(pool).prepareDataset(result.datasetId);
-    return Response.json(
-      { datasetId: result.datasetId, import: report },
-      { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } },
-    );
+    return { datasetId: result.datasetId, import: report };
   } catch (error) {
     reportProgress(token, 0, 0, true);
-    // Whatever is left of the request body is not read: the connection is closed after the answer.
-    return errorResponse(error);
+    throw error;
   }
 }

@@ -7,7 +7,7 @@ import { getPool } from "@/lib/db";
 import { formatInteger, formatMoment } from "@/lib/format";
 import { listApiTokens, listInvitations, listUsers } from "@/lib/services/accounts";
 import { listShares, type Share } from "@/lib/services/shares";
-import { deleteTokenAction, removeUserAction, revokeInvitationAction, revokeShareAction } from "./actions";
+import { changePasswordAction, createTokenAction, deleteTokenAction, inviteAction, removeUserAction, revokeInvitationAction, revokeShareAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -107,7 +107,7 @@ export default async function SettingsPage() {
         <p className="muted small">
           For scripts: <code>curl -H &quot;Authorization: Bearer seg_…&quot; http://…/api/datasets</code>. A token acts as you; delete it when it is no longer needed.
         </p>
-        <TokenForm />
+        <TokenForm create={createTokenAction} />
         {tokens.length > 0 && (
           <ul className="plain-list">
             {tokens.map((t) => (
@@ -144,7 +144,7 @@ export default async function SettingsPage() {
             ))}
           </ul>
           <h3>Invite someone</h3>
-          <InviteForm />
+          <InviteForm invite={inviteAction} />
           {invitations.length > 0 && (
             <>
               <h3>Open invitations</h3>
@@ -167,7 +167,7 @@ export default async function SettingsPage() {
 
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Password</h2>
-        <PasswordForm />
+        <PasswordForm change={changePasswordAction} />
       </section>
     </>
   );

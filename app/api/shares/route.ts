@@ -1,29 +1,15 @@
-import { authorize, publicOrigin } from "@/lib/auth/next";
+import { z } from "zod";
+import { publicOrigin } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
-import { readJson } from "@/lib/http/json";
-import { errorResponse } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
 import { createShare, listShares, sharePath } from "@/lib/services/shares";
 
 // GET /api/shares: every share link of the workspace, with its view count and status (tokens are not kept: no URLs).
-export async function GET(request: Request) {
-  const user = await authorize(request);
-  if (user instanceof Response) return user;
-  try {
-    return Response.json({ shares: await listShares(getPool()) });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const GET = route({ access: "user" }, async () => ({ shares: await listShares(getPool()) }));
 
 // POST /api/shares { datasetId, segmentationId?, view?, expiresAt?, password?, allowExport? } → 201 { token, url, share }.
-export async function POST(request: Request) {
-  const user = await authorize(request);
-  if (user instanceof Response) return user;
-  try {
-    const { token, share } = await createShare(getPool(), user, await readJson(request));
-    const url = new URL(sharePath(token), publicOrigin(request.headers)).toString();
-    return Response.json({ token, url, share }, { status: 201, headers: { "cache-control": "no-store" } });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = route({ access: "user", body: z.unknown() }, async ({ request, user, body }) => {
+  const { token, share } = await createShare(getPool(), user, body);
+  const url = new URL(sharePath(token), publicOrigin(request.headers)).toString();
+  return Response.json({ token, url, share }, { status: 201, headers: { "cache-control": "no-store" } });
+});

@@ -1,4 +1,5 @@
-import { authorize } from "@/lib/auth/next";
+import { notFound } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
 import { SAMPLE, sampleFiles } from "@/lib/sample";
 
 // GET /samples/{sample-transactions.csv|sample-customers.csv}: the sample files, generated as they stream.
@@ -7,12 +8,9 @@ const FILES: Record<string, "transactions" | "customers"> = {
   [SAMPLE.files.customers]: "customers",
 };
 
-export async function GET(request: Request, { params }: { params: Promise<{ file: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const { file } = await params;
+export const GET = route<"user", { file: string }>({ access: "user" }, async ({ params: { file } }) => {
   const kind = FILES[file];
-  if (!kind) return Response.json({ error: { code: "not_found", message: "No such sample file." } }, { status: 404 });
+  if (!kind) return notFound("No such sample file.");
   const lines = sampleFiles()[kind];
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -33,4 +31,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
       "cache-control": "public, max-age=3600",
     },
   });
-}
+});

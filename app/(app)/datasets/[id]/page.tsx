@@ -3,9 +3,11 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { DatasetOverview } from "@/components/views/dataset-overview";
 import { requireUser } from "@/lib/auth/next";
-import { getPrisma } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
 import { parseGrain } from "@/lib/services/overview";
+import { getOverviewPage } from "@/lib/services/overview-page";
+import { createShareAction } from "../../settings/actions";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[] }> };
 
@@ -21,5 +23,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
-  return <DatasetOverview id={id} grain={parseGrain((await searchParams).grain)} />;
+  const page = await getOverviewPage({ prisma: getPrisma(), pool: getPool() }, id, parseGrain((await searchParams).grain));
+  if (!page) notFound();
+  return <DatasetOverview page={page} createShare={createShareAction} />;
 }

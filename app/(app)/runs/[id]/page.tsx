@@ -3,7 +3,10 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { RunView } from "@/components/views/run-view";
 import { requireUser } from "@/lib/auth/next";
+import { getPool } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
+import { getRunPage } from "@/lib/services/run-page";
+import { createShareAction } from "../../settings/actions";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ compare?: string | string[] }> };
 
@@ -18,5 +21,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const id = parseId((await params).id);
   if (id === null) notFound();
   const compareParam = (await searchParams).compare;
-  return <RunView id={id} compareWith={typeof compareParam === "string" ? parseId(compareParam) : null} />;
+  const page = await getRunPage(getPool(), id, typeof compareParam === "string" ? parseId(compareParam) : null);
+  if (!page) notFound();
+  return <RunView page={page} createShare={createShareAction} />;
 }

@@ -8,7 +8,11 @@ import { DatasetOverview } from "@/components/views/dataset-overview";
 import { RunView } from "@/components/views/run-view";
 import { SegmentView } from "@/components/views/segment-view";
 import { pageShareAccess } from "@/lib/auth/share-access";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
+import { getRunSummary } from "@/lib/services/customers";
+import { getOverviewPage } from "@/lib/services/overview-page";
+import { getRunPage } from "@/lib/services/run-page";
+import { getSegmentPage } from "@/lib/services/segment-page";
 import { recordShareView, ShareView } from "@/lib/services/shares";
 import { unlockShareAction } from "./actions";
 
@@ -56,13 +60,23 @@ export default async function SharedPage({ params, searchParams }: Props) {
   const shared = { token, allowExport: share.allowExport };
   const view = ShareView.parse(share.view);
   let content: React.ReactNode;
-  if (view.page === "overview") content = <DatasetOverview id={share.datasetId} grain={view.grain} shared={shared} />;
-  else if (share.runId === null) notFound();
-  else if (view.page === "run") content = <RunView id={share.runId} compareWith={view.compare ?? null} shared={shared} />;
-  else {
+  const pool = getPool();
+  if (view.page === "overview") {
+    const page = await getOverviewPage({ prisma: getPrisma(), pool }, share.datasetId, view.grain);
+    if (!page) notFound();
+    content = <DatasetOverview page={page} shared={shared} />;
+  } else if (share.runId === null) notFound();
+  else if (view.page === "run") {
+    const page = await getRunPage(pool, share.runId, view.compare ?? null);
+    if (!page) notFound();
+    content = <RunView page={page} shared={shared} />;
+  } else {
     const sp = await searchParams;
     const table = share.allowExport ? Object.fromEntries(TABLE_PARAMS.filter((k) => sp[k] !== undefined).map((k) => [k, sp[k]])) : {};
-    content = <SegmentView runId={share.runId} segmentNo={view.segmentNo} sp={table} shared={shared} />;
+    const run = await getRunSummary(pool, share.runId);
+    const data = run && (await getSegmentPage(pool, run, view.segmentNo, table));
+    if (!data) notFound();
+    content = <SegmentView data={data} shared={shared} />;
   }
   return (
     <ShareGuard token={token} expiresAt={share.expiresAt}>

@@ -1,8 +1,4 @@
-import { authorize } from "@/lib/auth/next";
+import { route } from "@/lib/http/route";
 
 // GET /api/auth/me: who the session cookie or API token belongs to.
-export async function GET(request: Request) {
-  const user = await authorize(request);
-  if (user instanceof Response) return user;
-  return Response.json({ user });
-}
+export const GET = route({ access: "user" }, async ({ user }) => ({ user }));

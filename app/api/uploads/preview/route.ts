@@ -1,9 +1,14 @@
-import { authorize } from "@/lib/auth/next";
-import { errorResponse } from "@/lib/http/responses";
+import { z } from "zod";
+import { route } from "@/lib/http/route";
 import type { FileKind, Layout } from "@/lib/ingest/layouts";
 import { SNIFF_BYTES, sniff, type Sniffed } from "@/lib/ingest/sniff";
 
-const HINTS = new Set(["transactions", "customers", "lines", "purchases"]);
+const Query = z.object({
+  fileName: z.string().default("upload.csv"),
+  complete: z.string().optional(),
+  // A hint of what the file holds; anything else is no hint.
+  kind: z.enum(["transactions", "customers", "lines", "purchases"] satisfies (Layout | FileKind)[]).optional().catch(undefined),
+});
 
 /** Reads at most `limit` bytes of the body and leaves the rest unread. */
 async function readHead(request: Request, limit: number): Promise<Buffer> {
@@ -23,18 +28,9 @@ async function readHead(request: Request, limit: number): Promise<Buffer> {
 
 // POST /api/uploads/preview?fileName=...&complete=true|false&kind=...: the first bytes of a file in the body
 // (at most 256 KB are read); answers what Segmenta reads in them (layout, mapping, delimiter, encoding, dates, first rows).
-export async function POST(request: Request) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  try {
-    const url = new URL(request.url);
-    const head = await readHead(request, SNIFF_BYTES);
-    const kind = url.searchParams.get("kind") ?? "";
-    const hint = HINTS.has(kind) ? (kind as Layout | FileKind) : undefined;
-    const { sample, ...preview } = sniff(head, url.searchParams.get("fileName") ?? "upload.csv", url.searchParams.get("complete") === "true", hint);
-    void sample; // every sniffed row stays on the server; the page gets the first ten in `preview`
-    return Response.json(preview satisfies Sniffed);
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = route({ access: "user", query: Query }, async ({ request, query }) => {
+  const head = await readHead(request, SNIFF_BYTES);
+  const { sample, ...preview } = sniff(head, query.fileName, query.complete === "true", query.kind);
+  void sample; // every sniffed row stays on the server; the page gets the first ten in `preview`
+  return preview satisfies Sniffed;
+});

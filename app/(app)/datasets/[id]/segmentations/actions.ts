@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
+import { action } from "@/lib/http/action";
 import { submitSegmentationForm, type SegmentationFormState } from "@/lib/services/segmentation-form";
 
 /**
@@ -10,16 +10,11 @@ import { submitSegmentationForm, type SegmentationFormState } from "@/lib/servic
  * it and calls runSegmentation), then opens the run; on a wrong field, answers
  * the message to show next to it.
  */
-export async function runSegmentationAction(datasetId: number, _previous: SegmentationFormState, form: FormData): Promise<SegmentationFormState> {
-  await requireUser(); // a server action is a public endpoint: it checks the session itself
-  let runId: number;
-  try {
+export const runSegmentationAction = action(
+  { access: "user", failure: ({ message }): SegmentationFormState => ({ errors: {}, message }) },
+  async (_, datasetId: number, _previous: SegmentationFormState, form: FormData): Promise<SegmentationFormState> => {
     const result = await submitSegmentationForm(getPool(), datasetId, form);
     if (!result.ok) return result.state;
-    runId = result.runId;
-  } catch (error) {
-    console.error(error);
-    return { errors: {}, message: "Something went wrong on the server. The details are in its log." };
-  }
-  redirect(`/runs/${runId}`);
-}
+    redirect(`/runs/${result.runId}`);
+  },
+);

@@ -1,18 +1,10 @@
-import { authorize } from "@/lib/auth/next";
+import { z } from "zod";
 import { getPool } from "@/lib/db";
-import { readJson } from "@/lib/http/json";
-import { errorResponse, notFound, parseId } from "@/lib/http/responses";
+import { idOf } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
 import { fitLifetimeValue } from "@/lib/services/clv";
 
 // POST /api/datasets/{id}/clv: { analysisDate?, unit?, horizon?, discount?, atRiskBelow?, cleaning? } → BG/NBD, Gamma-Gamma, CLV.
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  if (id === null) return notFound("There is no such dataset.");
-  try {
-    return Response.json(await fitLifetimeValue(getPool(), id, await readJson(request)));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = route<"user", { id: string }, undefined, z.ZodUnknown>({ access: "user", body: z.unknown() }, async ({ params, body }) =>
+  fitLifetimeValue(getPool(), idOf(params.id, "dataset"), body),
+);

@@ -1,13 +1,7 @@
-import { authorize } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
-import { notFound, parseId } from "@/lib/http/responses";
-import { receiveUpload } from "@/lib/services/uploads";
+import { idOf } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
+import { receiveUpload } from "@/lib/http/upload";
 
 // POST /api/datasets/{id}/imports: multipart `mode` (append | replace), then `file` (transactions or customers).
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  if (id === null) return notFound("There is no such dataset.");
-  return receiveUpload(getPool(), request, id);
-}
+export const POST = route<"user", { id: string }>({ access: "user" }, async ({ request, params }) => receiveUpload(getPool(), request, idOf(params.id, "dataset")));

@@ -1,35 +1,14 @@
-import { authorize } from "@/lib/auth/next";
+import { z } from "zod";
 import { getPool } from "@/lib/db";
-import { readJson } from "@/lib/http/json";
-import { errorResponse, notFound, parseId } from "@/lib/http/responses";
-import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
-import { runSegmentation } from "@/lib/services/segmentations";
+import { idOf } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
+import { listRuns, runSegmentation } from "@/lib/services/segmentations";
 
 // GET /api/datasets/{id}/segmentations: the dataset's runs, newest first (lib/queries/sql/segmentation-runs.sql).
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  if (id === null) return notFound("There is no such dataset.");
-  try {
-    const { rows } = await getPool().query("select 1 from datasets where id = $1", [id]);
-    if (!rows.length) return notFound("There is no such dataset.");
-    return Response.json({ runs: await getSegmentationRuns(getPool(), id) });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const GET = route<"user", { id: string }>({ access: "user" }, async ({ params }) => ({ runs: await listRuns(getPool(), idOf(params.id, "dataset")) }));
 
 // POST /api/datasets/{id}/segmentations: { method: "rfm" | "kmeans", analysisDate?, bins?, rules?, k?, features?, seed?, cleaning? }
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  if (id === null) return notFound("There is no such dataset.");
-  try {
-    const run = await runSegmentation(getPool(), id, await readJson(request));
-    return Response.json(run, { status: 201, headers: { location: `/api/segmentations/${run.id}` } });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = route<"user", { id: string }, undefined, z.ZodUnknown>({ access: "user", body: z.unknown() }, async ({ params, body }) => {
+  const run = await runSegmentation(getPool(), idOf(params.id, "dataset"), body);
+  return Response.json(run, { status: 201, headers: { location: `/api/segmentations/${run.id}` } });
+});

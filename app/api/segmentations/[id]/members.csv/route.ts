@@ -1,15 +1,12 @@
-import { authorize } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { membersCsvResponse } from "@/lib/http/members-csv";
-import { notFound, parseId } from "@/lib/http/responses";
+import { idOf, notFound } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
 import { getSegmentation } from "@/lib/services/segmentations";
 
 // GET /api/segmentations/{id}/members.csv?segment=…: the members as CSV (cells a spreadsheet would run as formulas are neutralised).
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  const run = id === null ? null : await getSegmentation(getPool(), id);
+export const GET = route<"user", { id: string }>({ access: "user" }, async ({ request, params }) => {
+  const run = await getSegmentation(getPool(), idOf(params.id, "segmentation"));
   if (!run) return notFound("There is no such segmentation.");
   return membersCsvResponse(getPool(), run.id, new URL(request.url).searchParams.get("segment") ?? undefined);
-}
+});

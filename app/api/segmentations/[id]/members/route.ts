@@ -1,7 +1,7 @@
-import { authorize } from "@/lib/auth/next";
 import { z } from "zod";
 import { getPool } from "@/lib/db";
-import { errorResponse, notFound, parseId } from "@/lib/http/responses";
+import { idOf, notFound } from "@/lib/http/responses";
+import { route } from "@/lib/http/route";
 import { listMembers } from "@/lib/services/segmentations";
 
 const Query = z.object({
@@ -11,15 +11,6 @@ const Query = z.object({
 });
 
 // GET /api/segmentations/{id}/members?segment=…&page=1&pageSize=100: the customers of a run (or of one of its segments), paged.
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorize(request);
-  if (auth instanceof Response) return auth;
-  const id = parseId((await params).id);
-  try {
-    const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const page = id === null ? null : await listMembers(getPool(), id, query);
-    return page ? Response.json(page) : notFound("There is no such segmentation.");
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const GET = route<"user", { id: string }, typeof Query>({ access: "user", query: Query }, async ({ params, query }) =>
+  (await listMembers(getPool(), idOf(params.id, "segmentation"), query)) ?? notFound("There is no such segmentation."),
+);

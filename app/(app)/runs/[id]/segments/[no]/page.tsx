@@ -1,11 +1,19 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { runSummary, SegmentView } from "@/components/views/segment-view";
+import { cache } from "react";
+import { SegmentView } from "@/components/views/segment-view";
 import { requireUser } from "@/lib/auth/next";
+import { getPool } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
+import { getRunSummary } from "@/lib/services/customers";
+import { getSegmentPage } from "@/lib/services/segment-page";
+import { createShareAction } from "../../../../settings/actions";
 
 type Props = { params: Promise<{ id: string; no: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** The run, read once per request for the title and the page. */
+const runSummary = cache((runId: number) => getRunSummary(getPool(), runId));
 
 const parseNo = (value: string) => (/^\d{1,5}$/.test(value) && Number(value) <= 32767 ? Number(value) : null);
 
@@ -25,5 +33,8 @@ export default async function SegmentPage({ params, searchParams }: Props) {
   const runId = parseId(id);
   const segmentNo = parseNo(no);
   if (runId === null || segmentNo === null) notFound();
-  return <SegmentView runId={runId} segmentNo={segmentNo} sp={await searchParams} />;
+  const run = await runSummary(runId);
+  const data = run && (await getSegmentPage(getPool(), run, segmentNo, await searchParams));
+  if (!data) notFound();
+  return <SegmentView data={data} createShare={createShareAction} />;
 }

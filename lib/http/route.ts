@@ -1,0 +1,76 @@
+import "server-only";
+import type { z } from "zod";
+import { authorize, sameOrigin } from "../auth/next";
+import { requestShare } from "../auth/share-access";
+import type { AuthUser } from "../services/accounts";
+import type { ActiveShare } from "../services/shares";
+import { readJson } from "./json";
+import { errorResponse, problemResponse } from "./responses";
+
+/**
+ * The one way a route handler is written (in the manner of dub's
+ * withWorkspace): who may call it, what its query and body must be (zod), and
+ * one error model (responses.ts: an error thrown anywhere becomes its status
+ * and message). A handler gets the caller, its route segments and its parsed
+ * input, and returns a Response or plain data (sent as JSON):
+ *
+ *   export const GET = route({ access: "user", query: Query }, async ({ params, query }) => …);
+ *
+ * access:
+ *   - "user": a session cookie or a personal API token (authorize: 401, or 403 for a
+ *     state-changing request from another site);
+ *   - "admin": the same, and the admin role (403 otherwise);
+ *   - "share": the share link of the `token` segment, open (its password given);
+ *   - "public": anyone, but state-changing requests only from this site's pages.
+ */
+type Access = "user" | "admin" | "share" | "public";
+
+interface Options<Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  access: Access;
+  query?: Q;
+  body?: B;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteInput<A extends Access, P, Q, B> {
+  request: Request;
+  params: P;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+  user: A extends "user" | "admin" ? AuthUser : null;
+  share: A extends "share" ? ActiveShare : null;
+}
+
+type Segments = Record<string, string>;
+
+export function route<A extends Access, P extends Segments = Segments, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  options: Options<Q, B> & { access: A },
+  handler: (input: RouteInput<A, P, Q, B>) => Promise<Response | object | null>,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    let user: AuthUser | null = null;
+    let share: ActiveShare | null = null;
+    const params = (await context?.params) ?? ({} as P);
+    if (options.access === "user" || options.access === "admin") {
+      const caller = await authorize(request);
+      if (caller instanceof Response) return caller;
+      if (options.access === "admin" && caller.role !== "admin") return problemResponse({ status: 403, code: "forbidden", message: "Only an admin may do this." });
+      user = caller;
+    } else if (options.access === "share") {
+      const open = await requestShare(request, params.token ?? "");
+      if (open instanceof Response) return open;
+      share = open;
+    } else if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !sameOrigin(request)) {
+      return problemResponse({ status: 403, code: "cross_origin", message: "Requests that change data must come from Segmenta's own pages." });
+    }
+    try {
+      const query = options.query ? options.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : undefined;
+      const body = options.body ? options.body.parse(await readJson(request)) : undefined;
+      const answer = await handler({ request, params, query, body, user, share } as RouteInput<A, P, Q, B>);
+      return answer instanceof Response ? answer : Response.json(answer);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
