@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one measurement script, with the observer it injects into the page. */
 /**
  * Dashboard pages as a person waits for them: in Chromium, the time from
  * navigation until a page's last chart or table is drawn, with no spinner or

@@ -1,5 +1,6 @@
 /**
  * `npm test`: every suite, whatever the first one's outcome, then one summary.
+ *   0. Lint (`npm run lint`): types, ESLint, and the arrows between the layers (dependency-cruiser)
  *   1. Vitest: unit tests and integration tests against a real PostgreSQL
  *   2. Playwright: end-to-end tests in Chromium against `npm start` on a fresh database
  * Exits non-zero when any test fails or a runner could not run.
@@ -11,6 +12,7 @@ const REPORTS = { vitest: "test-results/vitest.json", playwright: "test-results/
 for (const file of Object.values(REPORTS)) fs.rmSync(file, { force: true });
 
 const run = (script: string, args: string[]) => spawnSync(process.execPath, [script, ...args], { stdio: "inherit" }).status ?? 1;
+const lintExit = spawnSync("npm", ["run", "--silent", "lint"], { stdio: "inherit" }).status ?? 1;
 const vitestExit = run("node_modules/vitest/vitest.mjs", ["run"]);
 const playwrightExit = run("node_modules/@playwright/test/cli.js", ["test"]);
 
@@ -34,7 +36,8 @@ const suites: [string, Counts | null, number][] = [
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 console.log("\nSummary");
-let ok = true;
+console.log(`  Lint (types, ESLint, layer arrows): ${lintExit === 0 ? "passed" : `failed (exit code ${lintExit})`}`);
+let ok = lintExit === 0;
 for (const [name, counts, exit] of suites) {
   if (!counts) {
     console.log(`  ${name}: did not report (exit code ${exit})`);
