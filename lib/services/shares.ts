@@ -7,6 +7,11 @@ import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import type { AuthUser } from "./accounts";
 import { blockedFor, LOGIN_RULE, recordFailure, SHARE_MISS_RULE, ThrottledError, clearFailures } from "./throttle";
 import { requireDataset } from "../queries/datasets";
+import * as records from "../queries/shares";
+import { ShareView, type ActiveShare, type Share } from "../queries/shares";
+
+export { ShareView };
+export type { ActiveShare, Share };
 
 /**
  * Share links: /share/{token} shows one dashboard view, read-only, to anyone
@@ -15,13 +20,6 @@ import { requireDataset } from "../queries/datasets";
  * can widen what it shows. Unknown, revoked and expired tokens are the same
  * "no such link" to the outside.
  */
-export const ShareView = z.discriminatedUnion("page", [
-  z.object({ page: z.literal("overview"), grain: z.enum(["month", "week"]).default("month") }),
-  z.object({ page: z.literal("run"), compare: z.number().int().positive().nullish() }),
-  z.object({ page: z.literal("segment"), segmentNo: z.number().int().min(0).max(1000) }),
-]);
-export type ShareView = z.infer<typeof ShareView>;
-
 export const ShareInput = z.object({
   datasetId: z.number().int().positive(),
   segmentationId: z.number().int().positive().nullish(),
@@ -31,43 +29,6 @@ export const ShareInput = z.object({
   allowExport: z.boolean().optional(),
 });
 export type ShareInput = z.input<typeof ShareInput>;
-
-export interface Share {
-  id: number;
-  prefix: string;
-  datasetId: number;
-  datasetName: string;
-  runId: number | null;
-  view: ShareView;
-  hasPassword: boolean;
-  allowExport: boolean;
-  expiresAt: string | null;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  views: number;
-  lastViewedAt: string | null;
-  status: "active" | "expired" | "revoked";
-}
-
-/** What the shared page needs: the share, and its password hash to check a visitor's password. */
-export interface ActiveShare extends Share {
-  passwordHash: string | null;
-}
-
-/** A link that still opens: not revoked, not expired. */
-const LIVE = "s.revoked_at is null and (s.expires_at is null or s.expires_at > now())";
-
-const SELECT = `
-  select s.id, s.prefix, s.dataset_id as "datasetId", d.name as "datasetName", s.run_id as "runId", s.view,
-         s.password_hash as "passwordHash", s.password_hash is not null as "hasPassword", s.allow_export as "allowExport",
-         to_char(s.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "expiresAt",
-         to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt",
-         u.email as "createdBy",
-         to_char(s.revoked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "revokedAt",
-         s.views, to_char(s.last_viewed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "lastViewedAt",
-         case when s.revoked_at is not null then 'revoked' when s.expires_at <= now() then 'expired' else 'active' end as status
-  from shares s join datasets d on d.id = s.dataset_id join users u on u.id = s.created_by`;
 
 /** The path of a share link. */
 export function sharePath(token: string): string {
@@ -90,38 +51,30 @@ export async function createShare(pool: pg.Pool, user: AuthUser, raw: unknown): 
   await requireDataset(pool, input.datasetId);
   if (view.page !== "overview" && !runId) throw new InputError("segmentationId", `a ${view.page} view needs the segmentation it shows`);
   if (runId) {
-    const { rows } = await pool.query<{ dataset_id: number; segments: number[] }>(
-      "select r.dataset_id, array(select segment_no from segments where run_id = r.id) as segments from segmentation_runs r where r.id = $1",
-      [runId],
-    );
-    if (!rows[0] || rows[0].dataset_id !== input.datasetId) throw new NotFoundError(`Dataset ${input.datasetId} has no segmentation ${runId}.`);
-    if (view.page === "segment" && !rows[0].segments.includes(view.segmentNo)) throw new NotFoundError(`Segmentation ${runId} has no segment ${view.segmentNo}.`);
+    const run = await records.runForShare(pool, runId);
+    if (!run || run.datasetId !== input.datasetId) throw new NotFoundError(`Dataset ${input.datasetId} has no segmentation ${runId}.`);
+    if (view.page === "segment" && !run.segments.includes(view.segmentNo)) throw new NotFoundError(`Segmentation ${runId} has no segment ${view.segmentNo}.`);
   }
   if (view.page === "run" && view.compare) {
-    const { rows } = await pool.query("select 1 from segmentation_runs where id = $1 and dataset_id = $2 and id <> $3", [view.compare, input.datasetId, runId]);
-    if (!rows.length) throw new InputError("view.compare", `the compared run must be another segmentation of dataset ${input.datasetId}`);
+    if (!(await records.isOtherRunOf(pool, view.compare, input.datasetId, runId))) throw new InputError("view.compare", `the compared run must be another segmentation of dataset ${input.datasetId}`);
   }
   const expiresAt = expiry(input.expiresAt);
   const password = input.password ?? "";
   if (password && password.length < 6) throw new InputError("password", "use at least 6 characters, or none");
   const passwordHash = password ? await hashPassword(password) : null;
   const { token, hash, prefix } = newToken("shr");
-  const { rows } = await pool.query<{ id: number }>(
-    `insert into shares (token_hash, prefix, dataset_id, run_id, view, password_hash, allow_export, expires_at, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [hash, prefix, input.datasetId, view.page === "overview" ? null : runId, JSON.stringify(view), passwordHash, input.allowExport ?? false, expiresAt, user.id],
-  );
-  const share = (await byId(pool, rows[0]!.id))!;
+  const share = await records.insertShare(pool, {
+    tokenHash: hash,
+    prefix,
+    datasetId: input.datasetId,
+    runId: view.page === "overview" ? null : runId,
+    view,
+    passwordHash,
+    allowExport: input.allowExport ?? false,
+    expiresAt,
+    createdBy: user.id,
+  });
   return { token, share };
-}
-
-async function byId(pool: pg.Pool, id: number): Promise<Share | null> {
-  const { rows } = await pool.query<ActiveShare>(`${SELECT} where s.id = $1`, [id]);
-  return rows[0] ? withoutHash(rows[0]) : null;
-}
-
-function withoutHash({ passwordHash: _hidden, ...share }: ActiveShare): Share {
-  return share;
 }
 
 /**
@@ -132,17 +85,11 @@ export async function resolveShare(pool: pg.Pool, token: string, address: string
   const key = `share:address:${address}`;
   const wait = await blockedFor(pool, [key]);
   if (wait > 0) throw new ThrottledError(wait);
-  const { rows } = looksLikeToken(token, "shr")
-    ? await pool.query<ActiveShare>(`${SELECT} where s.token_hash = $1 and ${LIVE}`, [digest(token)])
-    : { rows: [] };
-  if (!rows[0]) {
-    await recordFailure(pool, [key], SHARE_MISS_RULE);
-    return null;
-  }
-  return rows[0];
+  const share = looksLikeToken(token, "shr") ? await records.liveShare(pool, digest(token)) : null;
+  if (!share) await recordFailure(pool, [key], SHARE_MISS_RULE);
+  return share;
 }
 
-/** Whether a token opens a link, without counting a miss (proxy.ts, for a shared page's RSC requests). */
 /**
  * The segment a shared view downloads: a segment view's own segment (by its name, null when the run lost it),
  * otherwise the one asked for (any, when none).
@@ -150,34 +97,21 @@ export async function resolveShare(pool: pg.Pool, token: string, address: string
 export async function sharedSegmentName(pool: pg.Pool, share: ActiveShare, asked: string | undefined): Promise<string | undefined | null> {
   const view = ShareView.parse(share.view);
   if (view.page !== "segment" || share.runId === null) return asked;
-  const { rows } = await pool.query<{ name: string }>("select name from segments where run_id = $1 and segment_no = $2", [share.runId, view.segmentNo]);
-  return rows[0]?.name ?? null;
+  return records.segmentName(pool, share.runId, view.segmentNo);
 }
 
+/** Whether a token opens a link, without counting a miss (proxy.ts, for a shared page's RSC requests). */
 export async function shareIsLive(pool: pg.Pool, token: string): Promise<boolean> {
-  if (!looksLikeToken(token, "shr")) return false;
-  const { rowCount } = await pool.query(`select 1 from shares s where s.token_hash = $1 and ${LIVE}`, [digest(token)]);
-  return rowCount === 1;
+  return looksLikeToken(token, "shr") && records.shareIsLive(pool, digest(token));
 }
 
-export async function recordShareView(pool: pg.Pool, shareId: number): Promise<void> {
-  await pool.query("update shares set views = views + 1, last_viewed_at = now() where id = $1", [shareId]);
-}
+export const recordShareView = (pool: pg.Pool, shareId: number) => records.recordShareView(pool, shareId);
 
 /** Every link of the workspace, newest first. */
-export async function listShares(pool: pg.Pool, filter: { datasetId?: number } = {}): Promise<Share[]> {
-  const { rows } = await pool.query<ActiveShare>(`${SELECT} where ($1::int is null or s.dataset_id = $1) order by s.id desc`, [filter.datasetId ?? null]);
-  return rows.map(withoutHash);
-}
+export const listShares = (pool: pg.Pool, filter: { datasetId?: number } = {}) => records.listShares(pool, filter.datasetId ?? null);
 
 /** Revokes by token (the API) or id (settings): false when there is no such live link. */
-export async function revokeShare(pool: pg.Pool, by: { token: string } | { id: number }): Promise<boolean> {
-  const { rowCount } =
-    "token" in by
-      ? await pool.query("update shares set revoked_at = now() where token_hash = $1 and revoked_at is null", [digest(by.token)])
-      : await pool.query("update shares set revoked_at = now() where id = $1 and revoked_at is null", [by.id]);
-  return rowCount === 1;
-}
+export const revokeShare = (pool: pg.Pool, by: { token: string } | { id: number }) => records.revokeShare(pool, "token" in by ? { tokenHash: digest(by.token) } : by);
 
 /** A visitor's password for a protected link: slowed down like sign-in, per link and per address. */
 export async function checkSharePassword(pool: pg.Pool, share: ActiveShare, password: string, address: string): Promise<boolean> {
@@ -207,11 +141,7 @@ const secrets = new WeakMap<pg.Pool, Promise<string>>();
 export function installationSecret(pool: pg.Pool): Promise<string> {
   let secret = secrets.get(pool);
   if (secret) return secret;
-  secret = (async () => {
-    await pool.query("insert into app_settings (key, value) values ('auth.secret', $1) on conflict (key) do nothing", [JSON.stringify(randomBytes(32).toString("base64url"))]);
-    const { rows } = await pool.query<{ value: string }>("select value from app_settings where key = 'auth.secret'");
-    return rows[0]!.value;
-  })().catch((error: unknown) => {
+  secret = records.installationSecret(pool, randomBytes(32).toString("base64url")).catch((error: unknown) => {
     secrets.delete(pool);
     throw error;
   });
