@@ -1,5 +1,8 @@
 import type pg from "pg";
+import { z } from "zod";
 import { NotFoundError } from "../errors";
+import { forgetCached } from "./cache";
+import type { DatasetFigures } from "./dataset-figures";
 
 /**
  * Datasets as records (the data-access layer's CRUD side; their analytics are
@@ -27,4 +30,71 @@ export async function datasetNameOfRun(db: pg.ClientBase | pg.Pool, runId: numbe
 export async function datasetHasCustomersFile(db: pg.ClientBase | pg.Pool, id: number): Promise<boolean> {
   const { rowCount } = await db.query("select 1 from customers where dataset_id = $1 limit 1", [id]);
   return (rowCount ?? 0) > 0;
+}
+
+/** One step of a dataset's or a run's preparation, as datasets.preparation keeps it. */
+const PreparationStep = z.object({ key: z.string(), label: z.string(), done: z.boolean(), ms: z.number().optional() });
+export type PreparationStep = z.infer<typeof PreparationStep>;
+
+/** The preparation under way after a load (or the last one), step by step (the datasets.preparation column). */
+const PreparationState = z.object({ version: z.number(), startedAt: z.string(), steps: z.array(PreparationStep), finishedAt: z.string().optional(), error: z.string().optional() });
+export type PreparationState = z.infer<typeof PreparationState>;
+
+const DatasetRecord = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string().nullable(),
+  is_sample: z.boolean(),
+  created_at: z.date(),
+  data_version: z.number(),
+  prepared: z.boolean(),
+  preparation: PreparationState.nullable(),
+  /** dataset-figures.sql's saved answer for the current data (a JSON row; null until prepared). */
+  figures: z.custom<DatasetFigures>((v) => typeof v === "object").nullable(),
+});
+export type DatasetRecord = z.infer<typeof DatasetRecord>;
+
+/** Datasets (all, newest first, or one) with their readiness and their saved figures (of their current data), in one statement. */
+export async function datasetRecords(db: pg.Pool, id?: number): Promise<DatasetRecord[]> {
+  const { rows } = await db.query(
+    `select d.id, d.name, d.description, d.is_sample, d.created_at, d.data_version,
+            d.prepared_version is not distinct from d.data_version as prepared, d.preparation, q.rows as figures
+     from datasets d
+     left join query_results q on q.scope = 'dataset:' || d.id and q.name = 'dataset-figures' and q.version = d.data_version
+     where $1::int is null or d.id = $1
+     order by d.created_at desc, d.id desc`,
+    [id ?? null],
+  );
+  return rows.map((r) => DatasetRecord.parse(r));
+}
+
+export async function runIdsOfDataset(db: pg.Pool, id: number): Promise<number[]> {
+  const { rows } = await db.query("select id from segmentation_runs where dataset_id = $1 order by id", [id]);
+  return rows.map((r) => z.object({ id: z.number() }).parse(r).id);
+}
+
+/** Deletes a dataset with its customers, imports, runs and saved answers in one transaction; false when there was none. */
+export async function deleteDatasetRecord(pool: pg.Pool, id: number): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const found = await datasetExists(client, id, { lock: true });
+    if (found) {
+      await forgetCached(client, id);
+      await client.query("delete from datasets where id = $1", [id]);
+    }
+    await client.query("commit");
+    return found;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A dataset's version, whether it is prepared, and its preparation; null when there is no such dataset. */
+export async function datasetReadinessRecord(db: pg.Pool, id: number): Promise<{ data_version: number; prepared: boolean; preparation: PreparationState | null } | null> {
+  const { rows } = await db.query("select data_version, prepared_version is not distinct from data_version as prepared, preparation from datasets where id = $1", [id]);
+  return rows[0] === undefined ? null : DatasetRecord.pick({ data_version: true, prepared: true, preparation: true }).parse(rows[0]);
 }

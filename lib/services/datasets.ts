@@ -2,11 +2,11 @@ import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { dropOrphanPartitions } from "../ingest/storage";
-import { forgetCached, savedAnswers } from "../queries/cache";
+import { savedAnswers } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import type { DatasetFigures } from "../queries/dataset-figures";
 import { preparerFor, type PreparationState } from "./preparation";
-import { datasetExists } from "../queries/datasets";
+import { datasetReadinessRecord, datasetRecords, deleteDatasetRecord, runIdsOfDataset, type DatasetRecord } from "../queries/datasets";
 
 export interface Db {
   prisma: PrismaClient;
@@ -55,25 +55,7 @@ export interface DatasetDetail extends DatasetSummary {
   imports: ImportSummary[];
 }
 
-interface DatasetRow {
-  id: number;
-  name: string;
-  description: string | null;
-  is_sample: boolean;
-  created_at: Date;
-  data_version: number;
-  prepared: boolean;
-  preparation: PreparationState | null;
-  figures: DatasetFigures | null;
-}
-
-/** Datasets with their readiness and their saved figures (of their current data), in one statement. */
-const DATASETS_SQL = `select d.id, d.name, d.description, d.is_sample, d.created_at, d.data_version,
-         d.prepared_version is not distinct from d.data_version as prepared, d.preparation, q.rows as figures
-  from datasets d
-  left join query_results q on q.scope = 'dataset:' || d.id and q.name = 'dataset-figures' and q.version = d.data_version`;
-
-function summaryOf(r: DatasetRow): DatasetSummary {
+function summaryOf(r: DatasetRecord): DatasetSummary {
   return {
     id: r.id,
     name: r.name,
@@ -90,14 +72,13 @@ function summaryOf(r: DatasetRow): DatasetSummary {
 
 /** Every dataset, newest first, with its headline figures as saved (lib/queries/sql/dataset-figures.sql): one query whatever their number. */
 export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
-  const { rows } = await db.pool.query<DatasetRow>(`${DATASETS_SQL} order by d.created_at desc, d.id desc`);
-  return rows.map(summaryOf);
+  return (await datasetRecords(db.pool)).map(summaryOf);
 }
 
 /** One dataset with its figures, cleaning counts and import history; null when there is no such dataset. */
 export async function getDataset(db: Db, id: number): Promise<DatasetDetail | null> {
-  const [{ rows }, detail, [cleaning]] = await Promise.all([
-    db.pool.query<DatasetRow>(`${DATASETS_SQL} where d.id = $1`, [id]),
+  const [rows, detail, [cleaning]] = await Promise.all([
+    datasetRecords(db.pool, id),
     db.prisma.dataset.findUnique({ where: { id }, select: { imports: { orderBy: { id: "desc" } }, _count: { select: { customers: true } } } }),
     savedAnswers(db.pool, { datasetId: id }, [cleaningCountsQuery(db.pool, id)] as const),
   ]);
@@ -131,24 +112,8 @@ export async function getDataset(db: Db, id: number): Promise<DatasetDetail | nu
 export async function deleteDataset(pool: pg.Pool, id: number): Promise<boolean> {
   const preparer = preparerFor(pool);
   await preparer.cancel("dataset", id);
-  const runs = await pool.query<{ id: number }>("select id from segmentation_runs where dataset_id = $1", [id]);
-  for (const run of runs.rows) await preparer.cancel("run", run.id);
-  const client = await pool.connect();
-  let deleted = false;
-  try {
-    await client.query("begin");
-    if (await datasetExists(client, id, { lock: true })) {
-      await forgetCached(client, id);
-      await client.query("delete from datasets where id = $1", [id]);
-      deleted = true;
-    }
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
+  for (const runId of await runIdsOfDataset(pool, id)) await preparer.cancel("run", runId);
+  const deleted = await deleteDatasetRecord(pool, id);
   if (deleted) await dropOrphanPartitions(pool);
   return deleted;
 }
@@ -158,11 +123,7 @@ export type DatasetReadinessAnswer = DatasetReadiness & { done: number; steps: n
 
 /** How far a dataset's preparation got (what the pages' refresher asks); null when there is no such dataset. */
 export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<DatasetReadinessAnswer | null> {
-  const { rows } = await pool.query<{ data_version: number; prepared: boolean; preparation: PreparationState | null }>(
-    "select data_version, prepared_version is not distinct from data_version as prepared, preparation from datasets where id = $1",
-    [id],
-  );
-  const r = rows[0];
+  const r = await datasetReadinessRecord(pool, id);
   if (!r) return null;
   const steps = r.preparation?.version === r.data_version ? r.preparation.steps : [];
   return { dataVersion: r.data_version, prepared: r.prepared, preparation: r.preparation, done: steps.filter((s) => s.done).length, steps: steps.length };

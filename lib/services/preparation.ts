@@ -1,5 +1,5 @@
-/* eslint-disable max-lines -- the preparation queue: plans, steps, cancellation and restart share its state. */
 import type pg from "pg";
+import type { PreparationState } from "../queries/datasets";
 import { computeAnswer, savedAnswers, type CachedQuery } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import { clusterPointsQuery } from "../queries/cluster-points";
@@ -37,21 +37,7 @@ import { logLine } from "../log";
  * again: a preparation cut by a stop resumes at the next start.
  */
 
-export interface PreparationStep {
-  key: string;
-  label: string;
-  done: boolean;
-  /** How long it took, once done. */
-  ms?: number;
-}
-
-export interface PreparationState {
-  version: number;
-  startedAt: string;
-  steps: PreparationStep[];
-  finishedAt?: string;
-  error?: string;
-}
+export type { PreparationState, PreparationStep } from "../queries/datasets";
 
 interface Step {
   key: string;

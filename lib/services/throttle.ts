@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { addFailure, blockedSeconds, deleteFailures } from "../queries/throttles";
 
 /**
  * Slowing down guessing: failures are counted per key (an account, an
@@ -19,33 +20,9 @@ export const LOGIN_RULE: ThrottleRule = { free: 5, windowSeconds: 15 * 60, maxBl
 export const SHARE_MISS_RULE: ThrottleRule = { free: 20, windowSeconds: 10 * 60, maxBlockSeconds: 15 * 60 };
 
 /** Seconds until the most blocked of these keys is free again (0: none is blocked). */
-export async function blockedFor(pool: pg.Pool, keys: string[]): Promise<number> {
-  const { rows } = await pool.query<{ seconds: number | null }>(
-    "select ceil(extract(epoch from max(blocked_until) - now()))::int as seconds from throttles where key = any($1) and blocked_until > now()",
-    [keys],
-  );
-  return Math.max(0, rows[0]?.seconds ?? 0);
-}
-
-export async function recordFailure(pool: pg.Pool, keys: string[], rule: ThrottleRule): Promise<void> {
-  await pool.query(
-    `insert into throttles (key, failures, last_failure_at, blocked_until)
-     select k, 1, now(), null from unnest($1::text[]) as k
-     on conflict (key) do update set
-       failures = case when throttles.last_failure_at < now() - make_interval(secs => $2) then 1 else throttles.failures + 1 end,
-       last_failure_at = now()`,
-    [keys, rule.windowSeconds],
-  );
-  await pool.query(
-    `update throttles set blocked_until = now() + make_interval(secs => least(power(2, failures - $2 - 1), $3))
-     where key = any($1) and failures > $2`,
-    [keys, rule.free, rule.maxBlockSeconds],
-  );
-}
-
-export async function clearFailures(pool: pg.Pool, keys: string[]): Promise<void> {
-  await pool.query("delete from throttles where key = any($1)", [keys]);
-}
+export const blockedFor = (pool: pg.Pool, keys: string[]) => blockedSeconds(pool, keys);
+export const recordFailure = (pool: pg.Pool, keys: string[], rule: ThrottleRule) => addFailure(pool, keys, rule);
+export const clearFailures = (pool: pg.Pool, keys: string[]) => deleteFailures(pool, keys);
 
 export class ThrottledError extends Error {
   override name = "ThrottledError";

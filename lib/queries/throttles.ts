@@ -1,0 +1,34 @@
+import type pg from "pg";
+import { z } from "zod";
+
+/** Failure counts per key (an account, an address) for lib/services/throttle.ts, in the throttles table. */
+
+/** Seconds until the most blocked of these keys is free again (0: none is blocked). */
+export async function blockedSeconds(db: pg.Pool, keys: string[]): Promise<number> {
+  const { rows } = await db.query(
+    "select ceil(extract(epoch from max(blocked_until) - now()))::int as seconds from throttles where key = any($1) and blocked_until > now()",
+    [keys],
+  );
+  return Math.max(0, z.object({ seconds: z.number().nullable() }).parse(rows[0]).seconds ?? 0);
+}
+
+/** One more failure for each key (the count starts again after a quiet window); past `free`, each blocks twice as long as the one before. */
+export async function addFailure(db: pg.Pool, keys: string[], rule: { free: number; windowSeconds: number; maxBlockSeconds: number }): Promise<void> {
+  await db.query(
+    `insert into throttles (key, failures, last_failure_at, blocked_until)
+     select k, 1, now(), null from unnest($1::text[]) as k
+     on conflict (key) do update set
+       failures = case when throttles.last_failure_at < now() - make_interval(secs => $2) then 1 else throttles.failures + 1 end,
+       last_failure_at = now()`,
+    [keys, rule.windowSeconds],
+  );
+  await db.query(
+    `update throttles set blocked_until = now() + make_interval(secs => least(power(2, failures - $2 - 1), $3))
+     where key = any($1) and failures > $2`,
+    [keys, rule.free, rule.maxBlockSeconds],
+  );
+}
+
+export async function deleteFailures(db: pg.Pool, keys: string[]): Promise<void> {
+  await db.query("delete from throttles where key = any($1)", [keys]);
+}
