@@ -1,18 +1,18 @@
 /**
- * "Show SQL" for a query that is not a file of lib/queries/sql because it
- * takes more than one parameter (a customer's history, a page of the
- * customers table): its text as the app sends it, and how to run it in psql.
- * Looks and behaves like <ShowSql>.
+ * "Show SQL" for a query whose psql command takes more than the dataset or
+ * run (a customer's history) or that is built from the table's settings (a
+ * page of the customers table): its text, where it is written, and, when it
+ * is a file, the command that runs it. Looks and behaves like <ShowSql>.
  */
-export function ShowQuery({ name, sql, command, label = "Show SQL" }: { name: string; sql: string; command?: string; label?: string }) {
+export function ShowQuery({ name, sql, command, source = "lib/services/customers.ts", label = "Show SQL" }: { name: string; sql: string; command?: string; source?: string; label?: string }) {
   return (
     <details className="show-sql" data-sql={name}>
       <summary>{label}</summary>
       <p className="small muted">
-        Written in <code>lib/services/customers.ts</code>
+        Written in <code>{source}</code>
         {command ? (
           <>
-            . Save it as <code>query.sql</code> and run it yourself: <code className="copyable">{command}</code>
+            . Run it yourself: <code className="copyable">{command}</code>
           </>
         ) : (
           "."

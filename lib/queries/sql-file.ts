@@ -21,6 +21,7 @@ export interface SqlFile {
 
 const cache = new Map<string, SqlFile>();
 const PARAMETER = /(?<!:):'?(dataset_id|run_id)'?\b/g;
+const CUSTOMER = /(?<!:):'customer_id'/g;
 
 export function sqlDir(): string {
   return path.resolve(process.cwd(), "lib/queries/sql");
@@ -30,7 +31,8 @@ export function sqlFile(name: string): SqlFile {
   let file = cache.get(name);
   if (!file) {
     const text = fs.readFileSync(path.join(sqlDir(), `${name}.sql`), "utf8");
-    const statement = text.replace(PARAMETER, "$$1").trim().replace(/;\s*$/, "");
+    // A customer's queries (customer-orders.sql and the others) take the customer as their second parameter.
+    const statement = text.replace(PARAMETER, "$$1").replace(CUSTOMER, "$$2").trim().replace(/;\s*$/, "");
     const parameter = /(?<!:):'?run_id'?\b/.test(text) ? "run_id" : "dataset_id";
     file = { name, parameter, text, statement };
     cache.set(name, file);

@@ -8,7 +8,8 @@ import { migratedDatabase } from "../../tests/support/databases";
 import { customerQueryString, parseColumns, parseCustomerQuery, type CustomerPage } from "../customer-table";
 import { loadFiles } from "../ingest/load";
 import { SAMPLE, sampleFiles } from "../sample";
-import { CUSTOMER_ORDERS_SQL, CUSTOMER_SEGMENTS_SQL, getCustomerHistory, listCustomers } from "./customers";
+import { sqlFile } from "../queries/sql-file";
+import { getCustomerHistory, listCustomers } from "./customers";
 import { runSegmentation } from "./segmentations";
 import { createApiToken, createFirstAdmin } from "./accounts";
 import { prepared } from "../../tests/support/reference-data";
@@ -243,11 +244,11 @@ describe("a customer's history", () => {
     expect(history.file).toMatchObject({ gender: expect.stringMatching(/^[FM]$/) });
     expect(history.segments).toEqual([expect.objectContaining({ runId, segmentNo: busiest.segment_no })]);
 
-    const text = psql(CUSTOMER_ORDERS_SQL, busiest.customer_id);
+    const text = psql(sqlFile("customer-orders").text, busiest.customer_id);
     expect(text).toHaveLength(history.invoices.length + 1);
     expect(text.slice(0, -1).map((r) => [r[0], Number(r[5]), Number(r[7]), Number(r[9])])).toEqual(history.invoices.map((i) => [i.invoiceNo, i.lines, i.value, i.includedValue]));
     expect(text.at(-1)!.slice(0, 1).concat(text.at(-1)![4]!)).toEqual(["", String(history.totals.invoices)]);
-    const segments = psql(CUSTOMER_SEGMENTS_SQL, busiest.customer_id);
+    const segments = psql(sqlFile("customer-segments").text, busiest.customer_id);
     expect(segments.map((r) => [Number(r[0]), Number(r[3]), r[4]])).toEqual(history.segments.map((s) => [s.runId, s.segmentNo, s.segment]));
   });
 

@@ -1,6 +1,7 @@
-/* eslint-disable max-lines -- the customers table and one customer's history; its SQL moves to lib/queries next (issue 14). */
+/* eslint-disable max-lines -- the customers table (its filters and keyset paging build one statement) and one customer's history, read together by the customer pages. */
 import type pg from "pg";
 import { CLEANING_RULES } from "../ingest/cleaning";
+import { sqlFile } from "../queries/sql-file";
 import { summariesCurrent } from "./preparation";
 import { columnById, CustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerRow } from "../customer-table";
 
@@ -222,59 +223,17 @@ export async function getRunSummary(pool: pg.Pool, runId: number): Promise<RunSu
 export const columnLabel = (id: CustomerColumnId) => columnById(id)?.label ?? id;
 
 // ---------------------------------------------------------------------------
-// One customer's history. These queries need the customer as well as the
-// dataset, so they are not SQL files (which take one parameter): they are
-// written for psql with :dataset_id and :'customer_id', and the app sends the
-// same text with $1 and $2 in their place. "Show SQL" prints them.
+// One customer's history: three SQL files written for psql with :dataset_id and
+// :'customer_id' (the app sends them as $1 and $2). "Show SQL" prints them.
 
-/** A customer's invoices from invoice_totals, one row per invoice, and their totals. */
-export const CUSTOMER_ORDERS_SQL = `-- One customer's invoices in a dataset, newest first, from invoice_totals (the lines summed per invoice
--- and cleaning bits): date, invoice, country, and the lines, units and value of all its lines (as loaded)
--- and of the lines the analysis counts (no cleaning rule applies: excluded & 63 = 0), and the cleaning
--- rules that apply to some of its lines, as bits (1 no customer, 2 cancellation, 4 adjustment,
--- 8 non-product code, 16 price <= 0, 32 exact duplicate). The last row (invoice_no null) is the totals.
-select i.invoice_no,
-       min(i.invoice_date)                                                 as invoice_date,
-       max(i.invoice_date)                                                 as last_invoice_date,
-       min(i.country)                                                      as country,
-       count(distinct i.invoice_no)                                        as invoices,
-       sum(i.lines)                                                        as lines,
-       sum(i.quantity)                                                     as quantity,
-       sum(i.value)                                                        as value,
-       coalesce(sum(i.lines) filter (where i.excluded & 63 = 0), 0)        as included_lines,
-       coalesce(sum(i.value) filter (where i.excluded & 63 = 0), 0)        as included_value,
-       count(distinct i.invoice_no) filter (where i.excluded & 63 = 0)     as included_invoices,
-       bit_or(i.excluded)                                                  as rules
-from invoice_totals i
-where i.dataset_id = :dataset_id and i.customer_id = :'customer_id'
-group by grouping sets ((i.invoice_no), ())
-order by grouping(i.invoice_no), min(i.invoice_date) desc, i.invoice_no desc;`;
+/** The files of a customer's history (lib/queries/sql), each taking :dataset_id and :'customer_id'. */
+export const CUSTOMER_QUERIES = { orders: "customer-orders", segments: "customer-segments", file: "customer-file" } as const;
 
-/** The customer's segment in every run of the dataset (null when a run left them out). */
-export const CUSTOMER_SEGMENTS_SQL = `-- A customer's segment in every segmentation run of a dataset, oldest run first, with the scores and
--- features the run segmented them on; segment columns are null when the run did not include them.
-select r.id as run_id, r.method, r.created_at, s.segment_no, s.name as segment,
-       m.recency_score, m.frequency_score, m.monetary_score, m.recency_days, m.frequency, m.monetary,
-       m.p_alive, m.expected_purchases, m.clv
-from segmentation_runs r
-left join segment_members m on m.run_id = r.id and m.customer_id = :'customer_id'
-left join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no
-where r.dataset_id = :dataset_id
-order by r.id;`;
-
-/** The customer's row of the customers file. */
-export const CUSTOMER_FILE_SQL = `-- A customer's row in the dataset's customers file, if any.
-select external_id, age, gender, country, city, signup_date, attributes
-from customers
-where dataset_id = :dataset_id and external_id = :'customer_id';`;
-
-/** The text the app sends: psql's :dataset_id and :'customer_id' as $1 and $2. */
-export const statementOf = (sql: string) => sql.replace(/:dataset_id\b/g, "$1").replace(/:'customer_id'/g, "$2").replace(/;\s*$/, "");
-
-/** The psql command that runs one of these queries for a customer (the text on stdin). */
-export function customerPsqlCommand(datasetId: number, customerId: string): string {
+/** A customer query's text (for "Show SQL") and the psql command that runs it for this customer. */
+export function customerQuery(name: (typeof CUSTOMER_QUERIES)[keyof typeof CUSTOMER_QUERIES], datasetId: number, customerId: string): { sql: string; command: string; source: string } {
   const quoted = `'${customerId.replace(/'/g, `'\\''`)}'`;
-  return `psql "$DATABASE_URL" -v dataset_id=${datasetId} -v customer_id=${quoted} -f query.sql`;
+  const source = `lib/queries/sql/${name}.sql`;
+  return { sql: sqlFile(name).text, command: `psql "$DATABASE_URL" -v dataset_id=${datasetId} -v customer_id=${quoted} -f ${source}`, source };
 }
 
 export interface CustomerInvoice {
@@ -366,9 +325,9 @@ export async function getCustomerHistory(pool: pg.Pool, datasetId: number, custo
   const args = [datasetId, customerId];
   const preparing = !(await summariesCurrent(pool, datasetId));
   const [orders, segments, file] = await Promise.all([
-    preparing ? { rows: [] as OrderRow[] } : pool.query<OrderRow>(statementOf(CUSTOMER_ORDERS_SQL), args),
-    pool.query(statementOf(CUSTOMER_SEGMENTS_SQL), args),
-    pool.query(statementOf(CUSTOMER_FILE_SQL), args),
+    preparing ? { rows: [] as OrderRow[] } : pool.query<OrderRow>(sqlFile(CUSTOMER_QUERIES.orders).statement, args),
+    pool.query(sqlFile(CUSTOMER_QUERIES.segments).statement, args),
+    pool.query(sqlFile(CUSTOMER_QUERIES.file).statement, args),
   ]);
   // The totals row (the empty grouping set) comes back even without invoices: 0 of them.
   const total = orders.rows.find((r) => r.invoice_no === null && Number(r.invoices) > 0);

@@ -8,10 +8,8 @@ import { formatDay, formatInteger, formatMoney, formatShare } from "@/lib/format
 import { parseId } from "@/lib/http/responses";
 import { requireUser } from "@/lib/auth/next";
 import {
-  CUSTOMER_FILE_SQL,
-  CUSTOMER_ORDERS_SQL,
-  CUSTOMER_SEGMENTS_SQL,
-  customerPsqlCommand,
+  CUSTOMER_QUERIES,
+  customerQuery,
   getCustomerHistory,
   ruleLabels,
 } from "@/lib/services/customers";
@@ -55,7 +53,9 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const history = await getCustomerHistory(getPool(), datasetId, customerId);
   if (!history) notFound();
   const { totals, file } = history;
-  const command = customerPsqlCommand(datasetId, customerId);
+  const ordersQuery = customerQuery(CUSTOMER_QUERIES.orders, datasetId, customerId);
+  const fileQuery = customerQuery(CUSTOMER_QUERIES.file, datasetId, customerId);
+  const segmentsQuery = customerQuery(CUSTOMER_QUERIES.segments, datasetId, customerId);
   const invoices = showAll ? history.invoices : history.invoices.slice(0, FIRST_INVOICES);
   const attributes = file ? Object.entries(file.attributes).filter(([, v]) => v !== null && v !== "") : [];
 
@@ -121,7 +121,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
           “Counted” leaves out the lines a cleaning rule applies to (cancellations, non-product codes, zero prices, duplicates…), as the analysis does by default
           {totals.rules ? `; rules that apply to some of this customer’s lines: ${ruleLabels(totals.rules).join(", ")}` : ""}.
         </p>
-        <ShowQuery name="customer-orders" sql={CUSTOMER_ORDERS_SQL} command={command} />
+        <ShowQuery name="customer-orders" sql={ordersQuery.sql} command={ordersQuery.command} source={ordersQuery.source} />
       </section>
 
       <div className="grid-2 seg-grid ch-grid">
@@ -164,7 +164,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               </p>
             </div>
           )}
-          <ShowQuery name="customer-file" sql={CUSTOMER_FILE_SQL} command={command} />
+          <ShowQuery name="customer-file" sql={fileQuery.sql} command={fileQuery.command} source={fileQuery.source} />
         </section>
 
         <section className="card" aria-labelledby="segments-title">
@@ -212,7 +212,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
               </table>
             </div>
           )}
-          <ShowQuery name="customer-segments" sql={CUSTOMER_SEGMENTS_SQL} command={command} />
+          <ShowQuery name="customer-segments" sql={segmentsQuery.sql} command={segmentsQuery.command} source={segmentsQuery.source} />
         </section>
       </div>
 
@@ -306,7 +306,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
             )}
           </p>
         )}
-        <ShowQuery name="customer-orders" sql={CUSTOMER_ORDERS_SQL} command={command} />
+        <ShowQuery name="customer-orders" sql={ordersQuery.sql} command={ordersQuery.command} source={ordersQuery.source} />
       </section>
     </>
   );
