@@ -35,6 +35,13 @@ module.exports = {
       to: { pathNot: [...PURE, "^node_modules/"], path: "^(app|lib)/", ...runtime },
     },
     {
+      name: "pages-go-through-services",
+      comment: "A page, route or action loads and changes data through a service, never the data-access layer itself.",
+      severity: "error",
+      from: { path: "^app/" },
+      to: { path: "^lib/(queries|ingest)/", ...runtime },
+    },
+    {
       name: "segmentation-is-pure",
       comment: "lib/segmentation is pure math: it imports nothing of ours outside itself (worker threads live in lib/compute).",
       severity: "error",

@@ -1,14 +1,19 @@
 import "server-only";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { createPool } from "./db/pool";
-import { PrismaClient } from "./generated/prisma/client";
 
 /**
- * One pool per server process, shared by Prisma (CRUD) and the SQL files in
- * lib/queries (analytics, COPY). Kept on globalThis so dev hot reloads reuse it.
+ * One pg pool per server process, shared by the data-access layer (the SQL
+ * files and repositories of lib/queries, the loader's COPY). Kept on
+ * globalThis so dev hot reloads reuse it.
+ *
+ * Prisma is the schema: prisma/schema.prisma and its migrations (applied by
+ * lib/db/migrate.ts, checked by the drift check). The app reads and writes
+ * through pg alone, with every row checked by zod at the repository's edge:
+ * one client for the analytics, the COPY streams and the records, and every
+ * statement readable as written in psql.
  */
-const store = globalThis as typeof globalThis & { __segmentaPool?: pg.Pool; __segmentaPrisma?: PrismaClient };
+const store = globalThis as typeof globalThis & { __segmentaPool?: pg.Pool };
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -19,9 +24,4 @@ function databaseUrl(): string {
 export function getPool(): pg.Pool {
   store.__segmentaPool ??= createPool(databaseUrl());
   return store.__segmentaPool;
-}
-
-export function getPrisma(): PrismaClient {
-  store.__segmentaPrisma ??= new PrismaClient({ adapter: new PrismaPg(getPool()) });
-  return store.__segmentaPrisma;
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { DatasetCard } from "@/components/dataset-card";
-import { getPool, getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
 import { SAMPLE } from "@/lib/sample";
 import { listDatasets } from "@/lib/services/datasets";
 import { requireUser } from "@/lib/auth/next";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Datasets" };
 export default async function HomePage() {
   await requireUser();
   await connection();
-  const datasets = await listDatasets({ prisma: getPrisma(), pool: getPool() });
+  const datasets = await listDatasets(getPool());
   return (
     <>
       <div className="page-head">

@@ -107,3 +107,19 @@ export async function receiveUpload(pool: pg.Pool, request: Request, into: "new"
   const result = await importUpload(pool, await readUpload(request, maxBytes), into, maxBytes);
   return Response.json(result, { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } });
 }
+
+/** Reads at most `limit` bytes of a request's body and leaves the rest unread (POST /api/uploads/preview). */
+export async function readHead(request: Request, limit: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => {});
+  return Buffer.concat(chunks).subarray(0, limit);
+}

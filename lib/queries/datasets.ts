@@ -98,3 +98,49 @@ export async function datasetReadinessRecord(db: pg.Pool, id: number): Promise<{
   const { rows } = await db.query("select data_version, prepared_version is not distinct from data_version as prepared, preparation from datasets where id = $1", [id]);
   return rows[0] === undefined ? null : DatasetRecord.pick({ data_version: true, prepared: true, preparation: true }).parse(rows[0]);
 }
+
+/** A dataset's name, or null when there is no such dataset. */
+export async function datasetName(db: pg.Pool, id: number): Promise<string | null> {
+  const { rows } = await db.query("select name from datasets where id = $1", [id]);
+  return rows[0] === undefined ? null : z.object({ name: z.string() }).parse(rows[0]).name;
+}
+
+/** Every dataset's id and name, newest first (the upload page's choice of target). */
+export async function datasetChoices(db: pg.Pool): Promise<{ id: number; name: string }[]> {
+  const { rows } = await db.query("select id, name from datasets order by id desc");
+  return rows.map((r) => z.object({ id: z.number(), name: z.string() }).parse(r));
+}
+
+/** Customers loaded from the dataset's customers file. */
+export async function customerCount(db: pg.Pool, id: number): Promise<number> {
+  const { rows } = await db.query("select count(*)::int as n from customers where dataset_id = $1", [id]);
+  return z.object({ n: z.number() }).parse(rows[0]).n;
+}
+
+const ImportRecord = z.object({
+  id: z.number(),
+  kind: z.string(),
+  mode: z.string(),
+  status: z.string(),
+  fileName: z.string(),
+  bytes: z.number(),
+  rowsRead: z.number(),
+  rowsLoaded: z.number(),
+  report: z.unknown(),
+  error: z.unknown(),
+  startedAt: z.date().transform((d) => d.toISOString()),
+  finishedAt: z.date().nullable().transform((d) => d?.toISOString() ?? null),
+});
+export type ImportRecord = z.output<typeof ImportRecord>;
+
+/** A dataset's imports, newest first. */
+export async function importsOfDataset(db: pg.Pool, id: number): Promise<ImportRecord[]> {
+  const { rows } = await db.query(
+    `select id, kind::text as kind, mode::text as mode, status::text as status, file_name as "fileName", byte_count::float8 as bytes,
+            row_count as "rowsRead", rows_loaded as "rowsLoaded", report, error,
+            started_at as "startedAt", finished_at as "finishedAt"
+     from imports where dataset_id = $1 order by id desc`,
+    [id],
+  );
+  return rows.map((r) => ImportRecord.parse(r));
+}

@@ -1,17 +1,12 @@
 import type pg from "pg";
-import type { PrismaClient } from "../generated/prisma/client";
 import type { CleaningCounts } from "../ingest/cleaning";
 import { dropOrphanPartitions } from "../ingest/storage";
 import { savedAnswers } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import type { DatasetFigures } from "../queries/dataset-figures";
 import { preparerFor, type PreparationState } from "./preparation";
-import { datasetReadinessRecord, datasetRecords, deleteDatasetRecord, runIdsOfDataset, type DatasetRecord } from "../queries/datasets";
+import { customerCount, datasetChoices, datasetName, datasetReadinessRecord, datasetRecords, deleteDatasetRecord, importsOfDataset, runIdsOfDataset, type DatasetRecord } from "../queries/datasets";
 
-export interface Db {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-}
 
 /** What is ready to read of a dataset: prepared once every answer its pages read is saved for its current data. */
 export interface DatasetReadiness {
@@ -71,37 +66,20 @@ function summaryOf(r: DatasetRecord): DatasetSummary {
 }
 
 /** Every dataset, newest first, with its headline figures as saved (lib/queries/sql/dataset-figures.sql): one query whatever their number. */
-export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
-  return (await datasetRecords(db.pool)).map(summaryOf);
+export async function listDatasets(pool: pg.Pool): Promise<DatasetSummary[]> {
+  return (await datasetRecords(pool)).map(summaryOf);
 }
 
 /** One dataset with its figures, cleaning counts and import history; null when there is no such dataset. */
-export async function getDataset(db: Db, id: number): Promise<DatasetDetail | null> {
-  const [rows, detail, [cleaning]] = await Promise.all([
-    datasetRecords(db.pool, id),
-    db.prisma.dataset.findUnique({ where: { id }, select: { imports: { orderBy: { id: "desc" } }, _count: { select: { customers: true } } } }),
-    savedAnswers(db.pool, { datasetId: id }, [cleaningCountsQuery(db.pool, id)] as const),
+export async function getDataset(pool: pg.Pool, id: number): Promise<DatasetDetail | null> {
+  const [rows, imports, customers, [cleaning]] = await Promise.all([
+    datasetRecords(pool, id),
+    importsOfDataset(pool, id),
+    customerCount(pool, id),
+    savedAnswers(pool, { datasetId: id }, [cleaningCountsQuery(pool, id)] as const),
   ]);
-  if (!rows[0] || !detail) return null;
-  return {
-    ...summaryOf(rows[0]),
-    cleaning,
-    customersOnFile: detail._count.customers,
-    imports: detail.imports.map((i) => ({
-      id: i.id,
-      kind: i.kind,
-      mode: i.mode,
-      status: i.status,
-      fileName: i.fileName,
-      bytes: Number(i.byteCount),
-      rowsRead: i.rowCount,
-      rowsLoaded: i.rowsLoaded,
-      report: i.report,
-      error: i.error,
-      startedAt: i.startedAt.toISOString(),
-      finishedAt: i.finishedAt?.toISOString() ?? null,
-    })),
-  };
+  if (!rows[0]) return null;
+  return { ...summaryOf(rows[0]), cleaning, customersOnFile: customers, imports };
 }
 
 /**
@@ -128,3 +106,9 @@ export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<Da
   const steps = r.preparation?.version === r.data_version ? r.preparation.steps : [];
   return { dataVersion: r.data_version, prepared: r.prepared, preparation: r.preparation, done: steps.filter((s) => s.done).length, steps: steps.length };
 }
+
+/** A dataset's name (pages' titles), or null. */
+export const datasetTitle = (pool: pg.Pool, id: number) => datasetName(pool, id);
+
+/** Every dataset's id and name, newest first (where an upload may go). */
+export const uploadTargets = (pool: pg.Pool) => datasetChoices(pool);

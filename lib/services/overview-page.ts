@@ -1,4 +1,5 @@
-import { getDataset, type DatasetDetail, type Db } from "./datasets";
+import type pg from "pg";
+import { getDataset, type DatasetDetail } from "./datasets";
 import { getOverview, OVERVIEW_SQL, type Grain, type Overview } from "./overview";
 
 /** Everything the overview page draws: the dataset, its charts' answers at the grain, and the files behind them. */
@@ -10,8 +11,8 @@ export interface OverviewPage {
 }
 
 /** The overview page of a dataset, or null when there is no such dataset. */
-export async function getOverviewPage(db: Db, datasetId: number, grain: Grain): Promise<OverviewPage | null> {
-  const dataset = await getDataset(db, datasetId);
+export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: Grain): Promise<OverviewPage | null> {
+  const dataset = await getDataset(pool, datasetId);
   if (!dataset) return null;
-  return { dataset, overview: await getOverview(db.pool, dataset.id, { grain }), grain, sql: OVERVIEW_SQL };
+  return { dataset, overview: await getOverview(pool, dataset.id, { grain }), grain, sql: OVERVIEW_SQL };
 }

@@ -1,12 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { createDatabase } from "../../tests/support/databases";
 import { figuresFromCsv, toMillionths } from "../../tests/support/figures";
 import { migrate } from "../db/migrate";
 import { createPool } from "../db/pool";
-import { PrismaClient } from "../generated/prisma/client";
 import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures";
 import { SAMPLE, sampleFiles } from "../sample";
 import { deleteDataset, listDatasets } from "./datasets";
@@ -79,8 +77,7 @@ describe("the sample dataset on first start", () => {
       lastInvoiceAt: expected.lastInvoiceAt,
       countries: expected.countries,
     });
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const [listed] = await listDatasets({ prisma, pool });
+    const [listed] = await listDatasets(pool);
     expect(listed).toMatchObject({ id: datasetId, name: SAMPLE.name, isSample: true, figures });
   });
 

@@ -224,7 +224,7 @@ describe("what it understands", () => {
     );
     // Customer 1 is in both files: the second updates the first, keeping attributes of both.
     expect(rows[0]).toMatchObject({ external_id: "1", gender: "Male", score: "39" });
-    const detail = await getDataset({ prisma, pool }, id);
+    const detail = await getDataset(pool, id);
     expect(detail!.customersOnFile).toBe(200 + 2_240 - (await pool.query(`select count(*)::int as n from customers where dataset_id = $1 and attributes ? 'birth_year' and attributes ? 'Spending Score (1-100)'`, [id])).rows[0].n);
   });
 

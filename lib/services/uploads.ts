@@ -3,6 +3,8 @@ import { z } from "zod";
 import { InputError } from "../errors";
 import type { Readable } from "node:stream";
 import { loadFiles, type ImportReport, type ImportTarget } from "../ingest/load";
+import type { FileKind, Layout } from "../ingest/layouts";
+import { SNIFF_BYTES, sniff, type Sniffed } from "../ingest/sniff";
 import { preparerFor } from "./preparation";
 import { reportProgress, TOKEN } from "./upload-progress";
 
@@ -74,3 +76,19 @@ export async function importUpload(pool: pg.Pool, upload: Upload, into: "new" | 
     throw error;
   }
 }
+
+/** The kinds of file a preview may be told to expect. */
+export const PREVIEW_HINTS = ["transactions", "customers", "lines", "purchases"] as const satisfies readonly (Layout | FileKind)[];
+
+/**
+ * What Segmenta reads in the first bytes of a file (layout, mapping,
+ * delimiter, encoding, dates, the first ten rows), for the upload page's
+ * preview. Every sniffed row stays on the server.
+ */
+export function previewUpload(head: Buffer, fileName: string, complete: boolean, hint?: (typeof PREVIEW_HINTS)[number]): Sniffed {
+  const { sample, ...preview } = sniff(head, fileName, complete, hint);
+  void sample;
+  return preview;
+}
+
+export { SNIFF_BYTES };

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { UploadForm } from "@/components/upload/upload-form";
-import { getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
+import { uploadTargets } from "@/lib/services/datasets";
 import { parseId } from "@/lib/http/responses";
 import { requireUser } from "@/lib/auth/next";
 
@@ -11,7 +12,7 @@ export default async function UploadPage({ searchParams }: { searchParams: Promi
   await requireUser();
   await connection();
   const { dataset } = await searchParams;
-  const datasets = await getPrisma().dataset.findMany({ select: { id: true, name: true }, orderBy: { id: "desc" } });
+  const datasets = await uploadTargets(getPool());
   const initial = dataset ? parseId(dataset) : null;
   return (
     <>

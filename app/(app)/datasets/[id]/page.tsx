@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { DatasetOverview } from "@/components/views/dataset-overview";
 import { requireUser } from "@/lib/auth/next";
-import { getPool, getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
+import { datasetTitle } from "@/lib/services/datasets";
 import { parseId } from "@/lib/http/responses";
 import { parseGrain } from "@/lib/services/overview";
 import { getOverviewPage } from "@/lib/services/overview-page";
@@ -14,8 +15,8 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   await requireUser();
   const id = parseId((await params).id);
-  const dataset = id === null ? null : await getPrisma().dataset.findUnique({ where: { id }, select: { name: true } });
-  return { title: dataset?.name ?? "Dataset" };
+  const name = id === null ? null : await datasetTitle(getPool(), id);
+  return { title: name ?? "Dataset" };
 }
 
 export default async function DatasetPage({ params, searchParams }: Props) {
@@ -23,7 +24,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const page = await getOverviewPage({ prisma: getPrisma(), pool: getPool() }, id, parseGrain((await searchParams).grain));
+  const page = await getOverviewPage(getPool(), id, parseGrain((await searchParams).grain));
   if (!page) notFound();
   return <DatasetOverview page={page} createShare={createShareAction} />;
 }

@@ -8,7 +8,7 @@ import { DatasetOverview } from "@/components/views/dataset-overview";
 import { RunView } from "@/components/views/run-view";
 import { SegmentView } from "@/components/views/segment-view";
 import { pageShareAccess } from "@/lib/auth/share-access";
-import { getPool, getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
 import { getRunSummary } from "@/lib/services/customers";
 import { getOverviewPage } from "@/lib/services/overview-page";
 import { getRunPage } from "@/lib/services/run-page";
@@ -62,7 +62,7 @@ export default async function SharedPage({ params, searchParams }: Props) {
   let content: React.ReactNode;
   const pool = getPool();
   if (view.page === "overview") {
-    const page = await getOverviewPage({ prisma: getPrisma(), pool }, share.datasetId, view.grain);
+    const page = await getOverviewPage(pool, share.datasetId, view.grain);
     if (!page) notFound();
     content = <DatasetOverview page={page} shared={shared} />;
   } else if (share.runId === null) notFound();

@@ -1,11 +1,11 @@
-import { getPool, getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
 import { idOf, notFound } from "@/lib/http/responses";
 import { route } from "@/lib/http/route";
 import { deleteDataset, getDataset } from "@/lib/services/datasets";
 
 // GET /api/datasets/{id}: figures, cleaning counts and imports of one dataset.
 export const GET = route<"user", { id: string }>({ access: "user" }, async ({ params }) => {
-  const dataset = await getDataset({ prisma: getPrisma(), pool: getPool() }, idOf(params.id, "dataset"));
+  const dataset = await getDataset(getPool(), idOf(params.id, "dataset"));
   if (!dataset) return notFound("There is no such dataset.");
   const { figures, ...rest } = dataset;
   return { ...rest, ...figures };

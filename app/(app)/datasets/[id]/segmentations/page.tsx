@@ -6,13 +6,11 @@ import { DatasetTabs } from "@/components/dataset-tabs";
 import { describeParams, FEATURE_LABELS, METHOD_NAMES, chosenK } from "@/components/runs/run-params";
 import { SegmentationForm, type FeatureOption } from "@/components/segmentation/segmentation-form";
 import { ShowSql } from "@/components/show-sql";
-import { getPool, getPrisma } from "@/lib/db";
+import { getPool } from "@/lib/db";
 import { formatDuration, formatInteger, formatMoment } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
-import { savedAnswer } from "@/lib/queries/cache";
-import { segmentableCustomersQuery } from "@/lib/queries/segmentable-customers";
-import { getSegmentationRuns } from "@/lib/queries/segmentation-runs";
-import { FEATURE_KEYS } from "@/lib/services/segmentations";
+import { datasetTitle } from "@/lib/services/datasets";
+import { FEATURE_KEYS, getSegmentationsPage } from "@/lib/services/segmentations";
 import { runSegmentationAction } from "./actions";
 import { requireUser } from "@/lib/auth/next";
 
@@ -21,8 +19,8 @@ type Props = { params: Promise<{ id: string }> };
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   await requireUser();
   const id = parseId((await params).id);
-  const dataset = id === null ? null : await getPrisma().dataset.findUnique({ where: { id }, select: { name: true } });
-  return { title: dataset ? `Segmentations · ${dataset.name}` : "Segmentations" };
+  const name = id === null ? null : await datasetTitle(getPool(), id);
+  return { title: name ? `Segmentations · ${name}` : "Segmentations" };
 }
 
 
@@ -31,17 +29,13 @@ export default async function SegmentationsPage({ params }: Props) {
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const pool = getPool();
-  const [dataset, runs, customers] = await Promise.all([
-    getPrisma().dataset.findUnique({ where: { id }, select: { id: true, name: true, _count: { select: { customers: true } } } }),
-    getSegmentationRuns(pool, id),
-    savedAnswer(pool, { datasetId: id }, segmentableCustomersQuery(pool, id)),
-  ]);
-  if (!dataset) notFound();
+  const page = await getSegmentationsPage(getPool(), id);
+  if (!page) notFound();
+  const { dataset, runs, customers } = page;
   const features: FeatureOption[] = FEATURE_KEYS.map((key) => ({
     key,
     label: FEATURE_LABELS[key] ?? key,
-    disabled: key === "age" && dataset._count.customers === 0 ? "needs a customers file" : undefined,
+    disabled: key === "age" && dataset.customersOnFile === 0 ? "needs a customers file" : undefined,
   }));
 
   return (
