@@ -24,6 +24,18 @@ export default tseslint.config(
       "react-hooks/exhaustive-deps": "error",
     },
   },
+  // Services orchestrate: every statement lives in the data-access layer (lib/queries, lib/ingest).
+  {
+    files: ["lib/services/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.property.name='query']", message: "No SQL in services: add a function to a repository in lib/queries and call it." },
+        { selector: "CallExpression[callee.property.name='connect']", message: "No connections in services: a repository in lib/queries holds its transaction." },
+      ],
+    },
+  },
   // Tests and specs hold many cases of one subject; their length is their coverage.
   { files: ["**/*.test.ts", "e2e/**"], rules: { "max-lines": "off" } },
 );

@@ -226,3 +226,44 @@ export function membersCsvStatement(db: pg.ClientBase, runId: number, segment?: 
         where m.run_id = ${runId}${segment === undefined ? "" : ` and s.name = ${db.escapeLiteral(segment)}`}
         order by m.customer_id) to stdout with (format csv, header)`;
 }
+
+export interface RunSummary {
+  id: number;
+  datasetId: number;
+  datasetName: string;
+  method: string;
+  customers: number;
+  createdAt: string;
+  segments: { no: number; name: string; customers: number }[];
+}
+
+/** A run's identity and segments, without its metrics (a dendrogram can be large). */
+export async function getRunSummary(pool: pg.Pool, runId: number): Promise<RunSummary | null> {
+  const { rows } = await pool.query(
+    `select r.id, r.dataset_id, d.name as dataset_name, r.method, r.customers, r.created_at,
+            coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
+                      from segments s where s.run_id = r.id), '[]') as segments
+     from segmentation_runs r join datasets d on d.id = r.dataset_id
+     where r.id = $1`,
+    [runId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { id: r.id, datasetId: r.dataset_id, datasetName: r.dataset_name, method: r.method, customers: r.customers, createdAt: (r.created_at as Date).toISOString(), segments: r.segments };
+}
+
+
+/** A run's segment names in segment order. */
+export async function segmentNames(db: pg.Pool, runId: number): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>("select name from segments where run_id = $1 order by segment_no", [runId]);
+  return rows.map((r) => r.name);
+}
+
+/** Each member's segment name, by customer id. */
+export async function memberSegmentNames(db: pg.Pool, runId: number): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ customer_id: string; name: string }>(
+    `select m.customer_id, s.name from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no where m.run_id = $1`,
+    [runId],
+  );
+  return new Map(rows.map((r) => [r.customer_id, r.name]));
+}

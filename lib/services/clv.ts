@@ -7,6 +7,7 @@ import { getRepeatSummaries } from "../queries/repeat-summary";
 import { fitSpend } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { requireDataset } from "../queries/datasets";
+import { memberSegmentNames, runsByIds } from "../queries/runs";
 import {
   expectedPurchases,
   fitBgNbd,
@@ -101,12 +102,8 @@ export async function fitLifetimeValue(pool: pg.Pool, datasetId: number, raw: un
 }
 
 async function segmentsOfRun(pool: pg.Pool, datasetId: number, runId: number): Promise<Map<string, string>> {
-  const run = await pool.query<{ dataset_id: number }>("select dataset_id from segmentation_runs where id = $1", [runId]);
-  if (!run.rowCount) throw new NotFoundError(`There is no segmentation ${runId}.`);
-  if (run.rows[0]!.dataset_id !== datasetId) throw new InputError("segmentationId", `segmentation ${runId} is of another dataset`);
-  const { rows } = await pool.query<{ customer_id: string; name: string }>(
-    `select m.customer_id, s.name from segment_members m join segments s on s.run_id = m.run_id and s.segment_no = m.segment_no where m.run_id = $1`,
-    [runId],
-  );
-  return new Map(rows.map((r) => [r.customer_id, r.name]));
+  const [run] = await runsByIds(pool, [runId]);
+  if (!run) throw new NotFoundError(`There is no segmentation ${runId}.`);
+  if (run.datasetId !== datasetId) throw new InputError("segmentationId", `segmentation ${runId} is of another dataset`);
+  return memberSegmentNames(pool, runId);
 }

@@ -1,5 +1,17 @@
 import type pg from "pg";
 import type { PreparationState } from "../queries/datasets";
+import {
+  cancelBackend,
+  datasetPreparationPlan,
+  markDatasetPrepared,
+  markRunPrepared,
+  prepareSession,
+  resetSession,
+  runPreparationPlan,
+  saveDatasetPreparation,
+  summariesCurrent as summariesAreCurrent,
+  unprepared,
+} from "../queries/preparation";
 import { computeAnswer, savedAnswers, type CachedQuery } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import { clusterPointsQuery } from "../queries/cluster-points";
@@ -171,7 +183,7 @@ export class Preparer {
     job.cancelled = true;
     const index = this.jobs.indexOf(job);
     if (index >= 0) this.jobs.splice(index, 1);
-    if (this.current?.job === job) await this.pool.query("select pg_cancel_backend($1)", [this.current.pid]).catch(() => {});
+    if (this.current?.job === job) await cancelBackend(this.pool, this.current.pid).catch(() => {});
     else {
       job.settle();
       job.settleSummarised(new Error("the preparation was cancelled"));
@@ -197,6 +209,7 @@ export class Preparer {
   private async step(job: Job): Promise<void> {
     let client: pg.PoolClient;
     try {
+      // eslint-disable-next-line no-restricted-syntax -- a job's steps run on one connection of its own, which a cancel stops.
       client = await this.pool.connect();
     } catch (error) {
       // The pool is closed (a stop) or the server is gone: the job ends unfinished; the next start resumes it.
@@ -205,10 +218,7 @@ export class Preparer {
     }
     let broken = false;
     try {
-      const { rows } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
-      this.current = { job, pid: rows[0]!.pid };
-      // The hash aggregates of a large dataset in memory (the pool's other connections keep the server's default).
-      await client.query("set work_mem = '256MB'");
+      this.current = { job, pid: await prepareSession(client) };
       if (job.next < 0) {
         const planned = job.kind === "dataset" ? await this.planDataset(client, job) : await this.planRun(client, job);
         if (!planned) return this.finish(job);
@@ -233,12 +243,12 @@ export class Preparer {
       this.log(`preparing ${job.kind} ${job.id} failed at ${job.steps[job.next]?.key ?? "its plan"}: ${message}`);
       if (job.kind === "dataset" && job.state) {
         job.state.error = message;
-        await client.query("update datasets set preparation = $2, updated_at = now() where id = $1 and data_version = $3", [job.id, job.state, job.version]).catch(() => {});
+        await saveDatasetPreparation(client, job.id, job.state, job.version).catch(() => {});
       }
       this.finish(job, error);
     } finally {
       this.current = null;
-      if (!broken) await client.query("reset work_mem").catch(() => (broken = true));
+      if (!broken) await resetSession(client).catch(() => (broken = true));
       client.release(broken);
     }
   }
@@ -251,13 +261,7 @@ export class Preparer {
   }
 
   private async planDataset(client: pg.PoolClient, job: Job): Promise<boolean> {
-    const { rows } = await client.query<{ version: number; summarised: boolean; prepared: boolean }>(
-      `select data_version as version, summarised_version is not distinct from data_version as summarised,
-              prepared_version is not distinct from data_version as prepared
-       from datasets where id = $1`,
-      [job.id],
-    );
-    const dataset = rows[0];
+    const dataset = await datasetPreparationPlan(client, job.id);
     if (!dataset || dataset.prepared) return false;
     job.version = dataset.version;
     const id = job.id;
@@ -289,14 +293,13 @@ export class Preparer {
     });
     job.steps = steps;
     job.state = { version: job.version, startedAt: new Date().toISOString(), steps: steps.map((s) => ({ key: s.key, label: s.label, done: false })) };
-    await client.query("update datasets set preparation = $2, updated_at = now() where id = $1", [id, job.state]);
+    await saveDatasetPreparation(client, id, job.state);
     if (steps.length === 0) await this.complete(client, job);
     return steps.length > 0;
   }
 
   private async planRun(client: pg.PoolClient, job: Job): Promise<boolean> {
-    const { rows } = await client.query<{ method: string; prepared: boolean }>("select method, prepared_at is not null as prepared from segmentation_runs where id = $1", [job.id]);
-    const run = rows[0];
+    const run = await runPreparationPlan(client, job.id);
     if (!run || run.prepared) return false;
     const answers = runAnswers(this.pool, job.id, run.method);
     const saved = await savedAnswers(client, { runId: job.id }, answers.map((a) => a.query));
@@ -312,18 +315,17 @@ export class Preparer {
     const step = job.state.steps.find((s) => s.key === key)!;
     step.done = true;
     step.ms = ms;
-    // updated_at moves so the page cache (lib/http/page-cache.ts) forgets the pages that said "being prepared".
-    await client.query("update datasets set preparation = $2, updated_at = now() where id = $1 and data_version = $3", [job.id, job.state, job.version]);
+    await saveDatasetPreparation(client, job.id, job.state, job.version);
   }
 
   private async complete(client: pg.PoolClient, job: Job): Promise<void> {
     if (job.kind === "dataset") {
       if (job.state) job.state.finishedAt = new Date().toISOString();
-      await client.query("update datasets set prepared_version = $3, preparation = $2, updated_at = now() where id = $1 and data_version = $3", [job.id, job.state ?? null, job.version]);
+      await markDatasetPrepared(client, job.id, job.state ?? null, job.version);
       const ms = job.state?.steps.reduce((sum, s) => sum + (s.ms ?? 0), 0) ?? 0;
       if (job.steps.length) this.log(`dataset ${job.id} prepared in ${ms} ms (ms: ${job.timings.join(", ")})`);
     } else {
-      await client.query("update segmentation_runs set prepared_at = now() where id = $1", [job.id]);
+      await markRunPrepared(client, job.id);
       if (job.steps.length) this.log(`run ${job.id} prepared (ms: ${job.timings.join(", ")})`);
     }
     this.finish(job);
@@ -340,10 +342,7 @@ export function preparerFor(pool: pg.Pool): Preparer {
 }
 
 /** True when the dataset's summaries are of its current data (runs may read them). */
-export async function summariesCurrent(db: pg.Pool | pg.ClientBase, datasetId: number): Promise<boolean> {
-  const { rows } = await db.query<{ current: boolean }>("select summarised_version is not distinct from data_version as current from datasets where id = $1", [datasetId]);
-  return rows[0]?.current ?? false;
-}
+export const summariesCurrent = (db: pg.Pool | pg.ClientBase, datasetId: number) => summariesAreCurrent(db, datasetId);
 
 /**
  * At the web server's start: drops the partitions of deleted datasets and
@@ -357,11 +356,10 @@ export function resumePreparation(pool: pg.Pool): Preparer {
     try {
       const dropped = await dropOrphanPartitions(pool);
       if (dropped.length) log(`dropped ${dropped.length} table(s) of deleted datasets and runs`);
-      const datasets = await pool.query<{ id: number }>("select id from datasets where prepared_version is distinct from data_version order by id");
-      const runs = await pool.query<{ id: number }>("select id from segmentation_runs where prepared_at is null order by id");
-      for (const { id } of datasets.rows) void preparer.prepareDataset(id);
-      for (const { id } of runs.rows) void preparer.prepareRun(id);
-      if (datasets.rowCount || runs.rowCount) log(`preparing ${datasets.rowCount} dataset(s) and ${runs.rowCount} run(s) in the background`);
+      const { datasets, runs } = await unprepared(pool);
+      for (const id of datasets) void preparer.prepareDataset(id);
+      for (const id of runs) void preparer.prepareRun(id);
+      if (datasets.length || runs.length) log(`preparing ${datasets.length} dataset(s) and ${runs.length} run(s) in the background`);
     } catch (error) {
       log(`could not resume the preparation: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -5,6 +5,8 @@ import { InputError, NotFoundError } from "../errors";
 import { onDemand, savedAnswers } from "../queries/cache";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { rfmGridQuery, type RfmGridCell } from "../queries/rfm-grid";
+import { datasetName } from "../queries/datasets";
+import { segmentNames } from "../queries/runs";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { layoutDendrogram, type DendrogramLayout, type SavedDendrogram } from "../segmentation/dendrogram";
@@ -53,7 +55,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
   if (!run) return null;
   const comparedSegments = compareWith === null || compareWith === runId
     ? Promise.resolve([] as string[])
-    : pool.query<{ name: string }>("select name from segments where run_id = $1 order by segment_no", [compareWith]).then((r) => r.rows.map((x) => x.name));
+    : segmentNames(pool, compareWith);
   const comparison = compareWith === null || compareWith === runId
     ? Promise.resolve({ value: null, error: compareWith === runId ? "Choose another run: a run always agrees with itself." : null })
     : getComparison(pool, runId, compareWith).then(
@@ -65,7 +67,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
         },
       );
   const [dataset, [profiles, concentration, grid, points], runs, compared, columns] = await Promise.all([
-    pool.query<{ name: string }>("select name from datasets where id = $1", [run.datasetId]),
+    datasetName(pool, run.datasetId),
     savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId), rfmGridQuery(pool, runId), clusterPointsQuery(pool, runId)] as const),
     getSegmentationRuns(pool, run.datasetId),
     comparison,
@@ -75,7 +77,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
   const k = typeof run.params.k === "number" ? run.params.k : run.segments.length;
   return {
     run,
-    datasetName: dataset.rows[0]?.name ?? `Dataset ${run.datasetId}`,
+    datasetName: dataset ?? `Dataset ${run.datasetId}`,
     prepared: run.preparedAt !== null,
     profiles,
     insights: profiles && buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true }),
