@@ -1,21 +1,20 @@
-/* eslint-disable max-lines -- the overview page's sections in page order; they split into section components next (issue 14). */
 import Link from "next/link";
 import { ChartCard } from "@/components/charts/chart-card";
 import { categoryColour } from "@/components/charts/palette";
-import { CleaningTable } from "@/components/cleaning-table";
 import { DatasetFigures } from "@/components/dataset-card";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { CohortHeatmap } from "@/components/overview/cohort-heatmap";
 import { CountryChart } from "@/components/overview/country-chart";
-import { AgeBandChart, ChannelGenderChart, CountryFrequencyChart, GenderChart, LocationChart } from "@/components/overview/demographics-charts";
 import { Histogram, type HistogramBin } from "@/components/overview/histogram";
 import { TimeSeriesChart } from "@/components/overview/time-series-chart";
 import { TopProductsTable } from "@/components/overview/top-products-table";
 import { ShowSql } from "@/components/show-sql";
-import { formatDay, formatInteger, formatMoment, formatMonth } from "@/lib/format";
+import { formatDay, formatInteger, formatMonth } from "@/lib/format";
 import type { Grain } from "@/lib/services/overview";
 import type { OverviewPage } from "@/lib/services/overview-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
+import { OverviewCustomersFile } from "./overview/customers-file";
+import { OverviewDataQuality } from "./overview/data-quality";
 import type { ViewAudience } from "./shared";
 import { PreparationNote } from "@/components/preparation/preparation-note";
 
@@ -27,7 +26,6 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
   const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
   const hasOrders = o.periods?.some((p) => p.orders > 0) ?? false;
   const partial = o.periods?.filter((p) => p.partial && p.orders > 0) ?? [];
-  const d = o.demographics;
   const lastMonth = o.months?.at(-1);
   const partialLastMonth = lastMonth?.partial && lastMonth.orders > 0 ? lastMonth : null;
 
@@ -187,91 +185,7 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
         </ChartCard>
       </div>
 
-      <h2 className="overview-section">Customers file</h2>
-      {dataset.customersOnFile === 0 ? (
-        <div className="empty demographics-empty" data-testid="demographics-empty">
-          <p>
-            <strong>No customers file yet.</strong> Age, gender, location and channel come from a customers file (one row per customer id, with any of age,
-            gender, country, city, channel).
-          </p>
-          {!shared && (
-            <p>
-              <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
-                Upload a customers file
-              </Link>
-            </p>
-          )}
-        </div>
-      ) : (
-        <div className="grid-2" data-testid="demographics">
-          <ChartCard
-            id="ages"
-            title="Age"
-            description="Customers on file per age, in 5-year bins (years); customers without an age are the last bar."
-            pending={d.ages === null}
-            empty={d.ages?.length === 0 ? "No ages in the customers file." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.ages} id={dataset.id} />}
-          >
-            {d.ages && <Histogram id="age" bins={d.ages.map((b) => ({ ...b, count: b.customers, share: b.customerShare }))} kind="years" counted="Customers" xLabel="Age (years)" colour={categoryColour(2)} />}
-          </ChartCard>
-
-          <ChartCard
-            id="genders"
-            title="Gender"
-            description="Share of customers on file and share of revenue per gender, as written in the file (%)."
-            pending={d.genders === null}
-            empty={d.genders?.length === 0 ? "No genders in the customers file." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.genders} id={dataset.id} />}
-          >
-            {d.genders && <GenderChart genders={d.genders} />}
-          </ChartCard>
-
-          <ChartCard
-            id="locations"
-            title="Where customers live"
-            description="Customers on file per country of the customers file (top 15, then Other). Hover a bar for its biggest cities."
-            pending={d.locations === null}
-            empty={d.locations?.length === 0 ? "No countries in the customers file." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.locations} id={dataset.id} />}
-          >
-            {d.locations && <LocationChart locations={d.locations} />}
-            {d.locations && <TopCities locations={d.locations} />}
-          </ChartCard>
-
-          <ChartCard
-            id="spend-by-age"
-            title="Spend by age band"
-            description="Mean and median spend per buyer (file currency) by age band. A mean far above the median means a few big spenders."
-            pending={d.ageBands === null}
-            empty={d.ageBands?.length === 0 ? "No ages in the customers file." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.ageBands} id={dataset.id} />}
-          >
-            {d.ageBands && <AgeBandChart bands={d.ageBands} />}
-          </ChartCard>
-
-          <ChartCard
-            id="frequency-by-country"
-            title="Orders per buyer by country"
-            description="Mean and median orders per buyer by the customer's country on file (top 15 by buyers). Hover for the share who came back."
-            pending={d.countryFrequency === null}
-            empty={d.countryFrequency?.length === 0 ? "None of the customers on file has an order yet." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.countryFrequency} id={dataset.id} />}
-          >
-            {d.countryFrequency && <CountryFrequencyChart rows={d.countryFrequency} />}
-          </ChartCard>
-
-          <ChartCard
-            id="channel-by-gender"
-            title="Preferred channel by gender"
-            description="Share of each gender's customers per preferred channel (the file's channel column, %)."
-            pending={d.channels === null}
-            empty={d.channels?.length === 0 ? "No channel in the customers file." : undefined}
-            sql={<ShowSql name={OVERVIEW_SQL.channels} id={dataset.id} />}
-          >
-            {d.channels && <ChannelGenderChart rows={d.channels} />}
-          </ChartCard>
-        </div>
-      )}
+      <OverviewCustomersFile page={page} shared={!!shared} />
 
       <h2 className="overview-section">Retention</h2>
       <ChartCard
@@ -296,56 +210,7 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
         {o.cohorts && <CohortHeatmap cells={o.cohorts} />}
       </ChartCard>
 
-      <h2 className="overview-section">Data quality</h2>
-      <section className="card" aria-labelledby="cleaning-title">
-        <h2 id="cleaning-title">Cleaning</h2>
-        <p className="muted">Raw lines are kept. These rules leave lines out of the analysis by default; a segmentation run can switch them off one by one.</p>
-        {dataset.cleaning ? (
-          <CleaningTable counts={dataset.cleaning} caption="Lines per cleaning rule" />
-        ) : (
-          <p className="muted" data-preparing>
-            The counts appear once the dataset is prepared.
-          </p>
-        )}
-        <ShowSql name="cleaning-counts" id={dataset.id} />
-      </section>
-
-      <section className="card" aria-labelledby="imports-title">
-        <h2 id="imports-title">Files</h2>
-        <div className="table-scroll">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Kind</th>
-                <th scope="col">How</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Rows
-                </th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dataset.imports.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.fileName}</td>
-                  <td>{i.kind}</td>
-                  <td>{i.mode}</td>
-                  <td>
-                    <span className={`status status-${i.status}`}>{i.status}</span>
-                    {i.status === "failed" && typeof i.error === "object" && i.error !== null && "message" in i.error && (
-                      <span className="muted small">{String((i.error as { message: unknown }).message)}</span>
-                    )}
-                  </td>
-                  <td className="num">{formatInteger(i.rowsLoaded)}</td>
-                  <td>{formatMoment(i.startedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <OverviewDataQuality dataset={dataset} />
     </div>
   );
 }
@@ -386,21 +251,3 @@ function NoOrders({ datasetId, shared }: { datasetId: number; shared: boolean })
   );
 }
 
-function TopCities({ locations }: { locations: { country: string; city: string | null; customers: number }[] }) {
-  const cities = locations
-    .filter((l) => l.city !== null)
-    .sort((a, b) => b.customers - a.customers)
-    .slice(0, 8);
-  if (!cities.length) return null;
-  return (
-    <p className="small muted top-cities">
-      Biggest cities:{" "}
-      {cities.map((c, i) => (
-        <span key={`${c.country}/${c.city}`}>
-          {i > 0 && " · "}
-          {c.city} ({c.country}) {formatInteger(c.customers)}
-        </span>
-      ))}
-    </p>
-  );
-}

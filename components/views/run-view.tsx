@@ -1,32 +1,21 @@
-/* eslint-disable max-lines -- the run page's sections in page order; they split into section components next (issue 14). */
 import Link from "next/link";
 import { ChartCard } from "@/components/charts/chart-card";
 import { ClusterScatter, type ScatterSeries } from "@/components/runs/cluster-scatter";
-import { CompareSelect } from "@/components/runs/compare-select";
-import { CrosstabTable } from "@/components/runs/crosstab-table";
 import { DendrogramChart } from "@/components/runs/dendrogram-chart";
 import { KQualityChart, type KCandidate } from "@/components/runs/k-quality-chart";
 import { RfmHeatmap } from "@/components/runs/rfm-heatmap";
-import { describeAnalysisDate, describeBins, describeCleaning, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
+import { describeAnalysisDate, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
 import { SegmentCards } from "@/components/runs/segment-cards";
 import { SegmentTreemap } from "@/components/runs/segment-treemap";
 import { Insights } from "@/components/insights";
 import { ShowSql } from "@/components/show-sql";
-import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
+import { formatInteger, formatShare } from "@/lib/format";
 import type { RunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
+import { RunComparison } from "./run/comparison";
+import { RunSettings, type LifetimeFit } from "./run/settings";
 import type { ViewAudience } from "./shared";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
-
-interface LifetimeFit {
-  ok: boolean;
-  error?: string;
-  unit?: string;
-  bgnbd?: { r: number; alpha: number; a: number; b: number };
-  gammaGamma?: { p: number; q: number; v: number } | null;
-  gammaGammaError?: string | null;
-  horizonMonths?: number;
-}
 
 interface RuleReport {
   unreachable: { rule: string; coveredBy: string[] }[];
@@ -36,7 +25,7 @@ interface RuleReport {
 
 /** A segmentation run: insights, settings and quality, segments, charts, comparison (its page loads it: lib/services/run-page.ts). */
 export function RunView({ page, shared, createShare }: { page: RunPage } & ViewAudience) {
-  const { run, profiles, grid, projection, dendrogram, runs, comparison, comparisonError } = page;
+  const { run, profiles, grid, projection, dendrogram, comparison } = page;
   const method = METHOD_NAMES[run.method] ?? run.method;
   const clustering = run.method !== "rfm";
   const names = new Map(run.segments.map((s) => [s.no, s.name]));
@@ -47,10 +36,8 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
   const chosenK = typeof run.params.chosenK === "number" ? run.params.chosenK : typeof run.params.k === "number" ? run.params.k : run.segments.length;
   const ruleReport = run.metrics.rules as RuleReport | undefined;
   const base = profiles?.find((p) => p.segmentNo === null);
-  const otherRuns = runs.filter((r) => r.id !== run.id);
   const runLabel = (r: { id: number; method: string; params: Record<string, unknown>; createdAt: string }) =>
     `Run ${r.id} · ${METHOD_NAMES[r.method] ?? r.method}${r.method === "rfm" ? ` · ${describeRules(r.params)}` : ` · k ${describeK(r.params)} · ${describeFeatures(r.params, true)}`}`;
-  const other = comparison ? runs.find((r) => r.id === comparison.second.id) : undefined;
   const series: ScatterSeries[] = projection
     ? run.segments
         .filter((s) => s.customers > 0)
@@ -117,76 +104,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
         </section>
       )}
 
-      <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
-        <h2 id="run-title">Settings and quality</h2>
-        <dl className="figures">
-          <div className="figure">
-            <dt>Method</dt>
-            <dd data-figure="method">{method}</dd>
-          </div>
-          <div className="figure">
-            <dt>Customers</dt>
-            <dd data-figure="customers">{formatInteger(run.customers)}</dd>
-          </div>
-          {run.method === "rfm" ? (
-            <>
-              <div className="figure">
-                <dt>Bins</dt>
-                <dd data-figure="bins">{describeBins(run.params)}</dd>
-              </div>
-              <div className="figure">
-                <dt>Rules</dt>
-                <dd data-figure="rules">{describeRules(run.params)}</dd>
-              </div>
-            </>
-          ) : (
-            <>
-              <div className="figure">
-                <dt>k</dt>
-                <dd data-figure="k">{describeK(run.params)}</dd>
-              </div>
-              {quality && (
-                <div className="figure">
-                  <dt>Silhouette</dt>
-                  <dd data-figure="silhouette">{quality.silhouette.toFixed(3)}</dd>
-                </div>
-              )}
-            </>
-          )}
-          <div className="figure">
-            <dt>Analysis date</dt>
-            <dd data-figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</dd>
-          </div>
-          <div className="figure">
-            <dt>Took</dt>
-            <dd data-figure="duration">{formatDuration(run.durationMs)}</dd>
-          </div>
-        </dl>
-        <ul className="run-facts small muted">
-          {clustering && (
-            <li>
-              Features: {describeFeatures(run.params)} · seed {String(run.params.seed ?? 1)}
-              {run.method === "hierarchical" ? " · Ward linkage on k-means micro-clusters" : ""}
-              {quality ? ` · Calinski-Harabasz ${quality.calinskiHarabasz.toFixed(1)} · Davies-Bouldin ${quality.daviesBouldin.toFixed(3)}` : ""}
-            </li>
-          )}
-          <li>
-            {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
-            {describeCleaning(run.params)} applied · created {formatMoment(run.createdAt)}
-          </li>
-          <li>
-            {fit?.ok && fit.bgnbd
-              ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
-              : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
-          </li>
-          {base && (
-            <li>
-              All customers: revenue {formatMoney(base.revenue)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
-              {formatDecimal(base.pAlive, 2)}.
-            </li>
-          )}
-        </ul>
-      </section>
+      <RunSettings run={run} quality={quality} fit={fit} base={base} />
 
       <section className="run-section" aria-labelledby="segments-title">
         <h2 id="segments-title" className="section-title">
@@ -334,50 +252,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
         </div>
       )}
 
-      {shared ? (
-        comparison &&
-        other && (
-          <section className="card" aria-labelledby="compare-title" id="compare" data-testid="compare">
-            <h2 id="compare-title">Compared with {runLabel(other)}</h2>
-            <CrosstabTable comparison={comparison} rowOrder={run.segments.map((s) => s.name)} columnOrder={page.comparedSegments} otherLabel={runLabel(other)} shared />
-          </section>
-        )
-      ) : (
-        <section className="card" aria-labelledby="compare-title" id="compare" data-testid="compare">
-          <h2 id="compare-title">Compare with another run</h2>
-          {otherRuns.length === 0 ? (
-            <div className="empty">
-              <p>This is the only run of the dataset.</p>
-              <p className="muted">
-                <Link href={`/datasets/${run.datasetId}/segmentations?method=${run.method === "rfm" ? "kmeans" : "rfm"}#new-run`}>Run another segmentation</Link> to see how its
-                segments cross these.
-              </p>
-            </div>
-          ) : (
-            <>
-              <CompareSelect runs={otherRuns.map((r) => ({ id: r.id, label: runLabel(r) }))} />
-              {comparisonError && (
-                <p className="field-error" role="alert">
-                  {comparisonError}
-                </p>
-              )}
-              {comparison && other && (
-                <CrosstabTable
-                  comparison={comparison}
-                  rowOrder={run.segments.map((s) => s.name)}
-                  columnOrder={page.comparedSegments}
-                  otherLabel={runLabel(other)}
-                />
-              )}
-              {!comparison && !comparisonError && <p className="muted small">Choose a run: the table crosses its segments with these and gives the adjusted Rand index.</p>}
-              <p className="muted small">
-                Computed from both runs’ segment_members by <code>compareRuns</code> (lib/services/segmentations.ts); the same as{" "}
-                <code>GET /api/segmentations/{run.id}/compare/{comparison?.second.id ?? "{other}"}</code>.
-              </p>
-            </>
-          )}
-        </section>
-      )}
+      <RunComparison page={page} shared={!!shared} runLabel={runLabel} />
     </>
   );
 }

@@ -1,0 +1,94 @@
+import { describeAnalysisDate, describeBins, describeCleaning, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
+import type { KCandidate } from "@/components/runs/k-quality-chart";
+import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
+import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
+import type { RunDetail } from "@/lib/services/segmentations";
+
+/** The churn and lifetime-value fit a run saved in its metrics. */
+export interface LifetimeFit {
+  ok: boolean;
+  error?: string;
+  unit?: string;
+  bgnbd?: { r: number; alpha: number; a: number; b: number };
+  gammaGamma?: { p: number; q: number; v: number } | null;
+  gammaGammaError?: string | null;
+  horizonMonths?: number;
+}
+
+/** A run's settings and quality: method, customers, bins or k, analysis date, time, features, cleaning, models. */
+export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quality?: KCandidate; fit?: LifetimeFit; base?: SegmentProfileRow }) {
+  const method = METHOD_NAMES[run.method] ?? run.method;
+  const clustering = run.method !== "rfm";
+  return (
+    <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
+      <h2 id="run-title">Settings and quality</h2>
+      <dl className="figures">
+        <div className="figure">
+          <dt>Method</dt>
+          <dd data-figure="method">{method}</dd>
+        </div>
+        <div className="figure">
+          <dt>Customers</dt>
+          <dd data-figure="customers">{formatInteger(run.customers)}</dd>
+        </div>
+        {run.method === "rfm" ? (
+          <>
+            <div className="figure">
+              <dt>Bins</dt>
+              <dd data-figure="bins">{describeBins(run.params)}</dd>
+            </div>
+            <div className="figure">
+              <dt>Rules</dt>
+              <dd data-figure="rules">{describeRules(run.params)}</dd>
+            </div>
+          </>
+        ) : (
+          <>
+            <div className="figure">
+              <dt>k</dt>
+              <dd data-figure="k">{describeK(run.params)}</dd>
+            </div>
+            {quality && (
+              <div className="figure">
+                <dt>Silhouette</dt>
+                <dd data-figure="silhouette">{quality.silhouette.toFixed(3)}</dd>
+              </div>
+            )}
+          </>
+        )}
+        <div className="figure">
+          <dt>Analysis date</dt>
+          <dd data-figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</dd>
+        </div>
+        <div className="figure">
+          <dt>Took</dt>
+          <dd data-figure="duration">{formatDuration(run.durationMs)}</dd>
+        </div>
+      </dl>
+      <ul className="run-facts small muted">
+        {clustering && (
+          <li>
+            Features: {describeFeatures(run.params)} · seed {String(run.params.seed ?? 1)}
+            {run.method === "hierarchical" ? " · Ward linkage on k-means micro-clusters" : ""}
+            {quality ? ` · Calinski-Harabasz ${quality.calinskiHarabasz.toFixed(1)} · Davies-Bouldin ${quality.daviesBouldin.toFixed(3)}` : ""}
+          </li>
+        )}
+        <li>
+          {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
+          {describeCleaning(run.params)} applied · created {formatMoment(run.createdAt)}
+        </li>
+        <li>
+          {fit?.ok && fit.bgnbd
+            ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
+            : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
+        </li>
+        {base && (
+          <li>
+            All customers: revenue {formatMoney(base.revenue)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
+            {formatDecimal(base.pAlive, 2)}.
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+
+/** A segment's share of each value against the base's, with the lift. */
+export function LiftTable({ rows, head }: { rows: { label: string; share: number | null; baseShare: number | null; lift: number | null }[]; head: string }) {
+  return (
+    <div className="table-scroll">
+      <table className="table seg-compact">
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            <th scope="col" className="num">
+              Segment
+            </th>
+            <th scope="col" className="num">
+              All
+            </th>
+            <th scope="col" className="num">
+              Lift
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <td>{r.label}</td>
+              <td className="num">{formatShare(r.share)}</td>
+              <td className="num">{formatShare(r.baseShare)}</td>
+              <td className={`num ${r.lift === null || r.lift === 1 ? "" : r.lift > 1 ? "lift-over" : "lift-under"}`}>{r.lift === null ? "–" : `×${r.lift.toFixed(2)}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The top products or countries of a segment: label, revenue, customers and lift (one row per item). */
+export function RankTable({ testId, head, rows }: { testId: string; head: string; rows: { key: string; label: React.ReactNode; revenue: number; customers: number; lift: number | null; attributes?: Record<string, string> }[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="table seg-compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            <th scope="col" className="num">
+              Revenue
+            </th>
+            <th scope="col" className="num">
+              Customers
+            </th>
+            <th scope="col" className="num">
+              Lift
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} {...r.attributes}>
+              <td>{r.label}</td>
+              <td className="num" data-value={r.revenue}>
+                {formatMoney(r.revenue)}
+              </td>
+              <td className="num">{formatInteger(r.customers)}</td>
+              <td className="num">{r.lift === null ? "–" : `×${r.lift.toFixed(2)}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
