@@ -22,6 +22,9 @@ export const ALL_RULES_MASK = CLEANING_RULES.reduce((mask, r) => mask | r.bit, 0
 export const RULE_KEYS = CLEANING_RULES.map((r) => r.key) as [CleaningRule, ...CleaningRule[]];
 
 /** The `excluded` bits of the rules a run applies. */
+/** The names of the cleaning rules in a set of bits. */
+export const ruleLabels = (bits: number) => CLEANING_RULES.filter((r) => (bits & r.bit) !== 0).map((r) => r.label);
+
 export function rulesMask(rules: readonly CleaningRule[]): number {
   return CLEANING_RULES.filter((r) => rules.includes(r.key)).reduce((mask, r) => mask | r.bit, 0);
 }

@@ -1,4 +1,3 @@
-import { CLEANING_RULES } from "../ingest/cleaning";
 import { columnById, type CustomerColumnId } from "../customer-table";
 import {
   CUSTOMER_QUERIES,
@@ -26,6 +25,3 @@ export type { CustomerFile, CustomerHistory, CustomerInvoice, CustomerRunSegment
 
 /** The label of a column, for messages. */
 export const columnLabel = (id: CustomerColumnId) => columnById(id)?.label ?? id;
-
-/** The names of the cleaning rules in a set of bits. */
-export const ruleLabels = (bits: number) => CLEANING_RULES.filter((r) => (bits & r.bit) !== 0).map((r) => r.label);

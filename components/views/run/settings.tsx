@@ -3,6 +3,7 @@ import type { KCandidate } from "@/components/runs/k-quality-chart";
 import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
 import type { RunDetail } from "@/lib/services/segmentations";
+import { Figure } from "@/components/figure";
 
 /** The churn and lifetime-value fit a run saved in its metrics. */
 export interface LifetimeFit {
@@ -23,47 +24,23 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
     <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
       <h2 id="run-title">Settings and quality</h2>
       <dl className="figures">
-        <div className="figure">
-          <dt>Method</dt>
-          <dd data-figure="method">{method}</dd>
-        </div>
-        <div className="figure">
-          <dt>Customers</dt>
-          <dd data-figure="customers">{formatInteger(run.customers)}</dd>
-        </div>
+        <Figure label="Method" figure="method">{method}</Figure>
+        <Figure label="Customers" figure="customers">{formatInteger(run.customers)}</Figure>
         {run.method === "rfm" ? (
           <>
-            <div className="figure">
-              <dt>Bins</dt>
-              <dd data-figure="bins">{describeBins(run.params)}</dd>
-            </div>
-            <div className="figure">
-              <dt>Rules</dt>
-              <dd data-figure="rules">{describeRules(run.params)}</dd>
-            </div>
+            <Figure label="Bins" figure="bins">{describeBins(run.params)}</Figure>
+            <Figure label="Rules" figure="rules">{describeRules(run.params)}</Figure>
           </>
         ) : (
           <>
-            <div className="figure">
-              <dt>k</dt>
-              <dd data-figure="k">{describeK(run.params)}</dd>
-            </div>
+            <Figure label="k" figure="k">{describeK(run.params)}</Figure>
             {quality && (
-              <div className="figure">
-                <dt>Silhouette</dt>
-                <dd data-figure="silhouette">{quality.silhouette.toFixed(3)}</dd>
-              </div>
+              <Figure label="Silhouette" figure="silhouette">{quality.silhouette.toFixed(3)}</Figure>
             )}
           </>
         )}
-        <div className="figure">
-          <dt>Analysis date</dt>
-          <dd data-figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</dd>
-        </div>
-        <div className="figure">
-          <dt>Took</dt>
-          <dd data-figure="duration">{formatDuration(run.durationMs)}</dd>
-        </div>
+        <Figure label="Analysis date" figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</Figure>
+        <Figure label="Took" figure="duration">{formatDuration(run.durationMs)}</Figure>
       </dl>
       <ul className="run-facts small muted">
         {clustering && (

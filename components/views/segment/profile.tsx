@@ -3,6 +3,7 @@ import { LiftChart, type LiftDatum } from "@/components/segments/segment-charts"
 import { ShowSql } from "@/components/show-sql";
 import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
+import { Figure } from "@/components/figure";
 
 /** The segment page's size and value figures, and its profile against the whole base (segment-profile.sql). */
 
@@ -28,42 +29,12 @@ export function SegmentFigures({ runId, profile }: { runId: number; profile: Seg
         Size and value
       </h2>
       <dl className="figures">
-        <div className="figure">
-          <dt>Customers</dt>
-          <dd data-testid="segment-customers" data-value={profile.customers}>
-            {formatInteger(profile.customers)}
-          </dd>
-        </div>
-        <div className="figure">
-          <dt>Share of customers</dt>
-          <dd data-testid="segment-customer-share" data-value={profile.customerShare}>
-            {formatShare(profile.customerShare)}
-          </dd>
-        </div>
-        <div className="figure">
-          <dt>Revenue</dt>
-          <dd data-testid="segment-revenue" data-value={profile.revenue}>
-            {formatMoney(profile.revenue)}
-          </dd>
-        </div>
-        <div className="figure">
-          <dt>Share of revenue</dt>
-          <dd data-testid="segment-revenue-share" data-value={profile.revenueShare ?? ""}>
-            {formatShare(profile.revenueShare)}
-          </dd>
-        </div>
-        <div className="figure">
-          <dt>Orders</dt>
-          <dd data-testid="segment-orders" data-value={profile.orders}>
-            {formatInteger(profile.orders)}
-          </dd>
-        </div>
-        <div className="figure">
-          <dt>At risk (P(alive) &lt; 0.5)</dt>
-          <dd data-testid="segment-at-risk" data-value={profile.atRiskCustomers}>
-            {profile.pAlive === null ? "–" : formatInteger(profile.atRiskCustomers)}
-          </dd>
-        </div>
+        <Figure label="Customers" testId="segment-customers" value={profile.customers}>{formatInteger(profile.customers)}</Figure>
+        <Figure label="Share of customers" testId="segment-customer-share" value={profile.customerShare}>{formatShare(profile.customerShare)}</Figure>
+        <Figure label="Revenue" testId="segment-revenue" value={profile.revenue}>{formatMoney(profile.revenue)}</Figure>
+        <Figure label="Share of revenue" testId="segment-revenue-share" value={profile.revenueShare ?? ""}>{formatShare(profile.revenueShare)}</Figure>
+        <Figure label="Orders" testId="segment-orders" value={profile.orders}>{formatInteger(profile.orders)}</Figure>
+        <Figure label={<>At risk (P(alive) &lt; 0.5)</>} testId="segment-at-risk" value={profile.atRiskCustomers}>{profile.pAlive === null ? "–" : formatInteger(profile.atRiskCustomers)}</Figure>
       </dl>
       <ShowSql name="segment-profile" id={runId} />
     </section>
