@@ -21,6 +21,7 @@ export interface RunRecord {
   customers: number;
   durationMs: number;
   createdAt: string;
+  /** When its pages' answers were all saved; null while they are being prepared. */
   preparedAt: string | null;
 }
 

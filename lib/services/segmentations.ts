@@ -16,7 +16,7 @@ import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type S
 import { customerCount, datasetExists, datasetName, requireDataset } from "../queries/datasets";
 import { segmentableCustomersQuery } from "../queries/segmentable-customers";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
-import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExists, runReadiness, runsByIds } from "../queries/runs";
+import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExists, runReadiness, runsByIds, type RunRecord, type SegmentRecord } from "../queries/runs";
 
 /**
  * Segmentation runs: read per-customer features (SQL), run the method (pure
@@ -48,29 +48,15 @@ export const SegmentationInput = z.object({
 });
 export type SegmentationInput = z.infer<typeof SegmentationInput>;
 
-export interface SegmentSummary {
-  no: number;
-  name: string;
-  customers: number;
-  orders: number;
-  revenue: number;
+/** A segment as saved, with its shares of the run and its average order value. */
+export interface SegmentSummary extends SegmentRecord {
   customerShare: number;
   revenueShare: number;
   averageOrderValue: number;
-  profile: Record<string, unknown>;
 }
 
-export interface RunDetail {
-  id: number;
-  datasetId: number;
-  method: string;
-  params: Record<string, unknown>;
-  metrics: Record<string, unknown>;
-  customers: number;
-  durationMs: number;
-  createdAt: string;
-  /** When its pages' answers were all saved; null while they are being prepared. */
-  preparedAt: string | null;
+/** A run as saved (its pages' answers are all saved once preparedAt is set), with its segments. */
+export interface RunDetail extends RunRecord {
   segments: SegmentSummary[];
 }
 
