@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { customerFeaturesSql } from "../queries/customer-features";
 import { repeatSummarySql } from "../queries/repeat-summary";
+import { transaction } from "../queries/transaction";
 import { attachPartition, createPartitionTable, dropPartition, partitionExists, partitionName } from "./storage";
 
 /**
@@ -94,15 +95,10 @@ type Summary = "invoice_totals" | "customer_products" | "customer_summaries" | "
 async function build(db: pg.Client | pg.PoolClient, pool: pg.Pool, table: Summary, datasetId: number, insert: string): Promise<void> {
   const name = partitionName(table, datasetId);
   await dropPartition(pool, table, name);
-  await db.query("begin");
-  try {
+  await transaction(db, async () => {
     await createPartitionTable(db, table, datasetId);
     await db.query(insert, [datasetId]);
-    await db.query("commit");
-  } catch (error) {
-    await db.query("rollback").catch(() => {});
-    throw error;
-  }
+  });
   // Statistics before it is attached: the first queries on it are planned on them.
   await db.query(`analyze ${name}`);
   await attachPartition(db, table, name, datasetId);

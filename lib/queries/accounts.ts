@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
+import { inTransaction } from "./transaction";
 
 /**
  * Accounts as records (the data-access layer's repository for them): users,
@@ -171,25 +172,4 @@ export async function acceptInvitationRecord(pool: pg.Pool, invitation: { id: nu
     );
     return rows.length ? one(User, rows) : rollback(null);
   });
-}
-
-/** `work` in one transaction on one connection; `rollback(value)` ends it without committing and answers `value`. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient, rollback: <V>(value: V) => V) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let rolledBack = false;
-  const rollback = <V>(value: V): V => {
-    rolledBack = true;
-    return value;
-  };
-  try {
-    await client.query("begin");
-    const result = await work(client, rollback);
-    await client.query(rolledBack ? "rollback" : "commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }

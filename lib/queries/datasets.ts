@@ -2,6 +2,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { NotFoundError } from "../errors";
 import { forgetCached } from "./cache";
+import { inTransaction } from "./transaction";
 import type { DatasetFigures } from "./dataset-figures";
 
 /**
@@ -75,22 +76,14 @@ export async function runIdsOfDataset(db: pg.Pool, id: number): Promise<number[]
 
 /** Deletes a dataset with its customers, imports, runs and saved answers in one transaction; false when there was none. */
 export async function deleteDatasetRecord(pool: pg.Pool, id: number): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return inTransaction(pool, async (client) => {
     const found = await datasetExists(client, id, { lock: true });
     if (found) {
       await forgetCached(client, id);
       await client.query("delete from datasets where id = $1", [id]);
     }
-    await client.query("commit");
     return found;
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A dataset's version, whether it is prepared, and its preparation; null when there is no such dataset. */

@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { copyText } from "../ingest/copy-text";
 import { attachPartition, createPartitionTable } from "../ingest/storage";
+import { inTransaction } from "./transaction";
 
 /**
  * Segmentation runs as records (the data-access layer's repository for them):
@@ -64,9 +65,7 @@ export async function insertRun(
   segments: SegmentRecord[],
   memberText: AsyncIterable<string>,
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: number }>(
       `insert into segmentation_runs (dataset_id, method, params, metrics, customers, duration_ms) values ($1, $2, $3, $4, $5, $6) returning id`,
       [run.datasetId, run.method, JSON.stringify(run.params), JSON.stringify(run.metrics), run.customers, run.durationMs],
@@ -92,14 +91,8 @@ export async function insertRun(
     await client.query(`alter table ${members} add primary key (run_id, customer_id), alter column run_id drop default`);
     await client.query(`create index on ${members} (run_id, segment_no)`);
     await attachPartition(client, "segment_members", members, runId);
-    await client.query("commit");
     return runId;
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A run and its segments in segment order, or null. */

@@ -5,20 +5,7 @@ export function LiftTable({ rows, head }: { rows: { label: string; share: number
   return (
     <div className="table-scroll">
       <table className="table seg-compact">
-        <thead>
-          <tr>
-            <th scope="col">{head}</th>
-            <th scope="col" className="num">
-              Segment
-            </th>
-            <th scope="col" className="num">
-              All
-            </th>
-            <th scope="col" className="num">
-              Lift
-            </th>
-          </tr>
-        </thead>
+        <Head columns={[head, "Segment", "All", "Lift"]} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.label}>
@@ -39,20 +26,7 @@ export function RankTable({ testId, head, rows }: { testId: string; head: string
   return (
     <div className="table-scroll">
       <table className="table seg-compact" data-testid={testId}>
-        <thead>
-          <tr>
-            <th scope="col">{head}</th>
-            <th scope="col" className="num">
-              Revenue
-            </th>
-            <th scope="col" className="num">
-              Customers
-            </th>
-            <th scope="col" className="num">
-              Lift
-            </th>
-          </tr>
-        </thead>
+        <Head columns={[head, "Revenue", "Customers", "Lift"]} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} {...r.attributes}>
@@ -67,5 +41,21 @@ export function RankTable({ testId, head, rows }: { testId: string; head: string
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A compact table's header: the first column a label, the others numbers. */
+function Head({ columns: [first, ...numbers] }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        {numbers.map((c) => (
+          <th key={c} scope="col" className="num">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
