@@ -7,7 +7,7 @@ import { PreparationProgress } from "./preparation-progress";
 import { CleaningTable } from "@/components/cleaning-table";
 import { formatInteger } from "@/lib/format";
 import type { CleaningCounts } from "@/lib/ingest/cleaning";
-import { LAYOUTS, type Layout } from "@/lib/ingest/layouts";
+import { LAYOUTS, revenueFormula, type Layout } from "@/lib/ingest/layouts";
 
 /**
  * The upload page: pick or drop a file, see what Segmenta reads in it (the
@@ -267,6 +267,11 @@ export function UploadForm({ datasets, initialDataset }: { datasets: DatasetOpti
                   </div>
                 ))}
               </div>
+              {revenueFormula(spec.layout, mapping) && (
+                <p className="hint" data-testid="revenue-formula">
+                  {revenueFormula(spec.layout, mapping)}
+                </p>
+              )}
             </fieldset>
           )}
 

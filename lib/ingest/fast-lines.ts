@@ -54,6 +54,8 @@ const KIND: Record<LineColumn, number> = {
   unit_price: PRICE,
   customer_id: CUSTOMER,
   country: TEXT,
+  // Never a byte-path column (rows.ts sends files with a line total through the general path).
+  line_total: PRICE,
 };
 
 /** The DateStyle that makes PostgreSQL read `a/b/yyyy` dates in the file's order. */

@@ -39,6 +39,8 @@ export const LAYOUTS: Record<Layout, LayoutSpec> = {
       field("quantity", "Quantity", true, ["quantity", "qty", "quantityordered", "units"]),
       field("invoice_date", "Invoice date", true, DATE_ALIASES),
       field("unit_price", "Unit price", true, ["unitprice", "price", "priceeach", "itemprice"]),
+      // When a file gives each line's total, revenue is that total (sales_data_sample's PRICEEACH is capped at 100: its SALES is not).
+      field("line_total", "Line total", false, ["linetotal", "sales", "lineamount", "linevalue", "totalprice", "extendedprice", "amount", "total", "subtotal", "revenue"]),
       field("customer_id", "Customer", true, CUSTOMER_ALIASES),
       field("country", "Country", false, ["country", "countrycode"]),
     ],
@@ -116,10 +118,22 @@ export function mappingFromNames(spec: LayoutSpec, header: string[], names: Reco
     if (!spec.fields.some((f) => f.key === key)) {
       throw new ImportError("invalid_mapping", `The mapping names a field "${key}" that ${spec.label.toLowerCase()} do not have.`);
     }
-    if (name === null || name === "") continue;
+    // A field named with no column is unmapped on purpose (the page's "— none —"), even where the header would map it.
+    if (name === null || name === "") {
+      mapping[key] = undefined;
+      continue;
+    }
     const index = header.indexOf(name);
     if (index === -1) throw new ImportError("invalid_mapping", `${fileName} has no column "${name}" (for ${key}).`, 1);
     mapping[key] = index;
   }
   return mapping;
+}
+
+/** How revenue is computed from a transactions file with this mapping (column names as in the file), in words; null for a customers file. */
+export function revenueFormula(layout: Layout, mapping: Record<string, string | null | undefined>): string | null {
+  if (layout === "customers") return null;
+  if (layout === "purchases") return `Revenue is the ${mapping.amount ? `“${mapping.amount}”` : "amount"} of each purchase.`;
+  if (mapping.line_total) return `Revenue is each line’s total, “${mapping.line_total}” (where a line has none: quantity × unit price).`;
+  return `Revenue is quantity × unit price${mapping.quantity && mapping.unit_price ? ` (“${mapping.quantity}” × “${mapping.unit_price}”)` : ""}; map a line total column if the file has one.`;
 }

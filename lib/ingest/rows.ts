@@ -59,9 +59,9 @@ export interface LineConverter extends Converter {
   names: Record<LineColumn, string>;
 }
 
-export type LineColumn = "invoice_no" | "stock_code" | "description" | "quantity" | "invoice_date" | "unit_price" | "customer_id" | "country";
+export type LineColumn = "invoice_no" | "stock_code" | "description" | "quantity" | "invoice_date" | "unit_price" | "customer_id" | "country" | "line_total";
 
-const LINE_COLUMNS: LineColumn[] = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"];
+const LINE_COLUMNS: LineColumn[] = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country", "line_total"];
 const CUSTOMER_COLUMNS = ["dataset_id", "import_id", "external_id", "age", "gender", "country", "city", "signup_date", "attributes"];
 
 export function makeConverter(input: ConverterInput): Converter {
@@ -97,7 +97,9 @@ export function lineConverter(
     unit_price: layout === "purchases" ? mapping.amount : mapping.unit_price,
     customer_id: mapping.customer_id,
     country: mapping.country,
+    line_total: layout === "lines" ? mapping.line_total : undefined,
   };
+  const iTotal = source.line_total;
   const [iInvoice, iStock, iDescription, iQuantity, iCountry] = [source.invoice_no, source.stock_code, source.description, source.quantity, source.country];
   const iDate = source.invoice_date!;
   const iPrice = source.unit_price!;
@@ -105,13 +107,14 @@ export function lineConverter(
   const names = Object.fromEntries(LINE_COLUMNS.map((c) => [c, name(source[c])])) as Record<LineColumn, string>;
   // Rows are written in the file's column order when the file has no other column (then the byte path can copy values as they stand).
   const byIndex = new Map(LINE_COLUMNS.filter((c) => source[c] !== undefined).map((c) => [source[c]!, c]));
-  const fileColumns = byIndex.size === input.header.length ? input.header.map((_, i) => byIndex.get(i)!) : null;
+  // (The byte path reads no line totals: a file with one takes the general path.)
+  const fileColumns = byIndex.size === input.header.length && iTotal === undefined ? input.header.map((_, i) => byIndex.get(i)!) : null;
   const computed = (["invoice_no", "quantity"] as const).filter((c) => source[c] === undefined);
-  const order: LineColumn[] = fileColumns ? [...fileColumns, ...computed] : LINE_COLUMNS;
+  const order: LineColumn[] = fileColumns ? [...fileColumns, ...computed] : LINE_COLUMNS.filter((c) => c !== "line_total" || iTotal !== undefined);
   // The last raw value of each repeating column, and what it read as ("\u0000": none yet; no cell holds it).
   const last = { invoice: "\u0000", date: "\u0000", customer: "\u0000", country: "\u0000" };
   const read: { invoice: string; date: string; customer: string | null; country: string | null } = { invoice: "", date: "", customer: null, country: null };
-  const values: Record<LineColumn, string | null> = { invoice_no: null, stock_code: null, description: null, quantity: null, invoice_date: null, unit_price: null, customer_id: null, country: null };
+  const values: Record<LineColumn, string | null> = { invoice_no: null, stock_code: null, description: null, quantity: null, invoice_date: null, unit_price: null, customer_id: null, country: null, line_total: null };
 
   function convertRow(row: string[], line: number, duplicate: boolean): string {
     checkWidth(row, line);
@@ -136,6 +139,7 @@ export function lineConverter(
     values.unit_price = price;
     values.customer_id = read.customer;
     values.country = iCountry === undefined ? null : read.country;
+    values.line_total = iTotal === undefined ? null : v.optionalDecimal(row[iTotal]!, line, names.line_total, options);
     let out = prefix;
     for (const column of order) out += `${copyText(values[column])}\t`;
     return `${out}${flags}\n`;

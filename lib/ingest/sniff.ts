@@ -31,7 +31,7 @@ export interface Sniffed extends CsvFormat {
 
 const DELIMITERS = [",", ";", "\t", "|"];
 export const DATE_FIELDS = ["invoice_date", "signup_date", "birth_date"];
-const NUMBER_FIELDS = ["unit_price", "amount", "income"];
+const NUMBER_FIELDS = ["unit_price", "line_total", "amount", "income"];
 
 /** What sniff() finds, plus every data row of the sniffed bytes (for the load to judge dates and decimals; not for the page). */
 export interface SniffResult extends Sniffed {

@@ -30,16 +30,16 @@ import { attachPartition, createPartitionTable, dropPartition, partitionExists, 
 const BUILD_INVOICE_TOTALS = (table: string) => `
 insert into ${table} (dataset_id, invoice_no, customer_id, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
 select dataset_id, invoice_no, customer_id, invoice_date, country, excluded,
-       count(*), sum(quantity), sum(quantity * unit_price),
-       coalesce(sum(quantity * unit_price) filter (where quantity * unit_price > 0), 0),
-       coalesce(sum(quantity * unit_price) filter (where quantity * unit_price < 0), 0)
+       count(*), sum(quantity), sum(coalesce(line_total, quantity * unit_price)),
+       coalesce(sum(coalesce(line_total, quantity * unit_price)) filter (where coalesce(line_total, quantity * unit_price) > 0), 0),
+       coalesce(sum(coalesce(line_total, quantity * unit_price)) filter (where coalesce(line_total, quantity * unit_price) < 0), 0)
 from transaction_lines
 where dataset_id = $1
 group by dataset_id, invoice_no, customer_id, invoice_date, country, excluded`;
 
 const BUILD_CUSTOMER_PRODUCTS = (table: string) => `
 insert into ${table} (dataset_id, customer_id, stock_code, first_date, last_date, lines, quantity, revenue)
-select dataset_id, customer_id, stock_code, min(invoice_date), max(invoice_date), count(*), sum(quantity), sum(quantity * unit_price)
+select dataset_id, customer_id, stock_code, min(invoice_date), max(invoice_date), count(*), sum(quantity), sum(coalesce(line_total, quantity * unit_price))
 from transaction_lines
 where dataset_id = $1 and excluded = 0 and stock_code is not null
 group by dataset_id, customer_id, stock_code`;

@@ -201,6 +201,28 @@ describe("what it understands", () => {
     expect(Number(figures.revenue)).toBeCloseTo(revenue, 6);
   });
 
+  test("a line total column (sales_data_sample's SALES) is recognised, and revenue is its sum, not quantity × a capped price", async () => {
+    const file = path.join(DATASETS, "sales-data-sample/sales_data_sample.csv");
+    const { status, body } = await upload(await fs.openAsBlob(file), "sales_data_sample.csv");
+    expect(status).toBe(201);
+    expect(body.import).toMatchObject({ layout: "lines", rowsLoaded: 2_823 });
+    await preparerFor(pool).prepareDataset(body.datasetId!);
+    // The file's own total: the sum of its SALES column, 10,032,628.85 (psql: select sum("SALES") after \copy; pandas agrees).
+    expect(await getDatasetFigures(pool, body.datasetId!)).toMatchObject({ lines: 2_823, revenue: "10032628.850000" });
+    const { rows } = await pool.query("select count(*)::int as n from transaction_lines where dataset_id = $1 and line_total is null", [body.datasetId]);
+    expect(rows[0].n).toBe(0);
+    // With the line total mapped away by hand ("— none —"), revenue is quantity × unit price: the 17% short figure.
+    const header = fs.readFileSync(file, "utf8").split("\n", 1)[0]!;
+    expect(header).toContain("SALES");
+    const plain = await upload(await fs.openAsBlob(file), "sales_data_sample.csv", {
+      kind: "lines",
+      mapping: JSON.stringify({ invoice_no: "ORDERNUMBER", quantity: "QUANTITYORDERED", unit_price: "PRICEEACH", invoice_date: "ORDERDATE", customer_id: "CUSTOMERNAME", stock_code: "PRODUCTCODE", country: "COUNTRY", line_total: null }),
+    });
+    expect(plain.status).toBe(201);
+    await preparerFor(pool).prepareDataset(plain.body.datasetId!);
+    expect(Math.round(Number((await getDatasetFigures(pool, plain.body.datasetId!)).revenue))).toBe(8_290_887);
+  });
+
   test("a header it cannot map is refused with the columns named, and loads once the mapping is given", async () => {
     const csv = "Client;Day;Spent\nada;2011-01-02;10,5\nbob;2011-01-03;4\n";
     const refused = await upload(csv);

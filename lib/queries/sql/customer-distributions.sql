@@ -3,7 +3,7 @@
 --                 invoice, as in customer-features.sql), in bins of 30 days (60, 90, ... when the span is
 --                 long enough to need more than 20 bins);
 --   frequency     orders (distinct invoices), in whole-number bins 1, 2, 3, 4-5, 6-9, 10-14, 15-24, ...;
---   spend         revenue (sum of quantity x unit price), in bins 1, 1.5, 2.5, 4, 6 times a power of ten,
+--   spend         revenue (sum of line values: the file's line total, else quantity x unit price), in bins 1, 1.5, 2.5, 4, 6 times a power of ten,
 --                 evenly spaced on a log scale, so the long tail does not squash the bulk.
 -- Bins run to the edge above the 99th percentile (spend: from the edge below the 1st); customers outside
 -- fall in an open first or last bin (lower or upper is null). Each bin is [lower, upper): customers, their

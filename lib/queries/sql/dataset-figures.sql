@@ -5,7 +5,7 @@ select
   coalesce(sum(lines), 0)                   as lines,             -- invoice lines
   count(distinct invoice_no)                as invoices,          -- includes cancellations (C...)
   count(distinct customer_id)               as customers,         -- distinct customer ids present
-  coalesce(sum(value), 0)                   as revenue,           -- quantity x unit price, all lines
+  coalesce(sum(value), 0)                   as revenue,           -- line values (line total, else quantity x unit price), all lines
   min(invoice_date)                         as first_invoice_at,
   max(invoice_date)                         as last_invoice_at,
   count(distinct country)                   as countries

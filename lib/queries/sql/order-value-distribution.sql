@@ -1,5 +1,5 @@
--- How order values of one dataset are spread: a histogram of the value of each order (sum of quantity x unit
--- price over its lines), with bins that grow by steps of about 1.6 (edges 1, 1.5, 2.5, 4, 6 times a power of
+-- How order values of one dataset are spread: a histogram of the value of each order (sum of its line values:
+-- each line's total when the file gives one, else quantity x unit price), with bins that grow by steps of about 1.6 (edges 1, 1.5, 2.5, 4, 6 times a power of
 -- ten, evenly spaced on a log scale), so the long tail does not squash the bulk. The bins run from the edge below the 1st percentile to
 -- the edge above the 99th; orders outside them fall in an open first or last bin (lower or upper is null).
 -- Each bin is [lower, upper): orders, their share of all orders, their value and its share of revenue.

@@ -1,5 +1,5 @@
 -- Where each segment of a segmentation run buys, and the whole base (segment_no null): per country of the
--- invoices, the segment's revenue (sum of quantity × unit price), orders (invoices) and customers, the
+-- invoices, the segment's revenue (sum of line values: the file's line total, else quantity × unit price), orders (invoices) and customers, the
 -- country's share of the segment's revenue, the same share over all customers of the run (base_share) and
 -- the lift (share / base_share). Countries are ranked by revenue within each segment (rank 1 = most).
 -- The run's settings: invoices up to its analysis date (default: the day after the dataset's last invoice)

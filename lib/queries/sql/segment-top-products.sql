@@ -1,5 +1,5 @@
 -- The ten best-selling products of each segment of a segmentation run, and of the whole base (segment_no
--- null): revenue (sum of quantity × unit price), units and customers of the segment's members who bought it,
+-- null): revenue (sum of line values: the file's line total, else quantity × unit price), units and customers of the segment's members who bought it,
 -- the product's share of the segment's product revenue, the same share over all
 -- customers of the run (base_share) and the lift (share / base_share; above 1 the segment buys the
 -- product more than the base does).
@@ -44,7 +44,7 @@ bought as (                              -- per segment and product: what the me
     -- 0.5% of the lines, and the plan made for so few rows sorts where hashing is several times faster)
     select m.segment_no, l.customer_id, l.stock_code,
            sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as quantity,
-           sum(l.quantity * l.unit_price) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
+           sum(coalesce(l.line_total, l.quantity * l.unit_price)) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
     from transaction_lines l
     join run r on l.dataset_id = r.dataset_id
     join members m on m.customer_id = l.customer_id

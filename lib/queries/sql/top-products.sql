@@ -8,7 +8,7 @@
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/top-products.sql
 with kept as not materialized (
-  select stock_code collate "C" as stock_code, description, invoice_no, customer_id, quantity, quantity * unit_price as value
+  select stock_code collate "C" as stock_code, description, invoice_no, customer_id, quantity, coalesce(line_total, quantity * unit_price) as value
   from transaction_lines
   where dataset_id = :dataset_id and excluded & 63 = 0 and stock_code is not null
 ),
