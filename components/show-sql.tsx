@@ -10,7 +10,7 @@ export function ShowSql({ name, id, label = "Show SQL" }: { name: string; id: nu
     <details className="show-sql" data-sql={name}>
       <summary>{label}</summary>
       <p className="small muted">
-        <code>lib/queries/sql/{name}.sql</code>. Run it yourself: <code className="copyable">{psqlCommand(file, id)}</code>
+        <code>lib/queries/sql/{file.name}.sql</code>. Run it yourself: <code className="copyable">{psqlCommand(file, id)}</code>
       </p>
       <pre>
         <code>{file.text}</code>

@@ -3,7 +3,7 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatDay, formatInteger, formatMoney, formatMonth } from "@/lib/format";
-import type { PeriodRow } from "@/lib/queries/revenue-by-month";
+import type { PeriodRow } from "@/lib/queries/revenue-over-time";
 import { AXIS_FONT, axisNumber, TipBox } from "@/components/charts/tooltip";
 
 const ORDERS = categoryColour(0);

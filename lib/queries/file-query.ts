@@ -1,10 +1,11 @@
 import type pg from "pg";
 import type { CachedQuery } from "./cache";
-import { sqlFile } from "./sql-file";
+import { sqlFile, sqlFileValues } from "./sql-file";
 
 /**
  * An analytics file as a cachable query: runs the file's statement with its
- * one parameter (a dataset's or a run's id) and turns each row's snake_case columns into camelCase
+ * parameter (a dataset's or a run's id, and the value of the name's option if
+ * it has one: "revenue-over-time?grain=week") and turns each row's snake_case columns into camelCase
  * keys, numbers (PostgreSQL's bigint and numeric arrive as text) into
  * numbers, and keeps the columns named in `text` as strings. Null stays null,
  * booleans stay booleans.
@@ -14,7 +15,8 @@ export function fileQuery<T>(pool: pg.Pool, name: string, id: number, text: read
   return {
     name,
     compute: async (db = pool) => {
-      const { rows } = await db.query<Record<string, unknown>>(sqlFile(name).statement, [id]);
+      const file = sqlFile(name);
+      const { rows } = await db.query<Record<string, unknown>>(file.statement, sqlFileValues(file, id));
       return rows.map((row) => {
         const out: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(row)) {

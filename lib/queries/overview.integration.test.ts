@@ -18,9 +18,9 @@ import { getCustomerLocations } from "./customer-locations";
 import { getFrequencyByCountry } from "./frequency-by-country";
 import { getGenderSplit } from "./gender-split";
 import { getOrderValueDistribution } from "./order-value-distribution";
-import { getRevenueByMonth } from "./revenue-by-month";
-import { getRevenueByWeek } from "./revenue-by-week";
+import { getRevenueByMonth, getRevenueByWeek } from "./revenue-over-time";
 import { getSpendByAgeBand } from "./spend-by-age-band";
+import { sqlFile } from "./sql-file";
 import { getTopProducts } from "./top-products";
 
 /**
@@ -61,9 +61,11 @@ afterAll(async () => {
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Runs a query file in psql as a user would; its rows as objects typed like the app's (numbers, null, booleans, text). */
-function psqlRows(file: string, id: number, like: Record<string, unknown>[]): Record<string, unknown>[] {
-  const run = spawnSync("psql", [db.url, "-X", "-A", "-F", "\x1f", "-P", "footer=off", "-P", "null=\x02", "-v", `dataset_id=${id}`, "-f", `lib/queries/sql/${file}.sql`], {
+/** Runs a query file in psql as a user would (with `-v grain=week` for "revenue-over-time?grain=week"); its rows as objects typed like the app's (numbers, null, booleans, text). */
+function psqlRows(name: string, id: number, like: Record<string, unknown>[]): Record<string, unknown>[] {
+  const file = sqlFile(name);
+  const option = file.option ? ["-v", `${file.option.variable}=${file.option.value}`] : [];
+  const run = spawnSync("psql", [db.url, "-X", "-A", "-F", "\x1f", "-P", "footer=off", "-P", "null=\x02", "-v", `dataset_id=${id}`, ...option, "-f", `lib/queries/sql/${file.name}.sql`], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -105,8 +107,8 @@ const cents = (l: { quantity: number; unitPrice: number }) => l.quantity * Math.
 
 describe("every overview SQL file", () => {
   const getters = {
-    "revenue-by-month": getRevenueByMonth,
-    "revenue-by-week": getRevenueByWeek,
+    "revenue-over-time?grain=month": getRevenueByMonth,
+    "revenue-over-time?grain=week": getRevenueByWeek,
     "country-totals": getCountryTotals,
     "top-products": getTopProducts,
     "order-value-distribution": getOrderValueDistribution,

@@ -8,36 +8,61 @@ import { ALL_RULES_MASK } from "../ingest/cleaning";
  * about one segmentation run, the run is `:run_id`), so
  *   psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/<name>.sql
  * runs exactly what the dashboard runs. The app sends it with `$1` in its place.
+ *
+ * A file may take one more psql variable, sent as `$2`: a customer's queries
+ * take `:'customer_id'` (customer-orders.sql and the others), and
+ * revenue-over-time.sql takes `:'grain'` (month or week), given as the
+ * option of the name the app asks for: "revenue-over-time?grain=week" is
+ * revenue-over-time.sql with grain=week (`-v grain=week` in psql).
  */
 export interface SqlFile {
+  /** The file's name, without the option: "revenue-over-time". */
   name: string;
   /** The psql variable the file takes. */
   parameter: "dataset_id" | "run_id";
+  /** The option the name asked for (psql variable and value: grain=week), or null. */
+  option: { variable: "grain"; value: string } | null;
   /** The file as written, for "Show SQL". */
   text: string;
-  /** The same query with `:dataset_id` replaced by `$1`. */
+  /** The same query with `:dataset_id` replaced by `$1` (and `:'customer_id'` or `:'grain'` by `$2`). */
   statement: string;
 }
 
 const cache = new Map<string, SqlFile>();
 const PARAMETER = /(?<!:):'?(dataset_id|run_id)'?\b/g;
-const CUSTOMER = /(?<!:):'customer_id'/g;
+const SECOND = /(?<!:):'(customer_id|grain)'/g;
+/** The values of the one option a file's name may carry, grain (revenue-over-time.sql's periods). */
+export const GRAINS = ["month", "week"] as const;
 
 export function sqlDir(): string {
   return path.resolve(process.cwd(), "lib/queries/sql");
 }
 
+/** A file by name, with its option if the name has one ("revenue-over-time?grain=week"). */
 export function sqlFile(name: string): SqlFile {
   let file = cache.get(name);
   if (!file) {
-    const text = fs.readFileSync(path.join(sqlDir(), `${name}.sql`), "utf8");
-    // A customer's queries (customer-orders.sql and the others) take the customer as their second parameter.
-    const statement = text.replace(PARAMETER, "$$1").replace(CUSTOMER, "$$2").trim().replace(/;\s*$/, "");
+    const [base = name, query] = name.split("?", 2);
+    const option = query === undefined ? null : optionOf(name, query);
+    const text = fs.readFileSync(path.join(sqlDir(), `${base}.sql`), "utf8");
+    const statement = text.replace(PARAMETER, "$$1").replace(SECOND, "$$2").trim().replace(/;\s*$/, "");
     const parameter = /(?<!:):'?run_id'?\b/.test(text) ? "run_id" : "dataset_id";
-    file = { name, parameter, text, statement };
+    file = { name: base, parameter, option, text, statement };
     cache.set(name, file);
   }
   return file;
+}
+
+function optionOf(name: string, query: string): NonNullable<SqlFile["option"]> {
+  const options = [...new URLSearchParams(query)];
+  const grain = options.length === 1 && options[0]![0] === "grain" ? GRAINS.find((g) => g === options[0]![1]) : undefined;
+  if (grain === undefined) throw new RangeError(`${name}: the one option a file takes is grain=${GRAINS.join("|")}`);
+  return { variable: "grain", value: grain };
+}
+
+/** The values a file's statement is sent with: the id ($1), and the option's value ($2) if it has one. */
+export function sqlFileValues(file: SqlFile, id: number): (number | string)[] {
+  return file.option ? [id, file.option.value] : [id];
 }
 
 /** What a segmentation run may change in an analytics file, at its marked places. */
@@ -64,7 +89,8 @@ export function runStatement(file: SqlFile, options: RunOptions): { text: string
   return { text, values: [options.analysisDate ?? null] };
 }
 
-/** The command that runs a file in psql, as "Show SQL" prints it. */
+/** The command that runs a file in psql, as "Show SQL" prints it (with `-v grain=week` for the name's option). */
 export function psqlCommand(file: SqlFile, id: number): string {
-  return `psql "$DATABASE_URL" -v ${file.parameter}=${id} -f lib/queries/sql/${file.name}.sql`;
+  const option = file.option ? ` -v ${file.option.variable}=${file.option.value}` : "";
+  return `psql "$DATABASE_URL" -v ${file.parameter}=${id}${option} -f lib/queries/sql/${file.name}.sql`;
 }

@@ -10,8 +10,7 @@ import { customerLocationsQuery, type LocationRow } from "../queries/customer-lo
 import { frequencyByCountryQuery, type CountryFrequencyRow } from "../queries/frequency-by-country";
 import { genderSplitQuery, type GenderRow } from "../queries/gender-split";
 import { orderValueDistributionQuery, type OrderValueBin } from "../queries/order-value-distribution";
-import { revenueByMonthQuery, type PeriodRow } from "../queries/revenue-by-month";
-import { revenueByWeekQuery } from "../queries/revenue-by-week";
+import { revenueByMonthQuery, revenueByWeekQuery, revenueOverTimeName, type Grain, type PeriodRow } from "../queries/revenue-over-time";
 import { spendByAgeBandQuery, type AgeBandRow } from "../queries/spend-by-age-band";
 import { topProductsQuery, type TopProductRow } from "../queries/top-products";
 
@@ -21,8 +20,8 @@ import { topProductsQuery, type TopProductRow } from "../queries/top-products";
  * computes them after each load (preparation.ts); until one is saved its
  * part is null and the page says it is being prepared.
  */
-export const GRAINS = ["month", "week"] as const;
-export type Grain = (typeof GRAINS)[number];
+export { GRAINS } from "../queries/sql-file";
+export type { Grain };
 
 export const parseGrain = (value: unknown): Grain => (value === "week" ? "week" : "month");
 
@@ -31,7 +30,7 @@ type Ready<T> = T | null;
 
 export interface Overview {
   grain: Grain;
-  /** Revenue, orders and customers per month or week (revenue-by-month.sql / revenue-by-week.sql). */
+  /** Revenue, orders and customers per month or week (revenue-over-time.sql, at the grain). */
   periods: Ready<PeriodRow[]>;
   /** The months, whatever the grain (for notes such as a partial last month). */
   months: Ready<PeriodRow[]>;
@@ -52,10 +51,10 @@ export interface Overview {
   };
 }
 
-/** The SQL file behind each part of the overview, for "Show SQL". */
+/** The SQL file behind each part of the overview, for "Show SQL" (the revenue's with its grain: lib/queries/sql-file.ts). */
 export const OVERVIEW_SQL = {
-  month: "revenue-by-month",
-  week: "revenue-by-week",
+  month: revenueOverTimeName("month"),
+  week: revenueOverTimeName("week"),
   countries: "country-totals",
   products: "top-products",
   orderValues: "order-value-distribution",

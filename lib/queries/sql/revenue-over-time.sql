@@ -1,12 +1,13 @@
--- Revenue, orders and customers of one dataset per calendar month, every month from the first to the
--- last invoice (months without orders give 0). Default cleaning: only lines under no cleaning rule count
+-- Revenue, orders and customers of one dataset per period: per calendar month (grain=month) or per
+-- week (grain=week: Monday to Sunday, named by its Monday), every period from the first to the last
+-- invoice (periods without orders give 0). Default cleaning: only lines under no cleaning rule count
 -- (excluded & 63 = 0: no guests, cancellations, adjustments, non-product codes, free items or duplicates).
--- `partial` marks a month the data covers only in part (the first and last months often are);
+-- `partial` marks a period the data covers only in part (the first and last periods often are);
 -- covered_from and covered_to are its days inside the data's span.
 -- It reads invoice_totals, the dataset's lines summed per invoice and cleaning bits. Ids are counted in
 -- byte order (collate "C"), faster than the locale's rules.
 --
--- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/revenue-by-month.sql
+-- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -v grain=month -f lib/queries/sql/revenue-over-time.sql
 with kept as (
   select invoice_no, customer_id, invoice_date, value
   from invoice_totals
@@ -16,11 +17,11 @@ span as (
   select min(invoice_date) as first_at, max(invoice_date) as last_at from kept
 ),
 periods as (
-  select p::date as period, (p + interval '1 month')::date as period_end
-  from span, generate_series(date_trunc('month', first_at), last_at, interval '1 month') p
+  select p::date as period, (p + ('1 ' || :'grain')::interval)::date as period_end
+  from span, generate_series(date_trunc(:'grain', first_at), last_at, ('1 ' || :'grain')::interval) p
 ),
 per_period as (
-  select date_trunc('month', invoice_date)::date as period,
+  select date_trunc(:'grain', invoice_date)::date as period,
          count(distinct invoice_no collate "C")              as orders,
          count(distinct customer_id collate "C")             as customers,
          sum(value)                              as revenue,
