@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
+import { z } from "zod";
 import { computeAnswer, onDemand, savedAnswers } from "./cache";
 
 /** Saved answers on a real database: readers never compute them; on-demand answers are computed once and shared. */
@@ -27,13 +28,13 @@ afterAll(async () => {
 describe("saved answers", () => {
   test("a reader gets null for an answer not computed, and never computes it", async () => {
     let computations = 0;
-    const query = { name: "not-yet", compute: async () => [++computations] };
+    const query = { name: "not-yet", compute: async () => [++computations], parse: (saved: unknown) => z.array(z.number()).parse(saved) };
     expect(await savedAnswers(pool, { datasetId }, [query] as const)).toEqual([null]);
     expect(computations).toBe(0);
   });
 
   test("a dataset's answers are read for its current data version only", async () => {
-    const query = { name: "figures", compute: async () => [{ n: 1 }] };
+    const query = { name: "figures", compute: async () => [{ n: 1 }], parse: (saved: unknown) => z.array(z.object({ n: z.number() })).parse(saved) };
     await computeAnswer(pool, { datasetId }, query, 0);
     expect(await savedAnswers(pool, { datasetId }, [query] as const)).toEqual([[{ n: 1 }]]);
     await pool.query("update datasets set data_version = data_version + 1 where id = $1", [datasetId]); // a load
@@ -49,6 +50,7 @@ describe("saved answers", () => {
         const { rows } = await pool.query<{ n: number }>("select 41 + 1 as n, pg_sleep(0.2)");
         return rows.map((r) => r.n);
       },
+      parse: (saved: unknown) => z.array(z.number()).parse(saved),
     };
     const together = await Promise.all(Array.from({ length: 5 }, () => onDemand(pool, runId, query)));
     expect(together).toEqual(Array.from({ length: 5 }, () => [42]));

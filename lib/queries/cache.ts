@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { z } from "zod";
+import { rowsOf, type Queryable } from "./rows";
 
 /**
  * Saved answers of the analytics queries (table query_results), so a page
@@ -15,13 +17,15 @@ import type pg from "pg";
 export type Scope = { datasetId: number } | { runId: number };
 
 /** Where a query runs: the pool, or one connection (the preparation's, which a cancel stops). */
-export type Queryable = pg.Pool | pg.ClientBase;
+export type { Queryable };
 
 export interface CachedQuery<T> {
   /** The SQL file's name, with its options when it has any ("revenue-over-time?grain=week"). */
   name: string;
   /** Runs the query (on `db` when given, else on the pool it was made with). */
   compute: (db?: Queryable) => Promise<T>;
+  /** Checks a saved answer (its JSON read back from query_results) and gives it its type: what compute returned, as JSON. */
+  parse: (saved: unknown) => T;
 }
 
 type Answers<T extends readonly CachedQuery<unknown>[]> = { [K in keyof T]: T[K] extends CachedQuery<infer R> ? R | null : never };
@@ -30,27 +34,39 @@ export function scopeKey(scope: Scope): string {
   return "datasetId" in scope ? `dataset:${scope.datasetId}` : `run:${scope.runId}`;
 }
 
-/**
- * The saved answers of several queries of one scope, in one round trip; null
- * for each one not saved (yet) for the dataset's current data version.
- */
-export async function savedAnswers<T extends readonly CachedQuery<unknown>[]>(db: Queryable, scope: Scope, queries: T): Promise<Answers<T>> {
-  const names = queries.map((q) => q.name);
-  const { rows } =
+const SavedRow = z.object({ name: z.string(), rows: z.unknown() });
+
+/** The saved JSON of the named answers of a scope (of the dataset's current data version), by name. */
+async function savedJson(db: Queryable, scope: Scope, names: string[]): Promise<Map<string, unknown>> {
+  const rows =
     "datasetId" in scope
-      ? await db.query<{ name: string; rows: unknown }>(
+      ? await rowsOf(
+          db,
+          SavedRow,
           `select q.name, q.rows from query_results q join datasets d on d.id = $3 and q.version = d.data_version
            where q.scope = $1 and q.name = any($2::text[])`,
           [scopeKey(scope), names, scope.datasetId],
         )
-      : await db.query<{ name: string; rows: unknown }>("select name, rows from query_results where scope = $1 and name = any($2::text[])", [scopeKey(scope), names]);
-  const saved = new Map(rows.map((r) => [r.name, r.rows]));
-  return names.map((name) => (saved.has(name) ? saved.get(name) : null)) as Answers<T>;
+      : await rowsOf(db, SavedRow, "select name, rows from query_results where scope = $1 and name = any($2::text[])", [scopeKey(scope), names]);
+  return new Map(rows.map((r) => [r.name, r.rows]));
+}
+
+/**
+ * The saved answers of several queries of one scope, in one round trip, each
+ * parsed by its query; null for each one not saved (yet) for the dataset's
+ * current data version.
+ */
+export async function savedAnswers<T extends readonly CachedQuery<unknown>[]>(db: Queryable, scope: Scope, queries: T): Promise<Answers<T>>;
+// The signature above says what the tuple holds, answer i being queries[i].parse's: map keeps the order, but
+// TypeScript cannot carry a tuple's element types through it, so the implementation's own type is looser.
+export async function savedAnswers(db: Queryable, scope: Scope, queries: readonly CachedQuery<unknown>[]): Promise<unknown[]> {
+  const saved = await savedJson(db, scope, queries.map((q) => q.name));
+  return queries.map((q) => (saved.has(q.name) ? q.parse(saved.get(q.name)) : null));
 }
 
 export async function savedAnswer<T>(db: Queryable, scope: Scope, query: CachedQuery<T>): Promise<T | null> {
-  const [answer] = await savedAnswers(db, scope, [query] as const);
-  return answer as T | null;
+  const saved = await savedJson(db, scope, [query.name]);
+  return saved.has(query.name) ? query.parse(saved.get(query.name)) : null;
 }
 
 /** Computes an answer and saves it for `version` (a dataset's data_version; 0 for a run). Returns it and how long it took. */
@@ -77,13 +93,13 @@ export async function onDemand<T>(pool: pg.Pool, runId: number, query: CachedQue
   const saved = await savedAnswer(pool, { runId }, query);
   if (saved !== null) return saved;
   const id = `${runId}|${query.name}`;
-  let pending = inflight.get(id) as Promise<T> | undefined;
-  if (!pending) {
-    pending = computeAnswer(pool, { runId }, query, 0)
-      .then((a) => a.rows)
-      .finally(() => inflight.delete(id));
-    inflight.set(id, pending);
-  }
+  const shared = inflight.get(id);
+  // Another reader's computation of the same answer: its rows are checked as this query's.
+  if (shared) return query.parse(await shared);
+  const pending = computeAnswer(pool, { runId }, query, 0)
+    .then((a) => a.rows)
+    .finally(() => inflight.delete(id));
+  inflight.set(id, pending);
   return pending;
 }
 

@@ -1,30 +1,29 @@
 import type pg from "pg";
+import { z } from "zod";
 import type { CachedQuery } from "./cache";
-import type { CleaningCounts } from "../ingest/cleaning";
+import type * as cleaning from "../ingest/cleaning";
+import { fileSingleRow } from "./file-query";
+import { num, type Same } from "./rows";
 import { sqlFile } from "./sql-file";
 
-type Row = Record<"no_customer" | "cancellation" | "adjustment" | "non_product" | "bad_price" | "duplicate" | "excluded" | "included", string>;
+/** Lines per cleaning rule (lib/queries/sql/cleaning-counts.sql): CleaningCounts of lib/ingest/cleaning.ts, which takes no zod. */
+const CleaningCounts = z.object({
+  noCustomer: num,
+  cancellation: num,
+  adjustment: num,
+  nonProduct: num,
+  badPrice: num,
+  duplicate: num,
+  excluded: num,
+  included: num,
+});
+const _sameCounts: Same<z.infer<typeof CleaningCounts>, cleaning.CleaningCounts> = true;
 
 export const cleaningCountsSql = () => sqlFile("cleaning-counts");
 
-export const cleaningCountsQuery = (pool: pg.Pool, datasetId: number): CachedQuery<CleaningCounts> => ({
+export const cleaningCountsQuery = (pool: pg.Pool, datasetId: number): CachedQuery<cleaning.CleaningCounts> => ({
   name: "cleaning-counts",
-  compute: async (db = pool) => {
-    const { rows } = await db.query<Row>(cleaningCountsSql().statement, [datasetId]);
-    return countsOf(rows[0]!);
-  },
+  compute: (db = pool) => fileSingleRow(db, "cleaning-counts", datasetId, CleaningCounts),
+  parse: (saved) => CleaningCounts.parse(saved),
 });
 export const getCleaningCounts = (pool: pg.Pool, datasetId: number) => cleaningCountsQuery(pool, datasetId).compute();
-
-function countsOf(r: Row): CleaningCounts {
-  return {
-    noCustomer: Number(r.no_customer),
-    cancellation: Number(r.cancellation),
-    adjustment: Number(r.adjustment),
-    nonProduct: Number(r.non_product),
-    badPrice: Number(r.bad_price),
-    duplicate: Number(r.duplicate),
-    excluded: Number(r.excluded),
-    included: Number(r.included),
-  };
-}

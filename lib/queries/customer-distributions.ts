@@ -1,20 +1,24 @@
 import type pg from "pg";
-import { fileQuery, type Bin } from "./file-query";
+import { z } from "zod";
+import { Bin, fileQuery } from "./file-query";
+import { num, numOrNull } from "./rows";
 import { sqlFile } from "./sql-file";
 
-export type CustomerMeasure = "recency_days" | "frequency" | "spend";
+const CustomerMeasure = z.enum(["recency_days", "frequency", "spend"]);
+export type CustomerMeasure = z.infer<typeof CustomerMeasure>;
 
 /** A bin of one per-customer measure (lib/queries/sql/customer-distributions.sql). */
-export interface CustomerBin extends Bin {
-  measure: CustomerMeasure;
-  customers: number;
-  customerShare: number;
+export const CustomerBin = Bin.extend({
+  measure: CustomerMeasure,
+  customers: num,
+  customerShare: num,
   /** Revenue of the bin's customers. */
-  revenue: number;
-  revenueShare: number | null;
-}
+  revenue: num,
+  revenueShare: numOrNull,
+});
+export type CustomerBin = z.infer<typeof CustomerBin>;
 
 export const customerDistributionsSql = () => sqlFile("customer-distributions");
-export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<CustomerBin>(pool, "customer-distributions", datasetId, ["measure"]);
+export const customerDistributionsQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "customer-distributions", datasetId, CustomerBin);
 export const getCustomerDistributions = (pool: pg.Pool, datasetId: number) =>
   customerDistributionsQuery(pool, datasetId).compute();

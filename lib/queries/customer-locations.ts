@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { z } from "zod";
 import { fileQuery } from "./file-query";
+import { num } from "./rows";
 import { sqlFile } from "./sql-file";
 
 /**
@@ -7,17 +9,18 @@ import { sqlFile } from "./sql-file";
  * country row (city null), then its biggest cities; the top 15 countries, then
  * "Other" (rank 16).
  */
-export interface LocationRow {
-  rank: number;
-  country: string;
-  city: string | null;
-  customers: number;
-  customerShare: number;
-  countries: number;
-  cities: number;
-}
+export const LocationRow = z.object({
+  rank: num,
+  country: z.string(),
+  city: z.string().nullable(),
+  customers: num,
+  customerShare: num,
+  countries: num,
+  cities: num,
+});
+export type LocationRow = z.infer<typeof LocationRow>;
 
 export const customerLocationsSql = () => sqlFile("customer-locations");
-export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<LocationRow>(pool, "customer-locations", datasetId, ["country", "city"]);
+export const customerLocationsQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "customer-locations", datasetId, LocationRow);
 export const getCustomerLocations = (pool: pg.Pool, datasetId: number) =>
   customerLocationsQuery(pool, datasetId).compute();

@@ -1,16 +1,19 @@
 import type pg from "pg";
-import { fileQuery, type Bin } from "./file-query";
+import { z } from "zod";
+import { Bin, fileQuery } from "./file-query";
+import { num, numOrNull } from "./rows";
 import { sqlFile } from "./sql-file";
 
 /** A bin of order values (lib/queries/sql/order-value-distribution.sql). */
-export interface OrderValueBin extends Bin {
-  orders: number;
-  orderShare: number;
-  value: number;
-  valueShare: number | null;
-}
+export const OrderValueBin = Bin.extend({
+  orders: num,
+  orderShare: num,
+  value: num,
+  valueShare: numOrNull,
+});
+export type OrderValueBin = z.infer<typeof OrderValueBin>;
 
 export const orderValueDistributionSql = () => sqlFile("order-value-distribution");
-export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery<OrderValueBin>(pool, "order-value-distribution", datasetId);
+export const orderValueDistributionQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "order-value-distribution", datasetId, OrderValueBin);
 export const getOrderValueDistribution = (pool: pg.Pool, datasetId: number) =>
   orderValueDistributionQuery(pool, datasetId).compute();

@@ -1,54 +1,28 @@
 import type pg from "pg";
-import type { CachedQuery } from "./cache";
+import { z } from "zod";
+import { fileQuery } from "./file-query";
+import { num, numOrNull } from "./rows";
 import { sqlFile } from "./sql-file";
 
 /** One cell of an RFM run's recency score × frequency score grid (lib/queries/sql/rfm-grid.sql). */
-export interface RfmGridCell {
-  recencyScore: number;
-  frequencyScore: number;
-  customers: number;
-  customerShare: number;
-  revenue: number;
+export const RfmGridCell = z.object({
+  recencyScore: num,
+  frequencyScore: num,
+  customers: num,
+  /** 0 for a run without customers (the file's share is then null). */
+  customerShare: numOrNull.transform((share) => share ?? 0),
+  revenue: num,
   /** Revenue per customer; null in an empty cell. */
-  meanMonetary: number | null;
-  meanRecencyDays: number | null;
+  meanMonetary: numOrNull,
+  meanRecencyDays: numOrNull,
   /** The segment most of the cell's customers are in; null in an empty cell. */
-  topSegment: string | null;
-  topSegmentCustomers: number | null;
-}
-
-interface Row {
-  recency_score: number;
-  frequency_score: number;
-  customers: string;
-  customer_share: string | null;
-  revenue: string;
-  mean_monetary: string | null;
-  mean_recency_days: string | null;
-  top_segment: string | null;
-  top_segment_customers: string | null;
-}
+  topSegment: z.string().nullable(),
+  topSegmentCustomers: numOrNull,
+});
+export type RfmGridCell = z.infer<typeof RfmGridCell>;
 
 export const rfmGridSql = () => sqlFile("rfm-grid");
 
-const num = (v: string | null) => (v === null ? null : Number(v));
-
 /** The grid of an RFM run (empty for runs of another method), saved with the run. */
-export const rfmGridQuery = (pool: pg.Pool, runId: number): CachedQuery<RfmGridCell[]> => ({
-  name: "rfm-grid",
-  compute: async (db = pool) => {
-    const { rows } = await db.query<Row>(rfmGridSql().statement, [runId]);
-    return rows.map((r) => ({
-      recencyScore: r.recency_score,
-      frequencyScore: r.frequency_score,
-      customers: Number(r.customers),
-      customerShare: Number(r.customer_share ?? 0),
-      revenue: Number(r.revenue),
-      meanMonetary: num(r.mean_monetary),
-      meanRecencyDays: num(r.mean_recency_days),
-      topSegment: r.top_segment,
-      topSegmentCustomers: num(r.top_segment_customers),
-    }));
-  },
-});
+export const rfmGridQuery = (pool: pg.Pool, runId: number) => fileQuery(pool, "rfm-grid", runId, RfmGridCell);
 export const getRfmGrid = (pool: pg.Pool, runId: number) => rfmGridQuery(pool, runId).compute();

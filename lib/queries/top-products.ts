@@ -1,20 +1,23 @@
 import type pg from "pg";
+import { z } from "zod";
 import { fileQuery } from "./file-query";
+import { num, numOrNull } from "./rows";
 import { sqlFile } from "./sql-file";
 
 /** One of the 20 products with the most revenue (lib/queries/sql/top-products.sql). */
-export interface TopProductRow {
-  rank: number;
-  stockCode: string;
-  description: string;
-  quantity: number;
-  revenue: number;
-  orders: number;
-  customers: number;
+export const TopProductRow = z.object({
+  rank: num,
+  stockCode: z.string(),
+  description: z.string(),
+  quantity: num,
+  revenue: num,
+  orders: num,
+  customers: num,
   /** Share of all product revenue (kept lines). */
-  revenueShare: number | null;
-}
+  revenueShare: numOrNull,
+});
+export type TopProductRow = z.infer<typeof TopProductRow>;
 
 export const topProductsSql = () => sqlFile("top-products");
-export const topProductsQuery = (pool: pg.Pool, datasetId: number) => fileQuery<TopProductRow>(pool, "top-products", datasetId, ["stock_code", "description"]);
+export const topProductsQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "top-products", datasetId, TopProductRow);
 export const getTopProducts = (pool: pg.Pool, datasetId: number) => topProductsQuery(pool, datasetId).compute();

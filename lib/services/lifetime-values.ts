@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { z } from "zod";
 import type { CachedQuery } from "../queries/cache";
 import { getRepeatRows, inUnit, type RepeatInputs } from "../queries/repeat-summary";
 import {
@@ -51,9 +52,16 @@ export type CustomerValues =
   | { ok: false; error: string };
 
 /** The fitted models a run's values come from: what a dataset's preparation saves for its defaults. */
-export type LifetimeFit =
-  | { ok: true; bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number }; gammaGamma: { p: number; q: number; v: number } | null; gammaGammaError: string | null }
-  | { ok: false; error: string };
+export const LifetimeFit = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    bgnbd: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLikelihood: z.number() }),
+    gammaGamma: z.object({ p: z.number(), q: z.number(), v: z.number() }).nullable(),
+    gammaGammaError: z.string().nullable(),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type LifetimeFit = z.infer<typeof LifetimeFit>;
 
 /** BG/NBD and Gamma-Gamma fitted (in weeks) on the rows of repeat-summary.sql, or why the data cannot support them. */
 export function fitLifetime(repeats: readonly RepeatInputs[]): LifetimeFit {
@@ -77,6 +85,7 @@ export function fitLifetime(repeats: readonly RepeatInputs[]): LifetimeFit {
 export const lifetimeFitQuery = (pool: pg.Pool, datasetId: number): CachedQuery<LifetimeFit> => ({
   name: "lifetime-value-fit",
   compute: async (db = pool) => fitLifetime(await getRepeatRows(db, datasetId, {})),
+  parse: (saved) => LifetimeFit.parse(saved),
 });
 
 /**

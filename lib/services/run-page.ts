@@ -1,12 +1,14 @@
 import { buildInsights, type InsightGroup } from "../insights/insights";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import type pg from "pg";
+import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { onDemand, savedAnswers } from "../queries/cache";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { rfmGridQuery, type RfmGridCell } from "../queries/rfm-grid";
 import { datasetName } from "../queries/datasets";
 import { segmentNames } from "../queries/runs";
+import type { Same } from "../queries/rows";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { layoutDendrogram, type DendrogramLayout, type SavedDendrogram } from "../segmentation/dendrogram";
@@ -21,7 +23,16 @@ import { AT_RISK_BELOW, compareRuns, getSegmentation, type RunDetail } from "./s
  * (preparation.ts) and read from query_results; until then the parts they
  * feed are null and the page says they are being prepared.
  */
-export type Comparison = Awaited<ReturnType<typeof compareRuns>>;
+export const Comparison = z.object({
+  first: z.object({ id: z.number(), method: z.string() }),
+  second: z.object({ id: z.number(), method: z.string() }),
+  customers: z.number(),
+  adjustedRandIndex: z.number().nullable(),
+  crosstab: z.object({ rows: z.array(z.string()), columns: z.array(z.string()), counts: z.array(z.array(z.number())) }),
+});
+export type Comparison = z.infer<typeof Comparison>;
+// What compareRuns returns, field for field: this fails to compile when they part.
+const _sameComparison: Same<Comparison, Awaited<ReturnType<typeof compareRuns>>> = true;
 
 export interface RunPage {
   run: RunDetail;
@@ -47,7 +58,7 @@ export interface RunPage {
 
 /** The comparison of two runs, computed when first asked (a count per pair of segments, in SQL) and saved with the first run (both never change). */
 export async function getComparison(pool: pg.Pool, runId: number, other: number): Promise<Comparison> {
-  return onDemand(pool, runId, { name: `compare-runs?with=${other}`, compute: () => compareRuns(pool, runId, other) });
+  return onDemand(pool, runId, { name: `compare-runs?with=${other}`, compute: () => compareRuns(pool, runId, other), parse: (saved) => Comparison.parse(saved) });
 }
 
 export async function getRunPage(pool: pg.Pool, runId: number, compareWith: number | null = null): Promise<RunPage | null> {
