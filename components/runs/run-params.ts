@@ -1,20 +1,13 @@
 import { CLEANING_RULES } from "@/lib/ingest/cleaning";
 import { formatDay } from "@/lib/format";
+import { FEATURE_LABELS as BUILT_IN_LABELS } from "@/lib/segmentation/features";
 import { STANDARD_RULES, type SegmentRule } from "@/lib/segmentation/rfm";
 
 /** How a run's saved parameters read for people: one place for the runs list, the run page and the form. */
 export const METHOD_NAMES: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical (Ward)" };
 
-export const FEATURE_LABELS: Record<string, string> = {
-  recencyDays: "Recency (days)",
-  frequency: "Frequency (invoices)",
-  monetary: "Monetary (revenue)",
-  averageOrderValue: "Average order value",
-  tenureDays: "Tenure (days)",
-  products: "Distinct products",
-  returnRate: "Return rate",
-  age: "Age",
-};
+/** Labels of the built-in features (a customers file's columns go by their own names). */
+export const FEATURE_LABELS: Record<string, string> = BUILT_IN_LABELS;
 
 const SHORT_FEATURES: Record<string, string> = {
   recencyDays: "R",

@@ -137,3 +137,34 @@ export function revenueFormula(layout: Layout, mapping: Record<string, string | 
   if (mapping.line_total) return `Revenue is each line’s total, “${mapping.line_total}” (where a line has none: quantity × unit price).`;
   return `Revenue is quantity × unit price${mapping.quantity && mapping.unit_price ? ` (“${mapping.quantity}” × “${mapping.unit_price}”)` : ""}; map a line total column if the file has one.`;
 }
+
+/** Where a customers file's mapped fields are kept: a column of table customers, or a key of its attributes. */
+const CUSTOMER_FIELD_KEYS: Record<string, string | null> = {
+  external_id: null,
+  age: "age",
+  birth_date: "birth_date",
+  birth_year: "birth_year",
+  gender: "gender",
+  country: "country",
+  city: "city",
+  signup_date: "signup_date",
+  income: "income",
+};
+
+/**
+ * A customers file's columns as Segmenta keeps them: each header (as written)
+ * with its key in lib/queries/sql/customer-columns.sql (a mapped field's
+ * table column or attribute; any other column's header itself). The id
+ * column is left out: it is the customer.
+ */
+export function customerColumnKeys(header: string[], mapping: Mapping): { name: string; key: string }[] {
+  const fieldOf = new Map(Object.entries(mapping).filter(([, i]) => i !== undefined).map(([key, i]) => [i!, key]));
+  const columns: { name: string; key: string }[] = [];
+  header.forEach((name, i) => {
+    if (name.trim() === "") return;
+    const field = fieldOf.get(i);
+    const key = field === undefined ? name : CUSTOMER_FIELD_KEYS[field];
+    if (key) columns.push({ name, key });
+  });
+  return columns;
+}

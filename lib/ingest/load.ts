@@ -7,7 +7,7 @@ import type { CleaningCounts } from "./cleaning";
 import { CsvRowStream, type RowBatch } from "./csv";
 import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
-import { LAYOUTS, autoMapping, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
+import { LAYOUTS, autoMapping, customerColumnKeys, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
 import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
 import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
@@ -56,6 +56,8 @@ export interface ImportReport {
   rowsLoaded: number;
   /** Per cleaning rule, how many loaded lines the analysis leaves out (transactions only). */
   cleaning: CleaningCounts | null;
+  /** A customers file's columns (headers as written) and where each is kept (customerColumnKeys). */
+  columns?: { name: string; key: string }[];
 }
 
 export interface LoadResult {
@@ -376,6 +378,7 @@ async function loadFile(
     rowsRead,
     rowsLoaded,
     cleaning: converter.cleaning,
+    ...(spec.kind === "customers" ? { columns: customerColumnKeys(sniffed.header, mapping) } : {}),
   };
 }
 

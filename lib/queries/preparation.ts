@@ -40,9 +40,12 @@ export async function datasetPreparationPlan(db: Db, id: number): Promise<{ vers
 }
 
 /** A run's method and whether its pages are prepared; null when there is no such run. */
-export async function runPreparationPlan(db: Db, id: number): Promise<{ method: string; prepared: boolean } | null> {
-  const { rows } = await db.query("select method, prepared_at is not null as prepared from segmentation_runs where id = $1", [id]);
-  return rows[0] === undefined ? null : z.object({ method: z.string(), prepared: z.boolean() }).parse(rows[0]);
+export async function runPreparationPlan(db: Db, id: number): Promise<{ method: string; prepared: boolean; purchases: boolean } | null> {
+  const { rows } = await db.query(
+    "select method, prepared_at is not null as prepared, coalesce(params ->> 'purchases', 'true') <> 'false' as purchases from segmentation_runs where id = $1",
+    [id],
+  );
+  return rows[0] === undefined ? null : z.object({ method: z.string(), prepared: z.boolean(), purchases: z.boolean() }).parse(rows[0]);
 }
 
 /**

@@ -96,14 +96,14 @@ const FIT_SAMPLE = 30_000;
 export async function hierarchicalSegmentation(
   features: string[],
   rows: readonly number[][],
-  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number; engine?: ClusteringEngine },
+  options: { k: number; seed?: number; microClusters?: number; silhouetteSample?: number; engine?: ClusteringEngine; dummyWeights?: readonly (number | undefined)[] },
 ): Promise<HierarchicalSegmentation> {
   const { k } = options;
   const seed = options.seed ?? 1;
   const engine = options.engine ?? onThisThread;
   if (!Number.isInteger(k) || k < 2 || k > 20) throw new ClusteringInputError("k", "k must be a whole number from 2 to 20");
   if (rows.length < k * 2) throw new ClusteringInputError("k", `${rows.length} customers are too few for ${k} clusters`);
-  const { flat, scaling } = standardiseFlat(features, rows);
+  const { flat, scaling } = standardiseFlat(features, rows, undefined, options.dummyWeights);
   const { n, dims } = flat;
   const target = Math.min(options.microClusters ?? 300, n);
   // Micro-clusters: every customer is a leaf when there are few; else k-means groups them.
@@ -147,7 +147,7 @@ export async function hierarchicalSegmentation(
     k,
     labels,
     quality: { ...measures(flat, labels, centroids, k), silhouette: silhouette! },
-    profiles: profile(features, rows, labels, k),
+    profiles: profile(features, rows, labels, k, features.map((_, j) => options.dummyWeights?.[j] !== undefined)),
     dendrogram: { leaves: used.length, leafSizes: used.map((i) => weights[i]!), merges },
     scaling,
   };

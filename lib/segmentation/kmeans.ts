@@ -36,6 +36,8 @@ export interface KMeansOptions {
   silhouetteSample?: number;
   /** Where the iterations and silhouettes run (default: this thread; the result is the same). */
   engine?: ClusteringEngine;
+  /** Per feature: the weight of a category's one-hot column (not scaled), undefined for a number (scaling.ts). */
+  dummyWeights?: readonly (number | undefined)[];
 }
 
 export interface KMeansSegmentation {
@@ -143,7 +145,7 @@ export async function kmeansSegmentation(features: string[], rows: readonly numb
   }
   const large = rows.length > LARGE;
   const engine = options.engine ?? onThisThread;
-  const { flat, scaling } = standardiseFlat(features, rows, large ? engine.allocate : undefined);
+  const { flat, scaling } = standardiseFlat(features, rows, large ? engine.allocate : undefined, options.dummyWeights);
   // Told now, an engine on worker threads boots them while the first k is fitted.
   engine.prepare?.(large ? rows.length : Math.min(rows.length, sampleSize));
   const data = large ? null : toRows(flat);
@@ -163,6 +165,6 @@ export async function kmeansSegmentation(features: string[], rows: readonly numb
   const chosen = fits.get(k)!;
   const labels = Array.from(chosen.labels);
   const centroids = Array.from({ length: k }, (_, c) => Array.from(chosen.centroids.subarray(c * flat.dims, (c + 1) * flat.dims)));
-  return { k, labels, centroids, quality: chosen.quality, candidates, profiles: profile(features, rows, labels, k), scaling };
+  return { k, labels, centroids, quality: chosen.quality, candidates, profiles: profile(features, rows, labels, k, features.map((_, j) => options.dummyWeights?.[j] !== undefined)), scaling };
 }
 

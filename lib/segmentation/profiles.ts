@@ -57,7 +57,7 @@ function median(values: Float64Array): number {
  * differs from the typical customer (the median: means are pulled by the few
  * biggest spenders).
  */
-export function profile(features: string[], rows: readonly number[][], labels: ArrayLike<number>, k: number): ClusterProfile[] {
+export function profile(features: string[], rows: readonly number[][], labels: ArrayLike<number>, k: number, dummies: readonly boolean[] = []): ClusterProfile[] {
   const n = rows.length;
   const dims = features.length;
   const column = new Float64Array(n);
@@ -82,9 +82,12 @@ export function profile(features: string[], rows: readonly number[][], labels: A
     return { cluster, name: "", size, share: size / n, means };
   });
   const overallOf = Object.fromEntries(features.map((f, j) => [f, overall[j]!]));
+  // Without recency, frequency or spend (a customers file's columns), a cluster is named by the columns that set it apart most.
+  const buying = features.some((f) => f === "recencyDays" || f === "frequency" || f === "monetary");
+  const spread = buying ? null : meansAndSds(rows, dims);
   const taken = new Map<string, number>();
   for (const p of profiles) {
-    const base = clusterName(p.means, overallOf);
+    const base = spread ? attributeName(features, p.means, spread, dummies) : clusterName(p.means, overallOf);
     const seen = taken.get(base) ?? 0;
     taken.set(base, seen + 1);
     p.name = seen ? `${base} (${seen + 1})` : base;
@@ -112,4 +115,36 @@ export function clusterName(means: Record<string, number>, typical: Record<strin
   else noun = "regular buyers";
   if (parts.length === 0) return noun.charAt(0).toUpperCase() + noun.slice(1);
   return `${parts[0]} ${noun}`;
+}
+
+function meansAndSds(rows: readonly number[][], dims: number): { means: number[]; sds: number[] } {
+  const n = rows.length;
+  const means = new Array<number>(dims).fill(0);
+  const squares = new Array<number>(dims).fill(0);
+  for (const row of rows) for (let j = 0; j < dims; j++) means[j]! += row[j]! / n;
+  for (const row of rows) for (let j = 0; j < dims; j++) squares[j]! += (row[j]! - means[j]!) ** 2;
+  return { means, sds: squares.map((s) => Math.sqrt(s / n)) };
+}
+
+/**
+ * "High Annual Income (k$), low Spending Score (1-100)", "Mostly Month-to-month (Contract), low tenure":
+ * the one or two features whose cluster mean is furthest from the overall mean, in standard deviations
+ * (at least 0.3 of one). A one-hot feature is named "Column: value" (or "Column: yes" for yes/no).
+ */
+export function attributeName(features: readonly string[], means: Record<string, number>, spread: { means: number[]; sds: number[] }, dummies: readonly boolean[]): string {
+  const ranked = features
+    .map((f, j) => ({ f, j, z: spread.sds[j]! > 0 ? (means[f]! - spread.means[j]!) / spread.sds[j]! : 0 }))
+    .filter((x) => Math.abs(x.z) >= 0.3)
+    .sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || a.j - b.j)
+    .slice(0, 2);
+  if (ranked.length === 0) return "Typical customers";
+  const words = ranked.map(({ f, j, z }) => {
+    if (!dummies[j]) return `${z > 0 ? "high" : "low"} ${f}`;
+    const cut = f.lastIndexOf(": ");
+    const [column, level] = cut === -1 ? [f, "yes"] : [f.slice(0, cut), f.slice(cut + 2)];
+    if (level === "yes") return `${z > 0 ? "mostly" : "rarely"} ${column}`;
+    return `${z > 0 ? "mostly" : "few"} ${level} (${column})`;
+  });
+  const text = words.join(", ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

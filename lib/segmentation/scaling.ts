@@ -4,6 +4,9 @@ import type { FlatPoints } from "./lloyd";
  * How customers' features are put on one scale before clustering, as an
  * analyst would in scikit-learn: non-negative features skewed to the right
  * (skewness > 1) log1p-transformed, then every feature as z-scores.
+ * One-hot columns of a category (0 or 1) are not: each is multiplied by its
+ * weight instead (recorded as mean 0 and sd 1 / weight, so that (x - mean) /
+ * sd holds for every column).
  */
 export interface Scaling {
   features: string[];
@@ -30,7 +33,13 @@ function skewness(values: ArrayLike<number>): number {
 }
 
 /** `standardise` into one flat n × d array (on shared memory when `allocate` gives it). */
-export function standardiseFlat(features: string[], rows: readonly number[][], allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): { flat: FlatPoints; scaling: Scaling } {
+export function standardiseFlat(
+  features: string[],
+  rows: readonly number[][],
+  allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+  /** Per column: the weight of a one-hot column, undefined for a number. */
+  dummyWeights: readonly (number | undefined)[] = [],
+): { flat: FlatPoints; scaling: Scaling } {
   const n = rows.length;
   const dims = features.length;
   const data = allocate(n * dims);
@@ -39,6 +48,14 @@ export function standardiseFlat(features: string[], rows: readonly number[][], a
   const means: number[] = [];
   const sds: number[] = [];
   for (let j = 0; j < dims; j++) {
+    const weight = dummyWeights[j];
+    if (weight !== undefined) {
+      for (let i = 0; i < n; i++) data[i * dims + j] = rows[i]![j]! * weight;
+      logged.push(false);
+      means.push(0);
+      sds.push(weight > 0 ? 1 / weight : 0);
+      continue;
+    }
     let nonNegative = true;
     for (let i = 0; i < n; i++) {
       const v = rows[i]![j]!;

@@ -1,5 +1,8 @@
 import type pg from "pg";
 import { buildInsights, type InsightGroup } from "../insights/insights";
+import { columnInsights } from "../insights/column-insights";
+import { segmentColumnsQuery, type SegmentColumnRow } from "../queries/segment-columns";
+import { segmentOutcomesQuery, type SegmentOutcomeRow } from "../queries/segment-outcomes";
 import { buildReport } from "../insights/report";
 import { savedAnswers } from "../queries/cache";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
@@ -16,15 +19,42 @@ export interface RunInsights {
 }
 
 export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunInsights | null> {
-  const [run, [profiles, concentration]] = await Promise.all([
+  const [run, [profiles, concentration, columns, outcomes]] = await Promise.all([
     getSegmentation(pool, runId),
-    savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId)] as const),
+    savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId), segmentColumnsQuery(pool, runId), segmentOutcomesQuery(pool, runId)] as const),
   ]);
-  if (!run || !profiles) return null;
-  const lifetimeValue = run.metrics.lifetimeValue as { ok?: boolean } | undefined;
-  const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: lifetimeValue?.ok === true });
-  return { run, profiles, groups };
+  if (!run) return null;
+  const groups = runInsights(run, run.params.purchases !== false, profiles, concentration, columns, outcomes);
+  return groups && { run, profiles: profiles ?? [], groups };
 }
+/** The outcome a run was asked to show (its params.outcome), if any. */
+export function outcomeOf(params: Record<string, unknown>): { name: string; key: string; kind: "yes_no" | "category" } | null {
+  const o = params.outcome as { name?: unknown; key?: unknown; kind?: unknown } | undefined;
+  return o && typeof o.name === "string" && typeof o.key === "string" && (o.kind === "yes_no" || o.kind === "category") ? { name: o.name, key: o.key, kind: o.kind } : null;
+}
+
+
+/**
+ * A run's insight bullets: from its purchase profiles (buildInsights), with its outcome's rates added; or,
+ * for a run on a customers file alone, from its columns and outcome (columnInsights). Null while the
+ * answers they read are being prepared.
+ */
+export function runInsights(
+  run: RunDetail,
+  purchases: boolean,
+  profiles: SegmentProfileRow[] | null,
+  concentration: Parameters<typeof buildInsights>[1],
+  columns: SegmentColumnRow[] | null,
+  outcomes: SegmentOutcomeRow[] | null,
+): InsightGroup[] | null {
+  const outcome = outcomeOf(run.params);
+  const segments = run.segments.map((s) => ({ no: s.no, name: s.name, customers: s.customers }));
+  if (!purchases) return columns && outcomes && columnInsights(segments, columns, outcomes, outcome);
+  if (!profiles) return null;
+  const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true });
+  return outcome && outcomes ? columnInsights(segments, columns ?? [], outcomes, outcome, groups) : groups;
+}
+
 
 /** The run's insights and tables as a Markdown file, with the queries behind them. */
 export async function runReport(pool: pg.Pool, runId: number): Promise<string | null> {

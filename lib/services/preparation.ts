@@ -12,22 +12,10 @@ import {
   summariesCurrent as summariesAreCurrent,
   unprepared,
 } from "../queries/preparation";
-import { computeAnswer, savedAnswers, type CachedQuery } from "../queries/cache";
-import { cleaningCountsQuery } from "../queries/cleaning-counts";
-import { clusterPointsQuery } from "../queries/cluster-points";
-import { datasetFiguresQuery } from "../queries/dataset-figures";
-import { revenueConcentrationQuery } from "../queries/revenue-concentration";
-import { rfmGridQuery } from "../queries/rfm-grid";
-import { segmentCountriesQuery } from "../queries/segment-countries";
-import { segmentDemographicsQuery } from "../queries/segment-demographics";
-import { segmentDistributionsQuery } from "../queries/segment-distributions";
-import { segmentProfileQuery } from "../queries/segment-profile";
-import { segmentTopProductsQuery } from "../queries/segment-top-products";
-import { segmentableCustomersQuery } from "../queries/segmentable-customers";
+import { computeAnswer, savedAnswers } from "../queries/cache";
+import { datasetAnswers, runAnswers } from "./answers";
 import { analyzeLines, buildCustomerCountries, buildCustomerProducts, buildCustomerSummaries, buildInvoiceTotals, buildProductDescriptions, markSummarised } from "../ingest/summaries";
 import { dropOrphanPartitions } from "../ingest/storage";
-import { lifetimeFitQuery } from "./lifetime-values";
-import { overviewQueries } from "./overview";
 import { logLine } from "../log";
 
 /**
@@ -77,30 +65,6 @@ interface Job {
   state?: PreparationState;
   /** Each step's time, for the log line when done. */
   timings: string[];
-}
-
-/** The answers a dataset's pages read, with the label its preparation shows. */
-export function datasetAnswers(pool: pg.Pool, datasetId: number): { label: string; query: CachedQuery<unknown> }[] {
-  return [
-    { label: "Headline figures", query: datasetFiguresQuery(pool, datasetId) },
-    { label: "Cleaning counts", query: cleaningCountsQuery(pool, datasetId) },
-    { label: "Customers to segment", query: segmentableCustomersQuery(pool, datasetId) },
-    { label: "Churn and lifetime value models", query: lifetimeFitQuery(pool, datasetId) },
-    ...overviewQueries(pool, datasetId),
-  ];
-}
-
-/** The answers a run's pages read (run page and segment pages). */
-export function runAnswers(pool: pg.Pool, runId: number, method: string): { label: string; query: CachedQuery<unknown> }[] {
-  return [
-    { label: "Segment profiles", query: segmentProfileQuery(pool, runId) },
-    { label: "Revenue concentration", query: revenueConcentrationQuery(pool, runId) },
-    method === "rfm" ? { label: "RFM grid", query: rfmGridQuery(pool, runId) } : { label: "Customers in two dimensions", query: clusterPointsQuery(pool, runId) },
-    { label: "Segment demographics", query: segmentDemographicsQuery(pool, runId) },
-    { label: "Segment top products", query: segmentTopProductsQuery(pool, runId) },
-    { label: "Segment countries", query: segmentCountriesQuery(pool, runId) },
-    { label: "Segment distributions", query: segmentDistributionsQuery(pool, runId) },
-  ];
 }
 
 const isCancel = (error: unknown) => (error as { code?: string }).code === "57014";
@@ -301,7 +265,7 @@ export class Preparer {
   private async planRun(client: pg.PoolClient, job: Job): Promise<boolean> {
     const run = await runPreparationPlan(client, job.id);
     if (!run || run.prepared) return false;
-    const answers = runAnswers(this.pool, job.id, run.method);
+    const answers = runAnswers(this.pool, job.id, run.method, run.purchases);
     const saved = await savedAnswers(client, { runId: job.id }, answers.map((a) => a.query));
     job.steps = answers
       .filter((_, i) => saved[i] === null)

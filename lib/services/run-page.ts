@@ -1,4 +1,7 @@
-import { buildInsights, type InsightGroup } from "../insights/insights";
+import type { InsightGroup } from "../insights/insights";
+import { outcomeOf, runInsights } from "./insights";
+import { segmentColumnsQuery, type SegmentColumnRow } from "../queries/segment-columns";
+import { segmentOutcomesQuery, type SegmentOutcomeRow } from "../queries/segment-outcomes";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import type pg from "pg";
 import { z } from "zod";
@@ -13,7 +16,7 @@ import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { layoutDendrogram, type DendrogramLayout, type SavedDendrogram } from "../segmentation/dendrogram";
 import { projectClusterPoints, type ClusterProjection } from "./cluster-projection";
-import { AT_RISK_BELOW, compareRuns, getSegmentation, type RunDetail } from "./segmentations";
+import { compareRuns, getSegmentation, type RunDetail } from "./segmentations";
 
 /**
  * Everything the run page draws, in one call: the run, its segment profiles,
@@ -50,6 +53,12 @@ export interface RunPage {
   /** The dataset's runs, newest first, this one included. */
   runs: RunListItem[];
   comparison: Comparison | null;
+  /** False for a run on a customers file alone (no purchases: no profiles of orders, grid or projection). */
+  purchases: boolean;
+  /** The run's customers-file columns per segment (segment-columns.sql); null while being prepared. */
+  columns: SegmentColumnRow[] | null;
+  /** The outcome column the run shows per segment, and its rates (segment-outcomes.sql). */
+  outcome: RunOutcome | null;
   /** The compared run's segment names in its own order (for the crosstab's columns). */
   comparedSegments: string[];
   /** Why the asked comparison cannot be shown. */
@@ -59,6 +68,13 @@ export interface RunPage {
 /** The comparison of two runs, computed when first asked (a count per pair of segments, in SQL) and saved with the first run (both never change). */
 export async function getComparison(pool: pg.Pool, runId: number, other: number): Promise<Comparison> {
   return onDemand(pool, runId, { name: `compare-runs?with=${other}`, compute: () => compareRuns(pool, runId, other), parse: (saved) => Comparison.parse(saved) });
+}
+
+export interface RunOutcome {
+  name: string;
+  kind: "yes_no" | "category";
+  /** Null while being prepared. */
+  rows: SegmentOutcomeRow[] | null;
 }
 
 export async function getRunPage(pool: pg.Pool, runId: number, compareWith: number | null = null): Promise<RunPage | null> {
@@ -77,21 +93,33 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
           throw error;
         },
       );
-  const [dataset, [profiles, concentration, grid, points], runs, compared, columns] = await Promise.all([
+  const purchases = run.params.purchases !== false;
+  const [dataset, [profiles, concentration, grid, points, described, outcomes], runs, compared, columns] = await Promise.all([
     datasetName(pool, run.datasetId),
-    savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId), rfmGridQuery(pool, runId), clusterPointsQuery(pool, runId)] as const),
+    savedAnswers(pool, { runId }, [
+      segmentProfileQuery(pool, runId),
+      revenueConcentrationQuery(pool, runId),
+      rfmGridQuery(pool, runId),
+      clusterPointsQuery(pool, runId),
+      segmentColumnsQuery(pool, runId),
+      segmentOutcomesQuery(pool, runId),
+    ] as const),
     getSegmentationRuns(pool, run.datasetId),
     comparison,
     comparedSegments,
   ]);
   const saved = run.metrics.dendrogram as SavedDendrogram | undefined;
+  const outcome = outcomeOf(run.params);
   const k = typeof run.params.k === "number" ? run.params.k : run.segments.length;
   return {
     run,
     datasetName: dataset ?? `Dataset ${run.datasetId}`,
     prepared: run.preparedAt !== null,
     profiles,
-    insights: profiles && buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true }),
+    insights: runInsights(run, purchases, profiles, concentration, described, outcomes),
+    purchases,
+    columns: described,
+    outcome: outcome && { name: outcome.name, kind: outcome.kind, rows: outcomes },
     grid,
     projection: points && projectClusterPoints(points, run),
     dendrogram: saved && Array.isArray(saved.merges) ? layoutDendrogram(saved, k) : null,

@@ -8,6 +8,7 @@ import { atDefaults } from "../queries/sql-file";
 import { customerValues, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { logLine } from "../log";
+import { hasPurchases, runPopulation, type Member, type Population } from "./run-population";
 import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
@@ -24,8 +25,7 @@ import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExist
  * customer's segment (COPY) in one transaction. The HTTP API and the
  * dashboard's server actions both call runSegmentation.
  */
-export const FEATURE_KEYS = ["recencyDays", "frequency", "monetary", "averageOrderValue", "tenureDays", "products", "returnRate", "age"] as const;
-export type FeatureKey = (typeof FEATURE_KEYS)[number];
+export { FEATURE_KEYS, type FeatureKey } from "../segmentation/features";
 
 const scoreRange = z
   .tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)])
@@ -41,7 +41,15 @@ export const SegmentationInput = z.object({
   /** RFM: the ordered rule table; default: the standard segments. */
   rules: z.array(z.object({ name: z.string().trim().min(1).max(60), recency: scoreRange, frequency: scoreRange, monetary: scoreRange })).min(1).max(40).optional(),
   k: z.union([z.number().int().min(2).max(20), z.literal("auto")]).optional(),
-  features: z.array(z.enum(FEATURE_KEYS)).min(1).max(FEATURE_KEYS.length).optional(),
+  /**
+   * k-means and hierarchical: what to cluster on: the purchase features (FEATURE_KEYS) and any column of the
+   * customers file, named as written in its header ("Annual Income (k$)").
+   */
+  features: z.array(z.string().trim().min(1).max(200)).min(1).max(60).refine((f) => new Set(f).size === f.length, "a feature is named twice").optional(),
+  /** A yes/no or category column of the customers file (Churn) whose rate each segment shows. */
+  outcome: z.string().trim().min(1).max(200).optional(),
+  /** Weight of a category's one-hot columns against standardised numbers (default 1: lib/segmentation/feature-matrix.ts). */
+  categoryWeight: z.number().min(0).max(10).optional(),
   seed: z.number().int().optional(),
   /** Cleaning rules that leave lines out of this run (default: all of them). */
   cleaning: z.array(z.enum(RULE_KEYS)).optional(),
@@ -70,7 +78,7 @@ interface Assignment {
   profiles?: Record<string, unknown>[];
 }
 
-function rfm(features: CustomerFeatures[], input: SegmentationInput): Assignment {
+function rfm(features: readonly CustomerFeatures[], input: SegmentationInput): Assignment {
   const perScore = (key: "recency" | "frequency" | "monetary") => (typeof input.bins === "object" && !Array.isArray(input.bins) ? input.bins[key] : input.bins) ?? 5;
   const bins = { recency: perScore("recency"), frequency: perScore("frequency"), monetary: perScore("monetary") };
   const result = rfmScores(features, { recencyBins: bins.recency, frequencyBins: bins.frequency, monetaryBins: bins.monetary });
@@ -92,20 +100,13 @@ function rfm(features: CustomerFeatures[], input: SegmentationInput): Assignment
   };
 }
 
-/** The chosen features of every customer, in the order of `keys`; every customer must have them all. */
-function featureRows(features: CustomerFeatures[], input: SegmentationInput): { keys: FeatureKey[]; rows: number[][] } {
-  const keys = input.features ?? ["recencyDays", "frequency", "monetary"];
-  const missing = features.filter((f) => keys.some((k) => f[k] === null)).length;
-  if (missing > 0) throw new InputError("features", `${missing} customers have no value for ${keys.join(", ")} (age needs a customers file)`);
-  return { keys, rows: features.map((f) => keys.map((key) => f[key] as number)) };
-}
+type Matrix = NonNullable<Population["matrix"]>;
 
-async function hierarchical(features: CustomerFeatures[], input: SegmentationInput): Promise<Assignment> {
-  const { keys, rows } = featureRows(features, input);
+async function hierarchical({ features: keys, rows, dummyWeights }: Matrix, input: SegmentationInput): Promise<Assignment> {
   if (input.k === "auto") throw new InputError("k", "hierarchical segmentation needs a number of segments; use kmeans for auto");
   const k = input.k ?? 5;
   const seed = input.seed ?? 1;
-  const result = await hierarchicalSegmentation(keys, rows, { k, seed, engine: threadedEngine() });
+  const result = await hierarchicalSegmentation(keys, rows, { k, seed, engine: threadedEngine(), dummyWeights });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -115,11 +116,10 @@ async function hierarchical(features: CustomerFeatures[], input: SegmentationInp
   };
 }
 
-async function kmeans(features: CustomerFeatures[], input: SegmentationInput): Promise<Assignment> {
-  const { keys, rows } = featureRows(features, input);
+async function kmeans({ features: keys, rows, dummyWeights }: Matrix, input: SegmentationInput): Promise<Assignment> {
   const k = input.k ?? "auto";
   const seed = input.seed ?? 1;
-  const result = await kmeansSegmentation(keys, rows, { k, seed, engine: threadedEngine() });
+  const result = await kmeansSegmentation(keys, rows, { k, seed, engine: threadedEngine(), dummyWeights });
   return {
     names: result.profiles.map((p) => p.name),
     members: result.labels,
@@ -149,22 +149,31 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
     getRunInputs(pool, datasetId, options),
     atDefaults(options) ? savedAnswer(pool, { datasetId }, lifetimeFitQuery(pool, datasetId)) : null,
   ]);
+  const population = await runPopulation(pool, datasetId, input, features);
   const read = performance.now();
-  const values = customerValues(repeats, { fit: savedFit ?? undefined });
-  if (features.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
+  const values = population.purchases ? customerValues(repeats, { fit: savedFit ?? undefined }) : null;
+  if (population.members.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
   let assignment: Assignment;
-  if (input.method === "rfm") assignment = rfm(features, input);
-  else if (input.method === "kmeans") assignment = await kmeans(features, input);
-  else assignment = await hierarchical(features, input);
+  if (input.method === "rfm") assignment = rfm(population.members.filter(hasPurchases), input);
+  else if (input.method === "kmeans") assignment = await kmeans(population.matrix!, input);
+  else assignment = await hierarchical(population.matrix!, input);
   const segmented = performance.now();
 
-  const params = { analysisDate: input.analysisDate ?? null, cleaning, ...assignment.params };
-  const { values: perCustomer, ...fit } = values.ok ? values : { values: null, ...values };
+  const params = {
+    analysisDate: input.analysisDate ?? null,
+    cleaning,
+    ...assignment.params,
+    ...(input.method === "rfm" ? {} : { features: population.features, encodings: population.encodings, columns: population.columns, categoryWeight: input.categoryWeight ?? 1 }),
+    ...(population.leftOut.length ? { leftOut: population.leftOut } : {}),
+    ...(population.outcome ? { outcome: population.outcome } : {}),
+    purchases: population.purchases,
+  };
+  const { values: perCustomer, ...fit } = values === null ? { values: null, ok: false, error: "the dataset has no purchases" } : values.ok ? values : { values: null, ...values };
   assignment.metrics.lifetimeValue = fit;
-  const run = await saveRun(pool, datasetId, input.method, params, assignment, features, perCustomer, Math.round(performance.now() - started));
+  const run = await saveRun(pool, datasetId, input.method, params, assignment, population.members, perCustomer, Math.round(performance.now() - started));
   const ms = (from: number, to: number) => Math.round(to - from);
-  logLine(`run ${run.id} (${input.method}, ${features.length} customers) saved in ${ms(started, performance.now())} ms: inputs ${ms(started, read)}, lifetime values and segments ${ms(read, segmented)}, saving ${ms(segmented, performance.now())}`);
+  logLine(`run ${run.id} (${input.method}, ${population.members.length} customers) saved in ${ms(started, performance.now())} ms: inputs ${ms(started, read)}, lifetime values and segments ${ms(read, segmented)}, saving ${ms(segmented, performance.now())}`);
   // Its pages' answers, computed once, before any other preparation waiting (preparation.ts).
   void preparerFor(pool).prepareRun(run.id);
   return run;
@@ -179,15 +188,17 @@ async function saveRun(
   method: string,
   params: Record<string, unknown>,
   a: Assignment,
-  features: CustomerFeatures[],
+  features: readonly Member[],
   values: Map<string, CustomerValue> | null,
   durationMs: number,
 ): Promise<RunDetail> {
   // Totals per segment, in one pass over the customers.
-  const totals = a.names.map(() => ({ customers: 0, orders: 0, revenue: 0, recencyDays: 0, pAlive: 0, valued: 0, atRisk: 0, atRiskRevenue: 0, expectedPurchases: 0, clv: 0 }));
+  const totals = a.names.map(() => ({ customers: 0, buyers: 0, orders: 0, revenue: 0, recencyDays: 0, pAlive: 0, valued: 0, atRisk: 0, atRiskRevenue: 0, expectedPurchases: 0, clv: 0 }));
   features.forEach((f, i) => {
     const t = totals[a.members[i]!]!;
     t.customers++;
+    if (!hasPurchases(f)) return;
+    t.buyers++;
     t.orders += f.frequency;
     t.revenue += f.monetary;
     t.recencyDays += f.recencyDays;
@@ -206,7 +217,8 @@ async function saveRun(
   const cents = (x: number) => Math.round(x * 100) / 100;
   const segments = a.names.map((name, no) => {
     const t = totals[no]!;
-    const mean = (sum: number) => (t.customers ? sum / t.customers : null);
+    // A customers file alone has no purchases: no recency, frequency or spend to average.
+    const mean = (sum: number) => (t.buyers ? sum / t.buyers : null);
     const churn = values && t.valued
       ? { pAlive: t.pAlive / t.valued, atRiskCustomers: t.atRisk, atRiskRevenue: cents(t.atRiskRevenue), expectedPurchases: t.expectedPurchases, lifetimeValue: cents(t.clv) }
       : {};
@@ -223,7 +235,7 @@ async function saveRun(
     let chunk = "";
     for (let i = 0; i < features.length; i++) {
       const f = features[i]!;
-      chunk += memberLine(f.customerId, a.members[i]!, a.scores?.[i], f, values?.get(f.customerId));
+      chunk += memberLine(f.customerId, a.members[i]!, a.scores?.[i], hasPurchases(f) ? f : null, values?.get(f.customerId));
       if (chunk.length > 1 << 16) {
         yield chunk;
         chunk = "";

@@ -1,0 +1,96 @@
+import type pg from "pg";
+import { InputError } from "../errors";
+import { COLUMN_KINDS, inferKind, KIND_LABELS, possibleKinds, type ColumnKind } from "../ingest/column-kinds";
+import { savedAnswer } from "../queries/cache";
+import { columnKindOverrides, customerColumnHeaders, customerColumnsQuery, saveColumnKind, type CustomerColumnRow } from "../queries/customer-columns";
+import { requireDataset } from "../queries/datasets";
+
+/**
+ * The columns of a dataset's customers files, as the analyst sees and uses
+ * them: each with its name as written in the file's header, the kind
+ * Segmenta read from its values (or the one the analyst gave it), how full
+ * it is and what it holds (customer-columns.sql, saved by the dataset's
+ * preparation).
+ */
+export interface CustomerColumn extends CustomerColumnRow {
+  /** The header as written in the file ("Annual Income (k$)"); for a derived column, what it came from. */
+  name: string;
+  kind: ColumnKind;
+  inferredKind: ColumnKind;
+  /** Kinds the analyst may give it (a column with text in it cannot be a number). */
+  possibleKinds: ColumnKind[];
+  missing: number;
+}
+
+/** What a column is called when its file did not name it (age worked out from a birth year). */
+const DERIVED_NAMES: Record<string, string> = { age: "Age", gender: "Gender", country: "Country", city: "City", signup_date: "Signup date", income: "Income" };
+
+function nameOf(key: string, headers: Map<string, string>): string {
+  const header = headers.get(key);
+  if (header) return header;
+  if (key === "age") {
+    const from = headers.get("birth_year") ?? headers.get("birth_date");
+    if (from) return `Age (from ${from})`;
+  }
+  return DERIVED_NAMES[key] ?? key;
+}
+
+/**
+ * The dataset's customer columns (empty without a customers file). Null while the dataset is being
+ * prepared, unless `compute` (a run, which must know them now, reads them itself).
+ */
+export async function getCustomerColumns(pool: pg.Pool, datasetId: number, options?: { compute: false }): Promise<CustomerColumn[] | null>;
+export async function getCustomerColumns(pool: pg.Pool, datasetId: number, options: { compute: true }): Promise<CustomerColumn[]>;
+export async function getCustomerColumns(pool: pg.Pool, datasetId: number, options: { compute: boolean } = { compute: false }): Promise<CustomerColumn[] | null> {
+  const query = customerColumnsQuery(pool, datasetId);
+  const [saved, headers, overrides] = await Promise.all([
+    savedAnswer(pool, { datasetId }, query),
+    customerColumnHeaders(pool, datasetId),
+    columnKindOverrides(pool, datasetId),
+  ]);
+  const rows = saved ?? (options.compute ? await query.compute() : null);
+  if (rows === null) return null;
+  // In the order of the file's header (a column worked out from another, such as age from a birth year, in its place).
+  const order = [...headers.keys()];
+  const position = (key: string) => {
+    const at = order.indexOf(key === "age" && !headers.has("age") ? (headers.has("birth_year") ? "birth_year" : "birth_date") : key);
+    return at === -1 ? order.length : at;
+  };
+  return [...rows].sort((a, b) => position(a.key) - position(b.key)).map((row) => {
+    const name = nameOf(row.key, headers);
+    const inferredKind = inferKind(name, row);
+    const possible = possibleKinds(row);
+    const given = overrides.get(row.key);
+    return {
+      ...row,
+      name,
+      inferredKind,
+      kind: given && possible.includes(given) ? given : inferredKind,
+      possibleKinds: possible,
+      missing: row.customers - row.filled,
+    };
+  });
+}
+
+/** Finds a column by its name as written in the header, or by its key; an InputError naming the columns there are otherwise. */
+export function findColumn(columns: readonly CustomerColumn[], name: string, field: string): CustomerColumn {
+  const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.key === name);
+  if (found) return found;
+  const names = columns.map((c) => `"${c.name}"`).join(", ");
+  throw new InputError(field, columns.length ? `the customers file has no column "${name}" (its columns: ${names})` : `"${name}" is not a feature, and the dataset has no customers file`);
+}
+
+/** Gives a column another kind (or back to the inferred one: kind null). */
+export async function setCustomerColumnKind(pool: pg.Pool, datasetId: number, key: string, kind: string | null): Promise<CustomerColumn> {
+  await requireDataset(pool, datasetId);
+  const columns = await getCustomerColumns(pool, datasetId);
+  if (columns === null) throw new InputError("kind", "the dataset is being prepared; try again in a moment");
+  const column = findColumn(columns, key, "key");
+  if (kind !== null && !(COLUMN_KINDS as readonly string[]).includes(kind)) throw new InputError("kind", `a kind is one of ${COLUMN_KINDS.join(", ")}`);
+  if (kind !== null && !column.possibleKinds.includes(kind as ColumnKind)) {
+    const may = column.possibleKinds.map((k) => KIND_LABELS[k].toLowerCase()).join(", ");
+    throw new InputError("kind", `"${column.name}" cannot be ${KIND_LABELS[kind as ColumnKind].toLowerCase()}: its values allow ${may}`);
+  }
+  await saveColumnKind(pool, datasetId, column.key, kind === column.inferredKind ? null : (kind as ColumnKind | null));
+  return (await getCustomerColumns(pool, datasetId))!.find((c) => c.key === column.key)!;
+}

@@ -1,0 +1,116 @@
+import type pg from "pg";
+import { InputError } from "../errors";
+import { KIND_LABELS, YES_WORDS } from "../ingest/column-kinds";
+import { customerColumnValues, datasetHasPurchases } from "../queries/customer-columns";
+import type { CustomerFeatures } from "../queries/customer-features";
+import { FEATURE_LABELS, isFeatureKey, type FeatureKey } from "../segmentation/features";
+import { featureMatrix, type FeatureColumn, type FeatureEncoding, type FeatureMatrix } from "../segmentation/feature-matrix";
+import { findColumn, getCustomerColumns, type CustomerColumn } from "./customer-columns";
+
+/**
+ * Who a run segments, and on what. A dataset with purchases segments its
+ * buyers (customer-features.sql), on their purchase features and, joined by
+ * customer id, any columns of its customers file; a dataset with only a
+ * customers file segments every customer on file, on its columns. Columns
+ * are named as written in the file's header ("Annual Income (k$)") or by
+ * their key.
+ */
+/** A customer a run segments: with purchase features, or (a customers file alone) only an id. */
+export type Member = CustomerFeatures | { customerId: string };
+export const hasPurchases = (m: Member): m is CustomerFeatures => "frequency" in m;
+
+export interface Population {
+  members: Member[];
+  /** False for a dataset with only a customers file. */
+  purchases: boolean;
+  /** What the clustering methods cluster (rows in the order of members); null for RFM. */
+  matrix: Pick<FeatureMatrix, "features" | "rows" | "dummyWeights"> | null;
+  /** The features as the analyst named them. */
+  features: string[];
+  encodings: FeatureEncoding[];
+  /** Customers left out for want of a value, per column. */
+  leftOut: { name: string; customers: number }[];
+  outcome: { name: string; key: string; kind: "yes_no" | "category" } | null;
+  /** The customers-file columns clustered on (segment-columns.sql describes each segment by them). */
+  columns: { name: string; key: string; kind: FeatureColumn["kind"] }[];
+}
+
+export interface PopulationInput {
+  method: "rfm" | "kmeans" | "hierarchical";
+  features?: string[];
+  outcome?: string;
+  categoryWeight?: number;
+  analysisDate?: string;
+}
+
+const usable = (c: CustomerColumn, field: string): FeatureColumn["kind"] => {
+  if (c.kind === "id" || c.kind === "text") {
+    throw new InputError(field, `"${c.name}" is ${c.kind === "id" ? "an id" : "free text"}, not a feature: give it another kind on the dataset page if it is a number or a category`);
+  }
+  return c.kind;
+};
+
+export async function runPopulation(pool: pg.Pool, datasetId: number, input: PopulationInput, buyers: CustomerFeatures[]): Promise<Population> {
+  const names = input.method === "rfm" ? [] : (input.features ?? ["recencyDays", "frequency", "monetary"]);
+  const purchases = buyers.length > 0 || (await datasetHasPurchases(pool, datasetId));
+  const wanted = names.filter((n) => !isFeatureKey(n) || (!purchases && n === "age"));
+  const needColumns = wanted.length > 0 || input.outcome !== undefined || !purchases;
+  const columns = needColumns ? await getCustomerColumns(pool, datasetId, { compute: true }) : [];
+  if (!purchases) {
+    if (columns!.length === 0) throw new InputError("method", "the dataset has no purchases and no customers file: load a file first", "no_customers");
+    if (input.method === "rfm") {
+      throw new InputError("method", "RFM scores purchases, and this dataset has only a customers file: cluster its columns with k-means or hierarchical, or load its transactions");
+    }
+    const fromPurchases = names.filter((n) => isFeatureKey(n) && n !== "age");
+    if (fromPurchases.length > 0) {
+      throw new InputError("features", `${fromPurchases.map((n) => FEATURE_LABELS[n as FeatureKey]).join(", ")} come from purchases, and this dataset has only a customers file: choose its columns instead`);
+    }
+  }
+  const chosen = wanted.map((n) => findColumn(columns!, n, "features"));
+  const outcomeColumn = input.outcome === undefined ? null : findColumn(columns!, input.outcome, "outcome");
+  if (outcomeColumn && outcomeColumn.kind !== "yes_no" && outcomeColumn.kind !== "category") {
+    throw new InputError("outcome", `"${outcomeColumn.name}" is ${KIND_LABELS[outcomeColumn.kind].toLowerCase()}: an outcome is a yes/no or a category column (such as Churn)`);
+  }
+  const outcome = outcomeColumn ? { name: outcomeColumn.name, key: outcomeColumn.key, kind: outcomeColumn.kind as "yes_no" | "category" } : null;
+  const base = { purchases, features: names, outcome, encodings: [] as FeatureEncoding[], leftOut: [] as Population["leftOut"], columns: [] as Population["columns"] };
+
+  if (purchases && chosen.length === 0) {
+    // Purchase features only: as before, every buyer must have each one.
+    if (input.method === "rfm") return { ...base, members: buyers, matrix: null };
+    const keys = names as FeatureKey[];
+    const missing = buyers.filter((f) => keys.some((k) => f[k] === null)).length;
+    if (missing > 0) throw new InputError("features", `${missing} customers have no value for ${keys.join(", ")} (age needs a customers file)`);
+    return { ...base, members: buyers, matrix: { features: keys, rows: buyers.map((f) => keys.map((key) => f[key] as number)), dummyWeights: [] } };
+  }
+
+  const kinds = chosen.map((c) => usable(c, "features"));
+  base.columns = chosen.map((c, j) => ({ name: c.name, key: c.key, kind: kinds[j]! }));
+  const onFile = await customerColumnValues(pool, datasetId, chosen.map((c) => c.key));
+  let members: Member[];
+  let columnsOf: FeatureColumn[];
+  if (purchases) {
+    // Buyers, with the file's values joined by customer id (a buyer not on file has none).
+    const byId = new Map(onFile.map((r) => [r.customerId, r.values]));
+    members = buyers;
+    const builtIn = names.filter(isFeatureKey);
+    columnsOf = [
+      ...builtIn.map((key): FeatureColumn => ({ name: FEATURE_LABELS[key], kind: "number", values: buyers.map((f) => f[key]) })),
+      ...chosen.map((c, j): FeatureColumn => ({ name: c.name, kind: kinds[j]!, values: buyers.map((f) => byId.get(f.customerId)?.[j] ?? null) })),
+    ];
+  } else {
+    members = onFile.map((r) => ({ customerId: r.customerId }));
+    columnsOf = chosen.map((c, j) => ({ name: c.name, kind: kinds[j]!, values: onFile.map((r) => r.values[j]!) }));
+  }
+  if (input.method === "rfm") return { ...base, members, matrix: null };
+  const matrix = featureMatrix(columnsOf, { categoryWeight: input.categoryWeight, referenceDate: input.analysisDate, yesWords: YES_WORDS });
+  if (matrix.kept.length === 0) {
+    throw new InputError("features", `no customer has a value for every chosen column (${matrix.missing.map((m) => `"${m.name}" is missing for ${m.customers}`).join(", ")})`);
+  }
+  return {
+    ...base,
+    members: matrix.kept.length === members.length ? members : matrix.kept.map((i) => members[i]!),
+    matrix,
+    encodings: matrix.encodings,
+    leftOut: matrix.missing,
+  };
+}

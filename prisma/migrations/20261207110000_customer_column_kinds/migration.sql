@@ -1,0 +1,14 @@
+-- Customers files as features (issue 15): the kind an analyst gave a column of a dataset's customers file
+-- (number, category, yes_no, date, id, text), where it differs from the one Segmenta read from its values
+-- (lib/ingest/column-kinds.ts). The key is the column's key in lib/queries/sql/customer-columns.sql.
+CREATE TABLE "customer_column_kinds" (
+    "dataset_id" INTEGER NOT NULL,
+    "key" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "customer_column_kinds_pkey" PRIMARY KEY ("dataset_id", "key"),
+    CONSTRAINT "customer_column_kinds_kind_check" CHECK ("kind" IN ('number', 'category', 'yes_no', 'date', 'id', 'text'))
+);
+
+ALTER TABLE "customer_column_kinds" ADD CONSTRAINT "customer_column_kinds_dataset_id_fkey" FOREIGN KEY ("dataset_id") REFERENCES "datasets"("id") ON DELETE CASCADE ON UPDATE CASCADE;
