@@ -12,3 +12,7 @@ CREATE TABLE "customer_column_kinds" (
 );
 
 ALTER TABLE "customer_column_kinds" ADD CONSTRAINT "customer_column_kinds_dataset_id_fkey" FOREIGN KEY ("dataset_id") REFERENCES "datasets"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Datasets prepared before this version lack the new answer (customer-columns.sql): the next start's preparation
+-- computes the answers a dataset lacks, and only those (its summaries stay as they are).
+UPDATE "datasets" SET "prepared_version" = NULL;
