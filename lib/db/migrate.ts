@@ -2,6 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { z } from "zod";
+import { rowsOf } from "../queries/rows";
 
 /**
  * Applies the SQL migrations in prisma/migrations the way `prisma migrate deploy`
@@ -51,6 +53,9 @@ export function readMigrations(dir = defaultMigrationsDir()): Migration[] {
     });
 }
 
+/** A migration as `_prisma_migrations` records it. */
+const Applied = z.object({ migration_name: z.string(), checksum: z.string(), finished_at: z.date().nullable(), rolled_back_at: z.date().nullable() });
+
 export async function migrate(
   databaseUrl: string,
   options: { dir?: string; log?: (line: string) => void } = {},
@@ -62,12 +67,7 @@ export async function migrate(
   try {
     await client.query("select pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(CREATE_TABLE);
-    const { rows } = await client.query<{
-      migration_name: string;
-      checksum: string;
-      finished_at: Date | null;
-      rolled_back_at: Date | null;
-    }>(`select migration_name, checksum, finished_at, rolled_back_at from "_prisma_migrations" order by started_at`);
+    const rows = await rowsOf(client, Applied, `select migration_name, checksum, finished_at, rolled_back_at from "_prisma_migrations" order by started_at`);
 
     const finished = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
     for (const row of rows) {

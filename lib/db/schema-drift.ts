@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import pg from "pg";
+import { z } from "zod";
+import { rowsOf } from "../queries/rows";
 
 /**
  * Compares prisma/schema.prisma with a live database, as `prisma migrate diff`
@@ -105,29 +107,35 @@ function expectedType(field: DmmfField, enums: Map<string, string>): string {
   return field.isList ? `${type}[]` : type;
 }
 
+// The catalog's rows schemaDrift reads: columns, enums, indexes and foreign keys of the current schema.
+const ColumnRow = z.object({ table: z.string(), column: z.string(), type: z.string(), not_null: z.boolean() });
+const EnumRow = z.object({ name: z.string(), values: z.array(z.string()) });
+const IndexRow = z.object({ table: z.string(), columns: z.array(z.string()), is_unique: z.boolean(), is_primary: z.boolean(), method: z.string() });
+const ForeignKeyRow = z.object({ table: z.string(), columns: z.array(z.string()), target: z.string(), target_columns: z.array(z.string()) });
+
 export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const columns = await client.query<{ table: string; column: string; type: string; not_null: boolean }>(`
+    const columns = await rowsOf(client, ColumnRow, `
       select c.relname as table, a.attname as column, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null
       from pg_attribute a
       join pg_class c on c.oid = a.attrelid and c.relkind in ('r', 'p') and not c.relispartition
       join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
       where a.attnum > 0 and not a.attisdropped`);
-    const enumRows = await client.query<{ name: string; values: string[] }>(`
+    const enumRows = await rowsOf(client, EnumRow, `
       select t.typname as name, array_agg(e.enumlabel order by e.enumsortorder)::text[] as values
       from pg_type t join pg_enum e on e.enumtypid = t.oid
       join pg_namespace n on n.oid = t.typnamespace and n.nspname = current_schema()
       group by t.typname`);
-    const indexRows = await client.query<{ table: string; columns: string[]; is_unique: boolean; is_primary: boolean; method: string }>(`
+    const indexRows = await rowsOf(client, IndexRow, `
       select t.relname as table, i.indisunique as is_unique, i.indisprimary as is_primary, am.amname as method,
              array(select a.attname from unnest(i.indkey) with ordinality k(attnum, ord)
                    join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.ord)::text[] as columns
       from pg_index i join pg_class t on t.oid = i.indrelid and not t.relispartition
       join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
       join pg_namespace n on n.oid = t.relnamespace and n.nspname = current_schema()`);
-    const fkRows = await client.query<{ table: string; columns: string[]; target: string; target_columns: string[] }>(`
+    const fkRows = await rowsOf(client, ForeignKeyRow, `
       select c.conrelid::regclass::text as table, ft.relname as target,
              array(select a.attname from unnest(c.conkey) with ordinality k(n, o) join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.o)::text[] as columns,
              array(select a.attname from unnest(c.confkey) with ordinality k(n, o) join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.o)::text[] as target_columns
@@ -136,7 +144,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
 
     const problems: string[] = [];
     const live = new Map<string, Map<string, { type: string; notNull: boolean }>>();
-    for (const r of columns.rows) {
+    for (const r of columns) {
       if (!live.has(r.table)) live.set(r.table, new Map());
       live.get(r.table)!.set(r.column, { type: r.type, notNull: r.not_null });
     }
@@ -150,7 +158,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
 
     for (const e of dmmf.datamodel.enums) {
       const name = e.dbName ?? e.name;
-      const found = enumRows.rows.find((r) => r.name === name);
+      const found = enumRows.find((r) => r.name === name);
       const wanted = e.values.map((v) => v.dbName ?? v.name);
       if (!found) problems.push(`enum ${e.name}: type "${name}" is missing`);
       else if (found.values.join(",") !== wanted.join(",")) {
@@ -188,7 +196,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
         const target = models.get(field.type)!;
         const cols = field.relationFromFields!.map((n) => columnOf(model, n));
         const targetCols = field.relationToFields!.map((n) => columnOf(target, n));
-        const fk = fkRows.rows.find((r) => r.table.replaceAll('"', "") === table && r.columns.join() === cols.join());
+        const fk = fkRows.find((r) => r.table.replaceAll('"', "") === table && r.columns.join() === cols.join());
         if (!fk || fk.target !== tableOf(target) || fk.target_columns.join() !== targetCols.join()) {
           problems.push(`${model.name}.${field.name}: no foreign key "${table}"(${cols.join(", ")}) -> "${tableOf(target)}"(${targetCols.join(", ")})`);
         }
@@ -199,7 +207,7 @@ export async function schemaDrift(databaseUrl: string, dmmf: Dmmf = readDmmf()):
       const model = models.get(index.model)!;
       const table = tableOf(model);
       const cols = index.fields.map((f) => columnOf(model, f.name));
-      const match = indexRows.rows.find(
+      const match = indexRows.find(
         (r) =>
           r.table === table &&
           r.columns.join() === cols.join() &&

@@ -1,9 +1,9 @@
 import type pg from "pg";
+import { z } from "zod";
 import { datasetName } from "./datasets";
 import { summariesCurrent } from "./preparation";
+import { camelKeys, isoTime, num, numOrNull, rowOf, rowsOf } from "./rows";
 import { sqlFile } from "./sql-file";
-
-const num = (v: string | number | null) => (v === null ? null : Number(v));
 
 // ---------------------------------------------------------------------------
 // One customer's history: three SQL files written for psql with :dataset_id and
@@ -45,31 +45,35 @@ export interface CustomerTotals {
   rules: number;
 }
 
-export interface CustomerRunSegment {
-  runId: number;
-  method: string;
-  createdAt: string;
-  segmentNo: number | null;
-  segment: string | null;
-  recencyScore: number | null;
-  frequencyScore: number | null;
-  monetaryScore: number | null;
-  recencyDays: number | null;
-  frequency: number | null;
-  monetary: number | null;
-  pAlive: number | null;
-  expectedPurchases: number | null;
-  clv: number | null;
-}
+/** A run of the dataset, with the customer's segment, scores and values in it (null: not a member) (customer-segments.sql). */
+export const CustomerRunSegment = z.object({
+  runId: z.number(),
+  method: z.string(),
+  createdAt: isoTime,
+  segmentNo: z.number().nullable(),
+  segment: z.string().nullable(),
+  recencyScore: z.number().nullable(),
+  frequencyScore: z.number().nullable(),
+  monetaryScore: z.number().nullable(),
+  recencyDays: z.number().nullable(),
+  frequency: z.number().nullable(),
+  monetary: numOrNull,
+  pAlive: z.number().nullable(),
+  expectedPurchases: z.number().nullable(),
+  clv: numOrNull,
+});
+export type CustomerRunSegment = z.infer<typeof CustomerRunSegment>;
 
-export interface CustomerFile {
-  age: number | null;
-  gender: string | null;
-  country: string | null;
-  city: string | null;
-  signupDate: string | null;
-  attributes: Record<string, unknown>;
-}
+/** The customer's row of the customers file (customer-file.sql). */
+export const CustomerFile = z.object({
+  age: z.number().nullable(),
+  gender: z.string().nullable(),
+  country: z.string().nullable(),
+  city: z.string().nullable(),
+  signupDate: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()).nullable().transform((attributes) => attributes ?? {}),
+});
+export type CustomerFile = z.infer<typeof CustomerFile>;
 
 export interface CustomerHistory {
   datasetId: number;
@@ -84,20 +88,23 @@ export interface CustomerHistory {
 }
 
 
-interface OrderRow {
-  invoice_no: string | null;
-  invoice_date: string;
-  last_invoice_date: string;
-  country: string | null;
-  invoices: string;
-  lines: string;
-  quantity: string;
-  value: string;
-  included_lines: string;
-  included_value: string;
-  included_invoices: string;
-  rules: number;
-}
+/** A row of customer-orders.sql: an invoice, or (invoice_no null) the customer's totals. */
+const OrderRow = z.object({
+  invoice_no: z.string().nullable(),
+  invoice_date: z.string(),
+  last_invoice_date: z.string(),
+  country: z.string().nullable(),
+  invoices: num,
+  lines: num,
+  quantity: num,
+  value: num,
+  included_lines: num,
+  included_value: num,
+  included_invoices: num,
+  rules: z.number(),
+});
+/** The totals row of a customer without invoices (on file only): its dates and sums are null. Left out. */
+const NoInvoices = z.object({ invoice_no: z.null(), invoices: num.pipe(z.literal(0)) }).transform(() => null);
 
 /** A customer's history in a dataset, or null when the dataset does not know the customer at all. */
 export async function getCustomerHistory(pool: pg.Pool, datasetId: number, customerId: string): Promise<CustomerHistory | null> {
@@ -105,64 +112,53 @@ export async function getCustomerHistory(pool: pg.Pool, datasetId: number, custo
   if (name === null) return null;
   const args = [datasetId, customerId];
   const preparing = !(await summariesCurrent(pool, datasetId));
-  const [orders, segments, file] = await Promise.all([
-    preparing ? { rows: [] as OrderRow[] } : pool.query<OrderRow>(sqlFile(CUSTOMER_QUERIES.orders).statement, args),
-    pool.query(sqlFile(CUSTOMER_QUERIES.segments).statement, args),
-    pool.query(sqlFile(CUSTOMER_QUERIES.file).statement, args),
+  const [orderRows, segments, file] = await Promise.all([
+    preparing ? [] : rowsOf(pool, z.union([OrderRow, NoInvoices]), sqlFile(CUSTOMER_QUERIES.orders).statement, args),
+    rowsOf(pool, z.preprocess(camelKeys, CustomerRunSegment), sqlFile(CUSTOMER_QUERIES.segments).statement, args),
+    rowOf(pool, z.preprocess(camelKeys, CustomerFile), sqlFile(CUSTOMER_QUERIES.file).statement, args),
   ]);
-  // The totals row (the empty grouping set) comes back even without invoices: 0 of them.
-  const total = orders.rows.find((r) => r.invoice_no === null && Number(r.invoices) > 0);
-  const member = segments.rows.some((r) => r.segment_no !== null);
-  if (!total && !file.rowCount && !member && !preparing) return null;
-  const f = file.rows[0];
+  // The totals row (the empty grouping set) comes back even without invoices: 0 of them (NoInvoices).
+  const orders = orderRows.flatMap((r) => (r === null ? [] : [r]));
+  const total = orders.find((r) => r.invoice_no === null);
+  const member = segments.some((r) => r.segmentNo !== null);
+  if (!total && !file && !member && !preparing) return null;
   return {
     datasetId,
     datasetName: name,
     customerId,
     preparing,
-    invoices: orders.rows
-      .filter((r) => r.invoice_no !== null)
-      .map((r) => ({
-        invoiceNo: r.invoice_no!,
-        invoiceDate: r.invoice_date,
-        country: r.country,
-        lines: Number(r.lines),
-        quantity: Number(r.quantity),
-        value: Number(r.value),
-        includedLines: Number(r.included_lines),
-        includedValue: Number(r.included_value),
-        rules: r.rules,
-      })),
+    invoices: orders.flatMap((r) =>
+      r.invoice_no === null
+        ? []
+        : [
+            {
+              invoiceNo: r.invoice_no,
+              invoiceDate: r.invoice_date,
+              country: r.country,
+              lines: r.lines,
+              quantity: r.quantity,
+              value: r.value,
+              includedLines: r.included_lines,
+              includedValue: r.included_value,
+              rules: r.rules,
+            },
+          ],
+    ),
     totals: total
       ? {
-          invoices: Number(total.invoices),
-          includedInvoices: Number(total.included_invoices),
-          lines: Number(total.lines),
-          quantity: Number(total.quantity),
-          value: Number(total.value),
-          includedLines: Number(total.included_lines),
-          includedValue: Number(total.included_value),
+          invoices: total.invoices,
+          includedInvoices: total.included_invoices,
+          lines: total.lines,
+          quantity: total.quantity,
+          value: total.value,
+          includedLines: total.included_lines,
+          includedValue: total.included_value,
           firstInvoiceDate: total.invoice_date,
           lastInvoiceDate: total.last_invoice_date,
           rules: total.rules,
         }
       : { invoices: 0, includedInvoices: 0, lines: 0, quantity: 0, value: 0, includedLines: 0, includedValue: 0, firstInvoiceDate: null, lastInvoiceDate: null, rules: 0 },
-    file: f ? { age: f.age, gender: f.gender, country: f.country, city: f.city, signupDate: f.signup_date, attributes: f.attributes ?? {} } : null,
-    segments: segments.rows.map((r) => ({
-      runId: r.run_id,
-      method: r.method,
-      createdAt: (r.created_at as Date).toISOString(),
-      segmentNo: r.segment_no,
-      segment: r.segment,
-      recencyScore: r.recency_score,
-      frequencyScore: r.frequency_score,
-      monetaryScore: r.monetary_score,
-      recencyDays: r.recency_days,
-      frequency: r.frequency,
-      monetary: num(r.monetary),
-      pAlive: r.p_alive,
-      expectedPurchases: r.expected_purchases,
-      clv: num(r.clv),
-    })),
+    file,
+    segments,
   };
 }

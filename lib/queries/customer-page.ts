@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { z } from "zod";
 import { CustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerRow } from "../customer-table";
+import { num, numOrNull, rowOf, rowsOf } from "./rows";
 
 /**
  * The customers table's query: one page of a run's customers, filtered and
@@ -26,25 +28,33 @@ const COLUMN_SQL: Record<CustomerColumnId, string> = {
   clv: "m.clv",
 };
 
-interface MemberRow {
-  customer_id: string;
-  segment_no: number;
-  recency_score: number | null;
-  frequency_score: number | null;
-  monetary_score: number | null;
-  recency_days: number | null;
-  frequency: number | null;
-  monetary: string | null;
-  average_order_value: string | null;
-  tenure_days: number | null;
-  products: number | null;
-  return_rate: string | null;
-  p_alive: number | null;
-  expected_purchases: number | null;
-  clv: string | null;
-}
+/** A member as the page reads it (segment_members: numerics arrive as text). */
+const MemberRow = z.object({
+  customer_id: z.string(),
+  segment_no: z.number(),
+  recency_score: z.number().nullable(),
+  frequency_score: z.number().nullable(),
+  monetary_score: z.number().nullable(),
+  recency_days: z.number().nullable(),
+  frequency: z.number().nullable(),
+  monetary: numOrNull,
+  average_order_value: numOrNull,
+  tenure_days: z.number().nullable(),
+  products: z.number().nullable(),
+  return_rate: numOrNull,
+  p_alive: z.number().nullable(),
+  expected_purchases: z.number().nullable(),
+  clv: numOrNull,
+});
 
-const num = (v: string | number | null) => (v === null ? null : Number(v));
+const Count = z.object({ n: num });
+
+/** The run's dataset, size and segments (their names and sizes). */
+const RunRow = z.object({
+  dataset_id: z.number(),
+  customers: z.number(),
+  segments: z.array(z.object({ no: z.number(), name: z.string(), customers: z.number() })),
+});
 
 /** From this offset on, a page sorts only the keys before reading its rows. */
 const DEEP_OFFSET = 10_000;
@@ -71,14 +81,15 @@ function prefixUpperBound(prefix: string): string | null {
  */
 export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, options: { deepOffset?: number } = {}): Promise<CustomerPage | null> {
   const query = CustomerQuery.parse(raw);
-  const { rows: runs } = await pool.query<{ dataset_id: number; customers: number; segments: { no: number; name: string; customers: number }[] }>(
+  const run = await rowOf(
+    pool,
+    RunRow,
     `select r.dataset_id, r.customers,
             coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
                       from segments s where s.run_id = r.id), '[]') as segments
      from segmentation_runs r where r.id = $1`,
     [runId],
   );
-  const run = runs[0];
   if (!run) return null;
   const names = new Map(run.segments.map((s) => [s.no, s.name]));
 
@@ -138,9 +149,9 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
 
   const knownTotal = filtered ? null : query.segment === undefined ? run.customers : (run.segments.find((s) => s.no === query.segment)?.customers ?? 0);
   const [page, count] = await Promise.all([
-    pool.query<MemberRow>(pageSql, values),
+    rowsOf(pool, MemberRow, pageSql, values),
     knownTotal === null
-      ? pool.query<{ n: string }>(`select count(*) as n from segment_members m where ${countWhere.join(" and ")}`, countValues).then((r) => Number(r.rows[0]!.n))
+      ? pool.query(`select count(*) as n from segment_members m where ${countWhere.join(" and ")}`, countValues).then(({ rows }) => Count.parse(rows[0]).n)
       : Promise.resolve(knownTotal),
   ]);
   return {
@@ -151,7 +162,7 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
     size: query.size,
     sort: query.sort,
     dir,
-    rows: page.rows.map((r): CustomerRow => ({
+    rows: page.map((r): CustomerRow => ({
       customerId: r.customer_id,
       segmentNo: r.segment_no,
       segment: names.get(r.segment_no) ?? `Segment ${r.segment_no}`,
@@ -160,14 +171,14 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
       monetaryScore: r.monetary_score,
       recencyDays: r.recency_days,
       frequency: r.frequency,
-      monetary: num(r.monetary),
-      averageOrderValue: num(r.average_order_value),
+      monetary: r.monetary,
+      averageOrderValue: r.average_order_value,
       tenureDays: r.tenure_days,
       products: r.products,
-      returnRate: num(r.return_rate),
+      returnRate: r.return_rate,
       pAlive: r.p_alive,
       expectedPurchases: r.expected_purchases,
-      clv: num(r.clv),
+      clv: r.clv,
     })),
   };
 }

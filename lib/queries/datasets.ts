@@ -2,8 +2,9 @@ import type pg from "pg";
 import { z } from "zod";
 import { NotFoundError } from "../errors";
 import { forgetCached } from "./cache";
+import { DatasetFigures } from "./dataset-figures";
+import { rowOf } from "./rows";
 import { inTransaction } from "./transaction";
-import type { DatasetFigures } from "./dataset-figures";
 
 /**
  * Datasets as records (the data-access layer's CRUD side; their analytics are
@@ -23,8 +24,8 @@ export async function requireDataset(db: pg.ClientBase | pg.Pool, id: number): P
 
 /** The name of the dataset a run segmented, or null when there is no such run. */
 export async function datasetNameOfRun(db: pg.ClientBase | pg.Pool, runId: number): Promise<string | null> {
-  const { rows } = await db.query<{ name: string }>("select d.name from segmentation_runs r join datasets d on d.id = r.dataset_id where r.id = $1", [runId]);
-  return rows[0]?.name ?? null;
+  const row = await rowOf(db, z.object({ name: z.string() }), "select d.name from segmentation_runs r join datasets d on d.id = r.dataset_id where r.id = $1", [runId]);
+  return row?.name ?? null;
 }
 
 /** Whether a customers file was loaded into the dataset. */
@@ -51,7 +52,7 @@ const DatasetRecord = z.object({
   prepared: z.boolean(),
   preparation: PreparationState.nullable(),
   /** dataset-figures.sql's saved answer for the current data (a JSON row; null until prepared). */
-  figures: z.custom<DatasetFigures>((v) => typeof v === "object").nullable(),
+  figures: DatasetFigures.nullable(),
 });
 export type DatasetRecord = z.infer<typeof DatasetRecord>;
 
