@@ -3,6 +3,7 @@ import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { z } from "zod";
 import type { CleaningCounts } from "./cleaning";
 import { CsvRowStream, type RowBatch } from "./csv";
 import { DecodeStream, type Encoding } from "./decode";
@@ -14,6 +15,7 @@ import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
 import { datasetExists } from "../queries/datasets";
+import { rowsOf } from "../queries/rows";
 
 /**
  * Loads CSV files into a dataset. Each file streams through
@@ -83,7 +85,9 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       if (!(await datasetExists(client, target.datasetId))) throw new ImportError("dataset_not_found", `There is no dataset ${target.datasetId}.`, undefined, undefined, 404);
     }
     // The import records are committed first, so a failure (or a killed server) leaves its trace.
-    const { rows: started } = await client.query<{ id: number }>(
+    const started = await rowsOf(
+      client,
+      Id,
       `insert into imports (dataset_id, kind, mode, file_name, status, backend_pid)
        select $1, kind, $3, file_name, 'running', pg_backend_pid()
        from unnest($2::import_kind[], $4::text[]) with ordinality as f(kind, file_name, n) order by n
@@ -135,6 +139,9 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
   }
 }
 
+/** The id a statement returns (an import's, a dataset's). */
+const Id = z.object({ id: z.number() });
+
 function kindHint(kind: UploadOptions["kind"]): FileKind {
   return kind === "customers" ? "customers" : "transactions";
 }
@@ -145,11 +152,11 @@ function describe(error: unknown): string {
 
 async function openDataset(client: pg.PoolClient, target: ImportTarget): Promise<number> {
   if (target.mode === "create") {
-    const { rows } = await client.query<{ id: number }>(
+    const { rows } = await client.query(
       `insert into datasets (name, description, is_sample) values ($1, $2, $3) returning id`,
       [target.name, target.description ?? null, target.isSample ?? false],
     );
-    return rows[0]!.id;
+    return Id.parse(rows[0]).id;
   }
   // Imports into one dataset wait for each other; the dataset may have been deleted meanwhile.
   if (!(await datasetExists(client, target.datasetId, { lock: true }))) throw new ImportError("dataset_not_found", `Dataset ${target.datasetId} was deleted during the upload.`, undefined, undefined, 404);

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { z } from "zod";
+import { rowOf, rowsOf } from "../queries/rows";
 
 /**
  * Where the bulk rows live. Each dataset's lines, invoice sums and customer
@@ -63,8 +65,8 @@ export async function attachPartition(db: pg.ClientBase, table: PartitionedTable
 
 /** True when the partition of `id` exists (attached or not). */
 export async function partitionExists(db: pg.ClientBase | pg.Pool, table: PartitionedTable, id: number, suffix?: string): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>("select to_regclass($1) is not null as found", [partitionName(table, id, suffix)]);
-  return rows[0]!.found;
+  const { rows } = await db.query("select to_regclass($1) is not null as found", [partitionName(table, id, suffix)]);
+  return z.object({ found: z.boolean() }).parse(rows[0]).found;
 }
 
 /**
@@ -72,12 +74,14 @@ export async function partitionExists(db: pg.ClientBase | pg.Pool, table: Partit
  * partition. Runs outside any transaction, on a connection of its own.
  */
 export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name: string): Promise<void> {
-  const { rows } = await pool.query<{ attached: boolean }>(
+  const row = await rowOf(
+    pool,
+    z.object({ attached: z.boolean() }),
     "select exists (select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = to_regclass($2)) as attached",
     [name, table],
   );
   // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
-  if (rows[0]?.attached) {
+  if (row?.attached) {
     await pool.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
       if (!/pending detach/i.test(error.message ?? "")) throw error;
       await pool.query(`alter table ${table} detach partition ${name} finalize`);
@@ -92,7 +96,10 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
  * left half-built. Returns their names.
  */
 export async function dropOrphanPartitions(pool: pg.Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ name: string; parent: PartitionedTable }>(
+  const Orphan = z.object({ name: z.string(), parent: z.custom<PartitionedTable>((v) => typeof v === "string" && Object.hasOwn(KEY, v)) });
+  const rows = await rowsOf(
+    pool,
+    Orphan,
     `select c.relname as name, k.parent
      from pg_class c
      join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
