@@ -11,6 +11,7 @@ export interface RepeatInputs {
   monetary: number;
 }
 
+// Typed by db.query<Row>, not parsed by zod: up to a million rows, each field converted by hand, as zod would add ~1.8 s per 1M rows of these 5 fields.
 interface Row {
   customer_id: string;
   frequency: string | number;
