@@ -23,6 +23,21 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
 
 /** Headline figures; each carries `data-figure` so tests read what people read. */
 export function DatasetFigures({ figures: f }: { figures: Figures }) {
+  if (f.lines === 0 && (f.customersOnFile ?? 0) > 0) {
+    // A customers file alone: its customers are the dataset's; there is nothing bought to count.
+    return (
+      <dl className="figures">
+        <div className="figure">
+          <dt>Customers</dt>
+          <dd data-figure="customers">{formatInteger(f.customersOnFile)}</dd>
+        </div>
+        <div className="figure figure-wide">
+          <dt>Purchases</dt>
+          <dd data-figure="purchases">None loaded: a customers file only</dd>
+        </div>
+      </dl>
+    );
+  }
   const figures: [key: string, label: string, value: string][] = [
     ["customers", "Customers", formatInteger(f.customers)],
     ["invoices", "Invoices", formatInteger(f.invoices)],

@@ -81,5 +81,8 @@ export function describeParams(method: string, params: Params): string {
     method === "rfm"
       ? [describeBins(params), describeRules(params)]
       : [`k ${describeK(params)}`, describeFeatures(params, true), `seed ${String(params.seed ?? 1)}`];
-  return [...parts, `as of ${describeAnalysisDate(params)}`, describeCleaning(params)].join(" · ");
+  const outcome = (params.outcome as { name?: string } | undefined)?.name;
+  // A run on a customers file alone has no analysis date or cleaning rules (they are about purchases).
+  const when = params.purchases === false ? ["customers file only"] : [`as of ${describeAnalysisDate(params)}`, describeCleaning(params)];
+  return [...parts, ...when, ...(outcome ? [`outcome ${outcome}`] : [])].join(" · ");
 }

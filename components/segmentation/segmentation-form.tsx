@@ -7,6 +7,7 @@ import { CLEANING_RULES } from "@/lib/ingest/cleaning";
 import { formatInteger } from "@/lib/format";
 import type { SegmentationFormState } from "@/lib/services/segmentation-form";
 import { STANDARD_RULES } from "@/lib/segmentation/rfm";
+import { FeaturePicker, type FeatureOption } from "./feature-picker";
 
 /**
  * "New segmentation": method, analysis date, the method's settings (RFM bins
@@ -33,12 +34,7 @@ interface RuleRow {
   monetary: [number, number];
 }
 
-export interface FeatureOption {
-  key: string;
-  label: string;
-  /** Why it cannot be chosen (age without a customers file). */
-  disabled?: string;
-}
+export type { FeatureOption };
 
 let nextKey = 1;
 const standardRows = (): RuleRow[] => STANDARD_RULES.map((r) => ({ key: nextKey++, name: r.name, recency: [...r.recency], frequency: [...r.frequency], monetary: [...r.monetary] }));
@@ -47,21 +43,32 @@ export function SegmentationForm({
   action,
   customers,
   features,
+  purchases = true,
+  defaultFeatures = ["recencyDays", "frequency", "monetary"],
+  outcomes = [],
 }: {
   action: (state: SegmentationFormState, form: FormData) => Promise<SegmentationFormState>;
   /** Customers a run with the default settings segments (for the progress message). */
   /** Null while the dataset is being prepared (not counted yet). */
   customers: number | null;
   features: FeatureOption[];
+  /** False for a dataset with a customers file alone: no RFM, no analysis date or cleaning rules. */
+  purchases?: boolean;
+  defaultFeatures?: string[];
+  /** Yes/no and category columns a run can show per segment (their names as in the header). */
+  outcomes?: string[];
 }) {
   const [state, formAction, pending] = useActionState(action, { errors: {}, message: null });
-  const [method, setMethod] = useQueryState("method", parseAsStringLiteral(METHODS).withDefault("rfm"));
+  const [chosenMethod, setMethod] = useQueryState("method", parseAsStringLiteral(METHODS).withDefault(purchases ? "rfm" : "kmeans"));
+  // RFM scores purchases: a customers file alone is clustered.
+  const method = !purchases && chosenMethod === "rfm" ? "kmeans" : chosenMethod;
+  const [outcome, setOutcome] = useState("");
   const [analysisDate, setAnalysisDate] = useState("");
   const [bins, setBins] = useState("5");
   const [rules, setRules] = useState<RuleRow[]>(standardRows);
   const [kAuto, setKAuto] = useState(true);
   const [k, setK] = useState("5");
-  const [chosen, setChosen] = useState<string[]>(["recencyDays", "frequency", "monetary"]);
+  const [chosen, setChosen] = useState<string[]>(defaultFeatures);
   const [seed, setSeed] = useState("1");
   const [cleaning, setCleaning] = useState<string[]>(CLEANING_RULES.map((r) => r.key));
   const [started, setStarted] = useState<number | null>(null);
@@ -136,7 +143,7 @@ export function SegmentationForm({
   return (
     <form className="segmentation-form" onSubmit={submit} noValidate aria-busy={pending} data-testid="segmentation-form">
       <input type="hidden" name="method" value={method} />
-      <input type="hidden" name="cleaningSent" value="1" />
+      {purchases && <input type="hidden" name="cleaningSent" value="1" />}
 
       {hasErrors && !pending && (
         <div className="form-errors" role="alert" tabIndex={-1} ref={summary} data-testid="form-errors">
@@ -149,11 +156,13 @@ export function SegmentationForm({
         <legend>Method</legend>
         <div className="method-options">
           {METHODS.map((m) => (
-            <label key={m} className={`method-option${method === m ? " selected" : ""}`}>
-              <input type="radio" name="methodChoice" value={m} checked={method === m} onChange={() => setMethod(m)} />
+            <label key={m} className={`method-option${method === m ? " selected" : ""}${!purchases && m === "rfm" ? " disabled" : ""}`}>
+              <input type="radio" name="methodChoice" value={m} checked={method === m} disabled={!purchases && m === "rfm"} onChange={() => setMethod(m)} />
               <span>
                 <strong>{METHOD_LABELS[m].label}</strong>
-                <span className="muted small">{METHOD_LABELS[m].detail}</span>
+                <span className="muted small">
+                  {!purchases && m === "rfm" ? "Needs purchases: this dataset holds a customers file only. Add its transactions to score recency, frequency and spend." : METHOD_LABELS[m].detail}
+                </span>
               </span>
             </label>
           ))}
@@ -162,7 +171,7 @@ export function SegmentationForm({
       </fieldset>
 
       <div className="form-row">
-        <div className="field">
+        {purchases && <div className="field">
           <label htmlFor={fieldId("analysisDate")}>Analysis date</label>
           <input
             id={fieldId("analysisDate")}
@@ -177,7 +186,7 @@ export function SegmentationForm({
             Empty: the day after the last invoice. Purchases after it are left out.
           </p>
           {fieldError("analysisDate")}
-        </div>
+        </div>}
         {method !== "rfm" && (
           <div className="field">
             <label htmlFor={fieldId("seed")}>Seed</label>
@@ -333,26 +342,7 @@ export function SegmentationForm({
 
       {method !== "rfm" && (
         <>
-          <fieldset aria-describedby={describedBy("features")} aria-invalid={!!errorOf("features")}>
-            <legend>Features to cluster on</legend>
-            <div className="checkbox-grid">
-              {features.map((f) => (
-                <label key={f.key} title={f.disabled}>
-                  <input
-                    type="checkbox"
-                    name="features"
-                    value={f.key}
-                    checked={chosen.includes(f.key)}
-                    disabled={!!f.disabled}
-                    onChange={(e) => setChosen((list) => (e.target.checked ? [...list, f.key] : list.filter((x) => x !== f.key)))}
-                  />{" "}
-                  {f.label}
-                  {f.disabled && <span className="muted small"> ({f.disabled})</span>}
-                </label>
-              ))}
-            </div>
-            {fieldError("features")}
-          </fieldset>
+          <FeaturePicker features={features} chosen={chosen} onChange={setChosen} error={fieldError("features")} describedBy={describedBy("features")} />
 
           <fieldset aria-describedby={describedBy("k")}>
             <legend>Number of clusters (k)</legend>
@@ -383,7 +373,25 @@ export function SegmentationForm({
         </>
       )}
 
-      <fieldset aria-describedby={describedBy("cleaning")}>
+      {outcomes.length > 0 && (
+        <div className="field">
+          <label htmlFor={fieldId("outcome")}>Outcome to show per segment</label>
+          <select id={fieldId("outcome")} name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)} aria-invalid={!!errorOf("outcome")} aria-describedby={describedBy("outcome", `${fieldId("outcome")}-hint`)}>
+            <option value="">None</option>
+            {outcomes.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={`${fieldId("outcome")}-hint`}>
+            A yes/no or category column (such as Churn): each segment shows its rate with a 95% interval and its lift against all customers. It is not clustered on.
+          </p>
+          {fieldError("outcome")}
+        </div>
+      )}
+
+      {purchases && <fieldset aria-describedby={describedBy("cleaning")}>
         <legend>Cleaning rules applied (lines they match are left out)</legend>
         <div className="checkbox-grid">
           {CLEANING_RULES.map((r) => (
@@ -400,7 +408,7 @@ export function SegmentationForm({
           ))}
         </div>
         {fieldError("cleaning")}
-      </fieldset>
+      </fieldset>}
 
       <div className="form-submit">
         <button type="submit" className="button primary" disabled={pending} data-testid="run-segmentation">

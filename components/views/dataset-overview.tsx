@@ -21,7 +21,7 @@ import { PreparationNote } from "@/components/preparation/preparation-note";
 const CLEANING_NOTE = "Default cleaning: guest orders, cancellations, adjustments, non-product codes, free items and duplicates are left out.";
 
 /** A dataset's overview: figures, cleaning, revenue over time, customers and products (its page loads them: getOverviewPage); `shared` for a share link. */
-export function DatasetOverview({ page, shared, createShare }: { page: OverviewPage } & ViewAudience) {
+export function DatasetOverview({ page, shared, createShare, setColumnKind }: { page: OverviewPage; setColumnKind?: (datasetId: number, key: string, kind: string) => Promise<{ ok: boolean; message: string | null }> } & ViewAudience) {
   const { dataset, overview: o, grain, sql: OVERVIEW_SQL } = page;
   const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
   const hasOrders = o.periods?.some((p) => p.orders > 0) ?? false;
@@ -61,12 +61,25 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
         <h2 id="figures-title">Figures</h2>
         {dataset.figures ? <DatasetFigures figures={dataset.figures} /> : <p className="muted" data-preparing>The figures appear once the dataset is prepared.</p>}
         <p className="muted small">
-          {formatInteger(dataset.customersOnFile)} customers in a customers file. Computed over every line as loaded, before cleaning; the charts below use the
-          default cleaning.
+          {page.purchases ? (
+            <>
+              {formatInteger(dataset.customersOnFile)} customers in a customers file. Computed over every line as loaded, before cleaning; the charts below use the
+              default cleaning.
+            </>
+          ) : (
+            <>
+              This dataset holds a customers file and no purchases: below are its columns, how they spread and how they relate. Segment its customers by those
+              columns on the Segmentations tab{shared ? "" : <>, or <Link href={`/upload?dataset=${dataset.id}`}>add their transactions</Link> for sales, RFM and churn</>}.
+            </>
+          )}
         </p>
         <ShowSql name="dataset-figures" id={dataset.id} />
       </section>
 
+      {!page.purchases && <OverviewCustomersFile page={page} shared={!!shared} setKind={setColumnKind} />}
+
+      {page.purchases && (
+        <>
       <h2 className="overview-section">Sales</h2>
       <div className="grid-2">
         <ChartCard
@@ -185,7 +198,7 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
         </ChartCard>
       </div>
 
-      <OverviewCustomersFile page={page} shared={!!shared} />
+      <OverviewCustomersFile page={page} shared={!!shared} setKind={setColumnKind} />
 
       <h2 className="overview-section">Retention</h2>
       <ChartCard
@@ -209,8 +222,10 @@ export function DatasetOverview({ page, shared, createShare }: { page: OverviewP
       >
         {o.cohorts && <CohortHeatmap cells={o.cohorts} />}
       </ChartCard>
+        </>
+      )}
 
-      <OverviewDataQuality dataset={dataset} />
+      <OverviewDataQuality dataset={dataset} purchases={page.purchases} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { ShowSql } from "@/components/show-sql";
 import { formatInteger, formatShare } from "@/lib/format";
 import type { RunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
+import { RunColumns, RunOutcome } from "./run/columns";
 import { RunComparison } from "./run/comparison";
 import { RunSettings, type LifetimeFit } from "./run/settings";
 import type { ViewAudience } from "./shared";
@@ -63,7 +64,9 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
             Run {run.id}: {method}
           </h1>
           <p className="lead">
-            {formatInteger(run.customers)} customers in {formatInteger(run.segments.length - empty.length)} segments, as of {describeAnalysisDate(run.params)}.
+            {page.purchases
+              ? `${formatInteger(run.customers)} customers in ${formatInteger(run.segments.length - empty.length)} segments, as of ${describeAnalysisDate(run.params)}.`
+              : `${formatInteger(run.customers)} customers of the customers file in ${formatInteger(run.segments.length - empty.length)} segments, by its columns (the dataset has no purchases).`}
           </p>
         </div>
         {shared ? (
@@ -106,6 +109,9 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
 
       <RunSettings run={run} quality={quality} fit={fit} base={base} />
 
+      {!page.purchases ? (
+        <RunColumns page={page} shared={shared} />
+      ) : (
       <section className="run-section" aria-labelledby="segments-title">
         <h2 id="segments-title" className="section-title">
           Segments
@@ -145,6 +151,11 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
         )}
         <ShowSql name="segment-profile" id={run.id} />
       </section>
+      )}
+
+      {page.purchases && Array.isArray(run.params.columns) && run.params.columns.length > 0 && <RunColumns page={page} shared={shared} />}
+
+      <RunOutcome page={page} />
 
       {run.method === "rfm" && (
         <div className="grid-2">
@@ -175,9 +186,9 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
         </div>
       )}
 
-      {clustering && (projection || !page.prepared) && (
+      {clustering && (
         <div className="grid-2">
-          {!projection ? (
+          {!page.purchases || (!projection && page.prepared) ? null : !projection ? (
             <ChartCard id="cluster-projection" wide title="Customers on their two main directions" pending sql={<ShowSql name="cluster-points" id={run.id} />}>
               {null}
             </ChartCard>

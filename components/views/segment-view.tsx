@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
-import { formatInteger } from "@/lib/format";
+import { formatInteger, formatShare } from "@/lib/format";
 import type { SegmentPage } from "@/lib/services/segment-page";
 import { SegmentBuying } from "./segment/buying";
+import { SegmentColumns, SegmentOutcome } from "./segment/columns";
 import { SegmentCustomers } from "./segment/customers";
 import { SegmentDistributions } from "./segment/distributions";
 import { SegmentFigures, SegmentProfile } from "./segment/profile";
@@ -40,7 +41,8 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
           )}
           <h1 data-testid="segment-name">{name}</h1>
           <p className="lead">
-            Segment {segment.no + 1} of {run.segments.length} in run {run.id}, against all {formatInteger(run.customers)} customers of the run.
+            Segment {segment.no + 1} of {run.segments.length} in run {run.id}: {formatInteger(segment.customers)} customers ({formatShare(segment.customers / Math.max(run.customers, 1))}), against all{" "}
+            {formatInteger(run.customers)} customers of the run.
           </p>
         </div>
         {shared ? (
@@ -67,6 +69,19 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
 
       {data.preparing ? (
         <RunPreparationNote statusUrl={shared ? undefined : `/api/segmentations/${run.id}/preparation`} />
+      ) : !data.purchases ? (
+        <>
+          <SegmentColumns data={data} name={name} />
+          <SegmentOutcome data={data} name={name} />
+          <SegmentWho data={data} name={name} shared={!!shared} />
+          {(!shared || shared.allowExport) && (
+            <p className="segment-links small">
+              <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${run.id}`}/members.csv?segment=${encodeURIComponent(name)}`} download data-testid="members-csv">
+                Download this segment&apos;s members (CSV)
+              </a>
+            </p>
+          )}
+        </>
       ) : !profile || !base ? (
         <div className="empty" data-testid="segment-empty">
           <p>No customer fell in “{name}” in this run.</p>
@@ -83,6 +98,8 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
         <>
           <SegmentFigures runId={run.id} profile={profile} />
           <SegmentProfile runId={run.id} name={name} profile={profile} base={base} />
+          <SegmentColumns data={data} name={name} />
+          <SegmentOutcome data={data} name={name} />
           <SegmentWho data={data} name={name} shared={!!shared} />
           <SegmentBuying data={data} name={name} />
           <SegmentDistributions data={data} name={name} shared={!!shared} />

@@ -61,7 +61,7 @@ function outcomeText(column: string, kind: "yes_no" | "category", r: OutcomeRow)
   const interval = r.rateLow !== null && r.rateHigh !== null ? ` (95% interval ${percent(r.rateLow)}–${percent(r.rateHigh)})` : "";
   const clear = r.rateLow !== null && r.rateHigh !== null && (r.rateLow > r.baseRate || r.rateHigh < r.baseRate);
   const against = r.lift === null ? "" : `, ${times(r.lift)} the base's ${percent(r.baseRate)}`;
-  return `${what}${interval}${against}${clear ? "" : ": not clearly different from the base (too few customers to tell)"}.`;
+  return `${what}${interval}${against}${clear ? "" : ": not clearly different from the base"}.`;
 }
 
 /** How a segment differs on the columns, strongest first: "tenure 15.2 on average against 32.4 (−0.7 sd)", "Contract “Month-to-month”: 89% against 55% (1.6×)". */

@@ -9,11 +9,13 @@ export const DatasetFigures = z.object({
   lines: num,
   invoices: num,
   customers: num,
-  /** Sum of quantity x unit price over all lines, as PostgreSQL's exact decimal text. */
+  /** Sum of line values (the line's total, else quantity x unit price) over all lines, as PostgreSQL's exact decimal text. */
   revenue: z.string(),
   firstInvoiceAt: z.string().nullable(),
   lastInvoiceAt: z.string().nullable(),
   countries: num,
+  /** Customers in the dataset's customers file(s). */
+  customersOnFile: num,
 });
 export type DatasetFigures = z.infer<typeof DatasetFigures>;
 

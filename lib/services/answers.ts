@@ -3,6 +3,7 @@ import type { CachedQuery } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { customerColumnsQuery } from "../queries/customer-columns";
+import { customerColumnBinsQuery, customerCorrelationsQuery } from "../queries/customer-column-stats";
 import { datasetFiguresQuery } from "../queries/dataset-figures";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import { rfmGridQuery } from "../queries/rfm-grid";
@@ -31,6 +32,8 @@ export function datasetAnswers(pool: pg.Pool, datasetId: number): { label: strin
     { label: "Customers to segment", query: segmentableCustomersQuery(pool, datasetId) },
     { label: "Churn and lifetime value models", query: lifetimeFitQuery(pool, datasetId) },
     { label: "Customers file columns", query: customerColumnsQuery(pool, datasetId) },
+    { label: "Customers file: number columns spread", query: customerColumnBinsQuery(pool, datasetId) },
+    { label: "Customers file: correlations", query: customerCorrelationsQuery(pool, datasetId) },
     ...overviewQueries(pool, datasetId),
   ];
 }

@@ -1,6 +1,16 @@
 import type pg from "pg";
+import { savedAnswers } from "../queries/cache";
+import { customerColumnBinsQuery, customerCorrelationsQuery, type CustomerColumnBin, type CustomerCorrelation } from "../queries/customer-column-stats";
+import { getCustomerColumns, type CustomerColumn } from "./customer-columns";
 import { getDataset, type DatasetDetail } from "./datasets";
 import { getOverview, OVERVIEW_SQL, type Grain, type Overview } from "./overview";
+
+/** A dataset's customers file explored: its columns, how its numbers spread and correlate (null: being prepared). */
+export interface CustomersFileExploration {
+  columns: CustomerColumn[] | null;
+  bins: CustomerColumnBin[] | null;
+  correlations: CustomerCorrelation[] | null;
+}
 
 /** Everything the overview page draws: the dataset, its charts' answers at the grain, and the files behind them. */
 export interface OverviewPage {
@@ -8,11 +18,21 @@ export interface OverviewPage {
   overview: Overview;
   grain: Grain;
   sql: typeof OVERVIEW_SQL;
+  /** False when the dataset holds no transaction lines (a customers file alone): no sales, orders or retention to draw. */
+  purchases: boolean;
+  customersFile: CustomersFileExploration;
 }
 
 /** The overview page of a dataset, or null when there is no such dataset. */
 export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: Grain): Promise<OverviewPage | null> {
   const dataset = await getDataset(pool, datasetId);
   if (!dataset) return null;
-  return { dataset, overview: await getOverview(pool, dataset.id, { grain }), grain, sql: OVERVIEW_SQL };
+  const [overview, columns, [bins, correlations]] = await Promise.all([
+    getOverview(pool, dataset.id, { grain }),
+    getCustomerColumns(pool, dataset.id),
+    savedAnswers(pool, { datasetId: dataset.id }, [customerColumnBinsQuery(pool, dataset.id), customerCorrelationsQuery(pool, dataset.id)] as const),
+  ]);
+  // Until the figures are prepared, a dataset is taken to have purchases if it has no customers file.
+  const purchases = dataset.figures ? dataset.figures.lines > 0 : dataset.customersOnFile === 0;
+  return { dataset, overview, grain, sql: OVERVIEW_SQL, purchases, customersFile: { columns, bins, correlations } };
 }

@@ -76,6 +76,8 @@ describe("the sample dataset on first start", () => {
       firstInvoiceAt: expected.firstInvoiceAt,
       lastInvoiceAt: expected.lastInvoiceAt,
       countries: expected.countries,
+      // The sample's customers file: one row per customer after its header.
+      customersOnFile: text(sampleFiles().customers).trimEnd().split("\n").length - 1,
     });
     const [listed] = await listDatasets(pool);
     expect(listed).toMatchObject({ id: datasetId, name: SAMPLE.name, isSample: true, figures });
@@ -96,6 +98,7 @@ describe("the sample dataset on first start", () => {
       figures.firstInvoiceAt,
       figures.lastInvoiceAt,
       String(figures.countries),
+      String(figures.customersOnFile),
     ]);
   });
 });

@@ -6,6 +6,9 @@ import { segmentCountriesQuery, type SegmentCountryRow } from "../queries/segmen
 import { segmentDemographicsQuery, type SegmentDemographicRow } from "../queries/segment-demographics";
 import { DISTRIBUTION_MEASURES, segmentDistributionsQuery, type DistributionMeasure, type SegmentDistributionRow } from "../queries/segment-distributions";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
+import { segmentColumnsQuery, type SegmentColumnRow } from "../queries/segment-columns";
+import { segmentOutcomesQuery, type SegmentOutcomeRow } from "../queries/segment-outcomes";
+import { runShape } from "../queries/runs";
 import { segmentTopProductsQuery, type SegmentTopProductRow } from "../queries/segment-top-products";
 import { CUSTOMER_PAGE_SQL, listCustomers, type RunSummary } from "./customers";
 
@@ -30,6 +33,12 @@ export interface SegmentPage {
   hasCustomersFile: boolean;
   products: SegmentTopProductRow[];
   countries: SegmentCountryRow[];
+  /** False for a run on a customers file alone: no purchase profile, products, countries or distributions. */
+  purchases: boolean;
+  /** The customers-file columns the run clustered on: the segment's rows and the whole run's (segment-columns.sql). */
+  columns: SegmentColumnRow[];
+  /** The run's outcome column and its rates in this segment and overall (segment-outcomes.sql). */
+  outcome: { name: string; kind: "yes_no" | "category"; rows: SegmentOutcomeRow[] } | null;
   /** Per measure, the segment's bins and the base's, in bin order. */
   distributions: { measure: DistributionMeasure; segment: SegmentDistributionRow[]; base: SegmentDistributionRow[] }[];
   customers: { key: string; page: CustomerPage; query: CustomerQuery; columns: CustomerColumnId[]; sql: string };
@@ -44,19 +53,22 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
   const runId = run.id;
   const segment = run.segments.find((s) => s.no === segmentNo);
   if (!segment) return null;
-  const [answers, customers, file] = await Promise.all([
-    savedAnswers(pool, { runId }, [
-      segmentProfileQuery(pool, runId),
-      segmentDemographicsQuery(pool, runId),
-      segmentTopProductsQuery(pool, runId),
-      segmentCountriesQuery(pool, runId),
-      segmentDistributionsQuery(pool, runId),
-    ] as const),
+  const shape = (await runShape(pool, runId)) ?? { purchases: true, outcome: null };
+  const [answers, onFile, customers, file] = await Promise.all([
+    savedAnswers(
+      pool,
+      { runId },
+      shape.purchases
+        ? ([segmentProfileQuery(pool, runId), segmentTopProductsQuery(pool, runId), segmentCountriesQuery(pool, runId), segmentDistributionsQuery(pool, runId)] as const)
+        : ([] as const),
+    ),
+    savedAnswers(pool, { runId }, [segmentDemographicsQuery(pool, runId), segmentColumnsQuery(pool, runId), segmentOutcomesQuery(pool, runId)] as const),
     listCustomers(pool, runId, query),
     datasetHasCustomersFile(pool, run.datasetId),
   ]);
-  const preparing = answers.some((a) => a === null);
-  const [profiles, demographics, products, countries, distributions] = [answers[0] ?? [], answers[1] ?? [], answers[2] ?? [], answers[3] ?? [], answers[4] ?? []];
+  const preparing = answers.some((a) => a === null) || onFile.some((a) => a === null);
+  const [profiles, products, countries, distributions] = [answers[0] ?? [], answers[1] ?? [], answers[2] ?? [], answers[3] ?? []];
+  const [demographics, columns, outcomes] = [onFile[0] ?? [], onFile[1] ?? [], onFile[2] ?? []];
   const mine = <T extends { segmentNo: number | null }>(rows: T[]) => rows.filter((r) => r.segmentNo === segmentNo);
   return {
     run,
@@ -66,6 +78,9 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
     base: profiles.find((p) => p.segmentNo === null) ?? null,
     demographics: mine(demographics),
     hasCustomersFile: file,
+    purchases: shape.purchases,
+    columns: columns.filter((r) => r.segmentNo === segmentNo || r.segmentNo === null),
+    outcome: shape.outcome && { name: shape.outcome.name, kind: shape.outcome.kind, rows: outcomes.filter((r) => r.segmentNo === segmentNo || r.segmentNo === null) },
     products: mine(products),
     countries: mine(countries),
     distributions: DISTRIBUTION_MEASURES.map((measure) => ({

@@ -14,7 +14,7 @@ import { runSegmentation } from "./segmentations";
  *
  * Fields: method; analysisDate (YYYY-MM-DD, empty: the default); bins (RFM);
  * rules (RFM, the rule table as JSON); k ("auto" or a number); features
- * (repeated); seed; cleaning (repeated) with cleaningSent, so that no box
+ * (repeated: purchase features by key, customers-file columns by name); outcome (a column's name); seed; cleaning (repeated) with cleaningSent, so that no box
  * ticked means no cleaning rule rather than the default.
  */
 export interface SegmentationFormState {
@@ -71,6 +71,8 @@ export function readSegmentationForm(form: FormData): Record<string, unknown> {
     const seed = numberField(form, "seed");
     if (seed !== undefined) input.seed = seed;
   }
+  const outcome = text(form, "outcome");
+  if (outcome) input.outcome = outcome;
   if (form.has("cleaningSent")) input.cleaning = form.getAll("cleaning").map(String);
   return input;
 }

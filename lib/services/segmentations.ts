@@ -14,8 +14,7 @@ import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
 import { threadedEngine } from "../compute/threads";
 import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
-import { customerCount, datasetExists, datasetName, requireDataset } from "../queries/datasets";
-import { segmentableCustomersQuery } from "../queries/segmentable-customers";
+import { datasetExists, requireDataset } from "../queries/datasets";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExists, runReadiness, runsByIds, type RunRecord, type SegmentRecord } from "../queries/runs";
 
@@ -293,13 +292,3 @@ export async function compareRuns(pool: pg.Pool, firstId: number, secondId: numb
 /** Whether a run's pages are ready (what the run page's refresher asks): its saved answers so far. Null when there is no such run. */
 export const getRunReadiness = runReadiness;
 
-/** What the segmentations page draws: the dataset, its runs, and how many customers a default run would segment (null while preparing). */
-export async function getSegmentationsPage(pool: pg.Pool, datasetId: number) {
-  const [name, runs, customers, onFile] = await Promise.all([
-    datasetName(pool, datasetId),
-    getSegmentationRuns(pool, datasetId),
-    savedAnswer(pool, { datasetId }, segmentableCustomersQuery(pool, datasetId)),
-    customerCount(pool, datasetId),
-  ]);
-  return name === null ? null : { dataset: { id: datasetId, name, customersOnFile: onFile }, runs, customers };
-}

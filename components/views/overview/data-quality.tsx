@@ -4,11 +4,11 @@ import { formatInteger, formatMoment } from "@/lib/format";
 import type { DatasetDetail } from "@/lib/services/datasets";
 
 /** The overview's data quality: lines per cleaning rule, and the files loaded. */
-export function OverviewDataQuality({ dataset }: { dataset: DatasetDetail }) {
+export function OverviewDataQuality({ dataset, purchases = true }: { dataset: DatasetDetail; purchases?: boolean }) {
   return (
     <>
       <h2 className="overview-section">Data quality</h2>
-      <section className="card" aria-labelledby="cleaning-title">
+      {purchases && <section className="card" aria-labelledby="cleaning-title">
         <h2 id="cleaning-title">Cleaning</h2>
         <p className="muted">Raw lines are kept. These rules leave lines out of the analysis by default; a segmentation run can switch them off one by one.</p>
         {dataset.cleaning ? (
@@ -19,7 +19,7 @@ export function OverviewDataQuality({ dataset }: { dataset: DatasetDetail }) {
           </p>
         )}
         <ShowSql name="cleaning-counts" id={dataset.id} />
-      </section>
+      </section>}
 
       <section className="card" aria-labelledby="imports-title">
         <h2 id="imports-title">Files</h2>

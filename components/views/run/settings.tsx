@@ -20,6 +20,7 @@ export interface LifetimeFit {
 export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quality?: KCandidate; fit?: LifetimeFit; base?: SegmentProfileRow }) {
   const method = METHOD_NAMES[run.method] ?? run.method;
   const clustering = run.method !== "rfm";
+  const purchases = run.params.purchases !== false;
   return (
     <section className="card run-header" aria-labelledby="run-title" data-testid="run-header">
       <h2 id="run-title">Settings and quality</h2>
@@ -39,7 +40,7 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
             )}
           </>
         )}
-        <Figure label="Analysis date" figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</Figure>
+        {purchases && <Figure label="Analysis date" figure="analysis-date">{typeof run.params.analysisDate === "string" ? describeAnalysisDate(run.params) : "Default"}</Figure>}
         <Figure label="Took" figure="duration">{formatDuration(run.durationMs)}</Figure>
       </dl>
       <ul className="run-facts small muted">
@@ -50,15 +51,21 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
             {quality ? ` · Calinski-Harabasz ${quality.calinskiHarabasz.toFixed(1)} · Davies-Bouldin ${quality.daviesBouldin.toFixed(3)}` : ""}
           </li>
         )}
-        <li>
-          {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
-          {describeCleaning(run.params)} applied · created {formatMoment(run.createdAt)}
-        </li>
-        <li>
+        {purchases ? (
+          <li>
+            {typeof run.params.analysisDate === "string" ? "" : "Analysis date: the day after the dataset’s last invoice · "}
+            {describeCleaning(run.params)} applied · created {formatMoment(run.createdAt)}
+          </li>
+        ) : (
+          <li>
+            Clustered on the customers file alone (the dataset has no purchases){encodingsText(run.params)} · created {formatMoment(run.createdAt)}
+          </li>
+        )}
+        {purchases && <li>
           {fit?.ok && fit.bgnbd
             ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
             : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
-        </li>
+        </li>}
         {base && (
           <li>
             All customers: revenue {formatMoney(base.revenue)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
@@ -68,4 +75,16 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
       </ul>
     </section>
   );
+}
+
+/** How a run's customers-file columns were turned into features: " · Contract one-hot (3 values, weight 1) · Dt_Customer as days to 2014-06-30". */
+function encodingsText(params: Record<string, unknown>): string {
+  const encodings = (params.encodings as { name: string; kind: string; levels?: string[]; weight?: number; referenceDate?: string }[] | undefined) ?? [];
+  const parts = encodings.flatMap((e) => {
+    if (e.kind === "category") return [`${e.name} one-hot (${e.levels?.length ?? 0} values, weight ${e.weight ?? 1})`];
+    if (e.kind === "yes_no") return [`${e.name} as 0/1 (weight ${(e.weight ?? Math.SQRT2).toFixed(2)})`];
+    if (e.kind === "date") return [`${e.name} as days to ${e.referenceDate ?? "the last date"}`];
+    return [];
+  });
+  return parts.length ? ` · ${parts.join(" · ")}` : "";
 }

@@ -34,6 +34,8 @@ export function SegmentWho({ data, name, shared }: { data: SegmentPage; name: st
         <div className="grid-2 seg-grid">
           {DIMENSIONS.map((dim) => {
             const rows = data.demographics.filter((d) => d.dimension === dim.id).slice(0, 10);
+            // A dimension the customers file does not have (every customer "Unknown") has nothing to draw.
+            if (rows.every((r) => r.value === "Unknown")) return null;
             const shares: ShareDatum[] = rows.map((r) => ({
               label: r.value,
               share: r.share,

@@ -1,5 +1,6 @@
 -- Headline figures of one dataset, over every line as loaded (no cleaning rule applied).
--- It reads invoice_totals, the dataset's lines summed per invoice (and cleaning bits).
+-- It reads invoice_totals, the dataset's lines summed per invoice (and cleaning bits), and counts the
+-- customers of its customers file (a dataset may hold a customers file alone: then every other figure is 0).
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/dataset-figures.sql
 select
   coalesce(sum(lines), 0)                   as lines,             -- invoice lines
@@ -8,6 +9,7 @@ select
   coalesce(sum(value), 0)                   as revenue,           -- line values (line total, else quantity x unit price), all lines
   min(invoice_date)                         as first_invoice_at,
   max(invoice_date)                         as last_invoice_at,
-  count(distinct country)                   as countries
+  count(distinct country)                   as countries,
+  (select count(*) from customers c where c.dataset_id = :dataset_id) as customers_on_file  -- rows of its customers file(s)
 from invoice_totals
 where dataset_id = :dataset_id;

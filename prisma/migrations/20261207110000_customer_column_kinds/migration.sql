@@ -16,3 +16,6 @@ ALTER TABLE "customer_column_kinds" ADD CONSTRAINT "customer_column_kinds_datase
 -- Datasets prepared before this version lack the new answer (customer-columns.sql): the next start's preparation
 -- computes the answers a dataset lacks, and only those (its summaries stay as they are).
 UPDATE "datasets" SET "prepared_version" = NULL;
+-- dataset-figures.sql now also counts the customers on file (a dataset with a customers file alone showed 0
+-- customers): its saved answers are computed again, with the others a dataset lacks.
+DELETE FROM "query_results" WHERE "name" = 'dataset-figures';

@@ -9,6 +9,7 @@ import { parseId } from "@/lib/http/responses";
 import { parseGrain } from "@/lib/services/overview";
 import { getOverviewPage } from "@/lib/services/overview-page";
 import { createShareAction } from "../../settings/actions";
+import { setColumnKindAction } from "./actions";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[] }> };
 
@@ -26,5 +27,5 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   if (id === null) notFound();
   const page = await getOverviewPage(getPool(), id, parseGrain((await searchParams).grain));
   if (!page) notFound();
-  return <DatasetOverview page={page} createShare={createShareAction} />;
+  return <DatasetOverview page={page} createShare={createShareAction} setColumnKind={setColumnKindAction} />;
 }

@@ -10,8 +10,10 @@ import { getPool } from "@/lib/db";
 import { formatDuration, formatInteger, formatMoment } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
 import { datasetTitle } from "@/lib/services/datasets";
-import { FEATURE_KEYS, getSegmentationsPage } from "@/lib/services/segmentations";
+import { FEATURE_KEYS } from "@/lib/services/segmentations";
+import { getSegmentationsPage } from "@/lib/services/segmentations-page";
 import { runSegmentationAction } from "./actions";
+import { KIND_LABELS } from "@/lib/ingest/column-kinds";
 import { requireUser } from "@/lib/auth/next";
 
 type Props = { params: Promise<{ id: string }> };
@@ -31,12 +33,29 @@ export default async function SegmentationsPage({ params }: Props) {
   if (id === null) notFound();
   const page = await getSegmentationsPage(getPool(), id);
   if (!page) notFound();
-  const { dataset, runs, customers } = page;
-  const features: FeatureOption[] = FEATURE_KEYS.map((key) => ({
-    key,
-    label: FEATURE_LABELS[key] ?? key,
-    disabled: key === "age" && dataset.customersOnFile === 0 ? "needs a customers file" : undefined,
-  }));
+  const { dataset, runs, customers, purchases, columns } = page;
+  // Purchase features, then the customers file's columns (age, when the file has it, is one of them for a file alone).
+  const features: FeatureOption[] = [
+    ...(purchases
+      ? FEATURE_KEYS.map((key): FeatureOption => ({
+          key,
+          label: FEATURE_LABELS[key] ?? key,
+          group: "purchases",
+          disabled: key === "age" && dataset.customersOnFile === 0 ? "needs a customers file" : undefined,
+        }))
+      : []),
+    ...columns
+      .filter((c) => !(purchases && c.key === "age"))
+      .map((c): FeatureOption => ({
+        key: c.name,
+        label: c.name,
+        group: "file",
+        kind: KIND_LABELS[c.kind].toLowerCase(),
+        disabled: c.kind === "id" || c.kind === "text" ? `${c.kind === "id" ? "an id" : "free text"}: change its kind on the overview to use it` : undefined,
+      })),
+  ];
+  const defaultFeatures = purchases ? ["recencyDays", "frequency", "monetary"] : columns.filter((c) => c.kind === "number").slice(0, 4).map((c) => c.name);
+  const outcomes = columns.filter((c) => c.kind === "yes_no" || c.kind === "category").map((c) => c.name);
 
   return (
     <>
@@ -51,7 +70,16 @@ export default async function SegmentationsPage({ params }: Props) {
               <>The dataset is being prepared after its last load: runs start once its summaries are built.</>
             ) : (
               <>
-                {formatInteger(customers)} customers to segment with the default settings (<code>lib/queries/sql/segmentable-customers.sql</code>).
+                {purchases ? (
+                  <>
+                    {formatInteger(customers)} customers to segment with the default settings (<code>lib/queries/sql/segmentable-customers.sql</code>).
+                  </>
+                ) : (
+                  <>
+                    {formatInteger(customers)} customers in the customers file, to cluster on its columns (the dataset has no purchases, so RFM and churn need its
+                    transactions).
+                  </>
+                )}
               </>
             )}
           </p>
@@ -125,9 +153,17 @@ export default async function SegmentationsPage({ params }: Props) {
       <section className="card" id="new-run" aria-labelledby="new-run-title">
         <h2 id="new-run-title">New segmentation</h2>
         <p className="muted small">
-          The same settings as <code>POST /api/datasets/{dataset.id}/segmentations</code>. Features are read by <code>lib/queries/sql/customer-features.sql</code>.
+          The same settings as <code>POST /api/datasets/{dataset.id}/segmentations</code>. Purchase features are read by <code>lib/queries/sql/customer-features.sql</code>;
+          columns of the customers file by their names as written in its header.
         </p>
-        <SegmentationForm action={runSegmentationAction.bind(null, dataset.id)} customers={customers} features={features} />
+        <SegmentationForm
+          action={runSegmentationAction.bind(null, dataset.id)}
+          customers={customers}
+          features={features}
+          purchases={purchases}
+          defaultFeatures={defaultFeatures}
+          outcomes={outcomes}
+        />
       </section>
     </>
   );
