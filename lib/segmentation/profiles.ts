@@ -131,11 +131,15 @@ function meansAndSds(rows: readonly number[][], dims: number): { means: number[]
  * the one or two features whose cluster mean is furthest from the overall mean, in standard deviations
  * (at least 0.3 of one). A one-hot feature is named "Column: value" (or "Column: yes" for yes/no).
  */
+const columnOf = (feature: string, dummy: boolean | undefined) => (dummy && feature.includes(": ") ? feature.slice(0, feature.lastIndexOf(": ")) : feature);
+
 export function attributeName(features: readonly string[], means: Record<string, number>, spread: { means: number[]; sds: number[] }, dummies: readonly boolean[]): string {
   const ranked = features
     .map((f, j) => ({ f, j, z: spread.sds[j]! > 0 ? (means[f]! - spread.means[j]!) / spread.sds[j]! : 0 }))
     .filter((x) => Math.abs(x.z) >= 0.3)
     .sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || a.j - b.j)
+    // One phrase per column: a category's values all move together.
+    .filter((x, i, all) => all.findIndex((y) => columnOf(y.f, dummies[y.j]) === columnOf(x.f, dummies[x.j])) === i)
     .slice(0, 2);
   if (ranked.length === 0) return "Typical customers";
   const words = ranked.map(({ f, j, z }) => {
