@@ -8,6 +8,7 @@ import { formatInteger } from "@/lib/format";
 import type { SegmentationFormState } from "@/lib/services/segmentation-form";
 import { STANDARD_RULES } from "@/lib/segmentation/rfm";
 import { FeaturePicker, type FeatureOption } from "./feature-picker";
+import { guessSummary, SummaryColumns, type SummaryColumn } from "./summary-columns";
 
 /**
  * "New segmentation": method, analysis date, the method's settings (RFM bins
@@ -46,6 +47,7 @@ export function SegmentationForm({
   purchases = true,
   defaultFeatures = ["recencyDays", "frequency", "monetary"],
   outcomes = [],
+  summaryColumns = [],
 }: {
   action: (state: SegmentationFormState, form: FormData) => Promise<SegmentationFormState>;
   /** Customers a run with the default settings segments (for the progress message). */
@@ -57,11 +59,15 @@ export function SegmentationForm({
   defaultFeatures?: string[];
   /** Yes/no and category columns a run can show per segment (their names as in the header). */
   outcomes?: string[];
+  /** Number and date columns of a customers file, for RFM on the file alone (a dataset without purchases). */
+  summaryColumns?: SummaryColumn[];
 }) {
   const [state, formAction, pending] = useActionState(action, { errors: {}, message: null });
   const [chosenMethod, setMethod] = useQueryState("method", parseAsStringLiteral(METHODS).withDefault(purchases ? "rfm" : "kmeans"));
-  // RFM scores purchases: a customers file alone is clustered.
-  const method = !purchases && chosenMethod === "rfm" ? "kmeans" : chosenMethod;
+  // RFM scores purchases, or a customers file's columns that sum them up: without either, it is not offered.
+  const rfmPossible = purchases || summaryColumns.length > 0;
+  const method = !rfmPossible && chosenMethod === "rfm" ? "kmeans" : chosenMethod;
+  const [summaryColumnsChosen, setSummaryColumnsChosen] = useState(() => guessSummary(summaryColumns));
   const [outcome, setOutcome] = useState("");
   const [analysisDate, setAnalysisDate] = useState("");
   const [bins, setBins] = useState("5");
@@ -156,12 +162,16 @@ export function SegmentationForm({
         <legend>Method</legend>
         <div className="method-options">
           {METHODS.map((m) => (
-            <label key={m} className={`method-option${method === m ? " selected" : ""}${!purchases && m === "rfm" ? " disabled" : ""}`}>
-              <input type="radio" name="methodChoice" value={m} checked={method === m} disabled={!purchases && m === "rfm"} onChange={() => setMethod(m)} />
+            <label key={m} className={`method-option${method === m ? " selected" : ""}${!rfmPossible && m === "rfm" ? " disabled" : ""}`}>
+              <input type="radio" name="methodChoice" value={m} checked={method === m} disabled={!rfmPossible && m === "rfm"} onChange={() => setMethod(m)} />
               <span>
                 <strong>{METHOD_LABELS[m].label}</strong>
                 <span className="muted small">
-                  {!purchases && m === "rfm" ? "Needs purchases: this dataset holds a customers file only. Add its transactions to score recency, frequency and spend." : METHOD_LABELS[m].detail}
+                  {!purchases && m === "rfm"
+                    ? rfmPossible
+                      ? "Scores the customers file's recency, frequency and spend columns (the dataset has no purchases), then names segments with the rule table."
+                      : "Needs purchases, or a customers file with recency, frequency and spend columns: this file has no number columns."
+                    : METHOD_LABELS[m].detail}
                 </span>
               </span>
             </label>
@@ -208,6 +218,8 @@ export function SegmentationForm({
           </div>
         )}
       </div>
+
+      {method === "rfm" && !purchases && <SummaryColumns columns={summaryColumns} value={summaryColumnsChosen} onChange={setSummaryColumnsChosen} errorOf={fieldError} />}
 
       {method === "rfm" && (
         <>

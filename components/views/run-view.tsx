@@ -169,6 +169,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
           >
             {grid && <RfmHeatmap cells={grid} />}
           </ChartCard>
+          {page.purchases && (
           <ChartCard
             id="segment-treemap"
             title="Segments by size"
@@ -183,6 +184,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
                 .map((p) => ({ no: p.segmentNo!, name: p.name, customers: p.customers, customerShare: p.customerShare, revenue: p.revenue, revenueShare: p.revenueShare }))}
             />}
           </ChartCard>
+          )}
         </div>
       )}
 

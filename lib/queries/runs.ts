@@ -48,7 +48,7 @@ export function memberLine(
   customerId: string,
   segmentNo: number,
   scores: { r: number; f: number; m: number } | undefined,
-  f: { recencyDays: number; frequency: number; monetary: number; averageOrderValue: number; tenureDays: number; products: number; returnRate: number | null } | null,
+  f: { recencyDays: number; frequency: number; monetary: number; averageOrderValue: number | null; tenureDays: number | null; products: number | null; returnRate: number | null } | null,
   v: { pAlive: number; expectedPurchases: number; clv: number | null } | undefined,
 ): string {
   // Written field by field: a row array joined and escaped field by field cost 2 s of a million members.
@@ -56,7 +56,7 @@ export function memberLine(
     `${copyText(customerId)}\t${segmentNo}\t${number(scores?.r)}\t${number(scores?.f)}\t${number(scores?.m)}\t` +
     (f === null
       ? "\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
-      : `${f.recencyDays}\t${f.frequency}\t${f.monetary.toFixed(2)}\t${f.averageOrderValue.toFixed(2)}\t${f.tenureDays}\t${f.products}\t${number(f.returnRate)}\t`) +
+      : `${f.recencyDays}\t${f.frequency}\t${f.monetary.toFixed(2)}\t${f.averageOrderValue === null ? "\\N" : f.averageOrderValue.toFixed(2)}\t${number(f.tenureDays)}\t${number(f.products)}\t${number(f.returnRate)}\t`) +
     `${number(v?.pAlive)}\t${number(v?.expectedPurchases)}\t${v?.clv === null || v?.clv === undefined ? "\\N" : v.clv.toFixed(2)}\n`
   );
 }

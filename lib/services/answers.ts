@@ -45,8 +45,9 @@ export function runAnswers(pool: pg.Pool, runId: number, method: string, purchas
     { label: "Segments by the customers file's columns", query: segmentColumnsQuery(pool, runId) },
     { label: "Outcome per segment", query: segmentOutcomesQuery(pool, runId) },
   ];
-  // A run on a customers file alone has no purchases: nothing to answer about orders, products or churn models.
-  if (!purchases) return onFile;
+  // A run on a customers file alone has no purchases: nothing to answer about orders, products or churn models
+  // (an RFM run on its recency, frequency and spend columns has scores: its grid).
+  if (!purchases) return method === "rfm" ? [...onFile, { label: "RFM grid", query: rfmGridQuery(pool, runId) }] : onFile;
   return [
     { label: "Segment profiles", query: segmentProfileQuery(pool, runId) },
     { label: "Revenue concentration", query: revenueConcentrationQuery(pool, runId) },

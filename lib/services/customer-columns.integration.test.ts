@@ -9,6 +9,7 @@ import { DATASETS, prepared } from "../../tests/support/reference-data";
 import { InputError } from "../errors";
 import { loadFiles } from "../ingest/load";
 import { savedAnswer } from "../queries/cache";
+import { rfmGridQuery } from "../queries/rfm-grid";
 import { segmentColumnsQuery } from "../queries/segment-columns";
 import { segmentOutcomesQuery } from "../queries/segment-outcomes";
 import { adjustedRandIndex } from "../segmentation/compare";
@@ -25,7 +26,7 @@ import { runSegmentation } from "./segmentations";
  */
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
-const ids: Record<"mall" | "ifood" | "telco", number> = { mall: 0, ifood: 0, telco: 0 };
+const ids: Record<"mall" | "ifood" | "telco" | "rfm", number> = { mall: 0, ifood: 0, telco: 0, rfm: 0 };
 
 const load = async (file: string) =>
   prepared(pool, (await loadFiles(pool, { mode: "create", name: path.basename(file) }, [{ fileName: path.basename(file), body: fs.createReadStream(path.join(DATASETS, file)) }])).datasetId);
@@ -42,6 +43,7 @@ beforeAll(async () => {
   ids.mall = await load("mall-customers/Mall_Customers.csv");
   ids.ifood = await load("customer-personality/marketing_campaign.csv");
   ids.telco = await load("telco-churn/Telco-Customer-Churn.csv");
+  ids.rfm = await load("rfm-r-package/rfm_data_customer.csv");
 });
 afterAll(async () => {
   await db.close();
@@ -181,5 +183,48 @@ print(json.dumps({"ci": [[c.low, c.high] for c in (binomtest(k, n).proportion_ci
     const monthly = described.find((r) => r.segmentNo === null && r.name === "Contract" && r.value === "Month-to-month")!;
     expect(monthly.customers).toBe(file.filter((r) => r.Contract === "Month-to-month").length);
     expect(described.filter((r) => r.segmentNo !== null && r.name === "tenure")).toHaveLength(run.segments.length);
+  });
+});
+
+describe("RFM on a customers file alone", () => {
+  test("R rfm's customer data: the package's 393,223 orders, and its custom thresholds applied as rfm_table_customer applies them", async () => {
+    const summary = { recency: "recency_days", frequency: "number_of_orders", monetary: "revenue" };
+    const run = await runSegmentation(pool, ids.rfm, { method: "rfm", summary });
+    expect(run).toMatchObject({ customers: 39_999, params: { purchases: false, summary: { recency: "recency_days", frequency: ["number_of_orders"], monetary: ["revenue"] } } });
+    // rfm's own test of rfm_table_customer (tests/testthat/test-rfm-table.R): the transaction counts sum to 393,223.
+    expect(run.segments.reduce((s, x) => s + x.orders, 0)).toBe(393_223);
+    const bins = { recency: [115, 181, 297, 482], frequency: [4, 5, 6, 8], monetary: [256, 382, 506, 666] };
+    const custom = await runSegmentation(pool, ids.rfm, { method: "rfm", summary, bins });
+    const { rows } = await pool.query<{ customer_id: string; recency_score: number; frequency_score: number; monetary_score: number }>(
+      "select customer_id, recency_score, frequency_score, monetary_score from segment_members where run_id = $1",
+      [custom.id],
+    );
+    // The file read with csv-parse; each score is 1 + the thresholds at or below the value (recency reversed).
+    const file = parse(fs.readFileSync(path.join(DATASETS, "rfm-r-package/rfm_data_customer.csv")), { columns: true }) as Record<string, string>[];
+    const byId = new Map(file.map((r) => [r.customer_id, r]));
+    const score = (value: number, thresholds: number[]) => 1 + thresholds.filter((t) => t <= value).length;
+    for (const m of rows) {
+      const r = byId.get(m.customer_id)!;
+      expect([m.recency_score, m.frequency_score, m.monetary_score]).toEqual([6 - score(Number(r.recency_days), bins.recency), score(Number(r.number_of_orders), bins.frequency), score(Number(r.revenue), bins.monetary)]);
+    }
+  });
+
+  test("iFood: days since the last purchase, three purchase counts and six spend columns summed; the standard segments and the grid", async () => {
+    const summary = {
+      recency: "Recency",
+      frequency: ["NumWebPurchases", "NumCatalogPurchases", "NumStorePurchases"],
+      monetary: ["MntWines", "MntFruits", "MntMeatProducts", "MntFishProducts", "MntSweetProducts", "MntGoldProds"],
+    };
+    const run = await runSegmentation(pool, ids.ifood, { method: "rfm", summary, outcome: "Response" });
+    const file = parse(fs.readFileSync(path.join(DATASETS, "customer-personality/marketing_campaign.csv")), { columns: true, delimiter: ";", bom: true }) as Record<string, string>[];
+    const sum = (keys: string[]) => file.reduce((s, r) => s + keys.reduce((t, k) => t + Number(r[k]), 0), 0);
+    expect(run.customers).toBe(2_240);
+    expect(run.segments.reduce((s, x) => s + x.orders, 0)).toBe(sum(summary.frequency));
+    expect(run.segments.reduce((s, x) => s + x.revenue, 0)).toBeCloseTo(sum(summary.monetary), 2);
+    expect(run.segments.map((s) => s.name)).toContain("Champions");
+    await preparerFor(pool).prepareRun(run.id);
+    const grid = (await savedAnswer(pool, { runId: run.id }, rfmGridQuery(pool, run.id)))!;
+    expect(grid.reduce((s, c) => s + c.customers, 0)).toBe(2_240);
+    await expect(runSegmentation(pool, ids.ifood, { method: "rfm", summary: { ...summary, recency: "Education" } })).rejects.toThrow(/"Education" is category: recency is days/);
   });
 });

@@ -15,9 +15,22 @@ import { findColumn, getCustomerColumns, type CustomerColumn } from "./customer-
  * are named as written in the file's header ("Annual Income (k$)") or by
  * their key.
  */
-/** A customer a run segments: with purchase features, or (a customers file alone) only an id. */
-export type Member = CustomerFeatures | { customerId: string };
-export const hasPurchases = (m: Member): m is CustomerFeatures => "frequency" in m;
+/**
+ * A customer a run segments: with purchase features; with recency, frequency and spend read from a
+ * customers file's columns (RFM on a summary file); or (a customers file alone) only an id.
+ */
+export interface SummaryMember {
+  customerId: string;
+  recencyDays: number;
+  frequency: number;
+  monetary: number;
+  averageOrderValue: number | null;
+  tenureDays: null;
+  products: null;
+  returnRate: null;
+}
+export type Member = CustomerFeatures | SummaryMember | { customerId: string };
+export const hasPurchases = (m: Member): m is CustomerFeatures | SummaryMember => "frequency" in m;
 
 export interface Population {
   members: Member[];
@@ -33,10 +46,23 @@ export interface Population {
   outcome: { name: string; key: string; kind: "yes_no" | "category" } | null;
   /** The customers-file columns clustered on (segment-columns.sql describes each segment by them). */
   columns: { name: string; key: string; kind: FeatureColumn["kind"] }[];
+  /** RFM on a customers file alone: the columns read as recency, frequency and spend. */
+  summary?: { recency: string; frequency: string[]; monetary: string[]; referenceDate?: string };
+}
+
+/** RFM on a customers file alone: the columns that hold each customer's recency, frequency and spend. */
+export interface SummaryColumns {
+  /** Days since the last purchase (a number column), or the date of the last purchase (a date column). */
+  recency: string;
+  /** A count column, or several summed (web, catalogue and store purchases). */
+  frequency: string | string[];
+  /** A spend column, or several summed (spend per category). */
+  monetary: string | string[];
 }
 
 export interface PopulationInput {
   method: "rfm" | "kmeans" | "hierarchical";
+  summary?: SummaryColumns;
   features?: string[];
   outcome?: string;
   categoryWeight?: number;
@@ -54,12 +80,20 @@ export async function runPopulation(pool: pg.Pool, datasetId: number, input: Pop
   const names = input.method === "rfm" ? [] : (input.features ?? ["recencyDays", "frequency", "monetary"]);
   const purchases = buyers.length > 0 || (await datasetHasPurchases(pool, datasetId));
   const wanted = names.filter((n) => !isFeatureKey(n) || (!purchases && n === "age"));
-  const needColumns = wanted.length > 0 || input.outcome !== undefined || !purchases;
+  const needColumns = wanted.length > 0 || input.outcome !== undefined || input.summary !== undefined || !purchases;
   const columns = needColumns ? await getCustomerColumns(pool, datasetId, { compute: true }) : [];
+  // RFM on the customers file's own recency, frequency and spend columns, when named (with or without purchases).
+  if (input.method === "rfm" && input.summary) {
+    if (columns!.length === 0) throw new InputError("summary", "the dataset has no customers file to read recency, frequency and spend from");
+    return summaryPopulation(pool, datasetId, input.summary, columns!, input.analysisDate, input.outcome === undefined ? null : findColumn(columns!, input.outcome, "outcome"));
+  }
   if (!purchases) {
     if (columns!.length === 0) throw new InputError("method", "the dataset has no purchases and no customers file: load a file first", "no_customers");
     if (input.method === "rfm") {
-      throw new InputError("method", "RFM scores purchases, and this dataset has only a customers file: cluster its columns with k-means or hierarchical, or load its transactions");
+      throw new InputError(
+        "summary",
+        "RFM scores purchases, and this dataset has only a customers file: name its recency, frequency and spend columns (summary), cluster its columns with k-means or hierarchical, or load its transactions",
+      );
     }
     const fromPurchases = names.filter((n) => isFeatureKey(n) && n !== "age");
     if (fromPurchases.length > 0) {
@@ -112,5 +146,66 @@ export async function runPopulation(pool: pg.Pool, datasetId: number, input: Pop
     matrix,
     encodings: matrix.encodings,
     leftOut: matrix.missing,
+  };
+}
+
+const asList = (names: string | string[]) => (Array.isArray(names) ? names : [names]);
+const DAY = 86_400_000;
+
+/**
+ * RFM on a customers file alone (a CRM export with "days since the last purchase", purchase counts and
+ * spend columns): each customer's recency (days, or days from a last-purchase date to the analysis date,
+ * by default the day after the latest such date), frequency (a count or the sum of several) and monetary
+ * value (a spend or the sum of several), then the same scoring and rules as for transactions. Customers
+ * missing a value are left out and counted.
+ */
+async function summaryPopulation(
+  pool: pg.Pool,
+  datasetId: number,
+  summary: SummaryColumns,
+  columns: CustomerColumn[],
+  analysisDate: string | undefined,
+  outcomeColumn: CustomerColumn | null,
+): Promise<Population> {
+  const recency = findColumn(columns, summary.recency, "summary.recency");
+  if (recency.kind !== "number" && recency.kind !== "date") throw new InputError("summary.recency", `"${recency.name}" is ${KIND_LABELS[recency.kind].toLowerCase()}: recency is days (a number) or the date of the last purchase`);
+  const groups = { frequency: asList(summary.frequency).map((n) => findColumn(columns, n, "summary.frequency")), monetary: asList(summary.monetary).map((n) => findColumn(columns, n, "summary.monetary")) };
+  for (const [field, list] of Object.entries(groups)) {
+    if (list.length === 0) throw new InputError(`summary.${field}`, `name at least one ${field} column`);
+    const wrong = list.find((c) => c.kind !== "number");
+    if (wrong) throw new InputError(`summary.${field}`, `"${wrong.name}" is ${KIND_LABELS[wrong.kind].toLowerCase()}: ${field} is a number column (or several, summed)`);
+  }
+  const all = [recency, ...groups.frequency, ...groups.monetary];
+  const rows = await customerColumnValues(pool, datasetId, all.map((c) => c.key));
+  const day = (v: string) => Date.UTC(Number(v.slice(0, 4)), Number(v.slice(5, 7)) - 1, Number(v.slice(8, 10))) / DAY;
+  let reference = analysisDate ? day(analysisDate) : Number.NEGATIVE_INFINITY;
+  if (recency.kind === "date" && !analysisDate) for (const r of rows) if (r.values[0] !== null) reference = Math.max(reference, day(r.values[0]!) + 1);
+  const missing = new Map<string, number>();
+  const members: SummaryMember[] = [];
+  const nf = groups.frequency.length;
+  for (const r of rows) {
+    const gap = r.values.findIndex((v) => v === null);
+    if (gap !== -1) {
+      missing.set(all[gap]!.name, (missing.get(all[gap]!.name) ?? 0) + 1);
+      continue;
+    }
+    const numbers = r.values.slice(1).map(Number);
+    const frequency = numbers.slice(0, nf).reduce((a, b) => a + b, 0);
+    const monetary = numbers.slice(nf).reduce((a, b) => a + b, 0);
+    const recencyDays = recency.kind === "date" ? reference - day(r.values[0]!) : Number(r.values[0]);
+    if (![frequency, monetary, recencyDays].every(Number.isFinite)) throw new InputError("summary", `customer ${r.customerId} has a value that is not a number in ${all.map((c) => `"${c.name}"`).join(", ")}`);
+    members.push({ customerId: r.customerId, recencyDays, frequency, monetary, averageOrderValue: frequency > 0 ? monetary / frequency : null, tenureDays: null, products: null, returnRate: null });
+  }
+  const unique = [...new Map(all.map((c) => [c.key, c])).values()];
+  return {
+    members,
+    purchases: false,
+    matrix: null,
+    features: [],
+    encodings: [],
+    leftOut: [...missing].map(([name, customers]) => ({ name, customers })),
+    outcome: outcomeColumn && (outcomeColumn.kind === "yes_no" || outcomeColumn.kind === "category") ? { name: outcomeColumn.name, key: outcomeColumn.key, kind: outcomeColumn.kind } : null,
+    columns: unique.map((c) => ({ name: c.name, key: c.key, kind: c.kind as FeatureColumn["kind"] })),
+    summary: { recency: recency.name, frequency: groups.frequency.map((c) => c.name), monetary: groups.monetary.map((c) => c.name), ...(recency.kind === "date" ? { referenceDate: new Date(reference * DAY).toISOString().slice(0, 10) } : {}) },
   };
 }

@@ -54,6 +54,10 @@ export function readSegmentationForm(form: FormData): Record<string, unknown> {
   const analysisDate = text(form, "analysisDate");
   if (analysisDate) input.analysisDate = analysisDate;
   if (method === "rfm") {
+    // RFM on a customers file alone: the columns holding recency, frequency and spend.
+    if (form.has("summaryRecency")) {
+      input.summary = { recency: text(form, "summaryRecency"), frequency: form.getAll("summaryFrequency").map(String), monetary: form.getAll("summaryMonetary").map(String) };
+    }
     const bins = numberField(form, "bins");
     if (bins !== undefined) input.bins = bins;
     const rules = text(form, "rules");
@@ -80,6 +84,8 @@ export function readSegmentationForm(form: FormData): Record<string, unknown> {
 /** Friendlier words for the validation messages people meet most. */
 function zodMessage(field: string, issue: ZodError["issues"][number]): string {
   if (field === "features" && issue.code === "too_small") return "choose at least one feature";
+  if (field === "summary.recency") return "choose the column that holds recency";
+  if ((field === "summary.frequency" || field === "summary.monetary") && issue.code === "too_small") return `check at least one ${field.slice(8)} column`;
   if (field === "k") return "k must be a whole number from 2 to 20 (or auto for k-means)";
   if (field === "bins" || field.startsWith("bins.")) return "bins must be a whole number from 2 to 10";
   if (field === "seed") return "the seed must be a whole number";

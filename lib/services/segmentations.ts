@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { z } from "zod";
+import { SegmentationInput } from "./segmentation-input";
 import { InputError, NotFoundError } from "../errors";
 import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
-import { getRunInputs, type CustomerFeatures } from "../queries/customer-features";
+import { getRunInputs } from "../queries/customer-features";
 import { savedAnswer } from "../queries/cache";
 import { atDefaults } from "../queries/sql-file";
 import { customerValues, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
@@ -13,7 +13,7 @@ import { adjustedRandIndexOf, crosstabOf } from "../segmentation/compare";
 import { hierarchicalSegmentation } from "../segmentation/hierarchical";
 import { kmeansSegmentation } from "../segmentation/kmeans";
 import { threadedEngine } from "../compute/threads";
-import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type SegmentRule } from "../segmentation/rfm";
+import { analyseRules, assignSegments, OTHERS, rfmScores, STANDARD_RULES, type RfmCustomer, type SegmentRule } from "../segmentation/rfm";
 import { datasetExists, requireDataset } from "../queries/datasets";
 import { getSegmentationRuns, type RunListItem } from "../queries/segmentation-runs";
 import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExists, runReadiness, runsByIds, type RunRecord, type SegmentRecord } from "../queries/runs";
@@ -26,34 +26,8 @@ import { insertRun, memberLine, memberPage, readRun, runCrosstabCounts, runExist
  */
 export { FEATURE_KEYS, type FeatureKey } from "../segmentation/features";
 
-const scoreRange = z
-  .tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)])
-  .refine(([lo, hi]) => lo <= hi, "the lower score must not exceed the upper one");
-const binsField = z.union([z.number().int().min(2).max(10), z.array(z.number()).min(1).max(9)]);
+export { SegmentationInput } from "./segmentation-input";
 
-export const SegmentationInput = z.object({
-  method: z.enum(["rfm", "kmeans", "hierarchical"]),
-  /** YYYY-MM-DD; default: the day after the dataset's last invoice. */
-  analysisDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD").optional(),
-  /** RFM: bins for all three scores, or per score (a count or breakpoints). */
-  bins: z.union([binsField, z.object({ recency: binsField, frequency: binsField, monetary: binsField }).partial()]).optional(),
-  /** RFM: the ordered rule table; default: the standard segments. */
-  rules: z.array(z.object({ name: z.string().trim().min(1).max(60), recency: scoreRange, frequency: scoreRange, monetary: scoreRange })).min(1).max(40).optional(),
-  k: z.union([z.number().int().min(2).max(20), z.literal("auto")]).optional(),
-  /**
-   * k-means and hierarchical: what to cluster on: the purchase features (FEATURE_KEYS) and any column of the
-   * customers file, named as written in its header ("Annual Income (k$)").
-   */
-  features: z.array(z.string().trim().min(1).max(200)).min(1).max(60).refine((f) => new Set(f).size === f.length, "a feature is named twice").optional(),
-  /** A yes/no or category column of the customers file (Churn) whose rate each segment shows. */
-  outcome: z.string().trim().min(1).max(200).optional(),
-  /** Weight of a category's one-hot columns against standardised numbers (default 1: lib/segmentation/feature-matrix.ts). */
-  categoryWeight: z.number().min(0).max(10).optional(),
-  seed: z.number().int().optional(),
-  /** Cleaning rules that leave lines out of this run (default: all of them). */
-  cleaning: z.array(z.enum(RULE_KEYS)).optional(),
-});
-export type SegmentationInput = z.infer<typeof SegmentationInput>;
 
 /** A segment as saved, with its shares of the run and its average order value. */
 export interface SegmentSummary extends SegmentRecord {
@@ -77,7 +51,7 @@ interface Assignment {
   profiles?: Record<string, unknown>[];
 }
 
-function rfm(features: readonly CustomerFeatures[], input: SegmentationInput): Assignment {
+function rfm(features: readonly RfmCustomer[], input: SegmentationInput): Assignment {
   const perScore = (key: "recency" | "frequency" | "monetary") => (typeof input.bins === "object" && !Array.isArray(input.bins) ? input.bins[key] : input.bins) ?? 5;
   const bins = { recency: perScore("recency"), frequency: perScore("frequency"), monetary: perScore("monetary") };
   const result = rfmScores(features, { recencyBins: bins.recency, frequencyBins: bins.frequency, monetaryBins: bins.monetary });
@@ -166,6 +140,7 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
     ...(input.method === "rfm" ? {} : { features: population.features, encodings: population.encodings, columns: population.columns, categoryWeight: input.categoryWeight ?? 1 }),
     ...(population.leftOut.length ? { leftOut: population.leftOut } : {}),
     ...(population.outcome ? { outcome: population.outcome } : {}),
+    ...(population.summary ? { summary: population.summary, columns: population.columns } : {}),
     purchases: population.purchases,
   };
   const { values: perCustomer, ...fit } = values === null ? { values: null, ok: false, error: "the dataset has no purchases" } : values.ok ? values : { values: null, ...values };

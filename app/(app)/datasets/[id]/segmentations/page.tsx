@@ -163,6 +163,7 @@ export default async function SegmentationsPage({ params }: Props) {
           purchases={purchases}
           defaultFeatures={defaultFeatures}
           outcomes={outcomes}
+          summaryColumns={columns.filter((c) => c.kind === "number" || c.kind === "date").map((c) => ({ name: c.name, kind: c.kind as "number" | "date" }))}
         />
       </section>
     </>
