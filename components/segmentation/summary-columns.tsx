@@ -16,7 +16,8 @@ const MONETARY = /^mnt|spend|spent|revenue|amount|sales|monetary|value|total/i;
 export function guessSummary(columns: SummaryColumn[]): { recency: string; frequency: string[]; monetary: string[] } {
   const recency = columns.find((c) => RECENCY.test(c.name)) ?? columns.find((c) => c.kind === "date");
   const rest = columns.filter((c) => c.kind === "number" && c !== recency);
-  const frequency = rest.filter((c) => FREQUENCY.test(c.name) && !/visit/i.test(c.name));
+  // Visits are not purchases; deal purchases are already counted in the channels' purchases (iFood's NumDealsPurchases).
+  const frequency = rest.filter((c) => FREQUENCY.test(c.name) && !/visit|deal/i.test(c.name));
   const monetary = rest.filter((c) => MONETARY.test(c.name) && !frequency.includes(c));
   return { recency: recency?.name ?? "", frequency: frequency.map((c) => c.name), monetary: monetary.map((c) => c.name) };
 }

@@ -90,6 +90,8 @@ export function columnInsights(
   outcomes: readonly OutcomeRow[],
   outcome: { name: string; kind: "yes_no" | "category" } | null,
   groups: InsightGroup[] | null = null,
+  /** An RFM run on a customers file's recency, frequency and spend columns (they scored it, not clustered it). */
+  scored = false,
 ): InsightGroup[] {
   const total = segments.reduce((s, x) => s + x.customers, 0);
   const filled = segments.filter((s) => s.customers > 0);
@@ -104,7 +106,7 @@ export function columnInsights(
     const names = [...new Set(columns.map((c) => c.name))];
     const largest = [...filled].sort((a, b) => b.customers - a.customers)[0];
     overall.bullets.push({
-      text: `${integer.format(total)} customers in ${filled.length} segments${names.length ? `, told apart by ${names.join(", ")}` : ""}${largest ? `; the largest is ${largest.name} (${percent(largest.customers / total)})` : ""}.`,
+      text: `${integer.format(total)} customers in ${filled.length} segments${names.length ? `, ${scored ? "scored on" : "told apart by"} ${names.join(", ")}` : ""}${largest ? `; the largest is ${largest.name} (${percent(largest.customers / total)})` : ""}.`,
       query: COLUMNS,
     });
   }

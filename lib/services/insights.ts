@@ -49,7 +49,7 @@ export function runInsights(
 ): InsightGroup[] | null {
   const outcome = outcomeOf(run.params);
   const segments = run.segments.map((s) => ({ no: s.no, name: s.name, customers: s.customers }));
-  if (!purchases) return columns && outcomes && columnInsights(segments, columns, outcomes, outcome);
+  if (!purchases) return columns && outcomes && columnInsights(segments, columns, outcomes, outcome, null, run.method === "rfm");
   if (!profiles) return null;
   const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true });
   return outcome && outcomes ? columnInsights(segments, columns ?? [], outcomes, outcome, groups) : groups;

@@ -76,8 +76,8 @@ export default async function SegmentationsPage({ params }: Props) {
                   </>
                 ) : (
                   <>
-                    {formatInteger(customers)} customers in the customers file, to cluster on its columns (the dataset has no purchases, so RFM and churn need its
-                    transactions).
+                    {formatInteger(customers)} customers in the customers file. The dataset has no purchases: cluster the customers on its columns, or score RFM
+                    on its recency, frequency and spend columns.
                   </>
                 )}
               </>
@@ -97,7 +97,15 @@ export default async function SegmentationsPage({ params }: Props) {
           <div className="empty" data-testid="no-runs">
             <p>No segmentation of this dataset yet.</p>
             <p className="muted">
-              Start with <a href="#new-run">RFM and the standard segments</a> below: it takes a second.
+              {purchases ? (
+                <>
+                  Start with <a href="#new-run">RFM and the standard segments</a> below: it takes a second.
+                </>
+              ) : (
+                <>
+                  Start with <a href="#new-run">k-means on the customers file&apos;s number columns</a> below: it takes a second.
+                </>
+              )}
             </p>
           </div>
         ) : (
@@ -163,7 +171,9 @@ export default async function SegmentationsPage({ params }: Props) {
           purchases={purchases}
           defaultFeatures={defaultFeatures}
           outcomes={outcomes}
-          summaryColumns={columns.filter((c) => c.kind === "number" || c.kind === "date").map((c) => ({ name: c.name, kind: c.kind as "number" | "date" }))}
+          summaryColumns={columns
+            .filter((c) => (c.kind === "number" || c.kind === "date") && c.distinctValues > 1)
+            .map((c) => ({ name: c.name, kind: c.kind as "number" | "date" }))}
         />
       </section>
     </>

@@ -1,0 +1,136 @@
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+
+/**
+ * The four public files a new analyst tries first (issue 15), each through
+ * the upload page, its dataset page, the segmentation form and a run: a
+ * customers file alone (Mall Customers, iFood's Customer Personality, Telco
+ * churn) and an invoice-lines file with a line total (sales_data_sample).
+ * No chart may be drawn empty: what a file cannot have is left out.
+ */
+const DATASETS = path.resolve("../shared/datasets");
+
+async function upload(page: Page, file: string, name: string) {
+  await page.goto("/upload");
+  await page.getByLabel("Choose a file").setInputFiles(path.join(DATASETS, file));
+  await page.getByLabel("Dataset name").fill(name);
+  await page.getByRole("button", { name: "Upload" }).click();
+  const report = page.getByRole("region", { name: /Loaded / });
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await report.getByRole("link", { name: "Open the dataset" }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+}
+
+/** Every chart on the page has something to draw. */
+async function noEmptyChart(page: Page) {
+  await expect(page.locator(".chart-empty")).toHaveCount(0);
+}
+
+async function openForm(page: Page) {
+  await page.getByRole("link", { name: "Segmentations" }).first().click();
+  await expect(page.getByRole("heading", { name: "New segmentation" })).toBeVisible();
+}
+
+async function run(page: Page) {
+  await page.getByTestId("run-segmentation").click();
+  await expect(page).toHaveURL(/\/runs\/\d+$/, { timeout: 60_000 });
+  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+}
+
+test("Mall Customers: a customers file alone, clustered on its own numbers", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await upload(page, "mall-customers/Mall_Customers.csv", "Mall (e2e)");
+  await expect(page.locator('[data-figure="customers"]')).toHaveText("200");
+  await expect(page.locator('[data-figure="purchases"]')).toContainText("customers file only");
+  const columns = page.getByTestId("customer-columns");
+  await expect(columns.locator('tr[data-column="Annual Income (k$)"]')).toHaveAttribute("data-kind", "number");
+  await expect(columns.locator('tr[data-column="Gender"]')).toHaveAttribute("data-kind", "category");
+  await expect(page.getByTestId("correlation-matrix")).toBeVisible();
+  // No sales, orders or retention charts for a file without purchases.
+  await expect(page.getByRole("heading", { name: "Sales" })).toHaveCount(0);
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("mall-dataset.png"), fullPage: true });
+
+  await openForm(page);
+  await expect(page.getByRole("radio", { name: /RFM/ })).toBeEnabled();
+  await page.getByRole("radio", { name: /k-means/ }).check();
+  const features = page.getByTestId("features");
+  for (const name of ["Age", "Annual Income (k$)", "Spending Score (1-100)"]) {
+    const box = features.getByRole("checkbox", { name: new RegExp(`^${name.replace(/[()$]/g, "\\$&")}`) });
+    if (!(await box.isChecked())) await box.check();
+  }
+  await page.getByRole("radio", { name: "Fixed:" }).check();
+  await page.getByRole("spinbutton", { name: "Fixed:" }).fill("5");
+  await page.screenshot({ path: testInfo.outputPath("mall-form.png"), fullPage: true });
+  await run(page);
+  await expect(page.getByTestId("segment-columns").locator("tbody tr")).toHaveCount(6);
+  await expect(page.getByTestId("insights")).toContainText("200 customers in 5 segments");
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("mall-run.png"), fullPage: true });
+  await page.getByTestId("segment-columns").locator("tbody tr a").first().click();
+  await expect(page.getByTestId("segment-column-table")).toBeVisible();
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("mall-segment.png"), fullPage: true });
+});
+
+test("Telco churn: clusters on contract and charges, with the churn rate of each segment", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await upload(page, "telco-churn/Telco-Customer-Churn.csv", "Telco (e2e)");
+  await expect(page.getByTestId("customer-columns").locator('tr[data-column="Churn"]')).toHaveAttribute("data-kind", "yes_no");
+  await noEmptyChart(page);
+  await openForm(page);
+  await page.getByRole("radio", { name: /k-means/ }).check();
+  await page.getByTestId("features").getByRole("checkbox", { name: /^Contract/ }).check();
+  // TotalCharges is blank for 11 new customers: left out of it, they would be left out of the run.
+  await page.getByTestId("features").getByRole("checkbox", { name: /^TotalCharges/ }).uncheck();
+  await page.getByLabel("Outcome to show per segment").selectOption("Churn");
+  await run(page);
+  // The file's churn rate: 1,869 of 7,043 customers.
+  await expect(page.getByTestId("insights")).toContainText("Churn: yes for 27% of all customers (1,869 of 7,043)");
+  await expect(page.getByTestId("outcome-chart")).toBeVisible();
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("telco-run.png"), fullPage: true });
+});
+
+test("iFood's Customer Personality: RFM on its own recency, purchase and spend columns", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await upload(page, "customer-personality/marketing_campaign.csv", "iFood (e2e)");
+  await expect(page.locator('[data-figure="customers"]')).toHaveText("2,240");
+  await expect(page.getByTestId("customer-columns").locator('tr[data-column="Education"]')).toHaveAttribute("data-kind", "category");
+  await noEmptyChart(page);
+  await openForm(page);
+  await page.getByRole("radio", { name: /RFM/ }).check();
+  // Preselected from the names: Recency; Num…Purchases; Mnt… spend.
+  await expect(page.getByLabel("Recency: days since the last purchase, or its date")).toHaveValue("Recency");
+  await expect(page.getByTestId("summary-monetary").getByRole("checkbox", { name: "MntWines" })).toBeChecked();
+  await expect(page.getByTestId("summary-frequency").getByRole("checkbox", { name: "NumStorePurchases" })).toBeChecked();
+  await page.getByLabel("Outcome to show per segment").selectOption("Response");
+  await page.screenshot({ path: testInfo.outputPath("ifood-form.png"), fullPage: true });
+  await run(page);
+  await expect(page.locator("#rfm-grid")).toBeVisible();
+  await expect(page.getByTestId("insights")).toContainText("Response: yes for 15% of all customers");
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("ifood-run.png"), fullPage: true });
+});
+
+test("sales_data_sample: revenue is its SALES column, and RFM runs on its orders", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await page.goto("/upload");
+  await page.getByLabel("Choose a file").setInputFiles(path.join(DATASETS, "sales-data-sample/sales_data_sample.csv"));
+  await expect(page.getByTestId("revenue-formula")).toContainText("“SALES”");
+  await page.getByLabel("Dataset name").fill("Sales sample (e2e)");
+  await page.getByRole("button", { name: "Upload" }).click();
+  const report = page.getByRole("region", { name: /Loaded / });
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await report.getByRole("link", { name: "Open the dataset" }).click();
+  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+  // The sum of the file's SALES column.
+  await expect(page.locator('[data-figure="revenue"]')).toHaveText("10,032,628.85");
+  await noEmptyChart(page);
+  await page.screenshot({ path: testInfo.outputPath("sales-dataset.png"), fullPage: true });
+  await openForm(page);
+  await run(page);
+  await expect(page.getByTestId("segment-cards")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("sales-run.png"), fullPage: true });
+});
