@@ -79,6 +79,13 @@ test("Telco churn: clusters on contract and charges, with the churn rate of each
   await upload(page, "telco-churn/Telco-Customer-Churn.csv", "Telco (e2e)");
   await expect(page.getByTestId("customer-columns").locator('tr[data-column="Churn"]')).toHaveAttribute("data-kind", "yes_no");
   await noEmptyChart(page);
+  // Contracts against churn: 1,655 of the 3,875 month-to-month customers left (42.7%).
+  const crosstab = page.getByTestId("crosstab");
+  await crosstab.getByLabel("Rows").selectOption("Contract");
+  await crosstab.getByLabel("Columns").selectOption("Churn");
+  await crosstab.getByRole("button", { name: "Show" }).click();
+  await expect(crosstab.getByRole("row", { name: /Month-to-month/ })).toContainText("42.7%");
+  await page.screenshot({ path: testInfo.outputPath("telco-dataset.png"), fullPage: true });
   await openForm(page);
   await page.getByRole("radio", { name: /k-means/ }).check();
   await page.getByTestId("features").getByRole("checkbox", { name: /^Contract/ }).check();

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { fileQuery } from "./file-query";
-import { num, numOrNull } from "./rows";
+import { camelKeys, num, numOrNull, rowsOf, type Queryable } from "./rows";
 import { sqlFile } from "./sql-file";
 
 /**
@@ -33,3 +33,16 @@ export const customerColumnBinsSql = () => sqlFile("customer-column-bins");
 export const customerCorrelationsSql = () => sqlFile("customer-correlations");
 export const customerColumnBinsQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "customer-column-bins", datasetId, CustomerColumnBin);
 export const customerCorrelationsQuery = (pool: pg.Pool, datasetId: number) => fileQuery(pool, "customer-correlations", datasetId, CustomerCorrelation);
+
+export const CrosstabCell = z.object({ xValue: z.string(), yValue: z.string(), customers: num, rowShare: num, columnShare: num });
+export type CrosstabCell = z.infer<typeof CrosstabCell>;
+
+export const customerCrosstabSql = () => sqlFile("customer-crosstab");
+
+/**
+ * Two columns of the customers file against each other (lib/queries/sql/customer-crosstab.sql), by their
+ * keys. Read when an analyst asks for a pair (not saved: the pairs are many, the customers table small).
+ */
+export async function customerCrosstab(db: Queryable, datasetId: number, xKey: string, yKey: string): Promise<CrosstabCell[]> {
+  return rowsOf(db, z.preprocess(camelKeys, CrosstabCell), customerCrosstabSql().statement, [datasetId, JSON.stringify([xKey, yKey])]);
+}

@@ -11,6 +11,7 @@ import { ALL_RULES_MASK } from "../ingest/cleaning";
  *
  * A file may take one more psql variable, sent as `$2`: a customer's queries
  * take `:'customer_id'` (customer-orders.sql and the others), and
+ * customer-crosstab.sql takes `:'pair'` (a JSON array of two column keys),
  * revenue-over-time.sql takes `:'grain'` (month or week), given as the
  * option of the name the app asks for: "revenue-over-time?grain=week" is
  * revenue-over-time.sql with grain=week (`-v grain=week` in psql).
@@ -30,7 +31,7 @@ export interface SqlFile {
 
 const cache = new Map<string, SqlFile>();
 const PARAMETER = /(?<!:):'?(dataset_id|run_id)'?\b/g;
-const SECOND = /(?<!:):'(customer_id|grain)'/g;
+const SECOND = /(?<!:):'(customer_id|grain|pair)'/g;
 /** The values of the one option a file's name may carry, grain (revenue-over-time.sql's periods). */
 export const GRAINS = ["month", "week"] as const;
 

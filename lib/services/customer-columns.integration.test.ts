@@ -9,6 +9,7 @@ import { DATASETS, prepared } from "../../tests/support/reference-data";
 import { InputError } from "../errors";
 import { loadFiles } from "../ingest/load";
 import { savedAnswer } from "../queries/cache";
+import { customerCrosstab } from "../queries/customer-column-stats";
 import { rfmGridQuery } from "../queries/rfm-grid";
 import { segmentColumnsQuery } from "../queries/segment-columns";
 import { segmentOutcomesQuery } from "../queries/segment-outcomes";
@@ -75,6 +76,17 @@ describe("a customers file's columns", () => {
     expect(ifood.get("Response")!.kind).toBe("yes_no");
     expect(ifood.get("Dt_Customer")!.kind).toBe("date");
     expect(ifood.get("Age (from Year_Birth)")!.kind).toBe("number");
+  });
+
+  test("two of them against each other: Telco's contracts by churn, counted as the file counts them", async () => {
+    const file = parse(fs.readFileSync(path.join(DATASETS, "telco-churn/Telco-Customer-Churn.csv")), { columns: true }) as Record<string, string>[];
+    const cells = await customerCrosstab(pool, ids.telco, "Contract", "Churn");
+    for (const contract of ["Month-to-month", "One year", "Two year"]) {
+      const row = file.filter((r) => r.Contract === contract);
+      const churned = row.filter((r) => r.Churn === "Yes").length;
+      expect(cells.find((c) => c.xValue === contract && c.yValue === "Yes")).toMatchObject({ customers: churned });
+      expect(cells.find((c) => c.xValue === contract && c.yValue === "Yes")!.rowShare).toBeCloseTo(churned / row.length, 12);
+    }
   });
 
   test("take another kind when the analyst says so, only one their values allow", async () => {

@@ -1,6 +1,13 @@
 import type pg from "pg";
 import { savedAnswers } from "../queries/cache";
-import { customerColumnBinsQuery, customerCorrelationsQuery, type CustomerColumnBin, type CustomerCorrelation } from "../queries/customer-column-stats";
+import {
+  customerColumnBinsQuery,
+  customerCorrelationsQuery,
+  customerCrosstab,
+  type CrosstabCell,
+  type CustomerColumnBin,
+  type CustomerCorrelation,
+} from "../queries/customer-column-stats";
 import { getCustomerColumns, type CustomerColumn } from "./customer-columns";
 import { getDataset, type DatasetDetail } from "./datasets";
 import { getOverview, OVERVIEW_SQL, type Grain, type Overview } from "./overview";
@@ -10,6 +17,8 @@ export interface CustomersFileExploration {
   columns: CustomerColumn[] | null;
   bins: CustomerColumnBin[] | null;
   correlations: CustomerCorrelation[] | null;
+  /** The two columns the analyst put against each other (?x=…&y=…, names as in the header), with their counts. */
+  crosstab: { x: CustomerColumn; y: CustomerColumn; cells: CrosstabCell[] } | null;
 }
 
 /** Everything the overview page draws: the dataset, its charts' answers at the grain, and the files behind them. */
@@ -24,7 +33,7 @@ export interface OverviewPage {
 }
 
 /** The overview page of a dataset, or null when there is no such dataset. */
-export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: Grain): Promise<OverviewPage | null> {
+export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: Grain, pair: { x?: string; y?: string } = {}): Promise<OverviewPage | null> {
   const dataset = await getDataset(pool, datasetId);
   if (!dataset) return null;
   const [overview, columns, [bins, correlations]] = await Promise.all([
@@ -34,5 +43,8 @@ export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: G
   ]);
   // Until the figures are prepared, a dataset is taken to have purchases if it has no customers file.
   const purchases = dataset.figures ? dataset.figures.lines > 0 : dataset.customersOnFile === 0;
-  return { dataset, overview, grain, sql: OVERVIEW_SQL, purchases, customersFile: { columns, bins, correlations } };
+  const x = pair.x && columns?.find((c) => c.name === pair.x);
+  const y = pair.y && columns?.find((c) => c.name === pair.y);
+  const crosstab = x && y ? { x, y, cells: await customerCrosstab(pool, dataset.id, x.key, y.key) } : null;
+  return { dataset, overview, grain, sql: OVERVIEW_SQL, purchases, customersFile: { columns, bins, correlations, crosstab } };
 }

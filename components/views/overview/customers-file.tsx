@@ -5,6 +5,7 @@ import { AgeBandChart, ChannelGenderChart, CountryFrequencyChart, GenderChart, L
 import { Histogram } from "@/components/overview/histogram";
 import { ShowSql } from "@/components/show-sql";
 import { CorrelationMatrix } from "@/components/overview/correlation-matrix";
+import { Crosstab } from "@/components/overview/crosstab";
 import { CustomerColumnsTable } from "@/components/overview/customer-columns-table";
 import { formatInteger } from "@/lib/format";
 import type { OverviewPage } from "@/lib/services/overview-page";
@@ -82,6 +83,33 @@ export function OverviewCustomersFile({ page, shared, setKind }: { page: Overvie
             sql={<ShowSql name="customer-correlations" id={dataset.id} />}
           >
             {file.correlations && <CorrelationMatrix rows={file.correlations} names={names} />}
+          </ChartCard>
+        )}
+
+        {(file.columns ?? []).filter((c) => c.kind === "category" || c.kind === "yes_no").length > 1 && (
+          <ChartCard
+            id="crosstab"
+            wide
+            title="Two columns against each other"
+            description="Customers per pair of values of two category or yes/no columns; each cell's share of its row (shaded), with the count. Hover for its share of the column."
+            sql={
+              <>
+                <ShowSql name="customer-crosstab" id={dataset.id} />
+                {file.crosstab && (
+                  <p className="small muted">
+                    With <code>-v pair=&apos;{JSON.stringify([file.crosstab.x.key, file.crosstab.y.key])}&apos;</code> for these two columns.
+                  </p>
+                )}
+              </>
+            }
+          >
+            <Crosstab
+              options={(file.columns ?? []).filter((c) => c.kind === "category" || c.kind === "yes_no").map((c) => c.name)}
+              x={file.crosstab?.x.name ?? null}
+              y={file.crosstab?.y.name ?? null}
+              cells={file.crosstab?.cells ?? null}
+              action={shared ? "" : `/datasets/${dataset.id}`}
+            />
           </ChartCard>
         )}
 

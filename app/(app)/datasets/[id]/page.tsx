@@ -11,7 +11,7 @@ import { getOverviewPage } from "@/lib/services/overview-page";
 import { createShareAction } from "../../settings/actions";
 import { setColumnKindAction } from "./actions";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[] }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[]; x?: string | string[]; y?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   await requireUser();
@@ -25,7 +25,9 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const page = await getOverviewPage(getPool(), id, parseGrain((await searchParams).grain));
+  const query = await searchParams;
+  const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
+  const page = await getOverviewPage(getPool(), id, parseGrain(query.grain), { x: one(query.x), y: one(query.y) });
   if (!page) notFound();
   return <DatasetOverview page={page} createShare={createShareAction} setColumnKind={setColumnKindAction} />;
 }
