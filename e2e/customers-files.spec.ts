@@ -38,9 +38,10 @@ async function run(page: Page) {
   await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
 }
 
-test("Mall Customers: a customers file alone, clustered on its own numbers", async ({ page }, testInfo) => {
+test("Mall Customers: a customers file alone, clustered on its own numbers", async ({ page, request }, testInfo) => {
   test.setTimeout(180_000);
   await upload(page, "mall-customers/Mall_Customers.csv", "Mall (e2e)");
+  const datasetId = Number(new URL(page.url()).pathname.split("/")[2]);
   await expect(page.locator('[data-figure="customers"]')).toHaveText("200");
   await expect(page.locator('[data-figure="purchases"]')).toContainText("customers file only");
   const columns = page.getByTestId("customer-columns");
@@ -72,6 +73,16 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   await expect(page.getByTestId("segment-column-table")).toBeVisible();
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("mall-segment.png"), fullPage: true });
+
+  // The API takes the file's columns by their headers as written; a name the file lacks is a 422 naming the field.
+  const api = `/api/datasets/${datasetId}/segmentations`;
+  const made = await request.post(api, { data: { method: "hierarchical", k: 4, features: ["Annual Income (k$)", "Spending Score (1-100)", "Gender"] } });
+  expect(made.status()).toBe(201);
+  expect((await made.json()).segments).toHaveLength(4);
+  const refused = await request.post(api, { data: { method: "kmeans", features: ["Annual Income"] } });
+  expect(refused.status()).toBe(422);
+  expect((await refused.json()).error).toMatchObject({ field: "features" });
+  expect((await refused.json()).error.message).toContain('no column "Annual Income"');
 });
 
 test("Telco churn: clusters on contract and charges, with the churn rate of each segment", async ({ page }, testInfo) => {

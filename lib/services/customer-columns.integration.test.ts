@@ -8,6 +8,7 @@ import { migratedDatabase } from "../../tests/support/databases";
 import { DATASETS, prepared } from "../../tests/support/reference-data";
 import { InputError } from "../errors";
 import { loadFiles } from "../ingest/load";
+import { sampleFiles } from "../sample";
 import { savedAnswer } from "../queries/cache";
 import { customerCrosstab } from "../queries/customer-column-stats";
 import { rfmGridQuery } from "../queries/rfm-grid";
@@ -155,6 +156,28 @@ print(json.dumps({"ari_best": adjusted_rand_score(best.labels_, ours), "ari_agai
     const error = await runSegmentation(pool, ids.telco, { method: "kmeans", features: ["tenure"], outcome: "MonthlyCharges" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ field: "outcome" });
+  });
+});
+
+describe("purchases and a customers file in one dataset", () => {
+  test("a run mixes purchase features with the file's columns, joined by customer id", async () => {
+    const files = sampleFiles();
+    const id = await prepared(
+      pool,
+      (await loadFiles(pool, { mode: "create", name: "sample with its customers" }, [
+        { fileName: "transactions.csv", body: files.transactions },
+        { fileName: "customers.csv", body: files.customers },
+      ])).datasetId,
+    );
+    const run = await runSegmentation(pool, id, { method: "kmeans", k: 4, features: ["recencyDays", "monetary", "preferred_channel"] });
+    const buyers = (await pool.query("select count(*)::int as n from customer_summaries where dataset_id = $1", [id])).rows[0].n as number;
+    expect(run.params).toMatchObject({ purchases: true, features: ["recencyDays", "monetary", "preferred_channel"] });
+    const channel = (run.params.encodings as { name: string; features: string[] }[]).find((e) => e.name === "preferred_channel")!;
+    expect(channel.features.every((f) => f.startsWith("preferred_channel: "))).toBe(true);
+    // Every buyer on file is segmented; a buyer missing from the customers file is left out and counted.
+    const leftOut = ((run.params.leftOut as { customers: number }[] | undefined) ?? []).reduce((s, m) => s + m.customers, 0);
+    expect(run.customers + leftOut).toBe(buyers);
+    expect(run.segments.reduce((s, x) => s + x.revenue, 0)).toBeGreaterThan(0);
   });
 });
 
