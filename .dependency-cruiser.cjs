@@ -18,7 +18,7 @@ const PURE = [
   "^lib/customer-table\\.ts$",
   "^lib/segmentation/",
   "^lib/insights/",
-  "^lib/ingest/(cleaning|layouts|errors)\\.ts$", // the cleaning rules, the file layouts and their errors (no I/O)
+  "^lib/ingest/(cleaning|layouts|errors|column-kinds)\\.ts$", // the cleaning rules, the file layouts, their errors and the column kinds (no I/O)
   "^lib/queries/sql-file\\.ts$", // the .sql files' text, shown under each chart (no database)
   "^lib/errors\\.ts$",
 ];

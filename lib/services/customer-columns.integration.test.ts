@@ -143,10 +143,22 @@ print(json.dumps({"ari_best": adjusted_rand_score(best.labels_, ours), "ari_agai
     expect(mixed.params.encodings).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: "Gender", kind: "category", features: ["Gender: Female", "Gender: Male"], weight: 1 })]),
     );
-    const ifood = await runSegmentation(pool, ids.ifood, { method: "hierarchical", k: 4, features: ["Income", "MntWines", "Education", "Dt_Customer", "Response"] });
+    const ifood = await runSegmentation(pool, ids.ifood, {
+      method: "hierarchical",
+      k: 4,
+      features: ["Income", "Total spend", "Education", "Dt_Customer", "Response"],
+      totals: [{ name: "Total spend", sum: ["MntWines", "MntFruits", "MntMeatProducts", "MntFishProducts", "MntSweetProducts", "MntGoldProds"] }],
+    });
     // 24 customers have no income in the file: left out, and said.
     expect(ifood).toMatchObject({ customers: 2_240 - 24, params: { leftOut: [{ name: "Income", customers: 24 }] } });
     expect(ifood.params.encodings).toEqual(expect.arrayContaining([expect.objectContaining({ name: "Dt_Customer", kind: "date", features: ["Days since Dt_Customer"], referenceDate: "2014-06-30" })]));
+    // A total of the six spend columns is a feature like any column, and describes the segments as their sum.
+    await preparerFor(pool).prepareRun(ifood.id);
+    const described = (await savedAnswer(pool, { runId: ifood.id }, segmentColumnsQuery(pool, ifood.id)))!;
+    const file = parse(fs.readFileSync(path.join(DATASETS, "customer-personality/marketing_campaign.csv")), { columns: true, delimiter: ";", bom: true }) as Record<string, string>[];
+    const spend = (r: Record<string, string>) => ["MntWines", "MntFruits", "MntMeatProducts", "MntFishProducts", "MntSweetProducts", "MntGoldProds"].reduce((t, k) => t + Number(r[k]), 0);
+    const kept = file.filter((r) => (r.Income ?? "").trim() !== "");
+    expect(described.find((r) => r.segmentNo === null && r.name === "Total spend")!.mean).toBeCloseTo(kept.reduce((t, r) => t + spend(r), 0) / kept.length, 9);
   });
 
   test("what cannot be segmented says why, naming the field", async () => {

@@ -16,6 +16,8 @@ export interface CustomerColumn extends CustomerColumnRow {
   /** The header as written in the file ("Annual Income (k$)"); for a derived column, what it came from. */
   name: string;
   kind: ColumnKind;
+  /** The kind in words ("Yes/no"). */
+  kindLabel: string;
   inferredKind: ColumnKind;
   /** Kinds the analyst may give it (a column with text in it cannot be a number). */
   possibleKinds: ColumnKind[];
@@ -66,6 +68,7 @@ export async function getCustomerColumns(pool: pg.Pool, datasetId: number, optio
       name,
       inferredKind,
       kind: given && possible.includes(given) ? given : inferredKind,
+      kindLabel: KIND_LABELS[given && possible.includes(given) ? given : inferredKind],
       possibleKinds: possible,
       missing: row.customers - row.filled,
     };

@@ -44,8 +44,8 @@ export interface Population {
   /** Customers left out for want of a value, per column. */
   leftOut: { name: string; customers: number }[];
   outcome: { name: string; key: string; kind: "yes_no" | "category" } | null;
-  /** The customers-file columns clustered on (segment-columns.sql describes each segment by them). */
-  columns: { name: string; key: string; kind: FeatureColumn["kind"] }[];
+  /** The customers-file columns clustered on (segment-columns.sql describes each segment by them); a total by the keys it sums. */
+  columns: { name: string; key: string | null; keys?: string[]; kind: FeatureColumn["kind"] }[];
   /** RFM on a customers file alone: the columns read as recency, frequency and spend. */
   summary?: { recency: string; frequency: string[]; monetary: string[]; referenceDate?: string };
 }
@@ -63,6 +63,7 @@ export interface SummaryColumns {
 export interface PopulationInput {
   method: "rfm" | "kmeans" | "hierarchical";
   summary?: SummaryColumns;
+  totals?: { name: string; sum: string[] }[];
   features?: string[];
   outcome?: string;
   categoryWeight?: number;
@@ -100,7 +101,7 @@ export async function runPopulation(pool: pg.Pool, datasetId: number, input: Pop
       throw new InputError("features", `${fromPurchases.map((n) => FEATURE_LABELS[n as FeatureKey]).join(", ")} come from purchases, and this dataset has only a customers file: choose its columns instead`);
     }
   }
-  const chosen = wanted.map((n) => findColumn(columns!, n, "features"));
+  const chosen = wanted.map((n) => chosenColumn(n, columns!, input.totals ?? [], `features.${names.indexOf(n)}`));
   const outcomeColumn = input.outcome === undefined ? null : findColumn(columns!, input.outcome, "outcome");
   if (outcomeColumn && outcomeColumn.kind !== "yes_no" && outcomeColumn.kind !== "category") {
     throw new InputError("outcome", `"${outcomeColumn.name}" is ${KIND_LABELS[outcomeColumn.kind].toLowerCase()}: an outcome is a yes/no or a category column (such as Churn)`);
@@ -117,9 +118,21 @@ export async function runPopulation(pool: pg.Pool, datasetId: number, input: Pop
     return { ...base, members: buyers, matrix: { features: keys, rows: buyers.map((f) => keys.map((key) => f[key] as number)), dummyWeights: [] } };
   }
 
-  const kinds = chosen.map((c) => usable(c, "features"));
-  base.columns = chosen.map((c, j) => ({ name: c.name, key: c.key, kind: kinds[j]! }));
-  const onFile = await customerColumnValues(pool, datasetId, chosen.map((c) => c.key));
+  const kinds = chosen.map((c) => c.kind);
+  base.columns = chosen.map((c) => ({ name: c.name, key: c.keys.length === 1 ? c.keys[0]! : null, ...(c.keys.length > 1 ? { keys: c.keys } : {}), kind: c.kind }));
+  const keys = [...new Set(chosen.flatMap((c) => c.keys))];
+  const at = chosen.map((c) => c.keys.map((k) => keys.indexOf(k)));
+  // Each chosen column's value in a row of customerColumnValues: the one key's, or a total's sum (missing if a part is).
+  const valueOf = (row: (string | null)[], j: number): string | null => {
+    if (at[j]!.length === 1) return row[at[j]![0]!]!;
+    let sum = 0;
+    for (const i of at[j]!) {
+      if (row[i] === null) return null;
+      sum += Number(row[i]);
+    }
+    return String(sum);
+  };
+  const onFile = (await customerColumnValues(pool, datasetId, keys)).map((r) => ({ customerId: r.customerId, values: chosen.map((_, j) => valueOf(r.values, j)) }));
   let members: Member[];
   let columnsOf: FeatureColumn[];
   if (purchases) {
@@ -208,4 +221,25 @@ async function summaryPopulation(
     columns: unique.map((c) => ({ name: c.name, key: c.key, kind: c.kind as FeatureColumn["kind"] })),
     summary: { recency: recency.name, frequency: groups.frequency.map((c) => c.name), monetary: groups.monetary.map((c) => c.name), ...(recency.kind === "date" ? { referenceDate: new Date(reference * DAY).toISOString().slice(0, 10) } : {}) },
   };
+}
+
+interface Chosen {
+  name: string;
+  kind: FeatureColumn["kind"];
+  /** The column's key; a total's, every key it sums. */
+  keys: string[];
+}
+
+/** A feature named by the analyst: a column of the customers file, or a total of several of its number columns. */
+function chosenColumn(name: string, columns: CustomerColumn[], totals: { name: string; sum: string[] }[], field: string): Chosen {
+  const total = totals.find((t) => t.name === name);
+  if (!total) {
+    const c = findColumn(columns, name, field);
+    return { name: c.name, kind: usable(c, field), keys: [c.key] };
+  }
+  if (columns.some((c) => c.name === name)) throw new InputError("totals", `"${name}" is already a column of the customers file: give the total another name`);
+  const parts = total.sum.map((n) => findColumn(columns, n, "totals"));
+  const wrong = parts.find((c) => c.kind !== "number");
+  if (wrong) throw new InputError("totals", `"${wrong.name}" is ${KIND_LABELS[wrong.kind].toLowerCase()}: a total adds up number columns`);
+  return { name, kind: "number", keys: parts.map((c) => c.key) };
 }

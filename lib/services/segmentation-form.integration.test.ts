@@ -64,7 +64,8 @@ describe("a filled form runs the segmentation it describes", () => {
     // The run's preparation saved every query its run and segment pages read.
     const saved = await pool.query<{ name: string }>("select name from query_results where scope = $1 order by name", [`run:${run.id}`]);
     expect(saved.rows.map((r) => r.name)).toEqual([
-      "revenue-concentration", "rfm-grid", "segment-countries", "segment-demographics", "segment-distributions", "segment-profile", "segment-top-products",
+      "revenue-concentration", "rfm-grid", "segment-columns", "segment-countries", "segment-demographics", "segment-distributions", "segment-outcomes",
+      "segment-profile", "segment-top-products",
     ]);
   });
 

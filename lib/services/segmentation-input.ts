@@ -25,6 +25,14 @@ export const SegmentationInput = z.object({
    * customers file, named as written in its header ("Annual Income (k$)").
    */
   features: z.array(z.string().trim().min(1).max(200)).min(1).max(60).refine((f) => new Set(f).size === f.length, "a feature is named twice").optional(),
+  /**
+   * Totals of several number columns of the customers file, each usable in `features` by its name
+   * ({ name: "Total spend", sum: ["MntWines", "MntFruits", …] }).
+   */
+  totals: z
+    .array(z.object({ name: z.string().trim().min(1).max(100), sum: z.array(z.string().trim().min(1).max(200)).min(2).max(30) }))
+    .max(10)
+    .optional(),
   /** A yes/no or category column of the customers file (Churn) whose rate each segment shows. */
   outcome: z.string().trim().min(1).max(200).optional(),
   /**

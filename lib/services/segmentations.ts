@@ -137,7 +137,9 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
     analysisDate: input.analysisDate ?? null,
     cleaning,
     ...assignment.params,
-    ...(input.method === "rfm" ? {} : { features: population.features, encodings: population.encodings, columns: population.columns, categoryWeight: input.categoryWeight ?? 1 }),
+    ...(input.method === "rfm"
+      ? {}
+      : { features: population.features, encodings: population.encodings, columns: population.columns, categoryWeight: input.categoryWeight ?? 1, ...(input.totals ? { totals: input.totals } : {}) }),
     ...(population.leftOut.length ? { leftOut: population.leftOut } : {}),
     ...(population.outcome ? { outcome: population.outcome } : {}),
     ...(population.summary ? { summary: population.summary, columns: population.columns } : {}),

@@ -1,5 +1,5 @@
 -- Each segment of a segmentation run described by the customers-file columns it was clustered on (its
--- params.columns), against the whole run (segment_no null): for a number, its mean in the segment and over
+-- params.columns; a total of several columns, params.columns[].keys, as their sum), against the whole run (segment_no null): for a number, its mean in the segment and over
 -- the run, and how far apart they are in the run's standard deviations; for a date, its mean date; for a
 -- category or a yes/no column, each value's share of the segment's customers with a value, the run's share,
 -- and the lift (segment share / run share). Yes/no values read as 'yes' (Yes, Y, True, T, 1) or 'no'.
@@ -10,14 +10,18 @@ with run as (
   select id, dataset_id, params from segmentation_runs where id = :run_id
 ),
 columns_ as (
-  select c ->> 'name' as name, c ->> 'key' as key, c ->> 'kind' as kind, t.position
+  select c ->> 'name' as name, c ->> 'key' as key, c -> 'keys' as keys, c ->> 'kind' as kind, t.position
   from run cross join lateral jsonb_array_elements(coalesce(run.params -> 'columns', '[]')) with ordinality as t(c, position)
 ),
 cells as (                               -- one row per member and column, with the member's value
   select m.segment_no, k.name, k.kind, k.position,
-         nullif(btrim(case k.key when 'age' then c.age::text when 'gender' then c.gender when 'country' then c.country
+         case when k.keys is not null then      -- a total of several number columns: missing if any part is
+                (select case when count(nullif(btrim(v), '')) = count(*) then sum(nullif(btrim(v), '')::float8)::text end
+                 from jsonb_array_elements_text(k.keys) kk
+                 cross join lateral (select case kk when 'age' then c.age::text else c.attributes ->> kk end as v) part)
+              else nullif(btrim(case k.key when 'age' then c.age::text when 'gender' then c.gender when 'country' then c.country
                                  when 'city' then c.city when 'signup_date' then c.signup_date::text
-                                 else c.attributes ->> k.key end), '') as raw
+                                 else c.attributes ->> k.key end), '') end as raw
   from segment_members m
   cross join run r
   cross join columns_ k

@@ -13,7 +13,6 @@ import { datasetTitle } from "@/lib/services/datasets";
 import { FEATURE_KEYS } from "@/lib/services/segmentations";
 import { getSegmentationsPage } from "@/lib/services/segmentations-page";
 import { runSegmentationAction } from "./actions";
-import { KIND_LABELS } from "@/lib/ingest/column-kinds";
 import { requireUser } from "@/lib/auth/next";
 
 type Props = { params: Promise<{ id: string }> };
@@ -50,7 +49,7 @@ export default async function SegmentationsPage({ params }: Props) {
         key: c.name,
         label: c.name,
         group: "file",
-        kind: KIND_LABELS[c.kind].toLowerCase(),
+        kind: c.kindLabel.toLowerCase(),
         disabled: c.kind === "id" || c.kind === "text" ? `${c.kind === "id" ? "an id" : "free text"}: change its kind on the overview to use it` : undefined,
       })),
   ];
