@@ -69,6 +69,7 @@ export function SegmentationForm({
   const method = !rfmPossible && chosenMethod === "rfm" ? "kmeans" : chosenMethod;
   const [summaryColumnsChosen, setSummaryColumnsChosen] = useState(() => guessSummary(summaryColumns));
   const [outcome, setOutcome] = useState("");
+  const [totals, setTotals] = useState<{ name: string; sum: string[] }[]>([]);
   const [analysisDate, setAnalysisDate] = useState("");
   const [bins, setBins] = useState("5");
   const [rules, setRules] = useState<RuleRow[]>(standardRows);
@@ -354,7 +355,15 @@ export function SegmentationForm({
 
       {method !== "rfm" && (
         <>
-          <FeaturePicker features={features} chosen={chosen} onChange={setChosen} error={fieldError("features")} describedBy={describedBy("features")} />
+          <FeaturePicker
+            features={features}
+            chosen={chosen}
+            onChange={setChosen}
+            error={fieldError("features") ?? fieldError("totals")}
+            describedBy={describedBy("features")}
+            totals={totals}
+            onTotals={setTotals}
+          />
 
           <fieldset aria-describedby={describedBy("k")}>
             <legend>Number of clusters (k)</legend>

@@ -72,6 +72,14 @@ export function readSegmentationForm(form: FormData): Record<string, unknown> {
     const k = text(form, "k");
     if (k) input.k = k === "auto" ? "auto" : numberField(form, "k");
     input.features = form.getAll("features").map(String);
+    const totals = text(form, "totals");
+    if (totals && totals !== "[]") {
+      try {
+        input.totals = JSON.parse(totals);
+      } catch {
+        throw new FormFieldError("totals", "the totals could not be read; reload the page");
+      }
+    }
     const seed = numberField(form, "seed");
     if (seed !== undefined) input.seed = seed;
   }
@@ -107,7 +115,8 @@ export function formErrorOf(error: unknown): { field: string | null; message: st
     return { field, message: zodMessage(field, issue) };
   }
   if (error instanceof RfmInputError) return { field: /bins$/i.test(error.field) ? "bins" : error.field, message: error.message };
-  if (error instanceof ClusteringInputError || error instanceof InputError) return { field: error.field, message: error.message };
+  // A feature's place (features.0) is the one features field on the form.
+  if (error instanceof ClusteringInputError || error instanceof InputError) return { field: error.field.replace(/^features\.\d+$/, "features"), message: error.message };
   if (error instanceof NotFoundError) return { field: null, message: error.message };
   return null;
 }
