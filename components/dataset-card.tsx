@@ -33,7 +33,7 @@ export function DatasetFigures({ figures: f }: { figures: Figures }) {
         </div>
         <div className="figure figure-wide">
           <dt>Purchases</dt>
-          <dd data-figure="purchases">None loaded: a customers file only</dd>
+          <dd data-figure="purchases">None loaded</dd>
         </div>
       </dl>
     );

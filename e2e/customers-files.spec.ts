@@ -22,6 +22,16 @@ async function upload(page: Page, file: string, name: string) {
   await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
 }
 
+/** On a phone, the page fits its width (wide tables scroll inside their box), and a screenshot to look at. */
+async function onPhone(page: Page, file: string) {
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+  await page.screenshot({ path: file, fullPage: true });
+  if (desktop) await page.setViewportSize(desktop);
+}
+
 /** Every chart on the page has something to draw. */
 async function noEmptyChart(page: Page) {
   await expect(page.locator(".chart-empty")).toHaveCount(0);
@@ -43,7 +53,7 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   await upload(page, "mall-customers/Mall_Customers.csv", "Mall (e2e)");
   const datasetId = Number(new URL(page.url()).pathname.split("/")[2]);
   await expect(page.locator('[data-figure="customers"]')).toHaveText("200");
-  await expect(page.locator('[data-figure="purchases"]')).toContainText("customers file only");
+  await expect(page.locator('[data-figure="purchases"]')).toHaveText("None loaded");
   const columns = page.getByTestId("customer-columns");
   await expect(columns.locator('tr[data-column="Annual Income (k$)"]')).toHaveAttribute("data-kind", "number");
   await expect(columns.locator('tr[data-column="Gender"]')).toHaveAttribute("data-kind", "category");
@@ -52,6 +62,7 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   await expect(page.getByRole("heading", { name: "Sales" })).toHaveCount(0);
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("mall-dataset.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("mall-dataset-phone.png"));
 
   await openForm(page);
   await expect(page.getByRole("radio", { name: /RFM/ })).toBeEnabled();
@@ -69,10 +80,12 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   await expect(page.getByTestId("insights")).toContainText("200 customers in 5 segments");
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("mall-run.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("mall-run-phone.png"));
   await page.getByTestId("segment-columns").locator("tbody tr a").first().click();
   await expect(page.getByTestId("segment-column-table")).toBeVisible();
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("mall-segment.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("mall-segment-phone.png"));
 
   // The API takes the file's columns by their headers as written; a name the file lacks is a 422 naming the field.
   const api = `/api/datasets/${datasetId}/segmentations`;
@@ -97,6 +110,7 @@ test("Telco churn: clusters on contract and charges, with the churn rate of each
   await crosstab.getByRole("button", { name: "Show" }).click();
   await expect(crosstab.getByRole("row", { name: /Month-to-month/ })).toContainText("42.7%");
   await page.screenshot({ path: testInfo.outputPath("telco-dataset.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("telco-dataset-phone.png"));
   await openForm(page);
   await page.getByRole("radio", { name: /k-means/ }).check();
   await page.getByTestId("features").getByRole("checkbox", { name: /^Contract/ }).check();
@@ -125,11 +139,13 @@ test("iFood's Customer Personality: RFM on its own recency, purchase and spend c
   await expect(page.getByTestId("summary-frequency").getByRole("checkbox", { name: "NumStorePurchases" })).toBeChecked();
   await page.getByLabel("Outcome to show per segment").selectOption("Response");
   await page.screenshot({ path: testInfo.outputPath("ifood-form.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("ifood-form-phone.png"));
   await run(page);
   await expect(page.locator("#rfm-grid")).toBeVisible();
   await expect(page.getByTestId("insights")).toContainText("Response: yes for 15% of all customers");
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("ifood-run.png"), fullPage: true });
+  await onPhone(page, testInfo.outputPath("ifood-run-phone.png"));
 });
 
 test("sales_data_sample: revenue is its SALES column, and RFM runs on its orders", async ({ page }, testInfo) => {
