@@ -94,7 +94,7 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   expect((await made.json()).segments).toHaveLength(4);
   const refused = await request.post(api, { data: { method: "kmeans", features: ["Annual Income"] } });
   expect(refused.status()).toBe(422);
-  expect((await refused.json()).error).toMatchObject({ field: "features" });
+  expect((await refused.json()).error).toMatchObject({ field: "features.0" });
   expect((await refused.json()).error.message).toContain('no column "Annual Income"');
 });
 

@@ -66,24 +66,13 @@ export async function saveColumnKind(db: Queryable, datasetId: number, key: stri
   }
 }
 
-/** The table columns of customers a column key may name; any other key is an attribute. */
-export const TABLE_COLUMNS = ["age", "gender", "country", "city", "signup_date"] as const;
-
-/**
- * The values of some columns for every customer of a dataset, as text (blank: null), in customer id order:
- * the table's own columns by name, attributes by key (bound as parameters, never written into the SQL).
- */
+/** The values of some columns (by key) for every customer of a dataset, as text (blank: null), in customer id order. */
 export async function customerColumnValues(db: Queryable, datasetId: number, keys: readonly string[]): Promise<{ customerId: string; values: (string | null)[] }[]> {
-  const isTable = (key: string) => (TABLE_COLUMNS as readonly string[]).includes(key);
-  const params: string[] = [];
-  const expressions = keys.map((key) => {
-    if (isTable(key)) return `nullif(btrim(${key}::text), '')`;
-    params.push(key);
-    return `nullif(btrim(attributes ->> $${params.length + 1}::text), '')`;
-  });
+  // Each key bound as a parameter and read by customer_value (its migration): never written into the SQL.
+  const expressions = keys.map((_, i) => `customer_value(c, $${i + 2}::text)`);
   const { rows } = await db.query({
-    text: `select external_id${expressions.map((e) => `, ${e}`).join("")} from customers where dataset_id = $1 order by external_id collate "C"`,
-    values: [datasetId, ...params],
+    text: `select c.external_id${expressions.map((e) => `, ${e}`).join("")} from customers c where c.dataset_id = $1 order by c.external_id collate "C"`,
+    values: [datasetId, ...keys],
     rowMode: "array",
   });
   const Row = z.array(z.string().nullable());

@@ -28,6 +28,12 @@ export async function datasetNameOfRun(db: pg.ClientBase | pg.Pool, runId: numbe
   return row?.name ?? null;
 }
 
+/** Whether a transactions file with rows went into the dataset (known at once after a load, before its preparation). */
+export async function datasetHasTransactions(db: pg.ClientBase | pg.Pool, id: number): Promise<boolean> {
+  const { rowCount } = await db.query("select 1 from imports where dataset_id = $1 and kind = 'transactions' and status = 'succeeded' and rows_loaded > 0 limit 1", [id]);
+  return (rowCount ?? 0) > 0;
+}
+
 /** Whether a customers file was loaded into the dataset. */
 export async function datasetHasCustomersFile(db: pg.ClientBase | pg.Pool, id: number): Promise<boolean> {
   const { rowCount } = await db.query("select 1 from customers where dataset_id = $1 limit 1", [id]);

@@ -41,8 +41,8 @@ export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: G
     getCustomerColumns(pool, dataset.id),
     savedAnswers(pool, { datasetId: dataset.id }, [customerColumnBinsQuery(pool, dataset.id), customerCorrelationsQuery(pool, dataset.id)] as const),
   ]);
-  // Until the figures are prepared, a dataset is taken to have purchases if it has no customers file.
-  const purchases = dataset.figures ? dataset.figures.lines > 0 : dataset.customersOnFile === 0;
+  // Until its figures are prepared (right after a load), a dataset has purchases if a transactions file went in.
+  const purchases = dataset.figures ? dataset.figures.lines > 0 : dataset.imports.some((i) => i.kind === "transactions" && i.status === "succeeded" && i.rowsLoaded > 0);
   const x = pair.x && columns?.find((c) => c.name === pair.x);
   const y = pair.y && columns?.find((c) => c.name === pair.y);
   const crosstab = x && y ? { x, y, cells: await customerCrosstab(pool, dataset.id, x.key, y.key) } : null;

@@ -9,12 +9,8 @@ with pair as (
   select (:'pair')::jsonb ->> 0 as x, (:'pair')::jsonb ->> 1 as y
 ),
 cells as (
-  select coalesce(nullif(btrim(case p.x when 'age' then c.age::text when 'gender' then c.gender when 'country' then c.country
-                                        when 'city' then c.city when 'signup_date' then c.signup_date::text
-                                        else c.attributes ->> p.x end), ''), '(none)') as x_value,
-         coalesce(nullif(btrim(case p.y when 'age' then c.age::text when 'gender' then c.gender when 'country' then c.country
-                                        when 'city' then c.city when 'signup_date' then c.signup_date::text
-                                        else c.attributes ->> p.y end), ''), '(none)') as y_value
+  select coalesce(customer_value(c, p.x), '(none)') as x_value,   -- the columns' values (the customer_value migration)
+         coalesce(customer_value(c, p.y), '(none)') as y_value
   from customers c cross join pair p
   where c.dataset_id = :dataset_id
 ),

@@ -16,12 +16,9 @@ columns_ as (
 cells as (                               -- one row per member and column, with the member's value
   select m.segment_no, k.name, k.kind, k.position,
          case when k.keys is not null then      -- a total of several number columns: missing if any part is
-                (select case when count(nullif(btrim(v), '')) = count(*) then sum(nullif(btrim(v), '')::float8)::text end
-                 from jsonb_array_elements_text(k.keys) kk
-                 cross join lateral (select case kk when 'age' then c.age::text else c.attributes ->> kk end as v) part)
-              else nullif(btrim(case k.key when 'age' then c.age::text when 'gender' then c.gender when 'country' then c.country
-                                 when 'city' then c.city when 'signup_date' then c.signup_date::text
-                                 else c.attributes ->> k.key end), '') end as raw
+                (select case when count(customer_value(c, kk)) = count(*) then sum(customer_value(c, kk)::float8)::text end
+                 from jsonb_array_elements_text(k.keys) kk)
+              else customer_value(c, k.key) end as raw -- the column's value (the customer_value migration)
   from segment_members m
   cross join run r
   cross join columns_ k

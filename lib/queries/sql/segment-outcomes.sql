@@ -18,10 +18,7 @@ people as (                              -- every customer of the run with the o
   from segment_members m
   cross join run r
   left join customers c on c.dataset_id = r.dataset_id and c.external_id = m.customer_id
-  cross join lateral (select nullif(btrim(case r.key when 'age' then c.age::text when 'gender' then c.gender
-                                                    when 'country' then c.country when 'city' then c.city
-                                                    when 'signup_date' then c.signup_date::text
-                                                    else c.attributes ->> r.key end), '') as value) v
+  cross join lateral (select customer_value(c, r.key) as value) v     -- the column's value (the customer_value migration)
   where m.run_id = :run_id
 ),
 counts as (                              -- customers per segment (and the base) and value; grouping sets

@@ -1,0 +1,16 @@
+-- A customers-file column's value by its key (customer-columns.sql's keys: the table's own columns by name, any
+-- other column by its header, kept in attributes), trimmed, blank as null. The analytics files that read a
+-- column the analyst names (segment-columns.sql, segment-outcomes.sql, customer-crosstab.sql) and the run's
+-- inputs call it instead of each spelling out the same CASE; a plain SQL function, inlined by the planner.
+CREATE FUNCTION "customer_value"(c "customers", key TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT nullif(btrim(CASE key
+    WHEN 'age' THEN c.age::text
+    WHEN 'gender' THEN c.gender
+    WHEN 'country' THEN c.country
+    WHEN 'city' THEN c.city
+    WHEN 'signup_date' THEN c.signup_date::text
+    ELSE c.attributes ->> key
+  END), '')
+$$;
