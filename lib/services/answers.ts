@@ -16,6 +16,7 @@ import { segmentProfileQuery } from "../queries/segment-profile";
 import { segmentTopProductsQuery } from "../queries/segment-top-products";
 import { segmentableCustomersQuery } from "../queries/segmentable-customers";
 import { lifetimeFitQuery } from "./lifetime-values";
+import { defaultCrosstabQuery } from "./customer-columns";
 import { overviewQueries } from "./overview";
 
 /**
@@ -34,6 +35,7 @@ export function datasetAnswers(pool: pg.Pool, datasetId: number): { label: strin
     { label: "Customers file columns", query: customerColumnsQuery(pool, datasetId) },
     { label: "Customers file: number columns spread", query: customerColumnBinsQuery(pool, datasetId) },
     { label: "Customers file: correlations", query: customerCorrelationsQuery(pool, datasetId) },
+    { label: "Customers file: two columns against each other", query: defaultCrosstabQuery(pool, datasetId) },
     ...overviewQueries(pool, datasetId),
   ];
 }

@@ -15,7 +15,7 @@ import { rfmGridQuery } from "../queries/rfm-grid";
 import { segmentColumnsQuery } from "../queries/segment-columns";
 import { segmentOutcomesQuery } from "../queries/segment-outcomes";
 import { adjustedRandIndex } from "../segmentation/compare";
-import { getCustomerColumns, setCustomerColumnKind } from "./customer-columns";
+import { defaultCrosstabQuery, getCustomerColumns, setCustomerColumnKind } from "./customer-columns";
 import { preparerFor } from "./preparation";
 import { runSegmentation } from "./segmentations";
 
@@ -88,6 +88,10 @@ describe("a customers file's columns", () => {
       expect(cells.find((c) => c.xValue === contract && c.yValue === "Yes")).toMatchObject({ customers: churned });
       expect(cells.find((c) => c.xValue === contract && c.yValue === "Yes")!.rowShare).toBeCloseTo(churned / row.length, 12);
     }
+    // Until the analyst picks a pair, the overview shows the one the preparation saved: the first category (by key) by the last yes/no.
+    const saved = (await savedAnswer(pool, { datasetId: ids.telco }, defaultCrosstabQuery(pool, ids.telco)))!;
+    expect(saved).toMatchObject({ xKey: "Contract", yKey: "Churn" });
+    expect(saved.cells.reduce((s, c) => s + c.customers, 0)).toBe(7_043);
   });
 
   test("take another kind when the analyst says so, only one their values allow", async () => {

@@ -1,7 +1,9 @@
 import type pg from "pg";
 import { InputError } from "../errors";
 import { COLUMN_KINDS, inferKind, KIND_LABELS, possibleKinds, type ColumnKind } from "../ingest/column-kinds";
-import { savedAnswer } from "../queries/cache";
+import { z } from "zod";
+import { savedAnswer, type CachedQuery } from "../queries/cache";
+import { CrosstabCell, customerCrosstab } from "../queries/customer-column-stats";
 import { columnKindOverrides, customerColumnHeaders, customerColumnsQuery, saveColumnKind, type CustomerColumnRow } from "../queries/customer-columns";
 import { requireDataset } from "../queries/datasets";
 
@@ -97,3 +99,32 @@ export async function setCustomerColumnKind(pool: pg.Pool, datasetId: number, ke
   await saveColumnKind(pool, datasetId, column.key, kind === column.inferredKind ? null : (kind as ColumnKind | null));
   return (await getCustomerColumns(pool, datasetId))!.find((c) => c.key === column.key)!;
 }
+
+/**
+ * The two columns the overview puts against each other until the analyst picks others: the last yes/no column
+ * (an outcome such as Churn) as the columns, the first category as the rows; or the first two categories.
+ * Only columns with at most 12 values, so the table fits. Null when the file has fewer than two.
+ */
+export function defaultCrosstabPair(rows: readonly CustomerColumnRow[]): { x: string; y: string } | null {
+  const small = rows.filter((r) => r.distinctValues >= 2 && r.distinctValues <= 12).map((r) => ({ key: r.key, kind: inferKind(r.key, r) }));
+  const yesNo = small.filter((c) => c.kind === "yes_no");
+  const categories = small.filter((c) => c.kind === "category");
+  const y = yesNo.at(-1) ?? categories[1];
+  const x = categories.find((c) => c !== y) ?? yesNo.find((c) => c !== y);
+  return x && y ? { x: x.key, y: y.key } : null;
+}
+
+const SavedCrosstab = z.object({ xKey: z.string(), yKey: z.string(), cells: z.array(CrosstabCell) }).nullable();
+
+/**
+ * The overview's default crosstab (defaultCrosstabPair), saved by the dataset's preparation so the page reads
+ * it back; other pairs the analyst asks for are read when asked.
+ */
+export const defaultCrosstabQuery = (pool: pg.Pool, datasetId: number): CachedQuery<z.infer<typeof SavedCrosstab>> => ({
+  name: "customer-crosstab",
+  compute: async (db = pool) => {
+    const pair = defaultCrosstabPair(await customerColumnsQuery(pool, datasetId).compute(db));
+    return pair && { xKey: pair.x, yKey: pair.y, cells: await customerCrosstab(db, datasetId, pair.x, pair.y) };
+  },
+  parse: (saved) => SavedCrosstab.parse(saved),
+});

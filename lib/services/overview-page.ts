@@ -8,7 +8,7 @@ import {
   type CustomerColumnBin,
   type CustomerCorrelation,
 } from "../queries/customer-column-stats";
-import { getCustomerColumns, type CustomerColumn } from "./customer-columns";
+import { defaultCrosstabQuery, getCustomerColumns, type CustomerColumn } from "./customer-columns";
 import { getDataset, type DatasetDetail } from "./datasets";
 import { getOverview, OVERVIEW_SQL, type Grain, type Overview } from "./overview";
 
@@ -36,15 +36,21 @@ export interface OverviewPage {
 export async function getOverviewPage(pool: pg.Pool, datasetId: number, grain: Grain, pair: { x?: string; y?: string } = {}): Promise<OverviewPage | null> {
   const dataset = await getDataset(pool, datasetId);
   if (!dataset) return null;
-  const [overview, columns, [bins, correlations]] = await Promise.all([
+  const [overview, columns, [bins, correlations, saved]] = await Promise.all([
     getOverview(pool, dataset.id, { grain }),
     getCustomerColumns(pool, dataset.id),
-    savedAnswers(pool, { datasetId: dataset.id }, [customerColumnBinsQuery(pool, dataset.id), customerCorrelationsQuery(pool, dataset.id)] as const),
+    savedAnswers(pool, { datasetId: dataset.id }, [customerColumnBinsQuery(pool, dataset.id), customerCorrelationsQuery(pool, dataset.id), defaultCrosstabQuery(pool, dataset.id)] as const),
   ]);
   // Until its figures are prepared (right after a load), a dataset has purchases if a transactions file went in.
   const purchases = dataset.figures ? dataset.figures.lines > 0 : dataset.imports.some((i) => i.kind === "transactions" && i.status === "succeeded" && i.rowsLoaded > 0);
+  // The pair the analyst asked for (?x=…&y=…, read now), else the one the preparation saved.
   const x = pair.x && columns?.find((c) => c.name === pair.x);
   const y = pair.y && columns?.find((c) => c.name === pair.y);
-  const crosstab = x && y ? { x, y, cells: await customerCrosstab(pool, dataset.id, x.key, y.key) } : null;
+  let crosstab: CustomersFileExploration["crosstab"] = null;
+  if (x && y) crosstab = { x, y, cells: await customerCrosstab(pool, dataset.id, x.key, y.key) };
+  else if (saved) {
+    const [sx, sy] = [columns?.find((c) => c.key === saved.xKey), columns?.find((c) => c.key === saved.yKey)];
+    if (sx && sy) crosstab = { x: sx, y: sy, cells: saved.cells };
+  }
   return { dataset, overview, grain, sql: OVERVIEW_SQL, purchases, customersFile: { columns, bins, correlations, crosstab } };
 }

@@ -32,6 +32,7 @@ export function OverviewCustomersFile({ page, shared, setKind }: { page: Overvie
   const bins: Record<string, NonNullable<typeof file.bins>> = {};
   for (const b of file.bins ?? []) (bins[b.key] ??= []).push(b);
   const numeric = new Set((file.correlations ?? []).map((r) => r.xKey));
+  const categories = (file.columns ?? []).filter((c) => c.kind === "category" || c.kind === "yes_no").map((c) => c.name);
   return (
     <>
       <h2 className="overview-section">Customers file</h2>
@@ -86,31 +87,32 @@ export function OverviewCustomersFile({ page, shared, setKind }: { page: Overvie
           </ChartCard>
         )}
 
-        {(file.columns ?? []).filter((c) => c.kind === "category" || c.kind === "yes_no").length > 1 && (
+        {file.crosstab ? (
           <ChartCard
             id="crosstab"
             wide
             title="Two columns against each other"
-            description="Customers per pair of values of two category or yes/no columns; each cell's share of its row (shaded), with the count. Hover for its share of the column."
+            description="Customers per pair of values of two category or yes/no columns; each cell's share of its row (shaded), with the count. Hover for its share of the column. Choose other columns above the table."
             sql={
               <>
                 <ShowSql name="customer-crosstab" id={dataset.id} />
-                {file.crosstab && (
-                  <p className="small muted">
-                    With <code>-v pair=&apos;{JSON.stringify([file.crosstab.x.key, file.crosstab.y.key])}&apos;</code> for these two columns.
-                  </p>
-                )}
+                <p className="small muted">
+                  With <code>-v pair=&apos;{JSON.stringify([file.crosstab.x.key, file.crosstab.y.key])}&apos;</code> for these two columns.
+                </p>
               </>
             }
           >
-            <Crosstab
-              options={(file.columns ?? []).filter((c) => c.kind === "category" || c.kind === "yes_no").map((c) => c.name)}
-              x={file.crosstab?.x.name ?? null}
-              y={file.crosstab?.y.name ?? null}
-              cells={file.crosstab?.cells ?? null}
-              action={shared ? "" : `/datasets/${dataset.id}`}
-            />
+            <Crosstab options={categories} x={file.crosstab.x.name} y={file.crosstab.y.name} cells={file.crosstab.cells} action={shared ? "" : `/datasets/${dataset.id}`} />
           </ChartCard>
+        ) : (
+          categories.length > 1 &&
+          !shared && (
+            // No pair to draw yet (the file's categories have many values each): the chooser alone, not an empty chart.
+            <section className="card" id="crosstab" aria-labelledby="crosstab-title">
+              <h2 id="crosstab-title">Two columns against each other</h2>
+              <Crosstab options={categories} x={null} y={null} cells={null} action={`/datasets/${dataset.id}`} />
+            </section>
+          )
         )}
 
         <div className="grid-2" data-testid="demographics">
