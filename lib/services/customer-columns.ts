@@ -101,8 +101,9 @@ export async function setCustomerColumnKind(pool: pg.Pool, datasetId: number, ke
 }
 
 /**
- * The two columns the overview puts against each other until the analyst picks others: the last yes/no column
- * (an outcome such as Churn) as the columns, the first category as the rows; or the first two categories.
+ * The two columns the overview puts against each other until the analyst picks others (`rows` in the file's
+ * column order): the last yes/no column (an outcome such as Churn) as the columns, the first category as the
+ * rows; or the first two categories.
  * Only columns with at most 12 values, so the table fits. Null when the file has fewer than two.
  */
 export function defaultCrosstabPair(rows: readonly CustomerColumnRow[]): { x: string; y: string } | null {
@@ -123,7 +124,11 @@ const SavedCrosstab = z.object({ xKey: z.string(), yKey: z.string(), cells: z.ar
 export const defaultCrosstabQuery = (pool: pg.Pool, datasetId: number): CachedQuery<z.infer<typeof SavedCrosstab>> => ({
   name: "customer-crosstab",
   compute: async (db = pool) => {
-    const pair = defaultCrosstabPair(await customerColumnsQuery(pool, datasetId).compute(db));
+    const [rows, headers] = await Promise.all([customerColumnsQuery(pool, datasetId).compute(db), customerColumnHeaders(db, datasetId)]);
+    // In the file's column order: an outcome such as Churn is usually its last column.
+    const order = [...headers.keys()];
+    const at = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+    const pair = defaultCrosstabPair([...rows].sort((a, b) => at(a.key) - at(b.key)));
     return pair && { xKey: pair.x, yKey: pair.y, cells: await customerCrosstab(db, datasetId, pair.x, pair.y) };
   },
   parse: (saved) => SavedCrosstab.parse(saved),
