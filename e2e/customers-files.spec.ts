@@ -81,6 +81,13 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("mall-run.png"), fullPage: true });
   await onPhone(page, testInfo.outputPath("mall-run-phone.png"));
+  // Its customers table shows what a customers-file run has: the customer and the segment, no empty purchase columns.
+  const runUrl = page.url();
+  await page.goto(`${runUrl}/customers`);
+  await expect(page.getByRole("columnheader", { name: /Segment/ })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: /Revenue|Recency/ })).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath("mall-customers.png"), fullPage: true });
+  await page.goto(runUrl);
   await page.getByTestId("segment-columns").locator("tbody tr a").first().click();
   await expect(page.getByTestId("segment-column-table")).toBeVisible();
   await noEmptyChart(page);

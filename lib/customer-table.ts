@@ -32,8 +32,13 @@ export const COLUMN_IDS = CUSTOMER_COLUMNS.map((c) => c.id) as [CustomerColumnId
 export const NUMERIC_COLUMN_IDS = CUSTOMER_COLUMNS.filter((c) => c.numeric).map((c) => c.id) as [CustomerColumnId, ...CustomerColumnId[]];
 export const columnById = (id: string) => CUSTOMER_COLUMNS.find((c) => c.id === id);
 
-/** Columns shown when the analyst has not chosen any: RFM runs show their scores. */
-export function defaultColumns(method: string): CustomerColumnId[] {
+/**
+ * Columns shown when the analyst has not chosen any: RFM runs show their scores. A run on a customers file
+ * alone has no purchases: its customers and segments (and, RFM on the file's summary columns, the scores and
+ * the recency, frequency and spend they came from), never columns that are empty for every customer.
+ */
+export function defaultColumns(method: string, purchases = true): CustomerColumnId[] {
+  if (!purchases) return method === "rfm" ? ["customer_id", "segment", "recency_score", "frequency_score", "monetary_score", "recency_days", "frequency", "monetary"] : ["customer_id", "segment"];
   const common: CustomerColumnId[] = ["customer_id", "segment", "recency_days", "frequency", "monetary", "average_order_value", "p_alive", "clv"];
   return method === "rfm" ? ["customer_id", "segment", "recency_score", "frequency_score", "monetary_score", ...common.slice(2)] : common;
 }

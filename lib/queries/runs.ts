@@ -237,6 +237,8 @@ export const RunSummary = z.object({
   method: z.string(),
   customers: z.number(),
   createdAt: isoTime,
+  /** False for a run on a customers file alone (no purchase columns to show). */
+  purchases: z.boolean(),
   segments: z.array(z.object({ no: z.number(), name: z.string(), customers: z.number() })),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
@@ -247,6 +249,7 @@ export async function getRunSummary(pool: pg.Pool, runId: number): Promise<RunSu
     pool,
     z.preprocess(camelKeys, RunSummary),
     `select r.id, r.dataset_id, d.name as dataset_name, r.method, r.customers, r.created_at,
+            coalesce(r.params ->> 'purchases', 'true') <> 'false' as purchases,
             coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
                       from segments s where s.run_id = r.id), '[]') as segments
      from segmentation_runs r join datasets d on d.id = r.dataset_id

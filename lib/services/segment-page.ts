@@ -92,7 +92,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
       key: customerQueryString(query),
       page: customers!,
       query,
-      columns: parseColumns(table) ?? defaultColumns(run.method).filter((c) => c !== "segment"),
+      columns: parseColumns(table) ?? defaultColumns(run.method, shape.purchases).filter((c) => c !== "segment"),
       sql: CUSTOMER_PAGE_SQL,
     },
   };

@@ -66,7 +66,7 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
           runId={run.id}
           datasetId={run.datasetId}
           segments={run.segments}
-          initialColumns={parseColumns(sp) ?? defaultColumns(run.method)}
+          initialColumns={parseColumns(sp) ?? defaultColumns(run.method, run.purchases)}
           initial={{ key: customerQueryString(query), page }}
         />
         <ShowQuery name="customers-page" sql={CUSTOMER_PAGE_SQL} />
