@@ -27,28 +27,8 @@ export function Crosstab({
   return (
     <div data-testid="crosstab">
       <form method="get" action={`${action}#crosstab`} className="form-row crosstab-form">
-        <div className="field">
-          <label htmlFor="crosstab-x">Rows</label>
-          <select id="crosstab-x" name="x" defaultValue={x ?? ""}>
-            <option value="">Choose…</option>
-            {options.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="crosstab-y">Columns</label>
-          <select id="crosstab-y" name="y" defaultValue={y ?? ""}>
-            <option value="">Choose…</option>
-            {options.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ColumnSelect id="crosstab-x" name="x" label="Rows" options={options} value={x} />
+        <ColumnSelect id="crosstab-y" name="y" label="Columns" options={options} value={y} />
         <button type="submit" className="button">
           Show
         </button>
@@ -101,6 +81,22 @@ export function Crosstab({
           </table>
         </div>
       )}
+    </div>
+  );
+}
+
+function ColumnSelect({ id, name, label, options, value }: { id: string; name: string; label: string; options: string[]; value: string | null }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ""}>
+        <option value="">Choose…</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
