@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceLine, Responsive
 import { categoryColour } from "@/components/charts/palette";
 import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
 import { formatInteger, formatShare } from "@/lib/format";
+import { clearlyDifferent } from "@/lib/insights/column-insights";
 
 /** One segment's rate of an outcome value, with its 95% Wilson interval (segment-outcomes.sql). */
 export interface OutcomeBar {
@@ -54,7 +55,7 @@ export function OutcomeChart({ bars, baseRate, label }: { bars: OutcomeBar[]; ba
                     ["All customers", formatShare(baseRate)],
                     ["Lift", d.lift === null ? "–" : `×${d.lift.toFixed(2)}`],
                   ]}
-                  note={d.low > baseRate || d.high < baseRate ? undefined : "The interval includes the base rate: not clearly different."}
+                  note={clearlyDifferent({ rateLow: d.low, rateHigh: d.high, baseRate }) ? undefined : "The interval includes the base rate: not clearly different."}
                 />
               );
             }}

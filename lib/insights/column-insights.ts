@@ -49,6 +49,10 @@ const percent = (share: number | null) => (share === null ? "–" : `${share < 0
 const times = (lift: number) => `${lift >= 10 ? Math.round(lift) : lift.toFixed(1)}×`;
 const number = (x: number) => (Math.abs(x) >= 100 ? integer.format(Math.round(x)) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
+/** Whether a rate differs from the base's beyond doubt: its 95% interval leaves the base rate out. */
+export const clearlyDifferent = (r: { rateLow: number | null; rateHigh: number | null; baseRate: number }) =>
+  r.rateLow !== null && r.rateHigh !== null && (r.rateLow > r.baseRate || r.rateHigh < r.baseRate);
+
 /** The value an outcome's rate is about: "yes" for yes/no, else the value over-represented most in the segment. */
 function outcomeOf(rows: readonly OutcomeRow[], segmentNo: number | null, kind: "yes_no" | "category"): OutcomeRow | undefined {
   const mine = rows.filter((r) => r.segmentNo === segmentNo);

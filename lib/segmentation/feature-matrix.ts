@@ -65,14 +65,16 @@ export interface FeatureMatrix {
 const DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
 
-function dayOf(value: string | number, column: string): number {
+/** A YYYY-MM-DD day as a day number (days since 1970-01-01, UTC); an error naming the column otherwise. */
+export function dayOf(value: string | number, column: string): number {
   const m = ISO_DATE.exec(String(value));
   const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
   if (!Number.isFinite(t)) throw new ClusteringInputError("features", `"${column}" holds "${value}", which is not a date as YYYY-MM-DD; give the column another kind`);
   return t / DAY;
 }
 
-const isoDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
+/** A day number as YYYY-MM-DD. */
+export const isoDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 
 export function featureMatrix(columns: readonly FeatureColumn[], options: FeatureMatrixOptions = {}): FeatureMatrix {
   const weight = options.categoryWeight ?? 1;

@@ -4,7 +4,7 @@ import { KIND_LABELS, YES_WORDS } from "../ingest/column-kinds";
 import { customerColumnValues, datasetHasPurchases } from "../queries/customer-columns";
 import type { CustomerFeatures } from "../queries/customer-features";
 import { FEATURE_LABELS, isFeatureKey, type FeatureKey } from "../segmentation/features";
-import { featureMatrix, type FeatureColumn, type FeatureEncoding, type FeatureMatrix } from "../segmentation/feature-matrix";
+import { dayOf, featureMatrix, isoDay, type FeatureColumn, type FeatureEncoding, type FeatureMatrix } from "../segmentation/feature-matrix";
 import { findColumn, getCustomerColumns, type CustomerColumn } from "./customer-columns";
 
 /**
@@ -163,7 +163,6 @@ export async function runPopulation(pool: pg.Pool, datasetId: number, input: Pop
 }
 
 const asList = (names: string | string[]) => (Array.isArray(names) ? names : [names]);
-const DAY = 86_400_000;
 
 /**
  * RFM on a customers file alone (a CRM export with "days since the last purchase", purchase counts and
@@ -190,7 +189,7 @@ async function summaryPopulation(
   }
   const all = [recency, ...groups.frequency, ...groups.monetary];
   const rows = await customerColumnValues(pool, datasetId, all.map((c) => c.key));
-  const day = (v: string) => Date.UTC(Number(v.slice(0, 4)), Number(v.slice(5, 7)) - 1, Number(v.slice(8, 10))) / DAY;
+  const day = (v: string) => dayOf(v, recency.name);
   let reference = analysisDate ? day(analysisDate) : Number.NEGATIVE_INFINITY;
   if (recency.kind === "date" && !analysisDate) for (const r of rows) if (r.values[0] !== null) reference = Math.max(reference, day(r.values[0]!) + 1);
   const missing = new Map<string, number>();
@@ -219,7 +218,7 @@ async function summaryPopulation(
     leftOut: [...missing].map(([name, customers]) => ({ name, customers })),
     outcome: outcomeColumn && (outcomeColumn.kind === "yes_no" || outcomeColumn.kind === "category") ? { name: outcomeColumn.name, key: outcomeColumn.key, kind: outcomeColumn.kind } : null,
     columns: unique.map((c) => ({ name: c.name, key: c.key, kind: c.kind as FeatureColumn["kind"] })),
-    summary: { recency: recency.name, frequency: groups.frequency.map((c) => c.name), monetary: groups.monetary.map((c) => c.name), ...(recency.kind === "date" ? { referenceDate: new Date(reference * DAY).toISOString().slice(0, 10) } : {}) },
+    summary: { recency: recency.name, frequency: groups.frequency.map((c) => c.name), monetary: groups.monetary.map((c) => c.name), ...(recency.kind === "date" ? { referenceDate: isoDay(reference) } : {}) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { ChartCard } from "@/components/charts/chart-card";
 import { ShowSql } from "@/components/show-sql";
+import { clearlyDifferent } from "@/lib/insights/column-insights";
 import { formatDay, formatDecimal, formatInteger, formatShare } from "@/lib/format";
 import type { SegmentPage } from "@/lib/services/segment-page";
 
@@ -77,7 +78,6 @@ export function SegmentOutcome({ data, name }: { data: SegmentPage; name: string
       ) : (
         <dl className="figures" data-testid="segment-outcome">
           {ordered.map((r) => {
-            const clear = r.rateLow !== null && r.rateHigh !== null && (r.rateLow > r.baseRate || r.rateHigh < r.baseRate);
             return (
               <div key={r.value} data-value={r.value}>
                 <dt>
@@ -87,7 +87,7 @@ export function SegmentOutcome({ data, name }: { data: SegmentPage; name: string
                   <strong>{formatShare(r.rate)}</strong>{" "}
                   <span className="small muted">
                     ({formatShare(r.rateLow)}–{formatShare(r.rateHigh)}) · all {formatShare(r.baseRate)} · ×{(r.lift ?? 0).toFixed(2)}
-                    {clear ? "" : " · not clearly different"}
+                    {clearlyDifferent(r) ? "" : " · not clearly different"}
                   </span>
                 </dd>
               </div>
