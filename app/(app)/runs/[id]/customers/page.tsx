@@ -44,7 +44,10 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
           </p>
           <h1>Customers</h1>
           <p className="lead">
-            All {formatInteger(run.customers)} customers of run {run.id}, with their segment, scores, features, P(alive) and lifetime value.
+            All {formatInteger(run.customers)} customers of run {run.id},{" "}
+            {run.purchases
+              ? "with their segment, scores, features, P(alive) and lifetime value."
+              : "with their segment (the dataset has no purchases: no features, P(alive) or lifetime value to show)."}
           </p>
         </div>
         <Link className="button" href={`/runs/${run.id}`}>
