@@ -1,8 +1,7 @@
-/* eslint-disable max-lines -- BG/NBD and Gamma-Gamma with their analytic gradients and the optimiser they share. */
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
-import { conjugateGradient } from "fmin";
+import { distinctValues, maximiseWithGradient, weighted } from "./optimise";
 
 /**
  * Churn and lifetime value: the BG/NBD model of repeat buying (Fader, Hardie
@@ -59,110 +58,8 @@ export class FitError extends Error {
   }
 }
 
-/** Groups identical rows and counts them, so the likelihood is evaluated once per distinct customer profile. */
-function weighted<T>(rows: readonly T[], key: (row: T) => string): { row: T; weight: number }[] {
-  const groups = new Map<string, { row: T; weight: number }>();
-  for (const row of rows) {
-    const k = key(row);
-    const g = groups.get(k);
-    if (g) g.weight++;
-    else groups.set(k, { row, weight: 1 });
-  }
-  return [...groups.values()];
-}
-
-/** The distinct values of a list, and for each item the index of its value among them. */
-function distinctValues(values: readonly number[]): { values: Float64Array; index: Int32Array } {
-  const positions = new Map<number, number>();
-  for (const v of values) if (!positions.has(v)) positions.set(v, positions.size);
-  return { values: Float64Array.from(positions.keys()), index: Int32Array.from(values, (v) => positions.get(v)!) };
-}
-
-/**
- * Maximises a mean log-likelihood given with its gradient (over the
- * parameters), over log-parameters: Polak-Ribière conjugate gradients (fmin)
- * to near the optimum, about 100 evaluations where Nelder-Mead needed 1,500
- * (a 140,000-customer BG/NBD fit took 4.2 s), then Newton steps on a Hessian
- * differenced from the analytic gradient, which pin the optimum down to
- * rounding (Nelder-Mead's polish from there needed 650 more evaluations).
- */
-function maximiseWithGradient(logLikelihood: (params: number[], gradient: number[]) => number, start: number[]): { x: number[]; fx: number; iterations: number } {
-  const gradient = start.map(() => 0);
-  const objective = (logParams: number[], fxprime: number[]) => {
-    const params = logParams.map(Math.exp);
-    const value = logLikelihood(params, gradient);
-    if (!Number.isFinite(value)) {
-      fxprime.fill(0);
-      return Number.MAX_VALUE;
-    }
-    // d/d(log θ) = θ d/dθ; minimised, so negated.
-    for (let j = 0; j < params.length; j++) fxprime[j] = -params[j]! * gradient[j]!;
-    return -value;
-  };
-  const descent = conjugateGradient(objective, start.map(Math.log), { maxIterations: 400 });
-  let x = descent.x;
-  let g = x.map(() => 0);
-  let fx = objective(x, g);
-  let iterations = 1;
-  for (let step = 0; step < 6; step++) {
-    // The Hessian by central differences of the gradient, symmetrised.
-    const d = x.length;
-    const h = 1e-5;
-    const hessian = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    for (let j = 0; j < d; j++) {
-      const up = x.map(() => 0);
-      const down = x.map(() => 0);
-      objective(x.map((v, k) => (k === j ? v + h : v)), up);
-      objective(x.map((v, k) => (k === j ? v - h : v)), down);
-      for (let k = 0; k < d; k++) hessian[k]![j] = (up[k]! - down[k]!) / (2 * h);
-    }
-    for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) hessian[j]![k] = hessian[k]![j] = (hessian[j]![k]! + hessian[k]![j]!) / 2;
-    const move = solve(hessian, g.map((v) => -v));
-    if (!move) break;
-    // Halve the Newton step until it improves (a minimum: the Hessian must be positive there).
-    let accepted = false;
-    for (let scale = 1; scale > 1e-3; scale /= 2) {
-      const next = x.map((v, j) => v + scale * move[j]!);
-      const nextG = x.map(() => 0);
-      const nextF = objective(next, nextG);
-      if (nextF <= fx) {
-        const gain = fx - nextF;
-        [x, g, fx] = [next, nextG, nextF];
-        accepted = true;
-        iterations++;
-        if (gain < 1e-14) step = Number.POSITIVE_INFINITY;
-        break;
-      }
-    }
-    if (!accepted) break;
-  }
-  return { x, fx, iterations };
-}
-
-/** Solves A x = b (small, dense) by Gaussian elimination with partial pivoting; null when singular. */
-function solve(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[pivot]![c]!)) pivot = r;
-    if (Math.abs(m[pivot]![c]!) < 1e-300) return null;
-    [m[c], m[pivot]] = [m[pivot]!, m[c]!];
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  const out = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let v = m[r]![n]!;
-    for (let k = r + 1; k < n; k++) v -= m[r]![k]! * out[k]!;
-    out[r] = v / m[r]![r]!;
-  }
-  return out.every(Number.isFinite) ? out : null;
-}
-
-function checkSummaries(customers: readonly RepeatSummary[]): void {
+/** Throws FitError("invalid_input") unless every summary is a possible (x, t_x, T). */
+export function checkSummaries(customers: readonly RepeatSummary[]): void {
   for (const c of customers) {
     if (!(c.frequency >= 0 && c.recency >= 0 && c.T > 0 && c.recency <= c.T) || !Number.isInteger(c.frequency)) {
       throw new FitError("invalid_input", `invalid customer summary ${JSON.stringify(c)}: need a whole frequency ≥ 0 and 0 ≤ recency ≤ T, T > 0`);
