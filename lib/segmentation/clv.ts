@@ -206,6 +206,19 @@ export function expectedPurchasesDenominator({ r, alpha, a, b }: BgNbdParams, { 
   return 1 + (x > 0 ? (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 0);
 }
 
+/**
+ * Probability that a new customer (who has just made a first purchase) is
+ * still alive `t` time units later, over the population: given λ and p,
+ * dropout comes at a purchase with probability p, so after an exponential
+ * time of rate λp, and P = E[(α / (α + p t))^r] over p ~ Beta(a, b)
+ * = 2F1(r, a; a + b; −t / α) = (α / (α + t))^r · 2F1(r, b; a + b; t / (α + t))
+ * (Pfaff's transformation, so the argument lies in [0, 1)).
+ */
+export function aliveAfter({ r, alpha, a, b }: BgNbdParams, t: number): number {
+  if (t <= 0) return 1;
+  return (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b, t / (alpha + t));
+}
+
 export interface SpendSummary {
   /** Repeat purchase days (> 0 for the fit). */
   frequency: number;
