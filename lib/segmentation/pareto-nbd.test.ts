@@ -48,6 +48,13 @@ describe("Pareto/NBD on CDNOW (lifetimes' cdnow_customers_summary, weeks)", () =
     // lifetimes test_conditional_expectation_returns_same_value_as_R_BTYD (BTYD walkthrough): within 0.01.
     expect(Math.abs(expectedPurchases(fit.params, { frequency: 26, recency: 30.86, T: 31 }, 52) - 25.46)).toBeLessThan(0.01);
   });
+
+  test("a new customer's expected purchases over 0 … 9 weeks equal R BTYD's within 0.01", () => {
+    // lifetimes test_expectation_returns_same_value_as_R_BTYD (expected_number_of_purchases_up_to_time, atol 0.01): a
+    // customer just acquired is x = t_x = T = 0, where the conditional formula is the unconditional one.
+    const expected = [0, 0.05077821, 0.09916088, 0.14542507, 0.1897993, 0.23247466, 0.27361274, 0.31335159, 0.35181024, 0.38909211];
+    expected.forEach((value, t) => expect(Math.abs(expectedPurchases(fit.params, { frequency: 0, recency: 0, T: 0 }, t) - value)).toBeLessThan(0.01));
+  });
 });
 
 describe("Pareto/NBD predictions for single customers (lifetimes' published values)", () => {
