@@ -19,3 +19,23 @@ describe("a file's option", () => {
     expect(() => sqlFile("revenue-over-time?grain=week&grain=month")).toThrow(RangeError);
   });
 });
+
+describe("a file about two runs", () => {
+  test("segment-migration.sql takes :from_run and :to_run, sent as $1 and $2, and both in its psql command", () => {
+    const file = sqlFile("segment-migration");
+    expect(file.parameter).toBe("from_run");
+    expect(file.statement).not.toMatch(/:(from|to)_run/);
+    expect(file.statement).toContain("where run_id = $1");
+    expect(file.statement).toContain("where run_id = $2");
+    expect(sqlFileValues(file, 4, 9)).toEqual([4, 9]);
+    expect(psqlCommand(file, 4, 9)).toBe('psql "$DATABASE_URL" -v from_run=4 -v to_run=9 -f lib/queries/sql/segment-migration.sql');
+    expect(() => sqlFileValues(file, 4)).toThrow(RangeError);
+  });
+
+  test("files about one run keep :run_id as $1", () => {
+    const file = sqlFile("segment-profile");
+    expect(file.parameter).toBe("run_id");
+    expect(sqlFileValues(file, 5)).toEqual([5]);
+    expect(file.statement).toContain("where run_id = $1");
+  });
+});

@@ -15,12 +15,15 @@ import { ALL_RULES_MASK } from "../ingest/cleaning";
  * revenue-over-time.sql takes `:'grain'` (month or week), given as the
  * option of the name the app asks for: "revenue-over-time?grain=week" is
  * revenue-over-time.sql with grain=week (`-v grain=week` in psql).
+ *
+ * A file about two runs (segment-migration.sql) takes `:from_run` and
+ * `:to_run` in place of `:run_id`, sent as `$1` and `$2`.
  */
 export interface SqlFile {
   /** The file's name, without the option: "revenue-over-time". */
   name: string;
-  /** The psql variable the file takes. */
-  parameter: "dataset_id" | "run_id";
+  /** The psql variable the file takes (from_run: with to_run, two runs' ids). */
+  parameter: "dataset_id" | "run_id" | "from_run";
   /** The option the name asked for (psql variable and value: grain=week), or null. */
   option: { variable: "grain"; value: string } | null;
   /** The file as written, for "Show SQL". */
@@ -30,8 +33,8 @@ export interface SqlFile {
 }
 
 const cache = new Map<string, SqlFile>();
-const PARAMETER = /(?<!:):'?(dataset_id|run_id)'?\b/g;
-const SECOND = /(?<!:):'(customer_id|grain|pair)'/g;
+const PARAMETER = /(?<!:):'?(dataset_id|run_id|from_run)'?\b/g;
+const SECOND = /(?<!:):'(customer_id|grain|pair)'|(?<!:):to_run\b/g;
 /** The values of the one option a file's name may carry, grain (revenue-over-time.sql's periods). */
 export const GRAINS = ["month", "week"] as const;
 
@@ -47,7 +50,7 @@ export function sqlFile(name: string): SqlFile {
     const option = query === undefined ? null : optionOf(name, query);
     const text = fs.readFileSync(path.join(sqlDir(), `${base}.sql`), "utf8");
     const statement = text.replace(PARAMETER, "$$1").replace(SECOND, "$$2").trim().replace(/;\s*$/, "");
-    const parameter = /(?<!:):'?run_id'?\b/.test(text) ? "run_id" : "dataset_id";
+    const parameter = /(?<!:):from_run\b/.test(text) ? "from_run" : /(?<!:):'?run_id'?\b/.test(text) ? "run_id" : "dataset_id";
     file = { name: base, parameter, option, text, statement };
     cache.set(name, file);
   }
@@ -61,9 +64,15 @@ function optionOf(name: string, query: string): NonNullable<SqlFile["option"]> {
   return { variable: "grain", value: grain };
 }
 
-/** The values a file's statement is sent with: the id ($1), and the option's value ($2) if it has one. */
-export function sqlFileValues(file: SqlFile, id: number): (number | string)[] {
+/** The values a file's statement is sent with: the id ($1), and the option's value or, for a file about two runs, the second run ($2). */
+export function sqlFileValues(file: SqlFile, id: number, toRun?: number): (number | string)[] {
+  if (file.parameter === "from_run") return [id, secondRun(file, toRun)];
   return file.option ? [id, file.option.value] : [id];
+}
+
+function secondRun(file: SqlFile, toRun: number | undefined): number {
+  if (toRun === undefined || !Number.isSafeInteger(toRun)) throw new RangeError(`${file.name}.sql takes two runs: from_run and to_run`);
+  return toRun;
 }
 
 /** What a segmentation run may change in an analytics file, at its marked places. */
@@ -90,8 +99,8 @@ export function runStatement(file: SqlFile, options: RunOptions): { text: string
   return { text, values: [options.analysisDate ?? null] };
 }
 
-/** The command that runs a file in psql, as "Show SQL" prints it (with `-v grain=week` for the name's option). */
-export function psqlCommand(file: SqlFile, id: number): string {
-  const option = file.option ? ` -v ${file.option.variable}=${file.option.value}` : "";
+/** The command that runs a file in psql, as "Show SQL" prints it (with `-v grain=week` for the name's option, `-v to_run=` for a second run). */
+export function psqlCommand(file: SqlFile, id: number, toRun?: number): string {
+  const option = file.parameter === "from_run" ? ` -v to_run=${secondRun(file, toRun)}` : file.option ? ` -v ${file.option.variable}=${file.option.value}` : "";
   return `psql "$DATABASE_URL" -v ${file.parameter}=${id}${option} -f lib/queries/sql/${file.name}.sql`;
 }
