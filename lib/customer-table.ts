@@ -6,7 +6,7 @@ import { z } from "zod";
  * handler validates with it, the pages parse their searchParams with it, and
  * the client component builds its requests and links with it.
  *
- * URL: ?page=&size=&sort=&dir=&q=&segment=&field=&min=&max=&cols=
+ * URL: ?page=&size=&sort=&dir=&q=&segment=&field=&min=&max=&other_run=&other_segment=&cols=
  */
 export const CUSTOMER_COLUMNS = [
   { id: "customer_id", label: "Customer", kind: "text", numeric: false },
@@ -65,6 +65,9 @@ export const CustomerQuery = z
     field: z.preprocess(blankToUndefined, z.enum(NUMERIC_COLUMN_IDS, { error: `must be one of ${NUMERIC_COLUMN_IDS.join(", ")}` }).optional()),
     min: z.preprocess(blankToUndefined, finite.optional()),
     max: z.preprocess(blankToUndefined, finite.optional()),
+    /** Another run of the dataset: only customers in it (in its segment other_segment; "none": customers absent from it). */
+    other_run: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(2_147_483_647).optional()),
+    other_segment: z.preprocess(blankToUndefined, z.union([z.literal("none"), z.coerce.number().int().min(0).max(32767)]).optional()),
     /** Keyset paging when sorting by customer id: the page starts after this id (the previous page's last). */
     after: z.preprocess(blankToUndefined, z.string().max(200).optional()),
   })
@@ -73,6 +76,7 @@ export const CustomerQuery = z
       ctx.addIssue({ code: "custom", path: ["field"], message: "name the column that min and max apply to" });
     if (q.min !== undefined && q.max !== undefined && q.min > q.max) ctx.addIssue({ code: "custom", path: ["min"], message: "must not exceed max" });
     if (q.after !== undefined && q.sort !== "customer_id") ctx.addIssue({ code: "custom", path: ["after"], message: "only works when sorting by customer_id" });
+    if (q.other_segment !== undefined && q.other_run === undefined) ctx.addIssue({ code: "custom", path: ["other_segment"], message: "name the run (other_run) it is a segment of" });
   });
 export type CustomerQuery = z.infer<typeof CustomerQuery>;
 
@@ -85,7 +89,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
  */
 export function parseCustomerQuery(params: Raw, fixedSegment?: number): CustomerQuery {
   const raw: Record<string, string | undefined> = {};
-  for (const key of ["page", "size", "sort", "dir", "q", "segment", "field", "min", "max"]) raw[key] = first(params[key]);
+  for (const key of ["page", "size", "sort", "dir", "q", "segment", "field", "min", "max", "other_run", "other_segment"]) raw[key] = first(params[key]);
   if (fixedSegment !== undefined) raw.segment = String(fixedSegment);
   for (;;) {
     const parsed = CustomerQuery.safeParse(raw);
@@ -127,6 +131,10 @@ export function customerQueryString(q: Partial<CustomerQuery>, options: { omitSe
     p.set("field", q.field);
     if (q.min !== undefined) p.set("min", String(q.min));
     if (q.max !== undefined) p.set("max", String(q.max));
+  }
+  if (q.other_run !== undefined) {
+    p.set("other_run", String(q.other_run));
+    if (q.other_segment !== undefined) p.set("other_segment", String(q.other_segment));
   }
   if (q.after !== undefined) p.set("after", q.after);
   if (options.cols && options.cols.length) p.set("cols", options.cols.join(","));

@@ -55,6 +55,8 @@ const urlKeys = {
   field: parseAsString,
   min: parseAsString,
   max: parseAsString,
+  other_run: parseAsString,
+  other_segment: parseAsString,
   cols: parseAsString,
   col: parseAsString,
 };
@@ -249,7 +251,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
     <div className="customers-table" data-testid="customers-table" data-total={page.total} data-page={page.page} data-sort={page.sort} data-dir={page.dir}>
       <div className="ct-toolbar">
         <form className="ct-filters" method="get" onSubmit={submitFilters} role="search" aria-label="Filter customers">
-          {hidden(["size", "sort", "dir"])}
+          {hidden(["size", "sort", "dir", "other_run", "other_segment"])}
           <label className="ct-field">
             <span>Customer id starts with</span>
             <input type="search" name="q" defaultValue={query.q ?? ""} key={`q-${query.q ?? ""}`} placeholder="Starts with…" maxLength={100} />
@@ -300,7 +302,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
         <details className="ct-columns">
           <summary className="button small">Columns ({chosen.length})</summary>
           <form method="get" className="ct-columns-menu" aria-label="Columns to show">
-            {hidden(["page", "size", "sort", "dir", "q", "segment", "field", "min", "max"], false)}
+            {hidden(["page", "size", "sort", "dir", "q", "segment", "field", "min", "max", "other_run", "other_segment"], false)}
             {table.getAllLeafColumns().map((column) => (
               <label key={column.id}>
                 <input
@@ -344,7 +346,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
               {formatInteger(from)}–{formatInteger(to)}
             </span>{" "}
             of <strong data-testid="customers-total">{formatInteger(page.total)}</strong> customers
-            {filtered ? " matching the filters" : ""}
+            {filtered || query.other_run !== undefined ? " matching the filters" : ""}
           </>
         )}
       </p>

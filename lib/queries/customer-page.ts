@@ -114,6 +114,14 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
     if (query.min !== undefined) where.push(`${column} >= ${param(query.min)}`);
     if (query.max !== undefined) where.push(`${column} <= ${param(query.max)}`);
   }
+  if (query.other_run !== undefined) {
+    // Where the customers are in another run of the dataset (of another dataset, nothing matches): segments over time.
+    const other = param(query.other_run);
+    where.push(`exists (select 1 from segmentation_runs o where o.id = ${other} and o.dataset_id = ${param(run.dataset_id)})`);
+    const member = `select 1 from segment_members x where x.run_id = ${other} and x.customer_id = m.customer_id`;
+    if (query.other_segment === "none") where.push(`not exists (${member})`);
+    else where.push(`exists (${member}${query.other_segment === undefined ? "" : ` and x.segment_no = ${param(query.other_segment)}`})`);
+  }
   const filtered = where.length > 1 + (query.segment !== undefined ? 1 : 0);
   const countValues = [...values];
   const countWhere = [...where];
@@ -194,6 +202,9 @@ where m.run_id = :run_id
   and m.segment_no = :segment                          -- segment=
   and starts_with(m.customer_id, :'q')                 -- q= (ids starting with it)
   and m.<field> >= :min and m.<field> <= :max          -- field=, min=, max=
+  and exists (select 1 from segment_members x          -- other_run=, other_segment= (another run of the dataset;
+              where x.run_id = :other_run               --   other_segment=none: not exists, customers absent from it)
+                and x.customer_id = m.customer_id and x.segment_no = :other_segment)
 order by m.<sort> <dir> nulls last, m.customer_id <dir>
 limit :size offset (:page - 1) * :size;
 -- Sorting by customer id with the previous page's last id at hand, the page is
