@@ -2,11 +2,14 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { RunView } from "@/components/views/run-view";
+import { RunOverTime } from "@/components/views/run/over-time";
 import { requireUser } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
 import { getRunPage } from "@/lib/services/run-page";
+import { getOverTime } from "@/lib/services/segments-over-time";
 import { createShareAction } from "../../settings/actions";
+import { rerunAtDateAction } from "./actions";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ compare?: string | string[] }> };
 
@@ -21,7 +24,12 @@ export default async function RunPage({ params, searchParams }: Props) {
   const id = parseId((await params).id);
   if (id === null) notFound();
   const compareParam = (await searchParams).compare;
-  const page = await getRunPage(getPool(), id, typeof compareParam === "string" ? parseId(compareParam) : null);
+  const [page, overTime] = await Promise.all([getRunPage(getPool(), id, typeof compareParam === "string" ? parseId(compareParam) : null), getOverTime(getPool(), id)]);
   if (!page) notFound();
-  return <RunView page={page} createShare={createShareAction} />;
+  return (
+    <>
+      <RunView page={page} createShare={createShareAction} />
+      {overTime && <RunOverTime runId={id} method={page.run.method} overTime={overTime} rerun={rerunAtDateAction.bind(null, id)} />}
+    </>
+  );
 }

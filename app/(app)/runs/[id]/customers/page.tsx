@@ -4,11 +4,13 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { CustomersTable } from "@/components/customers/customers-table";
 import { ShowQuery } from "@/components/customers/show-query";
+import { FlowFilterNote } from "@/components/runs/flow-filter";
 import { customerQueryString, defaultColumns, parseColumns, parseCustomerQuery } from "@/lib/customer-table";
 import { getPool } from "@/lib/db";
 import { formatInteger } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
 import { CUSTOMER_PAGE_SQL, getRunSummary, listCustomers } from "@/lib/services/customers";
+import { describeFlowFilter } from "@/lib/services/segments-over-time";
 import { requireUser } from "@/lib/auth/next";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -29,7 +31,11 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
   const sp = await searchParams;
   const query = parseCustomerQuery(sp);
   const pool = getPool();
-  const [run, page] = await Promise.all([getRunSummary(pool, runId), listCustomers(pool, runId, query)]);
+  const [run, page, flow] = await Promise.all([
+    getRunSummary(pool, runId),
+    listCustomers(pool, runId, query),
+    query.other_run === undefined ? null : describeFlowFilter(pool, runId, query.other_run, query.other_segment),
+  ]);
   if (!run || !page) notFound();
   const segment = query.segment === undefined ? null : run.segments.find((s) => s.no === query.segment);
   return (
@@ -65,6 +71,7 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
           Each id opens the customer’s order history; each segment its page. Sorting and filtering run on the server over every customer
           {segment ? `; the CSV of “${segment.name}” alone is on its segment page` : ""}.
         </p>
+        {flow && <FlowFilterNote filter={flow} clearHref={`/runs/${run.id}/customers${query.segment === undefined ? "" : `?segment=${query.segment}`}`} />}
         <CustomersTable
           runId={run.id}
           datasetId={run.datasetId}
