@@ -1,0 +1,56 @@
+import type pg from "pg";
+import { runStatement, sqlFile, type RunOptions } from "./sql-file";
+
+/**
+ * The holdout check's rows (lib/queries/sql/churn-holdout.sql): per customer
+ * who bought before the calibration date, the repeat summary at that date (days)
+ * and the later purchase days, as days after it.
+ */
+export interface HoldoutRow {
+  customerId: string;
+  frequency: number;
+  recencyDays: number;
+  tDays: number;
+  /** Purchase days after the calibration date, as days after it (1 …), in order. */
+  holdoutDays: number[];
+}
+
+// Typed by db.query<Row>, not parsed by zod: up to a million rows (as repeat-summary.ts).
+interface Row {
+  customer_id: string;
+  frequency: string | number;
+  recency_days: number;
+  t_days: number;
+  holdout_days: number[];
+}
+
+export const churnHoldoutSql = () => sqlFile("churn-holdout");
+
+/** The dataset's first invoice day and its default analysis date (the day after the last invoice), as YYYY-MM-DD. */
+export async function purchasePeriod(db: pg.Pool | pg.ClientBase, datasetId: number): Promise<{ firstDay: string; endDay: string } | null> {
+  const { rows } = await db.query<{ first_day: string | null; end_day: string | null }>(
+    `select min(invoice_date)::date::text as first_day, (max(invoice_date)::date + 1)::text as end_day from invoice_totals where dataset_id = $1`,
+    [datasetId],
+  );
+  const row = rows[0];
+  return row?.first_day && row.end_day ? { firstDay: row.first_day, endDay: row.end_day } : null;
+}
+
+/**
+ * The rows of churn-holdout.sql at a calibration date (YYYY-MM-DD), with the
+ * run's analysis date and rules, on `buckets` of the 1,024 hash buckets of
+ * the customer id (1,024: every customer).
+ */
+export async function getHoldoutRows(
+  db: pg.Pool | pg.ClientBase,
+  datasetId: number,
+  options: RunOptions & { calibrationDate: string; buckets?: number },
+): Promise<HoldoutRow[]> {
+  const buckets = options.buckets ?? 1024;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.calibrationDate)) throw new RangeError("calibrationDate must be YYYY-MM-DD");
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 1024) throw new RangeError("buckets must be a whole number from 1 to 1024");
+  const { text, values } = runStatement(churnHoldoutSql(), options);
+  const statement = text.replaceAll("/*calibration_date*/null::date", "/*calibration_date*/$3::date").replaceAll("/*sample*/1024", `/*sample*/${buckets}`);
+  const { rows } = await db.query<Row>(statement, [datasetId, ...values, options.calibrationDate]);
+  return rows.map((r) => ({ customerId: r.customer_id, frequency: Number(r.frequency), recencyDays: r.recency_days, tDays: r.t_days, holdoutDays: r.holdout_days }));
+}
