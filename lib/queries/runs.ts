@@ -49,7 +49,7 @@ export function memberLine(
   segmentNo: number,
   scores: { r: number; f: number; m: number } | undefined,
   f: { recencyDays: number; frequency: number; monetary: number; averageOrderValue: number | null; tenureDays: number | null; products: number | null; returnRate: number | null } | null,
-  v: { pAlive: number; expectedPurchases: number; clv: number | null } | undefined,
+  v: { pAlive: number; expectedPurchases: number; clv: number | null; atRisk: boolean } | undefined,
 ): string {
   // Written field by field: a row array joined and escaped field by field cost 2 s of a million members.
   return (
@@ -57,7 +57,7 @@ export function memberLine(
     (f === null
       ? "\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
       : `${f.recencyDays}\t${f.frequency}\t${f.monetary.toFixed(2)}\t${f.averageOrderValue === null ? "\\N" : f.averageOrderValue.toFixed(2)}\t${number(f.tenureDays)}\t${number(f.products)}\t${number(f.returnRate)}\t`) +
-    `${number(v?.pAlive)}\t${number(v?.expectedPurchases)}\t${v?.clv === null || v?.clv === undefined ? "\\N" : v.clv.toFixed(2)}\n`
+    `${number(v?.pAlive)}\t${number(v?.expectedPurchases)}\t${v?.clv === null || v?.clv === undefined ? "\\N" : v.clv.toFixed(2)}\t${v ? (v.atRisk ? "t" : "f") : "\\N"}\n`
   );
 }
 
@@ -94,7 +94,7 @@ export async function insertRun(
       client.query(
         copyFrom(
           `COPY ${members} (customer_id, segment_no, recency_score, frequency_score, monetary_score,
-             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv) FROM STDIN WITH (FREEZE)`,
+             recency_days, frequency, monetary, average_order_value, tenure_days, products, return_rate, p_alive, expected_purchases, clv, at_risk) FROM STDIN WITH (FREEZE)`,
         ),
       ),
     );
@@ -240,6 +240,8 @@ export const RunSummary = z.object({
   /** False for a run on a customers file alone (no purchase columns to show). */
   purchases: z.boolean(),
   segments: z.array(z.object({ no: z.number(), name: z.string(), customers: z.number() })),
+  /** The churn and value models the run saved (metrics.lifetimeValue), read by lib/services/lifetime-values.ts. */
+  lifetimeValue: z.unknown(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -249,7 +251,7 @@ export async function getRunSummary(pool: pg.Pool, runId: number): Promise<RunSu
     pool,
     z.preprocess(camelKeys, RunSummary),
     `select r.id, r.dataset_id, d.name as dataset_name, r.method, r.customers, r.created_at,
-            coalesce(r.params ->> 'purchases', 'true') <> 'false' as purchases,
+            coalesce(r.params ->> 'purchases', 'true') <> 'false' as purchases, r.metrics -> 'lifetimeValue' as lifetime_value,
             coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
                       from segments s where s.run_id = r.id), '[]') as segments
      from segmentation_runs r join datasets d on d.id = r.dataset_id

@@ -35,7 +35,8 @@ describe("customerValues", () => {
   test("gives every customer the P(alive), expected purchases and lifetime value of the formulas applied to them alone", () => {
     const values = customerValues(repeats, { horizonMonths: 12, monthlyDiscount: 0.01 });
     if (!values.ok) throw new Error(values.error);
-    const { r, alpha, a, b } = values.bgnbd;
+    expect(values.model).toBe("bgnbd");
+    const { r, alpha, a, b } = values.params as { r: number; alpha: number; a: number; b: number };
     const bg = { r, alpha, a, b };
     const horizon = { months: 12, monthlyDiscount: 0.01, unit: "weeks" as const };
     const customers = inUnit(repeats, "weeks");

@@ -1,23 +1,31 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { CachedQuery } from "../queries/cache";
+import { getHoldoutRows, purchasePeriod } from "../queries/churn-holdout";
 import { getRepeatRows, inUnit, type RepeatInputs } from "../queries/repeat-summary";
+import type { RunOptions } from "../queries/sql-file";
+import { CHURN_MODELS, type ChurnModelName } from "../segmentation/churn-models";
 import {
   expectedAverageSpend,
   expectedPurchasesDenominator,
   expectedPurchasesNumerator,
-  fitBgNbd,
   fitGammaGamma,
   FitError,
   horizonNumerators,
-  probabilityAlive,
   UNITS_PER_MONTH,
+  type BgNbdParams,
+  type HorizonOptions,
 } from "../segmentation/clv";
+import type { ChurnWords } from "../insights/insights";
+import { flags, medianGap, type ChurnRule } from "../segmentation/holdout";
+import { ChurnCheck, ChurnSignal, checkChurnModels, chooseSignal, defaultCalibrationDate, MODEL_NAMES } from "./churn-check";
 
 /**
  * The churn and lifetime-value models of a set of customers and each
  * customer's values from them: what a run saves with its members, and what a
- * dataset's preparation fits once at its defaults (lifetimeFitQuery).
+ * dataset's preparation fits once at its defaults (lifetimeFitQuery). The
+ * churn model is BG/NBD, MBG/NBD or Pareto/NBD: by default the one that best
+ * foresaw a holdout period (churn-check.ts), refitted on the whole period.
  */
 
 /** Gamma-Gamma, or why the data cannot support it (BG/NBD still gives P(alive) and expected purchases). */
@@ -36,65 +44,137 @@ export interface CustomerValue {
   expectedPurchases: number;
   /** Discounted value over the horizon; null when Gamma-Gamma could not be fitted. */
   clv: number | null;
+  /** Flagged by the run's churn signal (the fit's `signal`: the model's P(alive), or a recency rule). */
+  atRisk: boolean;
 }
 
 export type CustomerValues =
-  | {
-      ok: true;
-      unit: "days" | "weeks";
-      horizonMonths: number;
-      monthlyDiscount: number;
-      bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
-      gammaGamma: { p: number; q: number; v: number } | null;
-      gammaGammaError: string | null;
-      values: Map<string, CustomerValue>;
-    }
+  | ({ ok: true; horizonMonths: number; monthlyDiscount: number; values: Map<string, CustomerValue> } & FittedLifetime)
   | { ok: false; error: string };
 
-/** The fitted models a run's values come from: what a dataset's preparation saves for its defaults. */
-export const LifetimeFit = z.discriminatedUnion("ok", [
-  z.object({
-    ok: z.literal(true),
-    bgnbd: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number(), logLikelihood: z.number() }),
-    gammaGamma: z.object({ p: z.number(), q: z.number(), v: z.number() }).nullable(),
-    gammaGammaError: z.string().nullable(),
-  }),
-  z.object({ ok: z.literal(false), error: z.string() }),
-]);
+/**
+ * The fitted models a run's values come from: the churn model in use (its
+ * parameters named as in its paper), Gamma-Gamma, the holdout check of all
+ * three models and the churn signal it chose, in plain words. What a
+ * dataset's preparation saves for its defaults, and a run in its metrics.
+ */
+const FittedLifetime = z.object({
+  ok: z.literal(true),
+  unit: z.literal("weeks"),
+  model: z.enum(MODEL_NAMES),
+  label: z.string(),
+  params: z.record(z.string(), z.number()),
+  logLikelihood: z.number(),
+  /** Customers the model in use was fitted on (a sample of a very large base), of `customers`. */
+  fittedOn: z.number(),
+  customers: z.number(),
+  /** Share of new customers the model expects to stop buying within the period observed. */
+  dropoutInPeriod: z.number(),
+  gammaGamma: z.object({ p: z.number(), q: z.number(), v: z.number() }).nullable(),
+  gammaGammaError: z.string().nullable(),
+  check: ChurnCheck.nullable(),
+  /** Why there is no holdout check (too little data after the calibration date…), when there is none. */
+  checkError: z.string().nullable(),
+  signal: ChurnSignal,
+});
+type FittedLifetime = z.infer<typeof FittedLifetime>;
+export const LifetimeFit = z.discriminatedUnion("ok", [FittedLifetime, z.object({ ok: z.literal(false), error: z.string() })]);
 export type LifetimeFit = z.infer<typeof LifetimeFit>;
 
-/** BG/NBD and Gamma-Gamma fitted (in weeks) on the rows of repeat-summary.sql, or why the data cannot support them. */
-export function fitLifetime(repeats: readonly RepeatInputs[]): LifetimeFit {
+/** The model in use: named, or the one with the lowest holdout error ("auto"). */
+export type ModelChoice = ChurnModelName | "auto";
+
+/** Customers a model is fitted on at most: a larger base is fitted on an even sample of them (ordered by id). */
+const MAX_FITTED = 200_000;
+/** Customers the holdout check reads at most (hash buckets of the id, churn-holdout.sql). */
+const MAX_CHECKED = 50_000;
+
+/**
+ * The churn model (checked on a holdout first, when the data allow) and
+ * Gamma-Gamma, fitted in weeks on the rows of repeat-summary.sql, with the
+ * churn signal the check chose; or why the data cannot support them.
+ */
+export async function fitLifetime(
+  db: pg.Pool | pg.ClientBase,
+  datasetId: number,
+  repeats: readonly RepeatInputs[],
+  options: RunOptions & { model?: ModelChoice; calibrationDate?: string; churnRule?: ChurnRule } = {},
+): Promise<LifetimeFit> {
+  let check: ChurnCheck | null = null;
+  let checkError: string | null = null;
+  const period = await purchasePeriod(db, datasetId);
+  if (period) {
+    const endDate = options.analysisDate ?? period.endDay;
+    const calibrationDate = options.calibrationDate ?? defaultCalibrationDate(period.firstDay, endDate);
+    const buckets = repeats.length > MAX_CHECKED ? Math.max(1, Math.round((1024 * MAX_CHECKED) / repeats.length)) : 1024;
+    try {
+      if (!(calibrationDate > period.firstDay && calibrationDate < endDate)) {
+        throw new FitError("invalid_input", `the calibration date must fall between the first purchase (${period.firstDay}) and the analysis date (${endDate})`);
+      }
+      const rows = await getHoldoutRows(db, datasetId, { ...options, calibrationDate, buckets });
+      check = checkChurnModels(rows, { calibrationDate, endDate, sampleShare: buckets / 1024 }, options.churnRule ? [options.churnRule] : []);
+    } catch (error) {
+      if (!(error instanceof FitError)) throw error;
+      checkError = error.message;
+    }
+  }
+  return fitChosen(repeats, options.model ?? "auto", check, checkError ?? (period ? null : "the dataset has no purchases"), options.churnRule);
+}
+
+/** The chosen model fitted on every customer (or an even sample of a very large base), with Gamma-Gamma and the signal. */
+export function fitChosen(repeats: readonly RepeatInputs[], choice: ModelChoice, check: ChurnCheck | null, checkError: string | null, churnRule?: ChurnRule): LifetimeFit {
+  const model: ChurnModelName = choice === "auto" ? (check?.best ?? "bgnbd") : choice;
+  const spec = CHURN_MODELS[model];
   const summaries = inUnit(repeats, "weeks");
-  let bgnbd: ReturnType<typeof fitBgNbd>;
+  const stride = Math.ceil(summaries.length / MAX_FITTED);
+  const fitted = stride > 1 ? summaries.filter((_, i) => i % stride === 0) : summaries;
+  let fit: ReturnType<typeof spec.fit>;
   try {
-    bgnbd = fitBgNbd(summaries);
+    fit = spec.fit(fitted);
   } catch (error) {
-    if (error instanceof FitError) return { ok: false, error: error.message };
+    if (error instanceof FitError) return { ok: false, error: `${spec.label}: ${error.message}` };
     throw error;
   }
+  const span = summaries.reduce((m, c) => Math.max(m, c.T), 0);
+  const dropoutInPeriod = 1 - spec.aliveAfter(fit.params, span);
   const { gammaGamma, gammaGammaError } = fitSpend(summaries);
-  return { ok: true, bgnbd: { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood }, gammaGamma: gammaGamma?.params ?? null, gammaGammaError };
+  const signal = chooseSignal(check, model, { dropoutInPeriod, why: checkError ?? "no check" }, churnRule);
+  return {
+    ok: true,
+    unit: "weeks",
+    model,
+    label: spec.label,
+    params: fit.params,
+    logLikelihood: fit.logLikelihood,
+    fittedOn: fitted.length,
+    customers: summaries.length,
+    dropoutInPeriod,
+    gammaGamma: gammaGamma?.params ?? null,
+    gammaGammaError,
+    check,
+    checkError,
+    signal,
+  };
 }
 
 /**
- * The models of a dataset at its defaults, fitted once by its preparation and
- * saved with its answers (a run at the defaults reads them: the fit took 1.4 s
- * of a 140,000-customer run).
+ * The models of a dataset at its defaults, checked and fitted once by its
+ * preparation and saved with its answers (a run at the defaults reads them:
+ * the fit took 1.4 s of a 140,000-customer run).
  */
 export const lifetimeFitQuery = (pool: pg.Pool, datasetId: number): CachedQuery<LifetimeFit> => ({
-  name: "lifetime-value-fit",
-  compute: async (db = pool) => fitLifetime(await getRepeatRows(db, datasetId, {})),
+  name: "churn-models",
+  compute: async (db = pool) => fitLifetime(db, datasetId, await getRepeatRows(db, datasetId, {})),
   parse: (saved) => LifetimeFit.parse(saved),
 });
 
 /**
- * P(alive), expected purchases and CLV of every customer, for a segmentation
- * run to save with its members: BG/NBD and Gamma-Gamma fitted on the rows of
- * repeat-summary.sql at the run's analysis date and rules (getRunInputs), or
- * the fit given (the dataset's, saved by its preparation, for a run at its
- * defaults). When the data cannot support the fit, the reason instead (the
- * run is still saved).
+ * P(alive), expected purchases, CLV and the churn flag of every customer, for
+ * a segmentation run to save with its members, from the fit given (the
+ * dataset's, saved by its preparation, for a run at its defaults; else
+ * fitLifetime at the run's analysis date and rules), or BG/NBD fitted here
+ * without a check when none is given. When the data cannot support the fit,
+ * the reason instead (the run is still saved).
  */
 const DAYS = 131_072; // 2^17 days: 358 years
 
@@ -109,41 +189,84 @@ export function customerValues(repeats: readonly RepeatInputs[], options: { fit?
   const horizonMonths = options.horizonMonths ?? 12;
   const monthlyDiscount = options.monthlyDiscount ?? 0.01;
   const summaries = inUnit(repeats, unit);
-  const fit = options.fit ?? fitLifetime(repeats);
+  const fit = options.fit ?? fitChosen(repeats, "bgnbd", null, "no check asked");
   if (!fit.ok) return fit;
-  const bgnbd = { params: fit.bgnbd, logLikelihood: fit.bgnbd.logLikelihood };
-  const { gammaGammaError } = fit;
-  const gammaGamma = fit.gammaGamma ? { params: fit.gammaGamma } : null;
-  const horizon = horizonMonths * UNITS_PER_MONTH[unit];
-  const values = new Map<string, CustomerValue>();
-  // The expected purchases are a numerator of (x, T) with the hypergeometric functions (one per month of the
-  // horizon) over a cheap denominator with t_x (lib/segmentation/clv.ts): the numerators are computed once per
-  // distinct (x, T): 21,000 of a million customers (1 s, where once per distinct (x, t_x, T) took 5 s).
-  const numerators = new Map<number | string, { expected: number; discounted: number }>();
+  const spec = CHURN_MODELS[fit.model];
+  const gap = medianGap(repeats);
+  const gammaGamma = fit.gammaGamma;
   const horizonOptions = { months: horizonMonths, monthlyDiscount, unit };
+  const perMonth = UNITS_PER_MONTH[unit];
+  const values = new Map<string, CustomerValue>();
+  // BG/NBD's expected purchases are a numerator of (x, T) with the hypergeometric functions (one per month of the
+  // horizon) over a cheap denominator with t_x (lib/segmentation/clv.ts): the numerators are computed once per
+  // distinct (x, T): 21,000 of a million customers (1 s, where once per distinct (x, t_x, T) took 5 s). The other
+  // models' expectations are computed once per distinct (x, t_x, T).
+  const numerators = new Map<number | string, { expected: number; discounted: number }>();
+  const perProfile = new Map<string, { expected: number; discounted: number }>();
+  const bg = fit.model === "bgnbd" ? (fit.params as unknown as BgNbdParams) : null;
   for (let i = 0; i < summaries.length; i++) {
     const c = summaries[i]!;
-    const key = numeratorKey(repeats[i]!);
-    let over = numerators.get(key);
-    if (!over) {
-      over = gammaGamma ? horizonNumerators(bgnbd.params, c, horizonOptions) : { expected: expectedPurchasesNumerator(bgnbd.params, c, horizon), discounted: 0 };
-      numerators.set(key, over);
+    let over: { expected: number; discounted: number };
+    if (bg) {
+      const key = numeratorKey(repeats[i]!);
+      let numerator = numerators.get(key);
+      if (!numerator) {
+        numerator = gammaGamma ? horizonNumerators(bg, c, horizonOptions) : { expected: expectedPurchasesNumerator(bg, c, horizonMonths * perMonth), discounted: 0 };
+        numerators.set(key, numerator);
+      }
+      const denominator = expectedPurchasesDenominator(bg, c);
+      over = { expected: numerator.expected / denominator, discounted: numerator.discounted / denominator };
+    } else {
+      const key = `${c.frequency}|${c.recency}|${c.T}`;
+      let profile = perProfile.get(key);
+      if (!profile) {
+        profile = discountedOverHorizon((t) => spec.expectedPurchases(fit.params, c, t), horizonOptions);
+        perProfile.set(key, profile);
+      }
+      over = profile;
     }
-    const denominator = expectedPurchasesDenominator(bgnbd.params, c);
+    const pAlive = spec.probabilityAlive(fit.params, c);
+    const r = repeats[i]!;
     values.set(c.customerId, {
-      pAlive: probabilityAlive(bgnbd.params, c),
-      expectedPurchases: over.expected / denominator,
-      clv: gammaGamma ? expectedAverageSpend(gammaGamma.params, c) * (over.discounted / denominator) : null,
+      pAlive,
+      expectedPurchases: over.expected,
+      clv: gammaGamma ? expectedAverageSpend(gammaGamma, c) * over.discounted : null,
+      atRisk: flags(fit.signal.rule, { frequency: r.frequency, recencyDays: r.recencyDays, tDays: r.tDays }, { medianGap: gap, pAlive }),
     });
   }
-  return {
-    ok: true,
-    unit,
-    horizonMonths,
-    monthlyDiscount,
-    bgnbd: { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood },
-    gammaGamma: gammaGamma?.params ?? null,
-    gammaGammaError,
-    values,
-  };
+  return { ...fit, horizonMonths, monthlyDiscount, values };
+}
+
+/** Expected purchases over the horizon, plain and discounted month by month, from a cumulative expectation E[X(t)]. */
+function discountedOverHorizon(expected: (t: number) => number, options: HorizonOptions): { expected: number; discounted: number } {
+  const perMonth = UNITS_PER_MONTH[options.unit];
+  let value = 0;
+  let before = 0;
+  for (let month = 1; month <= options.months; month++) {
+    const upTo = expected(month * perMonth);
+    value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
+    before = upTo;
+  }
+  return { expected: before, discounted: value };
+}
+
+/**
+ * How a run's churn figures are named (lib/insights' ChurnWords), from the fit
+ * its metrics saved: the model, the at-risk signal and the holdout verdict.
+ * Runs saved before the check had BG/NBD and P(alive) below 0.5, unchecked.
+ */
+export function churnWordsOf(saved: unknown): ChurnWords | null {
+  const fit = LifetimeFit.safeParse(saved);
+  if (fit.success) return fit.data.ok ? { model: fit.data.label, signal: fit.data.signal.label, identified: fit.data.signal.identified, verdict: fit.data.signal.verdict } : null;
+  const legacy = saved as { ok?: unknown; bgnbd?: unknown } | undefined;
+  return legacy?.ok === true && legacy.bgnbd ? { model: "BG/NBD", signal: "BG/NBD P(alive) below 0.5", identified: true, verdict: null } : null;
+}
+
+/** A fitted churn model as a run saved it in its metrics (with its check and signal). */
+export type ChurnFit = z.infer<typeof FittedLifetime>;
+
+/** The run's fitted churn model, or null (no fit, or a run saved before the holdout check). */
+export function churnFitOf(saved: unknown): ChurnFit | null {
+  const fit = LifetimeFit.safeParse(saved);
+  return fit.success && fit.data.ok ? fit.data : null;
 }

@@ -5,7 +5,7 @@ import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getRunInputs } from "../queries/customer-features";
 import { savedAnswer } from "../queries/cache";
 import { atDefaults } from "../queries/sql-file";
-import { customerValues, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
+import { customerValues, fitLifetime, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { logLine } from "../log";
 import { hasPurchases, runPopulation, type Member, type Population } from "./run-population";
@@ -124,7 +124,9 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   ]);
   const population = await runPopulation(pool, datasetId, input, features);
   const read = performance.now();
-  const values = population.purchases ? customerValues(repeats, { fit: savedFit ?? undefined }) : null;
+  // Other dates or rules: the models checked and fitted here, on this run's inputs.
+  const lifetimeFit = population.purchases ? (savedFit ?? (await fitLifetime(pool, datasetId, repeats, options))) : null;
+  const values = lifetimeFit ? customerValues(repeats, { fit: lifetimeFit }) : null;
   if (population.members.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
   let assignment: Assignment;
@@ -155,9 +157,6 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   return run;
 }
 
-/** P(alive) below which a customer counts as at risk of churning. */
-export const AT_RISK_BELOW = 0.5;
-
 async function saveRun(
   pool: pg.Pool,
   datasetId: number,
@@ -184,7 +183,7 @@ async function saveRun(
       t.pAlive += v.pAlive;
       t.expectedPurchases += v.expectedPurchases;
       t.clv += v.clv ?? 0;
-      if (v.pAlive < AT_RISK_BELOW) {
+      if (v.atRisk) {
         t.atRisk++;
         t.atRiskRevenue += f.monetary;
       }

@@ -1,7 +1,8 @@
 -- Each segment of a segmentation run against the whole base: size, share of customers and of revenue,
 -- the mean of every feature and its lift (segment mean / mean of all customers of the run), and churn
--- risk (customers with P(alive) < 0.5, from BG/NBD fitted when the run was saved) with the revenue they
--- brought. The last row (segment_no null) is the whole base.
+-- risk (customers the run's churn signal flagged: its model's P(alive) < 0.5 when the model passed its
+-- holdout check, else the recency rule that did best; runs saved before the flag: P(alive) < 0.5) with
+-- the revenue they brought. The last row (segment_no null) is the whole base.
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-profile.sql
 with members as (
@@ -22,8 +23,8 @@ per_segment as (
          avg(p_alive)                                    as p_alive,
          avg(expected_purchases)                         as expected_purchases,
          avg(clv)                                        as clv,
-         count(*) filter (where p_alive < 0.5)           as at_risk_customers,
-         coalesce(sum(monetary) filter (where p_alive < 0.5), 0) as at_risk_revenue
+         count(*) filter (where coalesce(at_risk, p_alive < 0.5))                 as at_risk_customers,
+         coalesce(sum(monetary) filter (where coalesce(at_risk, p_alive < 0.5)), 0) as at_risk_revenue
   from members
   group by grouping sets ((segment_no), ())
 ),
