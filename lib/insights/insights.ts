@@ -62,11 +62,25 @@ export interface InsightGroup {
 export interface InsightOptions {
   /** Formats an amount of money, e.g. "£1,234". */
   money?: (value: number) => string;
-  /** P(alive) threshold of "at risk" (for the wording). */
-  atRiskBelow?: number;
-  /** Whether the run has a BG/NBD fit (members carry P(alive)). */
+  /** Whether the run has a churn model's fit (members carry P(alive)). */
   hasLifetimeValue?: boolean;
+  /** The churn model in use and the signal that flags customers at risk, as the run saved them. */
+  churn?: ChurnWords;
 }
+
+/** How a run's churn figures are to be named: the model they come from, the at-risk signal, and the holdout verdict. */
+export interface ChurnWords {
+  /** "BG/NBD", "MBG/NBD", "Pareto/NBD". */
+  model: string;
+  /** The at-risk rule in words: "BG/NBD P(alive) below 0.5", "no purchase in 90 days". */
+  signal: string;
+  /** Whether the model can tell dropout (it passed its holdout check). */
+  identified: boolean;
+  /** The check's verdict in plain words; null for runs saved before the check existed. */
+  verdict: string | null;
+}
+
+const LEGACY_CHURN: ChurnWords = { model: "BG/NBD", signal: "BG/NBD P(alive) below 0.5", identified: true, verdict: null };
 
 const PROFILE = "segment-profile";
 const CONCENTRATION = "revenue-concentration";
@@ -125,7 +139,7 @@ const ACTION_TEXT: Record<Action, string> = {
 
 export function buildInsights(rows: readonly ProfileRow[], concentration: Concentration | null, options: InsightOptions = {}): InsightGroup[] {
   const money = options.money ?? ((v: number) => defaultMoney.format(v));
-  const below = options.atRiskBelow ?? 0.5;
+  const churn = options.churn ?? LEGACY_CHURN;
   const base = rows.find((r) => r.segmentNo === null);
   if (!base) return [];
   const segments = rows.filter((r) => r.segmentNo !== null && r.customers > 0);
@@ -159,20 +173,24 @@ export function buildInsights(rows: readonly ProfileRow[], concentration: Concen
     });
   }
   if (hasLtv) {
+    // A model that failed its check is said to, first; nothing below claims what it cannot tell.
+    if (churn.verdict && !churn.identified) overall.push({ text: `Churn: ${churn.verdict}`, query: PROFILE });
     if (base.atRiskCustomers > 0) {
       overall.push({
-        text: `${integer.format(base.atRiskCustomers)} customers (${percent(base.atRiskCustomers / base.customers)}) are at risk of having churned (BG/NBD P(alive) < ${below}); they brought ${money(base.atRiskRevenue)}, ${percent(base.atRiskRevenueShare)} of revenue.`,
+        text: `${integer.format(base.atRiskCustomers)} customers (${percent(base.atRiskCustomers / base.customers)}) are at risk of having churned (${churn.signal}); they brought ${money(base.atRiskRevenue)}, ${percent(base.atRiskRevenueShare)} of revenue.`,
+        query: PROFILE,
+      });
+    } else if (churn.identified) {
+      overall.push({
+        text: `${churn.model} finds no customer at risk (${churn.signal}; mean P(alive) ${percent(base.pAlive)}): by this model no revenue is at risk yet; watch recency too.`,
         query: PROFILE,
       });
     } else {
-      overall.push({
-        text: `BG/NBD finds no customer below ${below} P(alive) (mean ${percent(base.pAlive)}): by this model no revenue is at risk yet; watch recency instead.`,
-        query: PROFILE,
-      });
+      overall.push({ text: `No customer is flagged at risk (${churn.signal}).`, query: PROFILE });
     }
     if (base.expectedPurchases !== null && base.clv !== null) {
       overall.push({
-        text: `The average customer is expected to make ${base.expectedPurchases.toFixed(1)} purchases in the next 12 months, worth ${money(base.clv)} (discounted CLV); ${money(base.clv * base.customers)} for the whole base.`,
+        text: `By ${churn.model}${churn.identified ? "" : " (which cannot tell dropout here, so read it as an upper bound)"}, the average customer is expected to make ${base.expectedPurchases.toFixed(1)} purchases in the next 12 months, worth ${money(base.clv)} (discounted CLV with Gamma-Gamma); ${money(base.clv * base.customers)} for the whole base.`,
         query: PROFILE,
       });
     }
@@ -189,11 +207,16 @@ export function buildInsights(rows: readonly ProfileRow[], concentration: Concen
     else bullets.push({ text: `They look like the average customer: no feature differs from the base by more than 20%.`, query: PROFILE });
     if (hasLtv && s.atRiskCustomers > 0) {
       bullets.push({
-        text: `${integer.format(s.atRiskCustomers)} of them (${percent(s.atRiskCustomers / s.customers)}) are at risk (P(alive) < ${below}), with ${money(s.atRiskRevenue)} of revenue to date (${percent(s.atRiskRevenueShare)} of all revenue).`,
+        text: `${integer.format(s.atRiskCustomers)} of them (${percent(s.atRiskCustomers / s.customers)}) are at risk (${churn.signal}), with ${money(s.atRiskRevenue)} of revenue to date (${percent(s.atRiskRevenueShare)} of all revenue).`,
         query: PROFILE,
       });
     } else if (hasLtv && s.pAlive !== null) {
-      bullets.push({ text: `None of them is at risk by BG/NBD (mean P(alive) ${percent(s.pAlive)}).`, query: PROFILE });
+      bullets.push({
+        text: churn.identified
+          ? `None of them is at risk by ${churn.signal} (mean ${churn.model} P(alive) ${percent(s.pAlive)}).`
+          : `None of them is flagged at risk (${churn.signal}).`,
+        query: PROFILE,
+      });
     }
     bullets.push({ text: `Recommended action: ${ACTION_TEXT[action]}`, query: PROFILE });
     groups.push({ segmentNo: s.segmentNo, title: s.name, action, bullets });

@@ -8,7 +8,8 @@ import { savedAnswers } from "../queries/cache";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import { segmentProfileQuery, type SegmentProfileRow } from "../queries/segment-profile";
 import { sqlFile } from "../queries/sql-file";
-import { AT_RISK_BELOW, getSegmentation, type RunDetail } from "./segmentations";
+import { getSegmentation, type RunDetail } from "./segmentations";
+import { churnWordsOf } from "./lifetime-values";
 import { datasetNameOfRun } from "../queries/datasets";
 
 /** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql; null until its preparation saved them. */
@@ -51,7 +52,8 @@ export function runInsights(
   const segments = run.segments.map((s) => ({ no: s.no, name: s.name, customers: s.customers }));
   if (!purchases) return columns && outcomes && columnInsights(segments, columns, outcomes, outcome, null, run.method === "rfm");
   if (!profiles) return null;
-  const groups = buildInsights(profiles, concentration, { atRiskBelow: AT_RISK_BELOW, hasLifetimeValue: (run.metrics.lifetimeValue as { ok?: boolean } | undefined)?.ok === true });
+  const churn = churnWordsOf(run.metrics.lifetimeValue);
+  const groups = buildInsights(profiles, concentration, { hasLifetimeValue: churn !== null, churn: churn ?? undefined });
   return outcome && outcomes ? columnInsights(segments, columns ?? [], outcomes, outcome, groups) : groups;
 }
 
