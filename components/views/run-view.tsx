@@ -14,6 +14,7 @@ import type { RunPage } from "@/lib/services/run-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import { RunColumns, RunOutcome } from "./run/columns";
 import { RunComparison } from "./run/comparison";
+import { RunChurnCheck } from "./run/churn-check";
 import { RunSettings, type LifetimeFit } from "./run/settings";
 import type { ViewAudience } from "./shared";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
@@ -108,6 +109,8 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
       )}
 
       <RunSettings run={run} quality={quality} fit={fit} base={base} />
+
+      {page.churn && <RunChurnCheck fit={page.churn} runId={run.id} datasetId={run.datasetId} />}
 
       {!page.purchases ? (
         <RunColumns page={page} shared={shared} />

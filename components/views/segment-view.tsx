@@ -96,7 +96,7 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
         </div>
       ) : (
         <>
-          <SegmentFigures runId={run.id} profile={profile} />
+          <SegmentFigures runId={run.id} profile={profile} churn={data.churn} />
           <SegmentProfile runId={run.id} name={name} profile={profile} base={base} />
           <SegmentColumns data={data} name={name} />
           <SegmentOutcome data={data} name={name} />

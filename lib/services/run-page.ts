@@ -4,6 +4,7 @@ import { segmentColumnsQuery, type SegmentColumnRow } from "../queries/segment-c
 import { segmentOutcomesQuery, type SegmentOutcomeRow } from "../queries/segment-outcomes";
 import { revenueConcentrationQuery } from "../queries/revenue-concentration";
 import type pg from "pg";
+import { churnFitOf, type ChurnFit } from "./lifetime-values";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { onDemand, savedAnswers } from "../queries/cache";
@@ -63,6 +64,8 @@ export interface RunPage {
   comparedSegments: string[];
   /** Why the asked comparison cannot be shown. */
   comparisonError: string | null;
+  /** The churn model in use, its holdout check and the churn signal (null: no fit, or a run saved before the check). */
+  churn: ChurnFit | null;
 }
 
 /** The comparison of two runs, computed when first asked (a count per pair of segments, in SQL) and saved with the first run (both never change). */
@@ -115,6 +118,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
     run,
     datasetName: dataset ?? `Dataset ${run.datasetId}`,
     prepared: run.preparedAt !== null,
+    churn: churnFitOf(run.metrics.lifetimeValue),
     profiles,
     insights: runInsights(run, purchases, profiles, concentration, described, outcomes),
     purchases,

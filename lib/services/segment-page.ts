@@ -1,4 +1,6 @@
 import type pg from "pg";
+import type { ChurnWords } from "../insights/insights";
+import { churnWordsOf } from "./lifetime-values";
 import { customerQueryString, defaultColumns, parseColumns, parseCustomerQuery, type CustomerColumnId, type CustomerPage, type CustomerQuery } from "../customer-table";
 import { datasetHasCustomersFile } from "../queries/datasets";
 import { savedAnswers } from "../queries/cache";
@@ -26,6 +28,8 @@ export interface SegmentPage {
   segment: { no: number; name: string; customers: number };
   /** Null when no customer fell in the segment. */
   profile: SegmentProfileRow | null;
+  /** How the run's churn figures are named (model, at-risk signal, verdict); null without a churn fit. */
+  churn: ChurnWords | null;
   base: SegmentProfileRow | null;
   /** The segment's rows (each with the base's share and the lift); empty without a customers file. */
   demographics: SegmentDemographicRow[];
@@ -75,6 +79,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
     preparing,
     segment,
     profile: profiles.find((p) => p.segmentNo === segmentNo) ?? null,
+    churn: churnWordsOf(run.lifetimeValue),
     base: profiles.find((p) => p.segmentNo === null) ?? null,
     demographics: mine(demographics),
     hasCustomersFile: file,

@@ -11,6 +11,10 @@ export interface LifetimeFit {
   error?: string;
   unit?: string;
   bgnbd?: { r: number; alpha: number; a: number; b: number };
+  /** Runs since the holdout check: the model in use, its parameters and the at-risk signal. */
+  label?: string;
+  params?: Record<string, number>;
+  signal?: { label: string };
   gammaGamma?: { p: number; q: number; v: number } | null;
   gammaGammaError?: string | null;
   horizonMonths?: number;
@@ -62,7 +66,9 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
           </li>
         )}
         {purchases && <li>
-          {fit?.ok && fit.bgnbd
+          {fit?.ok && fit.label && fit.params && fit.signal
+            ? `Churn and value: ${fit.label} (${Object.entries(fit.params).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}, ${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: ${fit.signal.label}.`
+            : fit?.ok && fit.bgnbd
             ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
             : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
         </li>}

@@ -55,14 +55,14 @@ export function SegmentDistributions({ data, name, shared }: { data: SegmentPage
               id={`distribution-${measure}`}
               title={m.title}
               description={`Share of the segment’s customers in each bin (%) against all customers of the run, on the same bins. ${
-                measure === "p_alive" ? "P(alive) comes from BG/NBD fitted when the run was saved." : measure === "clv" ? "CLV comes from BG/NBD and Gamma-Gamma fitted when the run was saved." : ""
+                measure === "p_alive" ? `P(alive) comes from ${data.churn?.model ?? "BG/NBD"} fitted when the run was saved.` : measure === "clv" ? `CLV comes from ${data.churn?.model ?? "BG/NBD"} and Gamma-Gamma fitted when the run was saved.` : ""
               }`}
               sql={<ShowSql name="segment-distributions" id={run.id} />}
               empty={
                 chart.length === 0 ? (
                   <p>
                     {noFit
-                      ? "This run has no lifetime-value fit (its data could not support BG/NBD and Gamma-Gamma), so there is no P(alive) or CLV to draw."
+                      ? "This run has no lifetime-value fit (its data could not support a churn model and Gamma-Gamma), so there is no P(alive) or CLV to draw."
                       : "No values for this measure."}
                     {!shared && (
                       <>

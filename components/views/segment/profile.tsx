@@ -4,6 +4,7 @@ import { ShowSql } from "@/components/show-sql";
 import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
 import { Figure } from "@/components/figure";
+import type { ChurnWords } from "@/lib/insights/insights";
 
 /** The segment page's size and value figures, and its profile against the whole base (segment-profile.sql). */
 
@@ -22,7 +23,7 @@ const FEATURES: { key: keyof SegmentProfileRow; lift?: keyof SegmentProfileRow; 
 ];
 
 /** Customers, shares, revenue, orders and those at risk. */
-export function SegmentFigures({ runId, profile }: { runId: number; profile: SegmentProfileRow }) {
+export function SegmentFigures({ runId, profile, churn }: { runId: number; profile: SegmentProfileRow; churn: ChurnWords | null }) {
   return (
     <section className="card" aria-labelledby="segment-figures-title">
       <h2 id="segment-figures-title" className="visually-hidden">
@@ -34,8 +35,14 @@ export function SegmentFigures({ runId, profile }: { runId: number; profile: Seg
         <Figure label="Revenue" testId="segment-revenue" value={profile.revenue}>{formatMoney(profile.revenue)}</Figure>
         <Figure label="Share of revenue" testId="segment-revenue-share" value={profile.revenueShare ?? ""}>{formatShare(profile.revenueShare)}</Figure>
         <Figure label="Orders" testId="segment-orders" value={profile.orders}>{formatInteger(profile.orders)}</Figure>
-        <Figure label={<>At risk (P(alive) &lt; 0.5)</>} testId="segment-at-risk" value={profile.atRiskCustomers}>{profile.pAlive === null ? "–" : formatInteger(profile.atRiskCustomers)}</Figure>
+        <Figure label={`At risk (${churn?.signal ?? "P(alive) below 0.5"})`} testId="segment-at-risk" value={profile.atRiskCustomers}>{profile.pAlive === null ? "–" : formatInteger(profile.atRiskCustomers)}</Figure>
       </dl>
+      {churn && (
+        <p className={`small ${churn.identified ? "muted" : "hint warning"}`} data-testid="segment-churn-note">
+          {churn.verdict ?? `P(alive), expected orders and CLV come from ${churn.model}, fitted when the run was saved.`}
+          {churn.verdict ? ` P(alive), expected orders and CLV below come from ${churn.model}.` : ""}
+        </p>
+      )}
       <ShowSql name="segment-profile" id={runId} />
     </section>
   );
