@@ -23,7 +23,7 @@ import { startTestServer } from "../tests/support/test-server";
 import { createDatabase } from "../tests/support/databases";
 import { migrate } from "../lib/db/migrate";
 import { getCustomerFeatures } from "../lib/queries/customer-features";
-import { getRepeatSummaries } from "../lib/queries/repeat-summary";
+import { getRepeatRows, getRepeatSummaries } from "../lib/queries/repeat-summary";
 import { preparerFor } from "../lib/services/preparation";
 import { partitionName } from "../lib/ingest/storage";
 import { benchDashboard } from "./bench-dashboard";
@@ -31,6 +31,9 @@ import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
 import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
+import { getHoldoutRows, purchasePeriod } from "../lib/queries/churn-holdout";
+import { defaultCalibrationDate } from "../lib/services/churn-check";
+import { fitLifetime } from "../lib/services/lifetime-values";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
 import { kmeansPlusPlus } from "../lib/segmentation/lloyd";
@@ -135,11 +138,23 @@ async function main() {
     await time("k-means, k = auto (3..8)", () => kmeansSegmentation(["recencyDays", "frequency", "monetary"], features.map((f) => [f.recencyDays, f.frequency, f.monetary]), { k: "auto" }));
     await time("BG/NBD fit", () => fitBgNbd(summaries));
     await time("Gamma-Gamma fit", () => fitGammaGamma(summaries));
+    // The churn check (issue 16): the holdout query, three models fitted on the calibration period and
+    // checked, then the chosen one refitted; beside the holdout query alone, the SQL it cannot do without.
+    const repeatRows = await getRepeatRows(pool, datasetId, {});
+    const period = (await purchasePeriod(pool, datasetId))!;
+    const holdoutQuery = performance.now();
+    await getHoldoutRows(pool, datasetId, { calibrationDate: defaultCalibrationDate(period.firstDay, period.endDay) });
+    const holdoutMs = performance.now() - holdoutQuery;
+    const churnStarted = performance.now();
+    const churn = await fitLifetime(pool, datasetId, repeatRows);
+    const churnMs = performance.now() - churnStarted;
     log("");
     log(`segmentation pipeline on UCI Online Retail (${features.length.toLocaleString("en")} customers):`);
     for (const [label, ms] of stages) log(`  ${label.padEnd(34)} ${seconds(ms)}`);
     const total = stages.reduce((s, [, ms]) => s + ms, 0);
     log(`  ${"total".padEnd(34)} ${seconds(total)} (goal < 2 s: ${total < 2000 ? "met" : "NOT met"})`);
+    log(`churn check, done once by the dataset's preparation (a run at the defaults reads it): ${seconds(churnMs)}, of which its holdout query alone takes ${seconds(holdoutMs)};`);
+    log(`  ${churn.ok ? `model in use ${churn.label}, ${churn.signal.identified ? "dropout identified" : "dropout NOT identified"}: ${churn.signal.verdict}` : churn.error}`);
 
     // The dashboard under 20 concurrent readers (issue 5), on the same dataset with an RFM and a k-means run.
     const post = async (body: unknown) => (await postRun(running, datasetId, body)).id;
