@@ -91,6 +91,8 @@ export const ChurnCheck = z.object({
 });
 export type ChurnCheck = z.infer<typeof ChurnCheck>;
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 const dayOf = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
 
@@ -103,11 +105,11 @@ export function defaultCalibrationDate(firstDay: string, endDay: string): string
 export const modelLabel = (model: string): string => (model in CHURN_MODELS ? CHURN_MODELS[model as ChurnModelName].label : model);
 
 /** The three models fitted on the calibration period, checked on the holdout, with the churn rules judged. */
-export function checkChurnModels(
+export async function checkChurnModels(
   rows: readonly HoldoutRow[],
   dates: { calibrationDate: string; endDate: string; sampleShare: number },
   extraRules: readonly ChurnRule[] = [],
-): ChurnCheck {
+): Promise<ChurnCheck> {
   const holdoutDays = dayOf(dates.endDate) - dayOf(dates.calibrationDate);
   if (holdoutDays < 7) throw new FitError("invalid_input", `the holdout (${dates.calibrationDate} to ${dates.endDate}) is shorter than a week`);
   const summaries = rows.map((c) => inModelUnit(c, DAYS_PER_UNIT));
@@ -117,6 +119,8 @@ export function checkChurnModels(
   const models: ModelCheck[] = [];
   const baselineFigures = holdoutFigures(rows, holdoutDays, ownPace);
   for (const model of MODEL_NAMES) {
+    // Each fit takes up to a few seconds of this thread: let other requests through between them.
+    await yieldToEventLoop();
     const spec = CHURN_MODELS[model];
     let fit: ReturnType<typeof spec.fit>;
     try {
