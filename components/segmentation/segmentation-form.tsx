@@ -198,6 +198,36 @@ export function SegmentationForm({
           </p>
           {fieldError("analysisDate")}
         </div>}
+        {purchases && (
+          <div className="field">
+            <label htmlFor={fieldId("churnModel")}>Churn model</label>
+            <select id={fieldId("churnModel")} name="churnModel" defaultValue="auto" aria-describedby={`${fieldId("churnModel")}-hint`}>
+              <option value="auto">Best on the holdout</option>
+              <option value="bgnbd">BG/NBD</option>
+              <option value="mbgnbd">MBG/NBD</option>
+              <option value="paretonbd">Pareto/NBD</option>
+            </select>
+            <p className="hint" id={`${fieldId("churnModel")}-hint`}>
+              Behind P(alive), expected orders and CLV. Each is checked on a holdout.
+            </p>
+          </div>
+        )}
+        {purchases && (
+          <div className="field">
+            <label htmlFor={fieldId("holdoutFrom")}>Holdout from</label>
+            <input
+              id={fieldId("holdoutFrom")}
+              type="date"
+              name="holdoutFrom"
+              aria-invalid={!!errorOf("holdoutFrom")}
+              aria-describedby={describedBy("holdoutFrom", `${fieldId("holdoutFrom")}-hint`)}
+            />
+            <p className="hint" id={`${fieldId("holdoutFrom")}-hint`}>
+              Empty: the last quarter of the period. The models learn from the purchases before it and are judged on those after.
+            </p>
+            {fieldError("holdoutFrom")}
+          </div>
+        )}
         {method !== "rfm" && (
           <div className="field">
             <label htmlFor={fieldId("seed")}>Seed</label>

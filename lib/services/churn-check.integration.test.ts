@@ -5,6 +5,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
 import { DATASETS, loadCdnow, prepared } from "../../tests/support/reference-data";
+import { InputError } from "../errors";
 import { loadFiles } from "../ingest/load";
 import { fitLifetimeValue } from "./clv";
 import { getRunInsights } from "./insights";
@@ -118,5 +119,18 @@ describe("CDNOW: each model's calibration fit is lifetimes' published one", () =
     expect(round(params.bgnbd, ["r", "alpha", "a", "b"], 3)).toEqual(["0.243", "4.414", "0.793", "2.426"]);
     expect(clv.holdout!.calibrationDate).toBe("1997-09-30");
     expect(clv.holdout!.customers).toBe(2357);
+  }, 120_000);
+});
+
+describe("a run with the analyst's churn model and holdout", () => {
+  test("keeps them (model in use, calibration date) and refuses a holdout outside the data, naming the field", async () => {
+    const run = await runSegmentation(pool, cdnow, { method: "rfm", cleaning: [], churnModel: "paretonbd", holdoutFrom: "1997-10-01" });
+    const fit = run.metrics.lifetimeValue as { model: string; check: { calibrationDate: string; customers: number } };
+    expect(fit.model).toBe("paretonbd");
+    expect(fit.check).toMatchObject({ calibrationDate: "1997-09-30", customers: 2357 });
+    expect(run.params).toMatchObject({ churnModel: "paretonbd", holdoutFrom: "1997-10-01" });
+    const error = await runSegmentation(pool, cdnow, { method: "rfm", holdoutFrom: "1990-01-01" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).field).toBe("holdoutFrom");
   }, 120_000);
 });

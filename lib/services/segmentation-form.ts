@@ -14,11 +14,12 @@ import { runSegmentation } from "./segmentations";
  *
  * Fields: method; analysisDate (YYYY-MM-DD, empty: the default); bins (RFM);
  * rules (RFM, the rule table as JSON); k ("auto" or a number); features
- * (repeated: purchase features by key, customers-file columns by name); outcome (a column's name); seed; cleaning (repeated) with cleaningSent, so that no box
+ * (repeated: purchase features by key, customers-file columns by name); outcome (a column's name); seed; churnModel
+ * ("auto" or a model); holdoutFrom (YYYY-MM-DD, empty: the default); cleaning (repeated) with cleaningSent, so that no box
  * ticked means no cleaning rule rather than the default.
  */
 export interface SegmentationFormState {
-  /** Message per field: "method", "analysisDate", "bins", "rules", "rules.3.recency", "k", "features", "seed", "cleaning". */
+  /** Message per field: "method", "analysisDate", "bins", "rules", "rules.3.recency", "k", "features", "seed", "holdoutFrom", "cleaning". */
   errors: Record<string, string>;
   /** A message about the whole form (no such dataset, a server error). */
   message: string | null;
@@ -53,6 +54,10 @@ export function readSegmentationForm(form: FormData): Record<string, unknown> {
   const input: Record<string, unknown> = { method };
   const analysisDate = text(form, "analysisDate");
   if (analysisDate) input.analysisDate = analysisDate;
+  const churnModel = text(form, "churnModel");
+  if (churnModel && churnModel !== "auto") input.churnModel = churnModel;
+  const holdoutFrom = text(form, "holdoutFrom");
+  if (holdoutFrom) input.holdoutFrom = holdoutFrom;
   if (method === "rfm") {
     // RFM on a customers file alone: the columns holding recency, frequency and spend.
     if (form.has("summaryRecency")) {

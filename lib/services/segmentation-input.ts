@@ -49,6 +49,10 @@ export const SegmentationInput = z.object({
   /** Weight of a category's one-hot columns against standardised numbers (default 1: lib/segmentation/feature-matrix.ts). */
   categoryWeight: z.number().min(0).max(10).optional(),
   seed: z.number().int().optional(),
+  /** The churn model behind P(alive), expected purchases and CLV: one of the three, or the lowest holdout error (default). */
+  churnModel: z.enum(["auto", "bgnbd", "mbgnbd", "paretonbd"]).optional(),
+  /** The holdout's first day for the churn check (YYYY-MM-DD; default: the last quarter of the period held out). */
+  holdoutFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD").optional(),
   /** Cleaning rules that leave lines out of this run (default: all of them). */
   cleaning: z.array(z.enum(RULE_KEYS)).optional(),
 });

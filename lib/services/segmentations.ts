@@ -108,6 +108,8 @@ export async function listRuns(pool: pg.Pool, datasetId: number): Promise<RunLis
   return getSegmentationRuns(pool, datasetId);
 }
 
+const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unknown): Promise<RunDetail> {
   const input = SegmentationInput.parse(raw);
   await requireDataset(pool, datasetId);
@@ -118,14 +120,18 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
   const options = { analysisDate: input.analysisDate, rulesMask: rulesMask(cleaning) };
   // The lifetime-value fit reads its own query; both run at once.
   // At the defaults, the models fitted by the dataset's preparation (else fitted here, on this run's inputs).
+  // The analyst's churn model or holdout date: fitted here, never the dataset's saved fit.
+  const churnAsked = (input.churnModel !== undefined && input.churnModel !== "auto") || input.holdoutFrom !== undefined;
   const [{ features, repeats }, savedFit] = await Promise.all([
     getRunInputs(pool, datasetId, options),
-    atDefaults(options) ? savedAnswer(pool, { datasetId }, lifetimeFitQuery(pool, datasetId)) : null,
+    atDefaults(options) && !churnAsked ? savedAnswer(pool, { datasetId }, lifetimeFitQuery(pool, datasetId)) : null,
   ]);
   const population = await runPopulation(pool, datasetId, input, features);
   const read = performance.now();
-  // Other dates or rules: the models checked and fitted here, on this run's inputs.
-  const lifetimeFit = population.purchases ? (savedFit ?? (await fitLifetime(pool, datasetId, repeats, options))) : null;
+  // Other dates, rules or models: the models checked and fitted here, on this run's inputs.
+  const calibrationDate = input.holdoutFrom && dayBefore(input.holdoutFrom);
+  const lifetimeFit = population.purchases ? (savedFit ?? (await fitLifetime(pool, datasetId, repeats, { ...options, model: input.churnModel, calibrationDate }))) : null;
+  if (input.holdoutFrom && lifetimeFit?.ok && lifetimeFit.checkError) throw new InputError("holdoutFrom", lifetimeFit.checkError);
   const values = lifetimeFit ? customerValues(repeats, { fit: lifetimeFit }) : null;
   if (population.members.length === 0) throw new InputError("analysisDate", "no customer bought anything before the analysis date (with these cleaning rules)", "no_customers");
 
@@ -143,6 +149,8 @@ export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unk
       ? {}
       : { features: population.features, encodings: population.encodings, columns: population.columns, categoryWeight: input.categoryWeight ?? 1, ...(input.totals ? { totals: input.totals } : {}) }),
     ...(population.leftOut.length ? { leftOut: population.leftOut } : {}),
+    ...(input.churnModel ? { churnModel: input.churnModel } : {}),
+    ...(input.holdoutFrom ? { holdoutFrom: input.holdoutFrom } : {}),
     ...(population.outcome ? { outcome: population.outcome } : {}),
     ...(population.summary ? { summary: population.summary, columns: population.columns } : {}),
     purchases: population.purchases,

@@ -85,6 +85,8 @@ export function rerunInput(run: { method: string; params: Record<string, unknown
   }
   const outcome = (p.outcome as { name?: unknown } | undefined)?.name;
   if (typeof outcome === "string") input.outcome = outcome;
+  // The churn model asked is kept; a holdout date belongs to its own analysis date, so it is not.
+  if (typeof p.churnModel === "string") input.churnModel = p.churnModel;
   return input;
 }
 
