@@ -27,6 +27,22 @@ export function distinctValues(values: readonly number[]): { values: Float64Arra
   return { values: Float64Array.from(positions.keys()), index: Int32Array.from(values, (v) => positions.get(v)!) };
 }
 
+/** Where the search ended: the coordinates, minus the mean log-likelihood there, the Newton steps taken + 1, and the evaluations spent. */
+export interface Maximum {
+  x: number[];
+  fx: number;
+  iterations: number;
+  evaluations: number;
+}
+
+/** Limits of maximise: see there. */
+export interface MaximiseOptions {
+  /** Evaluations the conjugate gradients may spend before the polish starts from the best point seen (default: no limit). */
+  maxEvaluations?: number;
+  /** A Newton step that gains less than this ends the polish (default 1e-14). */
+  polishTolerance?: number;
+}
+
 /**
  * Maximises a mean log-likelihood given with its gradient (over the
  * parameters), over log-parameters: Polak-Ribière conjugate gradients (fmin)
@@ -35,21 +51,57 @@ export function distinctValues(values: readonly number[]): { values: Float64Arra
  * differenced from the analytic gradient, which pin the optimum down to
  * rounding (Nelder-Mead's polish from there needed 650 more evaluations).
  */
-export function maximiseWithGradient(logLikelihood: (params: number[], gradient: number[]) => number, start: number[]): { x: number[]; fx: number; iterations: number } {
+export function maximiseWithGradient(logLikelihood: (params: number[], gradient: number[]) => number, start: number[], options: MaximiseOptions = {}): Maximum {
   const gradient = start.map(() => 0);
-  const objective = (logParams: number[], fxprime: number[]) => {
+  const overLogs = (logParams: number[], slope: number[]) => {
     const params = logParams.map(Math.exp);
     const value = logLikelihood(params, gradient);
+    // d/d(log θ) = θ d/dθ.
+    for (let j = 0; j < params.length; j++) slope[j] = params[j]! * gradient[j]!;
+    return value;
+  };
+  return maximise(overLogs, start.map(Math.log), options);
+}
+
+const budgetSpent = new Error("evaluation budget spent");
+
+/**
+ * maximiseWithGradient's search over coordinates of the caller's choosing:
+ * `logLikelihood(x, slope)` is the mean log-likelihood at x and writes its
+ * gradient over x into `slope`. With `maxEvaluations`, the conjugate
+ * gradients stop there (fmin's own limit is 400 iterations of up to about 26
+ * evaluations each, which a likelihood flat along a ridge, or noisy at the
+ * rounding level, can use up) and the polish starts from the best point seen;
+ * the polish itself takes at most 6 steps of 2 × dimensions + 1 to 11
+ * evaluations.
+ */
+export function maximise(logLikelihood: (x: number[], slope: number[]) => number, start: number[], options: MaximiseOptions = {}): Maximum {
+  const { maxEvaluations = Number.POSITIVE_INFINITY, polishTolerance = 1e-14 } = options;
+  const slope = start.map(() => 0);
+  let evaluations = 0;
+  let limit = maxEvaluations;
+  let best = { x: start, fx: Number.POSITIVE_INFINITY };
+  const objective = (x: number[], fxprime: number[]) => {
+    if (evaluations >= limit) throw budgetSpent;
+    evaluations++;
+    const value = logLikelihood(x, slope);
     if (!Number.isFinite(value)) {
       fxprime.fill(0);
       return Number.MAX_VALUE;
     }
-    // d/d(log θ) = θ d/dθ; minimised, so negated.
-    for (let j = 0; j < params.length; j++) fxprime[j] = -params[j]! * gradient[j]!;
+    // Minimised, so negated.
+    for (let j = 0; j < x.length; j++) fxprime[j] = -slope[j]!;
+    if (-value < best.fx) best = { x: x.slice(), fx: -value };
     return -value;
   };
-  const descent = conjugateGradient(objective, start.map(Math.log), { maxIterations: 400 });
-  let x = descent.x;
+  let x: number[];
+  try {
+    x = conjugateGradient(objective, start, { maxIterations: 400 }).x;
+  } catch (error) {
+    if (error !== budgetSpent) throw error;
+    x = best.x;
+  }
+  limit = Number.POSITIVE_INFINITY;
   let g = x.map(() => 0);
   let fx = objective(x, g);
   let iterations = 1;
@@ -79,13 +131,13 @@ export function maximiseWithGradient(logLikelihood: (params: number[], gradient:
         [x, g, fx] = [next, nextG, nextF];
         accepted = true;
         iterations++;
-        if (gain < 1e-14) step = Number.POSITIVE_INFINITY;
+        if (gain < polishTolerance) step = Number.POSITIVE_INFINITY;
         break;
       }
     }
     if (!accepted) break;
   }
-  return { x, fx, iterations };
+  return { x, fx, iterations, evaluations };
 }
 
 /** Solves A x = b (small, dense) by Gaussian elimination with partial pivoting; null when singular. */
