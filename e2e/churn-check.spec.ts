@@ -35,7 +35,7 @@ test("a run's churn check: verdict, models on the holdout, tracking plot, rules;
   await page.setViewportSize({ width: 1440, height: 900 });
   const segment = run.segments.find((s: { customers: number }) => s.customers > 0);
   await page.goto(`/runs/${run.id}/segments/${segment.no}`);
-  await expect(page.getByTestId("segment-at-risk")).toContainText(`At risk (${signal})`);
+  await expect(page.getByText(`At risk (${signal})`, { exact: true })).toBeVisible();
   await expect(page.getByTestId("segment-churn-note")).toContainText(model);
 
   const clv = await (await request.post(`/api/datasets/${sample.id}/clv`, { data: { model: "paretonbd" } })).json();

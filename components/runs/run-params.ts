@@ -86,3 +86,16 @@ export function describeParams(method: string, params: Params): string {
   const when = params.purchases === false ? ["customers file only"] : [`as of ${describeAnalysisDate(params)}`, describeCleaning(params)];
   return [...parts, ...when, ...(outcome ? [`outcome ${outcome}`] : [])].join(" · ");
 }
+
+const PARAM_ORDER = ["r", "alpha", "a", "b", "s", "beta"];
+const PARAM_SYMBOLS: Record<string, string> = { r: "r", alpha: "α", a: "a", b: "b", s: "s", beta: "β" };
+const bigNumber = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+
+/** A churn model's parameters as the papers write them, in their order: "r 0.243, α 4.414, a 0.793, b 2.426". */
+export function describeModelParams(params: Record<string, number>): string {
+  const rank = (k: string) => (PARAM_ORDER.includes(k) ? PARAM_ORDER.indexOf(k) : PARAM_ORDER.length);
+  return Object.entries(params)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${PARAM_SYMBOLS[k] ?? k} ${Math.abs(v) >= 1000 ? bigNumber.format(v) : v.toFixed(3)}`)
+    .join(", ");
+}

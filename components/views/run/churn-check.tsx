@@ -1,14 +1,10 @@
 import { ChartCard } from "@/components/charts/chart-card";
+import { describeModelParams } from "@/components/runs/run-params";
 import { TrackingChart, type TrackingSeries } from "@/components/runs/tracking-chart";
 import { formatDecimal, formatInteger, formatShare } from "@/lib/format";
 import type { ChurnFit } from "@/lib/services/lifetime-values";
 
-const PARAM_NAMES: Record<string, string> = { r: "r", alpha: "α", a: "a", b: "b", s: "s", beta: "β" };
-
-const params = (p: Record<string, number>) =>
-  Object.entries(p)
-    .map(([k, v]) => `${PARAM_NAMES[k] ?? k} ${v.toFixed(3)}`)
-    .join(", ");
+const params = describeModelParams;
 
 /**
  * A run's churn models checked on a holdout period (issue 16): the verdict in

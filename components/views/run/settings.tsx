@@ -1,4 +1,4 @@
-import { describeAnalysisDate, describeBins, describeCleaning, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
+import { describeAnalysisDate, describeModelParams, describeBins, describeCleaning, describeFeatures, describeK, describeRules, METHOD_NAMES } from "@/components/runs/run-params";
 import type { KCandidate } from "@/components/runs/k-quality-chart";
 import { formatDecimal, formatDuration, formatInteger, formatMoment, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
@@ -67,7 +67,7 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
         )}
         {purchases && <li>
           {fit?.ok && fit.label && fit.params && fit.signal
-            ? `Churn and value: ${fit.label} (${Object.entries(fit.params).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}, ${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: ${fit.signal.label}.`
+            ? `Churn and value: ${fit.label} (${describeModelParams(fit.params)}, ${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: ${fit.signal.label}.`
             : fit?.ok && fit.bgnbd
             ? `Churn and value: BG/NBD r ${fit.bgnbd.r.toFixed(3)}, α ${fit.bgnbd.alpha.toFixed(3)}, a ${fit.bgnbd.a.toFixed(3)}, b ${fit.bgnbd.b.toFixed(3)} (${fit.unit})${fit.gammaGamma ? `; Gamma-Gamma p ${fit.gammaGamma.p.toFixed(2)}, q ${fit.gammaGamma.q.toFixed(2)}, v ${fit.gammaGamma.v.toFixed(2)}` : `; no Gamma-Gamma fit${fit.gammaGammaError ? `: ${fit.gammaGammaError}` : ""}`}. At risk: P(alive) below 0.5.`
             : `No churn model: ${fit?.error ?? "the run has no lifetime-value fit"}.`}
