@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe("segment-profile.sql", () => {
-  test("gives in psql what the app reads, and the members' own counts and sums", async () => {
+  test("gives in psql what the app reads, and the members' own counts and sums (at risk: the members the run's churn signal flagged)", async () => {
     const profiles = await getSegmentProfiles(pool, runId);
     const rows = psqlRows("segment-profile", runId);
     expect(rows).toHaveLength(profiles.length);
@@ -51,7 +51,7 @@ describe("segment-profile.sql", () => {
     });
     const { rows: direct } = await pool.query(
       `select segment_no, count(*)::int as customers, sum(monetary)::float8 as revenue, avg(frequency)::float8 as frequency,
-              count(*) filter (where p_alive < 0.5)::int as at_risk
+              count(*) filter (where at_risk)::int as at_risk
        from segment_members where run_id = $1 group by segment_no order by segment_no`,
       [runId],
     );
