@@ -31,12 +31,14 @@ export function datasetAnswers(pool: pg.Pool, datasetId: number): { label: strin
     { label: "Headline figures", query: datasetFiguresQuery(pool, datasetId) },
     { label: "Cleaning counts", query: cleaningCountsQuery(pool, datasetId) },
     { label: "Customers to segment", query: segmentableCustomersQuery(pool, datasetId) },
-    { label: "Churn and lifetime value models", query: lifetimeFitQuery(pool, datasetId) },
     { label: "Customers file columns", query: customerColumnsQuery(pool, datasetId) },
     { label: "Customers file: number columns spread", query: customerColumnBinsQuery(pool, datasetId) },
     { label: "Customers file: correlations", query: customerCorrelationsQuery(pool, datasetId) },
     { label: "Customers file: two columns against each other", query: defaultCrosstabQuery(pool, datasetId) },
     ...overviewQueries(pool, datasetId),
+    // Last: the overview's charts come first (an analyst is looking at them), and the churn check's three fits take
+    // seconds on a large base; a run asked before it is saved fits its own.
+    { label: "Churn models checked on a holdout", query: lifetimeFitQuery(pool, datasetId) },
   ];
 }
 
