@@ -31,8 +31,9 @@ import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
 import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
-import { getHoldoutRows, purchasePeriod } from "../lib/queries/churn-holdout";
-import { defaultCalibrationDate } from "../lib/services/churn-check";
+import { getHoldoutRows } from "../lib/queries/churn-holdout";
+import { observedPeriod } from "../lib/queries/datasets";
+import { dayAfter, defaultCalibrationDate } from "../lib/services/churn-check";
 import { fitLifetime } from "../lib/services/lifetime-values";
 import { adjustedRandIndex } from "../lib/segmentation/compare";
 import { kmeansSegmentation } from "../lib/segmentation/kmeans";
@@ -141,9 +142,9 @@ async function main() {
     // The churn check (issue 16): the holdout query, three models fitted on the calibration period and
     // checked, then the chosen one refitted; beside the holdout query alone, the SQL it cannot do without.
     const repeatRows = await getRepeatRows(pool, datasetId, {});
-    const period = (await purchasePeriod(pool, datasetId))!;
+    const period = await observedPeriod(pool, datasetId);
     const holdoutQuery = performance.now();
-    await getHoldoutRows(pool, datasetId, { calibrationDate: defaultCalibrationDate(period.firstDay, period.endDay) });
+    await getHoldoutRows(pool, datasetId, { calibrationDate: defaultCalibrationDate(period.first!, dayAfter(period.last!)) });
     const holdoutMs = performance.now() - holdoutQuery;
     const churnStarted = performance.now();
     const churn = await fitLifetime(pool, datasetId, repeatRows);

@@ -26,16 +26,6 @@ interface Row {
 
 export const churnHoldoutSql = () => sqlFile("churn-holdout");
 
-/** The dataset's first invoice day and its default analysis date (the day after the last invoice), as YYYY-MM-DD. */
-export async function purchasePeriod(db: pg.Pool | pg.ClientBase, datasetId: number): Promise<{ firstDay: string; endDay: string } | null> {
-  const { rows } = await db.query<{ first_day: string | null; end_day: string | null }>(
-    `select min(invoice_date)::date::text as first_day, (max(invoice_date)::date + 1)::text as end_day from invoice_totals where dataset_id = $1`,
-    [datasetId],
-  );
-  const row = rows[0];
-  return row?.first_day && row.end_day ? { firstDay: row.first_day, endDay: row.end_day } : null;
-}
-
 /**
  * The rows of churn-holdout.sql at a calibration date (YYYY-MM-DD), with the
  * run's analysis date and rules, on `buckets` of the 1,024 hash buckets of

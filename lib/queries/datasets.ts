@@ -3,7 +3,7 @@ import { z } from "zod";
 import { NotFoundError } from "../errors";
 import { forgetCached } from "./cache";
 import { DatasetFigures } from "./dataset-figures";
-import { rowOf } from "./rows";
+import { rowOf, type Queryable } from "./rows";
 import { inTransaction } from "./transaction";
 
 /**
@@ -143,4 +143,16 @@ export async function importsOfDataset(db: pg.Pool, id: number): Promise<ImportR
     [id],
   );
   return rows.map((r) => ImportRecord.parse(r));
+}
+
+/** The days a dataset's invoices span (YYYY-MM-DD), or nulls when it has none: the period runs, reruns and the churn check's holdout divide. */
+export async function observedPeriod(db: Queryable, datasetId: number): Promise<{ first: string | null; last: string | null }> {
+  const row = await rowOf(
+    db,
+    z.object({ first: z.string().nullable(), last: z.string().nullable() }),
+    `select to_char(min(invoice_date), 'YYYY-MM-DD') as first, to_char(max(invoice_date), 'YYYY-MM-DD') as last
+     from invoice_totals where dataset_id = $1`,
+    [datasetId],
+  );
+  return row ?? { first: null, last: null };
 }

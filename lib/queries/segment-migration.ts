@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CachedQuery } from "./cache";
-import { camelKeys, num, numOrNull, rowOf, rowsOf, type Queryable } from "./rows";
+import { camelKeys, num, numOrNull, rowsOf, type Queryable } from "./rows";
 import { sqlFile, sqlFileValues } from "./sql-file";
 
 /**
@@ -67,14 +67,3 @@ export async function runTimes(db: Queryable, ids: number[]): Promise<RunTime[]>
   );
 }
 
-/** The days a dataset's invoices span (YYYY-MM-DD), or nulls when it has none. */
-export async function observedPeriod(db: Queryable, datasetId: number): Promise<{ first: string | null; last: string | null }> {
-  const row = await rowOf(
-    db,
-    z.object({ first: z.string().nullable(), last: z.string().nullable() }),
-    `select to_char(min(invoice_date), 'YYYY-MM-DD') as first, to_char(max(invoice_date), 'YYYY-MM-DD') as last
-     from invoice_totals where dataset_id = $1`,
-    [datasetId],
-  );
-  return row ?? { first: null, last: null };
-}

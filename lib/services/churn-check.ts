@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { HoldoutRow } from "../queries/churn-holdout";
 import { CHURN_MODELS, type ChurnModelName } from "../segmentation/churn-models";
 import { FitError } from "../segmentation/clv";
+import { dayOf, isoDay } from "../segmentation/feature-matrix";
 import {
   BASELINE_RULE,
   bestRule,
@@ -91,15 +92,20 @@ export const ChurnCheck = z.object({
 });
 export type ChurnCheck = z.infer<typeof ChurnCheck>;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets other requests through: a fit takes up to a few seconds of the server's thread. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
-const dayOf = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+const iso = isoDay;
+const day = (date: string) => dayOf(date, "the date");
+/** The day before a YYYY-MM-DD date: the calibration date of a holdout starting on it. */
+export const dayBefore = (date: string) => iso(day(date) - 1);
+/** The day after a YYYY-MM-DD date: the default analysis date after the last invoice day. */
+export const dayAfter = (date: string) => iso(day(date) + 1);
 
 /** The default calibration date: the last quarter of the days from the first purchase to the analysis date held out (as churn-holdout.sql). */
 export function defaultCalibrationDate(firstDay: string, endDay: string): string {
-  const first = dayOf(firstDay);
-  return iso(first + Math.floor(((dayOf(endDay) - first) * 3) / 4));
+  const first = day(firstDay);
+  return iso(first + Math.floor(((day(endDay) - first) * 3) / 4));
 }
 
 export const modelLabel = (model: string): string => (model in CHURN_MODELS ? CHURN_MODELS[model as ChurnModelName].label : model);
@@ -110,11 +116,11 @@ export async function checkChurnModels(
   dates: { calibrationDate: string; endDate: string; sampleShare: number },
   extraRules: readonly ChurnRule[] = [],
 ): Promise<ChurnCheck> {
-  const holdoutDays = dayOf(dates.endDate) - dayOf(dates.calibrationDate);
+  const holdoutDays = day(dates.endDate) - day(dates.calibrationDate);
   if (holdoutDays < 7) throw new FitError("invalid_input", `the holdout (${dates.calibrationDate} to ${dates.endDate}) is shorter than a week`);
   const summaries = rows.map((c) => inModelUnit(c, DAYS_PER_UNIT));
   const span = rows.reduce((m, c) => Math.max(m, c.tDays), 0) / DAYS_PER_UNIT;
-  const holdout = { from: iso(dayOf(dates.calibrationDate) + 1), to: dates.endDate };
+  const holdout = { from: iso(day(dates.calibrationDate) + 1), to: dates.endDate };
   const pAlive = new Map<ChurnModelName, Float64Array>();
   const models: ModelCheck[] = [];
   const baselineFigures = holdoutFigures(rows, holdoutDays, ownPace);
@@ -220,7 +226,7 @@ export function chooseSignal(check: ChurnCheck | null, model: ChurnModelName, un
   const identified = fitted?.identified ?? false;
   const useModel = identified && modelRule && (!recency || modelRule.f1 >= recency.f1);
   const chosen = useModel ? modelRule : (recency ?? baseline!);
-  const figures = `precision ${pct(chosen.precision)}, recall ${pct(chosen.recall)} on the holdout from ${check.calibrationDate}`;
+  const figures = `precision ${pct(chosen.precision)}, recall ${pct(chosen.recall)} on the holdout after ${check.calibrationDate}`;
   const baselineText = baseline && chosen !== baseline ? `; the 90-day rule: precision ${pct(baseline.precision)}, recall ${pct(baseline.recall)}` : "";
   let verdict: string;
   if (useModel) verdict = `${label} passed its holdout check; at risk means ${chosen.label} (${figures}${baselineText}).`;
@@ -244,7 +250,7 @@ function askedSignal(check: ChurnCheck | null, model: ChurnModelName, unchecked:
   const used = check?.models.find((m) => m.model === model);
   const identified = used ? "params" in used && used.identified : unchecked.dropoutInPeriod >= IDENTIFIED_DROPOUT;
   const text = describeRule(rule, modelLabel);
-  const figures = judged ? `precision ${pct(judged.precision)}, recall ${pct(judged.recall)} on the holdout from ${check!.calibrationDate}` : "not checked on a holdout";
+  const figures = judged ? `precision ${pct(judged.precision)}, recall ${pct(judged.recall)} on the holdout after ${check!.calibrationDate}` : "not checked on a holdout";
   const model_ = identified ? `${label} can tell dropout on this data` : `${label} cannot tell dropout on this data`;
   return { rule, label: text, precision: judged?.precision ?? null, recall: judged?.recall ?? null, identified, verdict: `At risk means ${text}, as asked (${figures}); ${model_}.` };
 }

@@ -5,7 +5,7 @@ import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getCustomerFeatures } from "../queries/customer-features";
 import { getRepeatRows, inUnit } from "../queries/repeat-summary";
 import type { ChurnRule } from "../segmentation/holdout";
-import { MODEL_NAMES, modelLabel } from "./churn-check";
+import { dayBefore, MODEL_NAMES, modelLabel } from "./churn-check";
 import { customerValues, fitLifetime } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { requireDataset } from "../queries/datasets";
@@ -56,8 +56,6 @@ export interface SegmentRisk {
   expectedPurchases: number;
   lifetimeValue: number | null;
 }
-
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The churn models of a dataset (at an analysis date, with cleaning rules):

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { CachedQuery } from "../queries/cache";
-import { getHoldoutRows, purchasePeriod } from "../queries/churn-holdout";
+import { getHoldoutRows } from "../queries/churn-holdout";
+import { observedPeriod } from "../queries/datasets";
 import { getRepeatRows, inUnit, type RepeatInputs } from "../queries/repeat-summary";
 import type { RunOptions } from "../queries/sql-file";
 import { CHURN_MODELS, type ChurnModelName } from "../segmentation/churn-models";
@@ -18,7 +19,7 @@ import {
 } from "../segmentation/clv";
 import type { ChurnWords } from "../insights/insights";
 import { flags, medianGap, type ChurnRule } from "../segmentation/holdout";
-import { ChurnCheck, ChurnSignal, checkChurnModels, chooseSignal, defaultCalibrationDate, MODEL_NAMES } from "./churn-check";
+import { ChurnCheck, ChurnSignal, checkChurnModels, chooseSignal, dayAfter, defaultCalibrationDate, MODEL_NAMES, yieldToEventLoop } from "./churn-check";
 
 /**
  * The churn and lifetime-value models of a set of customers and each
@@ -102,7 +103,8 @@ export async function fitLifetime(
 ): Promise<LifetimeFit> {
   let check: ChurnCheck | null = null;
   let checkError: string | null = null;
-  const period = await purchasePeriod(db, datasetId);
+  const observed = await observedPeriod(db, datasetId);
+  const period = observed.first !== null && observed.last !== null ? { firstDay: observed.first, endDay: dayAfter(observed.last) } : null;
   if (period) {
     const endDate = options.analysisDate ?? period.endDay;
     const calibrationDate = options.calibrationDate ?? defaultCalibrationDate(period.firstDay, endDate);
@@ -118,7 +120,7 @@ export async function fitLifetime(
       checkError = error.message;
     }
   }
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await yieldToEventLoop();
   return fitChosen(repeats, options.model ?? "auto", check, checkError ?? (period ? null : "the dataset has no purchases"), options.churnRule);
 }
 

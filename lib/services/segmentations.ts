@@ -5,6 +5,7 @@ import { RULE_KEYS, rulesMask } from "../ingest/cleaning";
 import { getRunInputs } from "../queries/customer-features";
 import { savedAnswer } from "../queries/cache";
 import { atDefaults } from "../queries/sql-file";
+import { dayBefore } from "./churn-check";
 import { customerValues, fitLifetime, lifetimeFitQuery, type CustomerValue } from "./lifetime-values";
 import { preparerFor } from "./preparation";
 import { logLine } from "../log";
@@ -107,8 +108,6 @@ export async function listRuns(pool: pg.Pool, datasetId: number): Promise<RunLis
   if (!(await datasetExists(pool, datasetId))) throw new NotFoundError("There is no such dataset.");
   return getSegmentationRuns(pool, datasetId);
 }
-
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 export async function runSegmentation(pool: pg.Pool, datasetId: number, raw: unknown): Promise<RunDetail> {
   const input = SegmentationInput.parse(raw);

@@ -74,7 +74,8 @@ describe("run again at another date", () => {
   test("the run page suggests three quarters into the observed period (1 Dec 2010 to 9 Dec 2011) for a run at the end of the data", async () => {
     const overTime = (await getOverTime(pool, later.id))!;
     expect(overTime).toMatchObject({ possible: true, analysisDate: "2011-12-10", period: { first: "2010-12-01", last: "2011-12-09" }, end: "2011-12-10" });
-    // 373 days from first to last invoice; three quarters is day 280 (rounded): 2011-09-07.
+    // 374 days from the first invoice to the day after the last; three quarters is day 280 (rounded down): 2011-09-07,
+    // the churn check's calibration date.
     expect(calibration).toBe("2011-09-07");
     // From the calibration run, the suggestion is the end of the data.
     expect((await getOverTime(pool, earlierId))!.suggested).toBe("2011-12-10");

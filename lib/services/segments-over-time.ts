@@ -1,10 +1,11 @@
 import type pg from "pg";
 import { InputError, NotFoundError } from "../errors";
 import { onDemand } from "../queries/cache";
-import { datasetName } from "../queries/datasets";
+import { datasetName, observedPeriod } from "../queries/datasets";
 import { getRunSummary } from "../queries/runs";
 import { getSegmentationRuns } from "../queries/segmentation-runs";
-import { observedPeriod, runTimes, segmentMigrationQuery, type MigrationRow, type RunTime } from "../queries/segment-migration";
+import { runTimes, segmentMigrationQuery, type MigrationRow, type RunTime } from "../queries/segment-migration";
+import { defaultCalibrationDate } from "./churn-check";
 import { getSegmentation, runSegmentation } from "./segmentations";
 
 /**
@@ -52,10 +53,9 @@ export async function getOverTime(pool: pg.Pool, runId: number): Promise<OverTim
   let suggested: string | null = null;
   let end: string | null = null;
   if (period.first !== null && period.last !== null) {
-    const first = dayNumber(period.first);
-    const last = dayNumber(period.last);
-    end = isoOf(last + 1);
-    const calibration = isoOf(first + Math.round(0.75 * (last - first)));
+    end = isoOf(dayNumber(period.last) + 1);
+    // The churn check's calibration date, so the earlier run's moves are its holdout.
+    const calibration = defaultCalibrationDate(period.first, end);
     suggested = self.analysisDate !== null && self.analysisDate <= calibration ? end : calibration;
   }
   return {
