@@ -80,18 +80,32 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, { frequency:
 }
 
 export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> {
+  return fitBetaGeometric(customers, "BG/NBD");
+}
+
+/**
+ * BG/NBD's fit, and MBG/NBD's (mbgnbd.ts), which differs in one place: a
+ * customer may also drop out right after the first purchase. Per customer the
+ * likelihood is Γ-terms of x times (alive at T) + (gone after t_x), where
+ * MBG/NBD's Γ-terms and dropout odds have x + 1 where BG/NBD's have x, and
+ * BG/NBD's one-time buyers have no "gone" term.
+ */
+export function fitBetaGeometric(customers: readonly RepeatSummary[], model: "BG/NBD" | "MBG/NBD"): Fit<BgNbdParams> {
   checkSummaries(customers);
-  if (customers.length < 10) throw new FitError("too_few_customers", `BG/NBD needs at least 10 customers; there are ${customers.length}.`);
+  if (customers.length < 10) throw new FitError("too_few_customers", `${model} needs at least 10 customers; there are ${customers.length}.`);
   const repeaters = customers.filter((c) => c.frequency > 0).length;
-  if (repeaters < 5) throw new FitError("too_few_repeat_customers", `BG/NBD needs customers who bought again; only ${repeaters} did.`);
+  if (repeaters < 5) throw new FitError("too_few_repeat_customers", `${model} needs customers who bought again; only ${repeaters} did.`);
+  // MBG/NBD: dropout possible after the first purchase too, so its terms in x are BG/NBD's at x + 1.
+  const modified = model === "MBG/NBD";
+  const shift = modified ? 1 : 0;
   const groups = weighted(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
   // The log-gamma terms depend on x alone: sum them once per distinct x, weighted.
-  const byX = [...weighted(customers, (c) => String(c.frequency))].map((g) => ({ x: g.row.frequency, weight: g.weight }));
+  const byX = [...weighted(customers, (c) => String(c.frequency))].map((g) => ({ x: g.row.frequency + shift, weight: g.weight, frequency: g.row.frequency }));
   const n = customers.length;
   const x = Float64Array.from(groups, (g) => g.row.frequency);
   const w = Float64Array.from(groups, (g) => g.weight);
-  // log(α + T), log(α + t_x) and log(b + x − 1) are taken once per distinct T, t_x and x (a few hundred) per
-  // evaluation, not once per customer profile (thousands): the fit takes a third of the time.
+  // log(α + T), log(α + t_x) and log(b + x − 1) (MBG/NBD: b + x) are taken once per distinct T, t_x and x (a few
+  // hundred) per evaluation, not once per customer profile (thousands): the fit takes a third of the time.
   const byT = distinctValues(groups.map((g) => g.row.T));
   const byTx = distinctValues(groups.map((g) => g.row.recency));
   const byFrequency = distinctValues(groups.map((g) => g.row.frequency));
@@ -102,7 +116,7 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
   const logBx = new Float64Array(byFrequency.values.length);
   const invBx = new Float64Array(byFrequency.values.length);
   // The mean log-likelihood and its gradient over (r, α, a, b), in one pass (the gradient: digammas per distinct x,
-  // and each customer's two terms weighted by their share of e^a3 + e^a4).
+  // and each customer's two terms weighted by their share of e^alive + e^gone).
   const ll = ([r, alpha, a, b]: number[], gradient: number[]) => {
     let sum = 0;
     let dr = 0;
@@ -115,9 +129,10 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
     const pab = digamma(a! + b!);
     const pb = digamma(b!);
     for (const g of byX) {
+      // g.x: x, or x + 1 for MBG/NBD; r's terms take the frequency itself.
       const pabx = digamma(a! + b! + g.x);
-      sum += g.weight * (gammaln(r! + g.x) - gr + gab + gammaln(b! + g.x) - gammaln(a! + b! + g.x));
-      dr += g.weight * (digamma(r! + g.x) - pr);
+      sum += g.weight * (gammaln(r! + g.frequency) - gr + gab + gammaln(b! + g.x) - gammaln(a! + b! + g.x));
+      dr += g.weight * (digamma(r! + g.frequency) - pr);
       da += g.weight * (pab - pabx);
       db += g.weight * (pab + digamma(b! + g.x) - pb - pabx);
     }
@@ -134,33 +149,35 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
       invAlphaTx[j] = 1 / (alpha! + byTx.values[j]!);
     }
     for (let j = 0; j < logBx.length; j++) {
-      logBx[j] = Math.log(b! + byFrequency.values[j]! - 1);
-      invBx[j] = 1 / (b! + byFrequency.values[j]! - 1);
+      const bx = modified ? b! + byFrequency.values[j]! : b! + byFrequency.values[j]! - 1;
+      logBx[j] = Math.log(bx);
+      invBx[j] = 1 / bx;
     }
     const logA = Math.log(a!);
     for (let i = 0; i < x.length; i++) {
       const wi = w[i]!;
       const rx = r! + x[i]!;
       const t = byT.index[i]!;
-      const a3 = -rx * logAlphaT[t]!;
-      if (x[i] === 0) {
-        sum += wi * a3;
+      const alive = -rx * logAlphaT[t]!;
+      if (x[i] === 0 && !modified) {
+        // BG/NBD: a one-time buyer cannot have dropped out.
+        sum += wi * alive;
         dr -= wi * logAlphaT[t]!;
         dAlpha -= wi * rx * invAlphaT[t]!;
         continue;
       }
       const tx = byTx.index[i]!;
       const f = byFrequency.index[i]!;
-      const a4 = logA - logBx[f]! - rx * logAlphaTx[tx]!;
-      // log(e^a3 + e^a4) = max + log1p(e^−|a3 − a4|); p4: a4's share of the sum.
-      const e = Math.exp(-Math.abs(a3 - a4));
-      sum += wi * ((a3 > a4 ? a3 : a4) + Math.log1p(e));
-      const p4 = a4 > a3 ? 1 / (1 + e) : e / (1 + e);
-      const p3 = 1 - p4;
-      dr -= wi * (p3 * logAlphaT[t]! + p4 * logAlphaTx[tx]!);
-      dAlpha -= wi * rx * (p3 * invAlphaT[t]! + p4 * invAlphaTx[tx]!);
-      da += (wi * p4) / a!;
-      db -= wi * p4 * invBx[f]!;
+      const gone = logA - logBx[f]! - rx * logAlphaTx[tx]!;
+      // log(e^alive + e^gone) = max + log1p(e^−|alive − gone|); pGone: gone's share of the sum.
+      const e = Math.exp(-Math.abs(alive - gone));
+      sum += wi * ((alive > gone ? alive : gone) + Math.log1p(e));
+      const pGone = gone > alive ? 1 / (1 + e) : e / (1 + e);
+      const pAlive = 1 - pGone;
+      dr -= wi * (pAlive * logAlphaT[t]! + pGone * logAlphaTx[tx]!);
+      dAlpha -= wi * rx * (pAlive * invAlphaT[t]! + pGone * invAlphaTx[tx]!);
+      da += (wi * pGone) / a!;
+      db -= wi * pGone * invBx[f]!;
     }
     gradient[0] = dr / n;
     gradient[1] = dAlpha / n;
@@ -172,7 +189,7 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): Fit<BgNbdParams> 
   const { x: best, fx, iterations } = maximiseWithGradient(ll, [1, meanT, 1, 1]);
   const [r, alpha, a, b] = best.map(Math.exp) as [number, number, number, number];
   if (![r, alpha, a, b].every((v) => Number.isFinite(v) && v > 0 && v < 1e8)) {
-    throw new FitError("did_not_converge", "The BG/NBD fit did not converge: the data do not pin down the parameters (too few or too regular repeat purchases).");
+    throw new FitError("did_not_converge", `The ${model} fit did not converge: the data do not pin down the parameters (too few or too regular repeat purchases).`);
   }
   return { params: { r, alpha, a, b }, logLikelihood: -fx * n, iterations };
 }
