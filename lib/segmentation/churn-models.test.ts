@@ -1,7 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { describe, expect, test } from "vitest";
+import { cdnowSummary } from "../../tests/support/cdnow-summary";
 import { CHURN_MODELS, type ChurnModelName } from "./churn-models";
 import type { RepeatSummary } from "./clv";
 import { PARETO_NBD_SHAPE_CAP } from "./pareto-nbd";
@@ -34,16 +33,7 @@ import { createRng } from "./random";
  *   its shape cap (a synthetic shop of 46,863 such customers, weeks: 411 s
  *   before the cap, 1.1-1.8 s now; pareto-nbd.ts).
  */
-const CDNOW = path.resolve("../shared/datasets/cdnow-lifetimes/cdnow_customers_summary.csv");
 const MODELS = Object.keys(CHURN_MODELS) as ChurnModelName[];
-
-function cdnowSummary(): RepeatSummary[] {
-  const [, ...rows] = fs.readFileSync(CDNOW, "utf8").trim().split(/\r?\n/);
-  return rows.map((row) => {
-    const [, frequency, recency, T] = row.split(",").map(Number);
-    return { frequency: frequency!, recency: recency!, T: T! };
-  });
-}
 
 /** Seeded draws: uniform, exponential, Gamma (Marsaglia and Tsang 2000) and Beta. */
 function sampler(seed: number) {

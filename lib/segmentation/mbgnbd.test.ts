@@ -1,8 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
 import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
 import { describe, expect, test } from "vitest";
-import { FitError, type RepeatSummary } from "./clv";
+import { cdnowSummary } from "../../tests/support/cdnow-summary";
+import { FitError } from "./clv";
 import { expectedPurchases, fitMbgNbd, mbgNbdLogLikelihood, probabilityAlive } from "./mbgnbd";
 
 /**
@@ -14,16 +13,6 @@ import { expectedPurchases, fitMbgNbd, mbgNbdLogLikelihood, probabilityAlive } f
  * survival (a simulation) and fits of simulated customers are in
  * churn-models.test.ts.
  */
-const CDNOW = path.resolve("../shared/datasets/cdnow-lifetimes/cdnow_customers_summary.csv");
-
-/** lifetimes' load_cdnow_summary: 2,357 customers, frequency, recency and T in weeks. */
-function cdnowSummary(): RepeatSummary[] {
-  const [, ...rows] = fs.readFileSync(CDNOW, "utf8").trim().split(/\r?\n/);
-  return rows.map((row) => {
-    const [, frequency, recency, T] = row.split(",").map(Number);
-    return { frequency: frequency!, recency: recency!, T: T! };
-  });
-}
 
 const customers = cdnowSummary();
 

@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { cdnowSummary } from "../../tests/support/cdnow-summary";
 import { FitError, type RepeatSummary } from "./clv";
 import { expectedPurchases, fitParetoNbd, PARETO_NBD_DROPOUT_FLOOR, PARETO_NBD_SHAPE_CAP, paretoNbdLogLikelihood, paretoNbdObjective, probabilityAlive } from "./pareto-nbd";
 
@@ -14,16 +13,6 @@ import { expectedPurchases, fitParetoNbd, PARETO_NBD_DROPOUT_FLOOR, PARETO_NBD_S
  * survival against a simulation, fits of simulated customers) are in
  * churn-models.test.ts.
  */
-const CDNOW = path.resolve("../shared/datasets/cdnow-lifetimes/cdnow_customers_summary.csv");
-
-/** lifetimes' load_cdnow_summary: 2,357 customers, frequency, recency and T in weeks. */
-function cdnowSummary(): RepeatSummary[] {
-  const [, ...rows] = fs.readFileSync(CDNOW, "utf8").trim().split(/\r?\n/);
-  return rows.map((row) => {
-    const [, frequency, recency, T] = row.split(",").map(Number);
-    return { frequency: frequency!, recency: recency!, T: T! };
-  });
-}
 
 const customers = cdnowSummary();
 
