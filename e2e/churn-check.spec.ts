@@ -37,6 +37,17 @@ test("a run's churn check: verdict, models on the holdout, tracking plot, rules;
   await page.goto(`/runs/${run.id}/segments/${segment.no}`);
   await expect(page.getByText(`At risk (${signal})`, { exact: true })).toBeVisible();
   await expect(page.getByTestId("segment-churn-note")).toContainText(model);
+  // The pages this change touched, at desktop and phone width, to look at.
+  for (const [name, path] of [["segment", `/runs/${run.id}/segments/${segment.no}`], ["form", `/datasets/${sample.id}/segmentations`]] as const) {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(path);
+    await page.screenshot({ path: testInfo.outputPath(`${name}-desktop.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+    await page.screenshot({ path: testInfo.outputPath(`${name}-phone.png`), fullPage: true });
+  }
+  await expect(page.getByLabel("Churn model")).toHaveValue("auto");
 
   const clv = await (await request.post(`/api/datasets/${sample.id}/clv`, { data: { model: "paretonbd" } })).json();
   expect(clv.model).toBe("paretonbd");
