@@ -63,5 +63,5 @@ export function possibleKinds(c: ColumnCounts): ColumnKind[] {
   });
 }
 
-/** The words yes/no columns use for yes (compared lower case): the other value is no. */
+/** The words yes/no columns use for yes (compared lower case): the other value is no. SQL reads the same list in the yes_no_value function (its migration). */
 export const YES_WORDS = ["yes", "y", "true", "t", "1"] as const;

@@ -29,7 +29,7 @@ valued as (
   select segment_no, name, kind, position,
          case when kind = 'number' then raw::float8 end as number,
          case when kind = 'date' then raw::date end as day,
-         case when kind = 'yes_no' then case when lower(raw) in ('yes', 'y', 'true', 't', '1') then 'yes' else 'no' end
+         case when kind = 'yes_no' then yes_no_value(raw)            -- 'yes' or 'no' (the yes_no_value migration)
               when kind = 'category' then raw end as value
   from cells where raw is not null
 ),

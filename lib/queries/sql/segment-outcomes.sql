@@ -12,9 +12,7 @@ with run as (
 ),
 people as (                              -- every customer of the run with the outcome's value (null: none)
   select m.segment_no,
-         case when r.kind = 'yes_no' then
-                case when lower(v.value) in ('yes', 'y', 'true', 't', '1') then 'yes' when v.value is not null then 'no' end
-              else v.value end as value
+         case when r.kind = 'yes_no' then yes_no_value(v.value) else v.value end as value  -- the yes_no_value migration
   from segment_members m
   cross join run r
   left join customers c on c.dataset_id = r.dataset_id and c.external_id = m.customer_id
