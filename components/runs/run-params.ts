@@ -1,7 +1,7 @@
 import { CLEANING_RULES } from "@/lib/ingest/cleaning";
 import { formatDay } from "@/lib/format";
 import { FEATURE_LABELS as BUILT_IN_LABELS } from "@/lib/segmentation/features";
-import { STANDARD_RULES, type SegmentRule } from "@/lib/segmentation/rfm";
+import { presetOf, type SegmentRule } from "@/lib/segmentation/rfm";
 
 /** How a run's saved parameters read for people: one place for the runs list, the run page and the form. */
 export const METHOD_NAMES: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarchical: "Hierarchical (Ward)" };
@@ -21,18 +21,6 @@ const SHORT_FEATURES: Record<string, string> = {
 };
 
 type Params = Record<string, unknown>;
-
-/** The saved table is the standard one (JSONB does not keep key order, so compare field by field). */
-function isStandard(rules: SegmentRule[]): boolean {
-  const same = (a: [number, number], b: [number, number]) => Array.isArray(a) && a[0] === b[0] && a[1] === b[1];
-  return (
-    rules.length === STANDARD_RULES.length &&
-    rules.every((r, i) => {
-      const s = STANDARD_RULES[i]!;
-      return r.name === s.name && same(r.recency, s.recency) && same(r.frequency, s.frequency) && same(r.monetary, s.monetary);
-    })
-  );
-}
 
 /** The chosen k: a number, or "auto → 5". */
 export function describeK(params: Params): string {
@@ -56,7 +44,8 @@ export function describeBins(params: Params): string {
 export function describeRules(params: Params): string {
   const rules = params.rules as SegmentRule[] | undefined;
   if (!rules) return "standard segments";
-  return isStandard(rules) ? "standard segments" : `${rules.length} custom rules`;
+  const preset = presetOf(rules);
+  return preset?.key === "standard" ? "standard segments" : preset ? preset.label : `${rules.length} custom rules`;
 }
 
 export function describeFeatures(params: Params, short = false): string {

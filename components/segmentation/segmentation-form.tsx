@@ -1,4 +1,3 @@
-/* eslint-disable max-lines -- one form whose fields depend on each other (method, bins, rules, features, k); its sections split out next (issue 14). */
 "use client";
 
 import { parseAsStringLiteral, useQueryState } from "nuqs";
@@ -6,8 +5,8 @@ import { startTransition, useActionState, useEffect, useId, useRef, useState, ty
 import { CLEANING_RULES } from "@/lib/ingest/cleaning";
 import { formatInteger } from "@/lib/format";
 import type { SegmentationFormState } from "@/lib/services/segmentation-form";
-import { STANDARD_RULES } from "@/lib/segmentation/rfm";
 import { FeaturePicker, type FeatureOption } from "./feature-picker";
+import { presetRows, RuleTable, type RuleRow } from "./rule-table";
 import { guessSummary, SummaryColumns, type SummaryColumn } from "./summary-columns";
 
 /**
@@ -24,21 +23,8 @@ const METHOD_LABELS: Record<Method, { label: string; running: string; detail: st
   kmeans: { label: "k-means", running: "k-means", detail: "Clusters customers on the features you choose (log-transformed where skewed, standardised); k can be chosen automatically." },
   hierarchical: { label: "Hierarchical", running: "hierarchical clustering (Ward)", detail: "Ward linkage cut at k clusters, with a dendrogram of how the groups merge." },
 };
-const SCORES = ["recency", "frequency", "monetary"] as const;
-type Score = (typeof SCORES)[number];
-
-interface RuleRow {
-  key: number;
-  name: string;
-  recency: [number, number];
-  frequency: [number, number];
-  monetary: [number, number];
-}
-
 export type { FeatureOption };
 
-let nextKey = 1;
-const standardRows = (): RuleRow[] => STANDARD_RULES.map((r) => ({ key: nextKey++, name: r.name, recency: [...r.recency], frequency: [...r.frequency], monetary: [...r.monetary] }));
 
 export function SegmentationForm({
   action,
@@ -72,7 +58,7 @@ export function SegmentationForm({
   const [totals, setTotals] = useState<{ name: string; sum: string[] }[]>([]);
   const [analysisDate, setAnalysisDate] = useState("");
   const [bins, setBins] = useState("5");
-  const [rules, setRules] = useState<RuleRow[]>(standardRows);
+  const [rules, setRules] = useState<RuleRow[]>(() => presetRows("standard"));
   const [kAuto, setKAuto] = useState(true);
   const [k, setK] = useState("5");
   const [chosen, setChosen] = useState<string[]>(defaultFeatures);
@@ -115,36 +101,7 @@ export function SegmentationForm({
     ) : null;
 
   const binCount = Number(bins);
-  const ruleError = Object.entries(errors).find(([field]) => field === "rules" || field.startsWith("rules."));
-  const ruleErrorRow = ruleError ? Number(ruleError[0].split(".")[1]) : null;
-  const ruleErrorScore = ruleError ? (ruleError[0].split(".")[2] as Score | "name" | undefined) : undefined;
-  const tooHigh = Number.isInteger(binCount) && binCount >= 2 && binCount <= 10 ? rules.filter((r) => SCORES.some((s) => r[s][0] > binCount)) : [];
 
-  function updateRule(index: number, change: Partial<RuleRow>) {
-    setRules((rows) => rows.map((r, i) => (i === index ? { ...r, ...change } : r)));
-  }
-  function setScore(index: number, score: Score, end: 0 | 1, value: string) {
-    const n = Math.round(Number(value));
-    setRules((rows) =>
-      rows.map((r, i) => {
-        if (i !== index) return r;
-        const range: [number, number] = [...r[score]];
-        range[end] = Number.isFinite(n) ? n : range[end];
-        return { ...r, [score]: range };
-      }),
-    );
-  }
-  function move(index: number, by: -1 | 1) {
-    setRules((rows) => {
-      const to = index + by;
-      if (to < 0 || to >= rows.length) return rows;
-      const copy = [...rows];
-      [copy[index], copy[to]] = [copy[to]!, copy[index]!];
-      return copy;
-    });
-  }
-
-  const serialisedRules = JSON.stringify(rules.map(({ name, recency, frequency, monetary }) => ({ name, recency, frequency, monetary })));
   const runningText = `Running ${METHOD_LABELS[method].running} on ${customers === null ? "the" : formatInteger(customers)} customers…`;
 
   return (
@@ -275,111 +232,7 @@ export function SegmentationForm({
             {fieldError("bins")}
           </div>
 
-          <fieldset className="rule-table" aria-describedby={`${fieldId("rules")}-hint`}>
-            <legend>Segments: rules tried in order, the first that matches wins</legend>
-            <p className="hint" id={`${fieldId("rules")}-hint`}>
-              Score ranges are inclusive. Customers no rule matches are “Others”.
-            </p>
-            <div className="table-scroll">
-              <table className="table rules" data-testid="rule-table">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Segment</th>
-                    <th scope="col">Recency</th>
-                    <th scope="col">Frequency</th>
-                    <th scope="col">Monetary</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Order and remove</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rules.map((rule, i) => {
-                    const rowError = ruleErrorRow === i;
-                    return (
-                      <tr key={rule.key} className={rowError ? "row-invalid" : undefined} data-rule={rule.name}>
-                        <td className="num">{i + 1}</td>
-                        <td>
-                          <input
-                            aria-label={`Name of rule ${i + 1}`}
-                            value={rule.name}
-                            maxLength={60}
-                            onChange={(e) => updateRule(i, { name: e.target.value })}
-                            aria-invalid={rowError && ruleErrorScore === "name"}
-                            className="rule-name"
-                          />
-                        </td>
-                        {SCORES.map((score) => (
-                          <td key={score}>
-                            <span className="range">
-                              {([0, 1] as const).map((end) => [
-                                end === 1 ? (
-                                  <span key="dash" aria-hidden="true">
-                                    –
-                                  </span>
-                                ) : null,
-                                <input
-                                  key={end}
-                                  type="number"
-                                  min={1}
-                                  max={10}
-                                  step={1}
-                                  className="score"
-                                  aria-label={`${rule.name || `Rule ${i + 1}`}: ${score} ${end === 0 ? "from" : "to"}`}
-                                  value={rule[score][end]}
-                                  onChange={(e) => setScore(i, score, end, e.target.value)}
-                                  aria-invalid={rowError && ruleErrorScore === score}
-                                />,
-                              ])}
-                            </span>
-                          </td>
-                        ))}
-                        <td>
-                          <span className="row-actions">
-                            <button type="button" className="button small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${rule.name || `rule ${i + 1}`} up`}>
-                              ↑
-                            </button>
-                            <button type="button" className="button small" onClick={() => move(i, 1)} disabled={i === rules.length - 1} aria-label={`Move ${rule.name || `rule ${i + 1}`} down`}>
-                              ↓
-                            </button>
-                            <button type="button" className="button small" onClick={() => setRules((rows) => rows.filter((_, j) => j !== i))} disabled={rules.length === 1} aria-label={`Remove ${rule.name || `rule ${i + 1}`}`}>
-                              ✕
-                            </button>
-                          </span>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <input type="hidden" name="rules" value={serialisedRules} />
-            {ruleError && (
-              <p className="field-error" id={`${fieldId("rules")}-error`} data-field-error={ruleError[0]}>
-                {ruleErrorRow !== null && Number.isInteger(ruleErrorRow) ? `Rule ${ruleErrorRow + 1} (${rules[ruleErrorRow]?.name || "no name"})${ruleErrorScore ? `, ${ruleErrorScore}` : ""}: ` : ""}
-                {ruleError[1]}
-              </p>
-            )}
-            {tooHigh.length > 0 && (
-              <p className="hint warning">
-                With {binCount} bins no score reaches above {binCount}: {tooHigh.map((r) => r.name).join(", ")} can never match.
-              </p>
-            )}
-            <div className="card-actions">
-              <button
-                type="button"
-                className="button small"
-                onClick={() => setRules((rows) => [...rows, { key: nextKey++, name: `Segment ${rows.length + 1}`, recency: [1, binCount || 5], frequency: [1, binCount || 5], monetary: [1, binCount || 5] }])}
-                disabled={rules.length >= 40}
-              >
-                Add a rule
-              </button>
-              <button type="button" className="button small" onClick={() => setRules(standardRows())}>
-                Reset to the standard segments
-              </button>
-            </div>
-          </fieldset>
+          <RuleTable rules={rules} onChange={setRules} binCount={binCount} errors={errors} describedBy={`${fieldId("rules")}-hint`} idPrefix={fieldId("rules")} />
         </>
       )}
 

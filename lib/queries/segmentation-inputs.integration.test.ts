@@ -4,9 +4,9 @@ import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
-import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
+import { DATASETS, loadCdnow, loadRfmOrders } from "../../tests/support/reference-data";
 import { fitBgNbd, fitGammaGamma } from "../segmentation/clv";
-import { assignSegments, rfmScores, summariseSegments } from "../segmentation/rfm";
+import { assignSegments, RFM_PACKAGE_RULES, rfmScores, summariseSegments } from "../segmentation/rfm";
 import { getCustomerFeatures } from "./customer-features";
 import { getRepeatSummaries } from "./repeat-summary";
 
@@ -46,7 +46,7 @@ describe("customer-features.sql", () => {
     expect(features.reduce((s, f) => s + f.frequency, 0)).toBe(4_906);
     const scored = rfmScores(features);
     expect(scored.customers.find((c) => c.customerId === "Aden Murphy")).toMatchObject({ recencyDays: 98, frequency: 7, monetary: 596, rfmScore: 544 });
-    const champions = summariseSegments(features, assignSegments(scored.customers, RFM_PACKAGE_TEST_RULES)).find((s) => s.name === "Champions");
+    const champions = summariseSegments(features, assignSegments(scored.customers, RFM_PACKAGE_RULES)).find((s) => s.name === "Champions");
     expect(champions).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
   });
 

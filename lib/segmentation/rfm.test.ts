@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, test } from "vitest";
-import { DATASETS, RFM_PACKAGE_TEST_RULES } from "../../tests/support/reference-data";
-import { analyseRules, assignSegments, quantile7, rfmScores, STANDARD_RULES, summariseSegments, type RfmCustomer } from "./rfm";
+import { DATASETS } from "../../tests/support/reference-data";
+import { analyseRules, assignSegments, matches, presetOf, quantile7, RFM_PACKAGE_RULES, RULE_PRESETS, rfmScores, STANDARD_RULES, summariseSegments, type RfmCustomer } from "./rfm";
 
 /** The rfm package's demo orders, reduced per customer as rfm_table_order does (analysis date 2006-12-31). */
 function rfmDataOrders(): RfmCustomer[] {
@@ -67,7 +67,7 @@ describe("rfmScores on the rfm package's demo orders", () => {
 
   test("matches the package's own segment test: Champions are 158 customers, 1,234 orders, 120,178 revenue", () => {
     // (The same test also lists the first ten customers; its data version had other names, e.g. "Abbey O'Reilly DVM".)
-    const segments = assignSegments(result.customers, RFM_PACKAGE_TEST_RULES);
+    const segments = assignSegments(result.customers, RFM_PACKAGE_RULES);
     const champions = summariseSegments(customers, segments).find((s) => s.name === "Champions")!;
     expect(champions).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
     expect(segments[customers.findIndex((c) => c.customerId === "Aden Murphy")]).toBe("Champions");
@@ -94,20 +94,58 @@ describe("rfmScores on the rfm package's demo orders", () => {
   });
 });
 
+/** Score combinations (5 bins) that no rule matches, counted cell by cell without analyseRules. */
+function uncoveredByBruteForce(rules: typeof STANDARD_RULES): number {
+  let n = 0;
+  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) if (!rules.some((rule) => matches(rule, r, f, m))) n++;
+  return n;
+}
+
 describe("analyseRules", () => {
-  test("finds what the published standard table does under first-match: four shadowed rules, 36 uncovered scores", () => {
-    const report = analyseRules(STANDARD_RULES, { recency: 5, frequency: 5, monetary: 5 });
+  test("finds what R's rfm package table does under first-match: three shadowed rules, 36 uncovered scores", () => {
+    const report = analyseRules(RFM_PACKAGE_RULES, { recency: 5, frequency: 5, monetary: 5 });
     expect(report.unreachable).toEqual([
-      // R 4-5, F 1, M 1 lies inside Potential Loyalist's R 3-5, F 1-3, M 1-3; likewise Promising.
+      // R 4-5, F 1, M 1 lies inside Potential Loyalist's R 3-5, F 1-3, M 1-3; likewise Promising's R 3-4.
       { rule: "New Customers", coveredBy: ["Potential Loyalist"] },
       { rule: "Promising", coveredBy: ["Potential Loyalist"] },
       // R 1, F 4-5, M 4-5 lies inside At Risk's R 1-2, F 2-5, M 2-5.
       { rule: "Can't Lose Them", coveredBy: ["At Risk"] },
-      // Same ranges as Hibernating, which comes first.
-      { rule: "Lost", coveredBy: ["Hibernating", "At Risk", "About To Sleep", "Need Attention"] },
     ]);
+    // 36, as counted cell by cell (also by a separate Python loop over the same ranges).
     expect(report.uncovered).toHaveLength(36);
-    expect(report.uncovered).toContainEqual([1, 1, 3]); // Hibernating needs M <= 2, At Risk needs F >= 2
+    expect(uncoveredByBruteForce(RFM_PACKAGE_RULES)).toBe(36);
+    expect(report.uncovered).toContainEqual([5, 5, 1]); // Champions need M >= 4, Loyal M >= 3, Potential F <= 3
+    expect(report.uncovered).toContainEqual([1, 1, 3]); // Lost needs M <= 2, At Risk needs F >= 2
+  });
+
+  test("the standard table gives each of the 125 score combinations exactly one segment", () => {
+    for (let r = 1; r <= 5; r++)
+      for (let f = 1; f <= 5; f++)
+        for (let m = 1; m <= 5; m++) {
+          const hits = STANDARD_RULES.filter((rule) => matches(rule, r, f, m)).map((rule) => rule.name);
+          expect(hits, `R ${r} F ${f} M ${m}`).toHaveLength(1);
+        }
+    expect(new Set(STANDARD_RULES.map((r) => r.name)).size).toBe(STANDARD_RULES.length);
+  });
+
+  test("the standard table shadows no rule: each matches combinations no earlier rule takes, and nothing is Others", () => {
+    const report = analyseRules(STANDARD_RULES, { recency: 5, frequency: 5, monetary: 5 });
+    expect(report).toEqual({ unreachable: [], uncovered: [] });
+    // In any order (a partition does not depend on it).
+    expect(analyseRules([...STANDARD_RULES].reverse(), { recency: 5, frequency: 5, monetary: 5 })).toEqual({ unreachable: [], uncovered: [] });
+  });
+
+  test("the standard table keeps the usual segment names", () => {
+    expect(STANDARD_RULES.map((r) => r.name).sort()).toEqual(
+      ["About To Sleep", "At Risk", "Can't Lose Them", "Champions", "Hibernating", "Lost", "Loyal Customers", "Need Attention", "New Customers", "Potential Loyalist", "Promising"].sort(),
+    );
+  });
+
+  test("the presets are the standard table and R's, and a saved table is recognised as its preset", () => {
+    expect(RULE_PRESETS.map((p) => p.label)).toEqual(["Standard (every score combination in one segment)", "R rfm (package default)"]);
+    expect(presetOf(JSON.parse(JSON.stringify(RFM_PACKAGE_RULES)))?.key).toBe("rfm-package");
+    expect(presetOf(STANDARD_RULES)?.key).toBe("standard");
+    expect(presetOf(STANDARD_RULES.slice(1))).toBeNull();
   });
 
   test("lists the score combinations no rule covers", () => {

@@ -8,7 +8,9 @@
  * - recency is reversed: the most recent customers score n;
  * - explicit breakpoints may replace the quantiles (n = breakpoints + 1);
  * - segments come from an ordered rule table; the first rule that matches wins,
- *   and a customer no rule matches is "Others".
+ *   and a customer no rule matches is "Others". The default table
+ *   (STANDARD_RULES) partitions the score cube, so neither can happen there;
+ *   R's own table is RFM_PACKAGE_RULES.
  * Plain data in, plain data out: no framework, no I/O.
  */
 export interface RfmCustomer {
@@ -149,22 +151,78 @@ export interface SegmentRule {
 export const OTHERS = "Others";
 
 /**
- * The standard segments (the rfm package's documentation, after Putler), for 5
- * bins, in the order they are tried.
+ * The standard segments, for 5 bins: a partition of the 5 × 5 × 5 score cube.
+ * Every score combination has exactly one segment, so no rule shadows another,
+ * nobody falls to "Others", and rule order does not matter. It is the usual
+ * recency × frequency map (recency across, frequency up), with the usual
+ * names; monetary follows frequency closely and splits no segment, so every
+ * rule takes M 1–5:
+ *
+ *   F 5 | Can't Lose Them  Can't Lose Them | Loyal      Loyal       Champions
+ *   F 4 | At Risk          At Risk         | Loyal      Loyal       Champions
+ *   F 3 | At Risk          At Risk         | Need Att.  Potential   Potential
+ *   F 2 | Lost             Hibernating     | About To   Potential   Potential
+ *   F 1 | Lost             Hibernating     | Sleep      Promising   New Customers
+ *         R 1              R 2               R 3        R 4         R 5
+ *
+ * Each segment is one box of the grid and the boxes tile it (rfm.test.ts checks
+ * with analyseRules: no shadowed rule, no uncovered combination). R's rfm
+ * package table, whose rules overlap and leave gaps, is RFM_PACKAGE_RULES.
  */
 export const STANDARD_RULES: SegmentRule[] = [
-  { name: "Champions", recency: [4, 5], frequency: [4, 5], monetary: [4, 5] },
-  { name: "Loyal Customers", recency: [2, 5], frequency: [3, 5], monetary: [3, 5] },
-  { name: "Potential Loyalist", recency: [3, 5], frequency: [1, 3], monetary: [1, 3] },
-  { name: "New Customers", recency: [4, 5], frequency: [1, 1], monetary: [1, 1] },
-  { name: "Promising", recency: [3, 4], frequency: [1, 1], monetary: [1, 1] },
-  { name: "Need Attention", recency: [2, 3], frequency: [2, 3], monetary: [2, 3] },
-  { name: "About To Sleep", recency: [2, 3], frequency: [1, 2], monetary: [1, 2] },
-  { name: "At Risk", recency: [1, 2], frequency: [2, 5], monetary: [2, 5] },
-  { name: "Can't Lose Them", recency: [1, 1], frequency: [4, 5], monetary: [4, 5] },
-  { name: "Hibernating", recency: [1, 2], frequency: [1, 2], monetary: [1, 2] },
-  { name: "Lost", recency: [1, 2], frequency: [1, 2], monetary: [1, 2] },
+  { name: "Champions", recency: [5, 5], frequency: [4, 5], monetary: [1, 5] },
+  { name: "Loyal Customers", recency: [3, 4], frequency: [4, 5], monetary: [1, 5] },
+  { name: "Potential Loyalist", recency: [4, 5], frequency: [2, 3], monetary: [1, 5] },
+  { name: "New Customers", recency: [5, 5], frequency: [1, 1], monetary: [1, 5] },
+  { name: "Promising", recency: [4, 4], frequency: [1, 1], monetary: [1, 5] },
+  { name: "Need Attention", recency: [3, 3], frequency: [3, 3], monetary: [1, 5] },
+  { name: "About To Sleep", recency: [3, 3], frequency: [1, 2], monetary: [1, 5] },
+  { name: "At Risk", recency: [1, 2], frequency: [3, 4], monetary: [1, 5] },
+  { name: "Can't Lose Them", recency: [1, 2], frequency: [5, 5], monetary: [1, 5] },
+  { name: "Hibernating", recency: [2, 2], frequency: [1, 2], monetary: [1, 5] },
+  { name: "Lost", recency: [1, 1], frequency: [1, 2], monetary: [1, 5] },
 ];
+
+/**
+ * R's rfm package table (rfm_segment's example, rsquaredacademy/rfm), first
+ * match wins: for comparing with the package. Its rules overlap and leave gaps
+ * (analyseRules: New Customers, Promising and Can't Lose Them are shadowed).
+ */
+export const RFM_PACKAGE_RULES: SegmentRule[] = (
+  [
+    ["Champions", [4, 5], [4, 5]],
+    ["Loyal Customers", [2, 5], [3, 5]],
+    ["Potential Loyalist", [3, 5], [1, 3]],
+    ["New Customers", [4, 5], [1, 1]],
+    ["Promising", [3, 4], [1, 1]],
+    ["Need Attention", [2, 3], [2, 3]],
+    ["About To Sleep", [2, 3], [1, 2]],
+    ["At Risk", [1, 2], [2, 5]],
+    ["Can't Lose Them", [1, 1], [4, 5]],
+    ["Lost", [1, 2], [1, 2]],
+  ] as [string, [number, number], [number, number]][]
+).map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
+
+/** The tables the rule editor starts from. */
+export const RULE_PRESETS = [
+  { key: "standard", label: "Standard (every score combination in one segment)", rules: STANDARD_RULES },
+  { key: "rfm-package", label: "R rfm (package default)", rules: RFM_PACKAGE_RULES },
+] as const;
+
+/** The preset a rule table is, or null for a table of one's own (ranges compared field by field: saved JSON keeps no key order). */
+export function presetOf(rules: readonly SegmentRule[]): (typeof RULE_PRESETS)[number] | null {
+  const same = (a: readonly number[], b: readonly number[]) => Array.isArray(a) && a[0] === b[0] && a[1] === b[1];
+  return (
+    RULE_PRESETS.find(
+      (p) =>
+        p.rules.length === rules.length &&
+        p.rules.every((s, i) => {
+          const r = rules[i]!;
+          return r.name === s.name && same(r.recency, s.recency) && same(r.frequency, s.frequency) && same(r.monetary, s.monetary);
+        }),
+    ) ?? null
+  );
+}
 
 const within = (score: number, [lo, hi]: [number, number]) => score >= lo && score <= hi;
 

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ZodError } from "zod";
 import { migratedDatabase } from "../../tests/support/databases";
-import { DATASETS, loadCdnow, loadRfmOrders, RFM_PACKAGE_TEST_RULES, prepared } from "../../tests/support/reference-data";
+import { DATASETS, loadCdnow, loadRfmOrders, prepared } from "../../tests/support/reference-data";
 import { InputError, NotFoundError } from "../errors";
 import { errorResponse } from "../http/responses";
 import { loadFiles } from "../ingest/load";
@@ -13,6 +13,7 @@ import { deleteDataset } from "./datasets";
 import { ensureSampleDataset } from "./sample";
 import { MEMBER_CSV_COLUMNS, membersCsv } from "../queries/runs";
 import { compareRuns, getSegmentation, listMembers, runSegmentation } from "./segmentations";
+import { RFM_PACKAGE_RULES } from "../segmentation/rfm";
 
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let pool: pg.Pool;
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 describe("RFM runs", () => {
   test("are saved with the package's segment numbers, every customer's scores, and the rule report", async () => {
-    const run = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "2006-12-31", cleaning: [], rules: RFM_PACKAGE_TEST_RULES });
+    const run = await runSegmentation(pool, orders, { method: "rfm", analysisDate: "2006-12-31", cleaning: [], rules: RFM_PACKAGE_RULES });
     expect(run).toMatchObject({ method: "rfm", customers: 995, params: { analysisDate: "2006-12-31", cleaning: [], bins: { recency: 5, frequency: 5, monetary: 5 } } });
     expect(run.segments.find((s) => s.name === "Champions")).toMatchObject({ customers: 158, orders: 1_234, revenue: 120_178 });
     expect(run.segments.reduce((s, x) => s + x.customers, 0)).toBe(995);

@@ -3,7 +3,6 @@ import path from "node:path";
 import type pg from "pg";
 import { loadFiles } from "../../lib/ingest/load";
 import { preparerFor } from "../../lib/services/preparation";
-import type { SegmentRule } from "../../lib/segmentation/rfm";
 
 /** The reference data sets in ../shared/datasets, in the forms the tests load them. */
 export const DATASETS = path.resolve("../shared/datasets");
@@ -20,22 +19,6 @@ export function cdnowPurchasesCsv(): string {
   });
   return `customer_id,date,amount\n${rows.join("\n")}\n`;
 }
-
-/** The rule table of the rfm package's own test (tests/testthat/test-rfm-segment.R); frequency and monetary share their ranges. */
-export const RFM_PACKAGE_TEST_RULES: SegmentRule[] = (
-  [
-    ["Champions", [4, 5], [4, 5]],
-    ["Loyal Customers", [2, 5], [3, 5]],
-    ["Potential Loyalist", [3, 5], [1, 3]],
-    ["New Customers", [4, 5], [1, 1]],
-    ["Promising", [3, 4], [1, 1]],
-    ["Need Attention", [2, 3], [2, 3]],
-    ["About To Sleep", [2, 3], [1, 2]],
-    ["At Risk", [1, 2], [2, 5]],
-    ["Can't Lose Them", [1, 1], [4, 5]],
-    ["Lost", [1, 2], [1, 2]],
-  ] as [string, [number, number], [number, number]][]
-).map(([name, recency, fm]) => ({ name, recency, frequency: fm, monetary: fm }));
 
 /** Loads the rfm package's demo orders (one purchase per row) through the real loader and prepares them; returns the dataset id. */
 export async function loadRfmOrders(pool: pg.Pool, name = "rfm orders"): Promise<number> {
