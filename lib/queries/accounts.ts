@@ -79,6 +79,26 @@ export async function deleteUser(db: pg.Pool, userId: number): Promise<void> {
   await db.query("delete from users where id = $1", [userId]);
 }
 
+// --- Addresses signed in from (sign-in throttling's known addresses) ---
+
+/** Whether the account of this email signed in from this address within the last `days` days. */
+export async function signedInFrom(db: pg.Pool, email: string, address: string, days: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `select 1 from sign_in_addresses a join users u on u.id = a.user_id
+     where u.email = $1 and a.address = $2 and a.last_success_at > now() - make_interval(days => $3)`,
+    [email, address, days],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function rememberSignInAddress(db: pg.Pool, userId: number, address: string): Promise<void> {
+  await db.query(
+    `insert into sign_in_addresses (user_id, address) values ($1, $2)
+     on conflict (user_id, address) do update set last_success_at = now()`,
+    [userId, address],
+  );
+}
+
 // --- Sessions ---
 
 export async function insertSession(db: pg.Pool, tokenHash: string, userId: number, days: number): Promise<Date> {

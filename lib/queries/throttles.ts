@@ -12,13 +12,16 @@ export async function blockedSeconds(db: pg.Pool, keys: string[]): Promise<numbe
   return Math.max(0, z.object({ seconds: z.number().nullable() }).parse(rows[0]).seconds ?? 0);
 }
 
-/** One more failure for each key (the count starts again after a quiet window); past `free`, each blocks twice as long as the one before. */
+/**
+ * One more failure for each key; past `free`, each blocks twice as long as the one before. The count starts
+ * again after a quiet window counted from the last failure or the end of the last block, whichever is later.
+ */
 export async function addFailure(db: pg.Pool, keys: string[], rule: { free: number; windowSeconds: number; maxBlockSeconds: number }): Promise<void> {
   await db.query(
     `insert into throttles (key, failures, last_failure_at, blocked_until)
      select k, 1, now(), null from unnest($1::text[]) as k
      on conflict (key) do update set
-       failures = case when throttles.last_failure_at < now() - make_interval(secs => $2) then 1 else throttles.failures + 1 end,
+       failures = case when greatest(throttles.last_failure_at, throttles.blocked_until) < now() - make_interval(secs => $2) then 1 else throttles.failures + 1 end,
        last_failure_at = now()`,
     [keys, rule.windowSeconds],
   );

@@ -19,7 +19,7 @@ import {
   userForSession,
   type AuthUser,
 } from "./accounts";
-import { LOGIN_RULE, ThrottledError } from "./throttle";
+import { LOGIN_ACCOUNT_RULE, LOGIN_ADDRESS_RULE, LOGIN_PAIR_RULE, ThrottledError } from "./throttle";
 
 /** Accounts on a real PostgreSQL: the first admin, sign-in and its slowing down, sessions, API tokens, invitations. */
 let db: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -67,27 +67,66 @@ describe("sign-in", () => {
     expect(await authenticate(pool, { email: "nobody@example.com", password: PASSWORD }, "10.0.0.1")).toBeNull();
   });
 
-  test("slows down per account after repeated failures, even from new addresses, and the right password waits too", async () => {
+  // Issue 17, item 8: the lockout is the (account, address) pair's; the looser counts across accounts and across
+  // addresses do not apply where the account signed in before.
+  const signIn = (email: string, password: string, address: string) => authenticate(pool, { email, password }, address);
+  let dee: AuthUser;
+
+  test("after repeated failures on one account from one address, only that pair waits; the owner elsewhere and other accounts there sign in", async () => {
+    const { token } = await inviteUser(pool, admin, { email: "dee@example.com" });
+    dee = (await acceptInvitation(pool, token, { password: "dee's own password" }))!;
     await pool.query("delete from throttles");
-    for (let i = 0; i < LOGIN_RULE.free; i++) expect(await authenticate(pool, { email: "ana@example.com", password: `guess ${i}` }, `10.1.0.${i}`)).toBeNull();
-    // The next failure blocks the account for a second, then two, ...
-    expect(await authenticate(pool, { email: "ana@example.com", password: "guess again" }, "10.1.1.1")).toBeNull();
-    const blocked = authenticate(pool, { email: "ana@example.com", password: PASSWORD }, "10.1.1.2");
+    for (let i = 0; i <= LOGIN_PAIR_RULE.free; i++) expect(await signIn("ana@example.com", `guess ${i}`, "203.0.113.1")).toBeNull();
+    // The right password from the guessing address waits out the pair's block (1 s now): it is refused unchecked.
+    const blocked = signIn("ana@example.com", PASSWORD, "203.0.113.1");
     await expect(blocked).rejects.toBeInstanceOf(ThrottledError);
     await expect(blocked).rejects.toMatchObject({ retryAfterSeconds: 1 });
-    const { rows } = await pool.query("select key, failures from throttles order by key");
-    expect(rows.find((r) => r.key === "login:account:ana@example.com")?.failures).toBe(LOGIN_RULE.free + 1);
-    // Once the block has passed, the right password signs in and clears the account's count.
-    await pool.query("update throttles set blocked_until = now() - interval '1 second'");
-    expect(await authenticate(pool, { email: "ana@example.com", password: PASSWORD }, "10.1.1.2")).not.toBeNull();
-    expect((await pool.query("select 1 from throttles where key = 'login:account:ana@example.com'")).rowCount).toBe(0);
+    // The same account from another address, and another account from the same address, are not held up.
+    expect(await signIn("ana@example.com", PASSWORD, "198.51.100.2")).toMatchObject({ id: admin.id });
+    expect(await signIn("dee@example.com", "dee's own password", "203.0.113.1")).toMatchObject({ id: dee.id });
+    // Once the block has passed, the right password signs in from the guessing address too and clears its pair.
+    await pool.query("update throttles set blocked_until = now() - interval '1 second' where blocked_until is not null");
+    expect(await signIn("ana@example.com", PASSWORD, "203.0.113.1")).toMatchObject({ id: admin.id });
+    expect((await pool.query("select 1 from throttles where key = 'login:pair:ana@example.com from 203.0.113.1'")).rowCount).toBe(0);
   });
 
-  test("slows down per address: one address guessing many accounts", async () => {
+  test("a pair at the longest block stays there (one guess per block) instead of earning its free tries back", async () => {
     await pool.query("delete from throttles");
-    for (let i = 0; i <= LOGIN_RULE.free; i++) await authenticate(pool, { email: `user${i}@example.com`, password: "guess" }, "192.0.2.7");
-    await expect(authenticate(pool, { email: "ana@example.com", password: PASSWORD }, "192.0.2.7")).rejects.toBeInstanceOf(ThrottledError);
-    expect(await authenticate(pool, { email: "ana@example.com", password: PASSWORD }, "192.0.2.8")).not.toBeNull();
+    for (let i = 0; i <= LOGIN_PAIR_RULE.free; i++) await signIn("ana@example.com", `guess ${i}`, "203.0.113.9");
+    // Fifteen minutes pass: the last failure and the longest block (15 min) both ended just now.
+    await pool.query(
+      `update throttles set failures = 20, last_failure_at = now() - interval '15 minutes', blocked_until = now() - interval '1 second'
+       where key = 'login:pair:ana@example.com from 203.0.113.9'`,
+    );
+    expect(await signIn("ana@example.com", "one more guess", "203.0.113.9")).toBeNull();
+    await expect(signIn("ana@example.com", PASSWORD, "203.0.113.9")).rejects.toMatchObject({ retryAfterSeconds: LOGIN_PAIR_RULE.maxBlockSeconds });
+    // A quiet window after the block's end starts the count again.
+    await pool.query("update throttles set last_failure_at = now() - interval '31 minutes', blocked_until = now() - interval '16 minutes'");
+    expect(await signIn("ana@example.com", "guess after a quiet while", "203.0.113.9")).toBeNull();
+    expect((await pool.query("select failures from throttles where key = 'login:pair:ana@example.com from 203.0.113.9'")).rows[0].failures).toBe(1);
+  });
+
+  test("one address guessing over many accounts is slowed after the looser count, except for accounts that signed in from it", async () => {
+    await pool.query("delete from throttles");
+    expect(await signIn("dee@example.com", "dee's own password", "192.0.2.7")).not.toBeNull();
+    for (let i = 0; i <= LOGIN_ADDRESS_RULE.free; i += 5) {
+      await Promise.all([0, 1, 2, 3, 4].map((j) => signIn(`user${i + j}@example.com`, "Summer2026!", "192.0.2.7")));
+    }
+    await expect(signIn("ana@example.com", PASSWORD, "192.0.2.7")).rejects.toBeInstanceOf(ThrottledError);
+    expect(await signIn("dee@example.com", "dee's own password", "192.0.2.7")).toMatchObject({ id: dee.id });
+    expect(await signIn("ana@example.com", PASSWORD, "192.0.2.8")).toMatchObject({ id: admin.id });
+  });
+
+  test("one account guessed from many addresses: past the looser count new addresses wait, an address it signed in from does not", async () => {
+    await pool.query("delete from throttles");
+    expect(await signIn("ana@example.com", PASSWORD, "10.9.9.9")).not.toBeNull();
+    for (let i = 0; i <= LOGIN_ACCOUNT_RULE.free; i += 3) {
+      await Promise.all([0, 1, 2].map((j) => signIn("ana@example.com", `guess ${i + j}`, `10.3.0.${i + j}`)));
+    }
+    await expect(signIn("ana@example.com", PASSWORD, "10.3.1.1")).rejects.toBeInstanceOf(ThrottledError);
+    expect(await signIn("ana@example.com", PASSWORD, "10.9.9.9")).toMatchObject({ id: admin.id });
+    // Another account is not affected.
+    expect(await signIn("dee@example.com", "dee's own password", "10.3.1.1")).toMatchObject({ id: dee.id });
     await pool.query("delete from throttles");
   });
 });

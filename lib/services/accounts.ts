@@ -5,7 +5,7 @@ import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../aut
 import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import * as accounts from "../queries/accounts";
 import type { ApiTokenSummary, AuthUser, InvitationSummary, Member, Role } from "../queries/accounts";
-import { blockedFor, clearFailures, LOGIN_RULE, recordFailure, ThrottledError } from "./throttle";
+import { blockedFor, clearFailures, LOGIN_ACCOUNT_RULE, LOGIN_ADDRESS_RULE, LOGIN_PAIR_RULE, recordFailures, ThrottledError } from "./throttle";
 
 /**
  * Accounts of the workspace (one per installation; every account sees every
@@ -44,23 +44,47 @@ export async function createFirstAdmin(pool: pg.Pool, input: { email: string; pa
   return accounts.insertFirstAdmin(pool, { email, name: input.name?.trim() || null, passwordHash: await hashPassword(input.password) });
 }
 
+/** An address the account signed in from within this many days is a known one (sign-in throttling). */
+const KNOWN_ADDRESS_DAYS = 90;
+
 /**
- * Checks an email and password, slowed down per account and per address after
- * repeated failures (ThrottledError). Null when they do not match.
+ * Checks an email and password, slowed down after repeated failures
+ * (ThrottledError, before the password is looked at), in three counts
+ * (lib/services/throttle.ts has the rules):
+ *   - the (account, address) pair: 5 free failures, then 1 s, 2 s, … 15 min.
+ *     This is the lockout, and it holds for the right password too: a
+ *     blocked attempt is refused unchecked, or the block would not slow
+ *     guessing. It touches nobody else: the account's owner at another
+ *     address, and other accounts at this address, sign in as before;
+ *   - the address across accounts (spraying one password over many
+ *     accounts): 50 free failures;
+ *   - the account across addresses (guessing from many addresses): 20 free
+ *     failures.
+ * The last two do not apply at an address the account signed in from in the
+ * last 90 days: there only the pair's count does. A success clears the
+ * pair's count only (an attacker with an account of their own cannot wipe
+ * the other counts) and remembers the address. Null when they do not match.
  */
 export async function authenticate(pool: pg.Pool, credentials: unknown, address: string): Promise<AuthUser | null> {
   const { email, password } = Credentials.parse(credentials);
-  const keys = [`login:account:${email}`, `login:address:${address}`];
-  const wait = await blockedFor(pool, keys);
+  const pair = `login:pair:${email} from ${address}`;
+  const account = `login:account:${email}`;
+  const spray = `login:address:${address}`;
+  const known = await accounts.signedInFrom(pool, email, address, KNOWN_ADDRESS_DAYS);
+  const wait = await blockedFor(pool, known ? [pair] : [pair, account, spray]);
   if (wait > 0) throw new ThrottledError(wait);
   const found = await accounts.userWithPasswordByEmail(pool, email);
   // Unknown accounts take as long as wrong passwords: the time does not tell which emails exist.
   const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
   if (!found || !ok) {
-    await recordFailure(pool, keys, LOGIN_RULE);
+    await recordFailures(pool, [
+      [pair, LOGIN_PAIR_RULE],
+      [account, LOGIN_ACCOUNT_RULE],
+      [spray, LOGIN_ADDRESS_RULE],
+    ]);
     return null;
   }
-  await clearFailures(pool, [keys[0]!]);
+  await Promise.all([clearFailures(pool, [pair]), accounts.rememberSignInAddress(pool, found.id, address)]);
   return { id: found.id, email: found.email, name: found.name, role: found.role };
 }
 

@@ -7,7 +7,7 @@ import { SAMPLE, sampleFiles } from "../sample";
 import { createFirstAdmin, type AuthUser } from "./accounts";
 import { runSegmentation } from "./segmentations";
 import { checkSharePassword, createShare, listShares, recordShareView, resolveShare, revokeShare, sharePass } from "./shares";
-import { SHARE_MISS_RULE, ThrottledError } from "./throttle";
+import { LOGIN_ACCOUNT_RULE, LOGIN_PAIR_RULE, SHARE_MISS_RULE, ThrottledError } from "./throttle";
 import { preparerFor } from "./preparation";
 import { prepared } from "../../tests/support/reference-data";
 
@@ -119,12 +119,17 @@ describe("passwords and views", () => {
     expect(await sharePass(pool, (await resolveShare(pool, token, "10.0.0.4"))!)).not.toBe(pass);
   });
 
-  test("wrong passwords are slowed down like sign-in", async () => {
+  test("wrong passwords are slowed down like sign-in: per visitor's address, and for the link only after many addresses", async () => {
     await pool.query("delete from throttles");
     const { token } = await createShare(pool, user, { datasetId, password: "open sesame" });
     const active = (await resolveShare(pool, token, "10.0.0.5"))!;
-    for (let i = 0; i < 6; i++) expect(await checkSharePassword(pool, active, `guess ${i}`, `10.0.5.${i}`)).toBe(false);
-    await expect(checkSharePassword(pool, active, "open sesame", "10.0.5.9")).rejects.toBeInstanceOf(ThrottledError);
+    for (let i = 0; i <= LOGIN_PAIR_RULE.free; i++) expect(await checkSharePassword(pool, active, `guess ${i}`, "10.0.5.1")).toBe(false);
+    await expect(checkSharePassword(pool, active, "open sesame", "10.0.5.1")).rejects.toBeInstanceOf(ThrottledError);
+    // Another visitor of the link is not locked out by the one guessing.
+    expect(await checkSharePassword(pool, active, "open sesame", "10.0.5.2")).toBe(true);
+    // Many addresses guessing (their failures and the first one's add up for the link) block it for new visitors.
+    for (let i = 0; i <= LOGIN_ACCOUNT_RULE.free; i++) await checkSharePassword(pool, active, `guess ${i}`, `10.0.6.${i}`).catch((e: unknown) => expect(e).toBeInstanceOf(ThrottledError));
+    await expect(checkSharePassword(pool, active, "open sesame", "10.0.5.3")).rejects.toBeInstanceOf(ThrottledError);
     await pool.query("delete from throttles");
   });
 

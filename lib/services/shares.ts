@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import type { AuthUser } from "./accounts";
-import { blockedFor, LOGIN_RULE, recordFailure, SHARE_MISS_RULE, ThrottledError, clearFailures } from "./throttle";
+import { blockedFor, clearFailures, LOGIN_ACCOUNT_RULE, LOGIN_ADDRESS_RULE, LOGIN_PAIR_RULE, recordFailure, recordFailures, SHARE_MISS_RULE, ThrottledError } from "./throttle";
 import { requireDataset } from "../queries/datasets";
 import * as records from "../queries/shares";
 import { ShareView, type ActiveShare, type Share } from "../queries/shares";
@@ -113,17 +113,27 @@ export const listShares = (pool: pg.Pool, filter: { datasetId?: number } = {}) =
 /** Revokes by token (the API) or id (settings): false when there is no such live link. */
 export const revokeShare = (pool: pg.Pool, by: { token: string } | { id: number }) => records.revokeShare(pool, "token" in by ? { tokenHash: digest(by.token) } : by);
 
-/** A visitor's password for a protected link: slowed down like sign-in, per link and per address. */
+/**
+ * A visitor's password for a protected link, slowed down like sign-in: the lockout is per link and address,
+ * so one visitor guessing does not lock the link for the others; looser counts per link across addresses and
+ * per address across links (visitors who gave the password before keep their pass cookie and never come here).
+ */
 export async function checkSharePassword(pool: pg.Pool, share: ActiveShare, password: string, address: string): Promise<boolean> {
   if (!share.passwordHash) return true;
-  const keys = [`share-password:${share.id}`, `share-password:address:${address}`];
-  const wait = await blockedFor(pool, keys);
+  const pair = `share-password:${share.id} from ${address}`;
+  const link = `share-password:${share.id}`;
+  const spray = `share-password:address:${address}`;
+  const wait = await blockedFor(pool, [pair, link, spray]);
   if (wait > 0) throw new ThrottledError(wait);
   if (await verifyPassword(password, share.passwordHash)) {
-    await clearFailures(pool, [keys[0]!]);
+    await clearFailures(pool, [pair]);
     return true;
   }
-  await recordFailure(pool, keys, LOGIN_RULE);
+  await recordFailures(pool, [
+    [pair, LOGIN_PAIR_RULE],
+    [link, LOGIN_ACCOUNT_RULE],
+    [spray, LOGIN_ADDRESS_RULE],
+  ]);
   return false;
 }
 
