@@ -3,8 +3,9 @@ import type { InsightGroup } from "@/lib/insights/insights";
 
 /**
  * Insight bullets of a run: the whole base first, then every segment (or one
- * segment's, with `segmentNo`). Each bullet names the query its numbers come
- * from; "Show SQL" under the panel shows those queries.
+ * segment's, with `segmentNo`). Each bullet knows the query its numbers come
+ * from (data-query); "Show SQL" under the panel shows those queries, once each,
+ * so the bullets do not repeat the file name.
  */
 export function Insights({ runId, groups, segmentNo, shared }: { runId: number; groups: InsightGroup[]; segmentNo?: number; shared?: boolean }) {
   const shown = segmentNo === undefined ? groups : groups.filter((g) => g.segmentNo === segmentNo);
@@ -29,7 +30,7 @@ export function Insights({ runId, groups, segmentNo, shared }: { runId: number; 
             <ul>
               {group.bullets.map((b, i) => (
                 <li key={i} data-query={b.query}>
-                  {b.text} <span className="muted small">({b.query}.sql)</span>
+                  {b.text}
                 </li>
               ))}
             </ul>

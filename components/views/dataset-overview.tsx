@@ -63,8 +63,8 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
         <p className="muted small">
           {page.purchases ? (
             <>
-              {formatInteger(dataset.customersOnFile)} customers in a customers file. Computed over every line as loaded, before cleaning; the charts below use the
-              default cleaning.
+              {dataset.customersOnFile > 0 ? `${formatInteger(dataset.customersOnFile)} customers in the customers file. ` : ""}Computed over every line as loaded, before
+              cleaning; the charts below use the default cleaning.
             </>
           ) : (
             <>
@@ -122,7 +122,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
           id="top-products"
           wide
           title="Top products by revenue"
-          description={<>The {o.products?.length ?? 20} products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
+          description={<>The {o.products?.length ? `${formatInteger(o.products.length)} ` : ""}products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
           pending={o.products === null}
           empty={o.products?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.products} id={dataset.id} />}

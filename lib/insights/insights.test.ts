@@ -80,6 +80,13 @@ describe("buildInsights", () => {
     expect(overall.bullets.some((b) => b.query === "revenue-concentration" && b.text.startsWith("The top 20% of customers bring 70% of revenue"))).toBe(true);
   });
 
+  test("says what the return rate means: the value sent back against the value bought, on average per customer", () => {
+    const returners = { ...rows[0]!, recencyLift: 1, frequencyLift: 1, monetaryLift: 1, averageOrderValueLift: 1, productsLift: 1, returnRate: 0.06, returnRateLift: 3 };
+    const text = buildInsights([returners, { ...base, returnRate: 0.02 }], null)[1]!.bullets[1]!.text;
+    expect(text).toContain("sends back (cancels or returns) 6% of the value it buys, on average per customer (3.0× the base's 2%)");
+    expect(text).not.toContain("of what it buys");
+  });
+
   test("orders segments by revenue share", () => {
     expect(groups.slice(1).map((g) => g.title)).toEqual(["New Customers", "Champions", "Lost"]);
   });

@@ -107,7 +107,7 @@ function differences(s: ProfileRow, base: ProfileRow): string[] {
     `has an average order of ${defaultMoney.format(s.averageOrderValue ?? 0)} (${times(l)} the base's ${defaultMoney.format(base.averageOrderValue ?? 0)})`,
   );
   add(s.productsLift, (l) => `buys ${round1(s.products)} distinct products (${times(l)} the base's ${round1(base.products)})`);
-  add(s.returnRateLift, (l) => `returns ${percent(s.returnRate)} of what it buys (${times(l)} the base's ${percent(base.returnRate)})`);
+  add(s.returnRateLift, (l) => `sends back (cancels or returns) ${percent(s.returnRate)} of the value it buys, on average per customer (${times(l)} the base's ${percent(base.returnRate)})`);
   return items.sort((a, b) => b.weight - a.weight).slice(0, 3).map((i) => i.text);
 }
 

@@ -29,9 +29,12 @@ export function buildReport({ datasetName, run, profiles, groups, queries }: Rep
   lines.push(`- Run at: ${run.createdAt}`, "");
 
   lines.push("## Insights", "");
+  // The queries behind the bullets, said once (each is printed under "The queries").
+  const sources = [...new Set(groups.flatMap((g) => g.bullets.map((b) => `${b.query}.sql`)))];
+  if (sources.length) lines.push(`_From ${sources.join(" and ")}._`, "");
   for (const group of groups) {
     lines.push(`### ${cell(group.title)}${group.action ? ` (action: ${group.action})` : ""}`, "");
-    for (const b of group.bullets) lines.push(`- ${b.text} _(${b.query}.sql)_`);
+    for (const b of group.bullets) lines.push(`- ${b.text}`);
     lines.push("");
   }
 
