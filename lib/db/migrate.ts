@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { rowsOf } from "../queries/rows";
+import { distributeForCitus } from "./citus";
 
 /**
  * Applies the SQL migrations in prisma/migrations the way `prisma migrate deploy`
@@ -11,6 +12,7 @@ import { rowsOf } from "../queries/rows";
  * in name order, each in its own transaction, recorded in `_prisma_migrations`
  * with Prisma's checksum (sha256 of migration.sql), so `prisma migrate status`
  * agrees on a connected machine. An advisory lock keeps two starts from racing.
+ * On a Citus cluster, the tables then take their places on the nodes (lib/db/citus.ts).
  */
 export interface Migration {
   name: string;
@@ -117,6 +119,8 @@ export async function migrate(
       log(`applied migration ${m.name} (${Date.now() - started} ms)`);
       applied.push(m.name);
     }
+    // On a Citus cluster, the tables the migrations made (or a new one) take their places on the nodes.
+    await distributeForCitus(client, log);
     return { applied, wasEmpty: finished.size === 0 };
   } finally {
     await client.query("select pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});

@@ -2,8 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { z } from "zod";
 import { migrate } from "../../lib/db/migrate";
 import { createPool } from "../../lib/db/pool";
+import { rowsOf } from "../../lib/queries/rows";
 import { preparerFor } from "../../lib/services/preparation";
 
 /**
@@ -19,16 +21,88 @@ export function withDatabase(url: string, database: string): string {
 
 export async function createDatabase(adminUrl: string, prefix: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+  const cluster = await citusNodes(adminUrl);
   await adminQuery(adminUrl, `create database "${name}"`);
+  const url = withDatabase(adminUrl, name);
+  if (cluster) await prepareCitusDatabase(url, name, cluster);
   return {
     name,
-    url: withDatabase(adminUrl, name),
-    drop: () => adminQuery(adminUrl, `drop database if exists "${name}" with (force)`),
+    url,
+    drop: async () => {
+      await adminQuery(adminUrl, `drop database if exists "${name}" with (force)`);
+      for (const worker of cluster?.workers ?? []) await adminQuery(worker, `drop database if exists "${name}" with (force)`);
+    },
   };
+}
+
+/**
+ * When the test server is a Citus coordinator (the admin database has the extension): its own address and its
+ * workers' admin URLs, from pg_dist_node. Citus keeps its node list per database and (unless
+ * citus.enable_create_database_propagation is on) does not create databases on the workers, so a test database
+ * is created on every node, given the extension, and the workers are registered in it (as
+ * ../shared/citus/cluster.sh add-db does).
+ */
+interface CitusCluster {
+  coordinator: { host: string; port: number };
+  workers: string[];
+}
+
+async function citusNodes(adminUrl: string): Promise<CitusCluster | null> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_extension where extname = 'citus'");
+    if (!rowCount) return null;
+    const Node = z.object({ nodename: z.string(), nodeport: z.number(), groupid: z.number() });
+    const nodes = await rowsOf(client, Node, "select nodename, nodeport, groupid from pg_dist_node where noderole = 'primary' and isactive order by nodeid");
+    const coordinator = nodes.find((n) => n.groupid === 0);
+    const u = new URL(adminUrl);
+    return {
+      coordinator: coordinator ? { host: coordinator.nodename, port: coordinator.nodeport } : { host: u.hostname, port: Number(u.port || 5432) },
+      workers: nodes
+        .filter((n) => n.groupid !== 0)
+        .map((n) => {
+          const w = new URL(adminUrl);
+          w.hostname = n.nodename;
+          w.port = String(n.nodeport);
+          return w.toString();
+        }),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepareCitusDatabase(url: string, name: string, cluster: CitusCluster): Promise<void> {
+  for (const worker of cluster.workers) {
+    const client = new pg.Client({ connectionString: worker });
+    await client.connect();
+    try {
+      const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+      if (!rowCount) await client.query(`create database "${name}"`);
+    } finally {
+      await client.end();
+    }
+    await adminQuery(withDatabase(worker, name), "create extension if not exists citus");
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("create extension if not exists citus");
+    await client.query("select citus_set_coordinator_host($1, $2)", [cluster.coordinator.host, cluster.coordinator.port]);
+    for (const worker of cluster.workers) {
+      const w = new URL(worker);
+      await client.query("select citus_add_node($1, $2) where not exists (select 1 from pg_dist_node where nodename = $1 and nodeport = $2)", [w.hostname, Number(w.port)]);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // Citus's notices about CREATE DATABASE not being propagated: this file does it.
+  client.on("notice", () => {});
   await client.connect();
   try {
     await client.query(sql);

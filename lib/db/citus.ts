@@ -1,0 +1,139 @@
+import type pg from "pg";
+import { z } from "zod";
+import { rowsOf } from "../queries/rows";
+
+/**
+ * Segmenta on a Citus cluster (README, "Running on Citus"). When the database has the citus extension, the
+ * step after the migrations (migrate() calls distributeForCitus) gives every table of the schema its place:
+ * - the bulk tables are hash-distributed. Those keyed by customer (customer_summaries, customer_products,
+ *   customer_countries, segment_members) on customer_id, co-located, so that per-customer work and the joins
+ *   between them run whole on the workers; the lines and their per-invoice sums (transaction_lines,
+ *   invoice_totals) on invoice_no, co-located with each other, because customer_id is null on guest lines and
+ *   Citus refuses a null distribution value; product_descriptions on stock_code;
+ * - the small tables (datasets, runs, accounts, settings, saved answers, customers for now) are reference
+ *   tables, copied to every node, so every join with them stays on the node that holds the bulk rows, and the
+ *   foreign keys from the bulk tables to them are allowed;
+ * - _prisma_migrations stays on the coordinator.
+ * Partitioned tables are distributed with their partitions; a partition attached or created later is
+ * distributed and co-located by Citus itself. The step is idempotent: pg_dist_partition is its record, and a
+ * table already in place is left alone. A table of the schema that has no place here is an error, so that a
+ * migration adding one must say where it goes.
+ */
+export const CITUS_LAYOUT = {
+  /** table → distribution column, in groups that are co-located (the first of a group is its anchor). */
+  distributed: [
+    { transaction_lines: "invoice_no", invoice_totals: "invoice_no" },
+    { customer_summaries: "customer_id", customer_products: "customer_id", customer_countries: "customer_id", segment_members: "customer_id" },
+    { product_descriptions: "stock_code" },
+  ] as Record<string, string>[],
+  /** In an order where a table comes after those its foreign keys point to. */
+  reference: [
+    "datasets",
+    "imports",
+    "users",
+    "segmentation_runs",
+    "segments",
+    "customers",
+    "customer_column_kinds",
+    "sessions",
+    "invitations",
+    "api_tokens",
+    "shares",
+    "sign_in_addresses",
+    "throttles",
+    "app_settings",
+    "query_results",
+  ],
+  local: ["_prisma_migrations"],
+};
+
+/** True when the database has the citus extension (the app then runs as a Citus cluster's application). */
+export async function hasCitus(db: pg.ClientBase | pg.Pool): Promise<boolean> {
+  const { rowCount } = await db.query("select 1 from pg_extension where extname = 'citus'");
+  return (rowCount ?? 0) > 0;
+}
+
+const Placed = z.object({ name: z.string(), method: z.string(), column: z.string().nullable() });
+const Table = z.object({ name: z.string() });
+
+/**
+ * Distributes the bulk tables and makes the small ones reference tables, as CITUS_LAYOUT says; does nothing
+ * on a server without Citus. Returns what it did, one line per table.
+ */
+export async function distributeForCitus(client: pg.ClientBase, log: (line: string) => void = () => {}): Promise<string[]> {
+  if (!(await hasCitus(client))) return [];
+  const placed = new Map(
+    (
+      await rowsOf(
+        client,
+        Placed,
+        `select p.logicalrelid::regclass::text as name, p.partmethod::text as method,
+                case when p.partmethod = 'h' then column_to_column_name(p.logicalrelid, p.partkey) end as "column"
+         from pg_dist_partition p`,
+      )
+    ).map((r) => [r.name, r]),
+  );
+  const tables = await rowsOf(
+    client,
+    Table,
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
+     where c.relkind in ('r', 'p') and not c.relispartition order by 1`,
+  );
+  const known = new Set([...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g)), ...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.local]);
+  // A partition left detached (a killed build: dropOrphanPartitions removes it) is no table of the schema.
+  const partitionLike = new RegExp(`^(${CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g)).join("|")})_[0-9]+(_[a-z0-9]+)?$`);
+  const stray = tables.map((t) => t.name).filter((name) => !known.has(name) && !partitionLike.test(name));
+  if (stray.length) throw new Error(`Citus: table(s) ${stray.join(", ")} have no place in the layout (lib/db/citus.ts): say whether each is distributed, a reference table or local`);
+
+  const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
+  if (!todo.length) return [];
+  const done: string[] = [];
+  // Citus will not make a table a reference table while local tables point to it with ON DELETE CASCADE (nor
+  // the other way round), so the foreign keys between the tables to place are dropped first and made again
+  // once every table is in place (Citus then checks and keeps them), all in one transaction.
+  const keys = await rowsOf(
+    client,
+    z.object({ name: z.string(), source: z.string(), definition: z.string() }),
+    `select c.conname as name, c.conrelid::regclass::text as source, pg_get_constraintdef(c.oid) as definition
+     from pg_constraint c
+     where c.contype = 'f' and (c.conrelid::regclass::text = any($1) or c.confrelid::regclass::text = any($1))
+       and not exists (select 1 from pg_inherits i where i.inhrelid = c.conrelid)
+     order by c.conrelid::regclass::text, c.conname`,
+    [todo],
+  );
+  await client.query("begin");
+  try {
+    // One connection per node for the whole transaction: DDL on a table after a parallel operation on another
+    // in the same transaction is refused otherwise.
+    await client.query("set local citus.multi_shard_modify_mode = 'sequential'");
+    for (const k of keys) await client.query(`alter table ${k.source} drop constraint "${k.name}"`);
+    await place(client, placed, done);
+    for (const k of keys) await client.query(`alter table ${k.source} add constraint "${k.name}" ${k.definition}`);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  }
+  for (const line of done) log(`citus: ${line}`);
+  return done;
+}
+
+async function place(client: pg.ClientBase, placed: Map<string, z.infer<typeof Placed>>, done: string[]): Promise<void> {
+  for (const name of CITUS_LAYOUT.reference) {
+    const now = placed.get(name);
+    if (now?.method === "n") continue;
+    if (now) throw new Error(`Citus: ${name} should be a reference table but is distributed (${now.method})`);
+    await client.query("select create_reference_table($1)", [name]);
+    done.push(`${name}: reference table`);
+  }
+  for (const group of CITUS_LAYOUT.distributed) {
+    const [anchor] = Object.keys(group);
+    for (const [name, column] of Object.entries(group)) {
+      const now = placed.get(name);
+      if (now?.method === "h" && now.column === column) continue;
+      if (now) throw new Error(`Citus: ${name} should be distributed on ${column} but is ${now.method === "h" ? `distributed on ${now.column}` : `of kind ${now.method}`}`);
+      await client.query("select create_distributed_table($1, $2, colocate_with => $3)", [name, column, name === anchor ? "none" : anchor]);
+      done.push(`${name}: distributed on ${column}${name === anchor ? "" : ` with ${anchor}`}`);
+    }
+  }
+}
