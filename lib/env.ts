@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   SEGMENTA_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   /** Largest file an upload may send, in bytes (default 1 GiB). */
   SEGMENTA_UPLOAD_LIMIT: z.coerce.number().int().min(1).default(1024 ** 3),
+  /**
+   * Longest value (one field of a CSV row) an upload may hold, in bytes (default 1 MiB); a row may be
+   * 64 KB longer. A longer one is refused (422, naming its line and column).
+   */
+  SEGMENTA_MAX_FIELD_BYTES: z.coerce.number().int().min(1024).default(1024 ** 2),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
   SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
   /** The first admin, created at start while there is no account (unattended installs); otherwise the setup page asks. */

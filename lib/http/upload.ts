@@ -103,8 +103,9 @@ function tooLarge(what: string, maxBytes: number): ImportError {
  * with the import report. Errors are thrown to the route wrapper.
  */
 export async function receiveUpload(pool: pg.Pool, request: Request, into: "new" | number): Promise<Response> {
-  const maxBytes = readEnv().SEGMENTA_UPLOAD_LIMIT;
-  const result = await importUpload(pool, await readUpload(request, maxBytes), into, maxBytes);
+  const env = readEnv();
+  const maxBytes = env.SEGMENTA_UPLOAD_LIMIT;
+  const result = await importUpload(pool, await readUpload(request, maxBytes), into, maxBytes, env.SEGMENTA_MAX_FIELD_BYTES);
   return Response.json(result, { status: 201, headers: { location: `/api/datasets/${result.datasetId}` } });
 }
 

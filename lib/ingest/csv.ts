@@ -1,6 +1,7 @@
 import { isAscii } from "node:buffer";
 import { Transform, type TransformCallback } from "node:stream";
 import { ImportError } from "./errors";
+import { fieldLimits, fieldTooLong, PendingRecord, recordTooLong, type FieldLimits } from "./pending-record";
 
 /**
  * CSV text in, batches of rows out, each row with the physical line it starts
@@ -19,7 +20,9 @@ import { ImportError } from "./errors";
  * - spaces between a closing quote and the delimiter are allowed; anything
  *   else there is an error ("invalid_quotes"), as is a quote never closed
  *   ("unterminated_quote"); both name the line the record starts on;
- * - blank lines are skipped (and counted).
+ * - blank lines are skipped (and counted);
+ * - a value longer than the limit (SEGMENTA_MAX_FIELD_BYTES), or a record
+ *   longer than that and 64 KB, is an error naming its line and column.
  */
 export interface RowBatch {
   rows: string[][];
@@ -69,6 +72,7 @@ export class CsvParser {
   constructor(
     private readonly format: CsvFormat,
     private readonly fileName: string,
+    private readonly limits: FieldLimits = fieldLimits(),
   ) {
     this.delimiter = format.delimiter;
     this.newline = format.newline;
@@ -101,6 +105,7 @@ export class CsvParser {
       if (quote === -1 || quote >= nl) {
         // No quote in this line: the record is the line.
         if (nl > pos) {
+          if (nl - pos > this.limits.maxField) this.checkLine(text, pos, nl);
           rows.push(text.slice(pos, nl).split(delimiter));
           lines.push(this.line);
           starts.push(pos);
@@ -112,6 +117,7 @@ export class CsvParser {
       }
       const parsed = this.quoted(text, pos, final);
       if (parsed === INCOMPLETE) break;
+      if (parsed.end - pos > this.limits.maxRecord) throw recordTooLong(this.fileName, this.line, this.limits);
       // A lone empty quoted value ("") reads as a blank line, as PapaParse's rows did.
       if (parsed.fields.length > 1 || parsed.fields[0] !== "") {
         rows.push(parsed.fields);
@@ -152,6 +158,7 @@ export class CsvParser {
           nl = end;
         }
         const stop = text.indexOf(delimiter, pos);
+        if ((stop === -1 || stop > nl ? nl : stop) - pos > this.limits.maxField) throw this.tooLong(breaks, fields.length);
         if (stop === -1 || stop > nl) {
           fields.push(text.slice(pos, nl));
           return { fields, end: nl, breaks };
@@ -172,12 +179,14 @@ export class CsvParser {
         if (text.charCodeAt(close + 1) === QUOTE) {
           value += text.slice(from, close + 1);
           from = close + 2;
+          if (value.length > this.limits.maxField) throw this.tooLong(breaks, fields.length);
           continue;
         }
         value += text.slice(from, close);
         pos = close + 1;
         break;
       }
+      if (value.length > this.limits.maxField) throw this.tooLong(breaks, fields.length);
       breaks += countBreaks(value, this.breakChar);
       fields.push(value);
       // Spaces may stand between the closing quote and the delimiter (PapaParse reads them so).
@@ -194,6 +203,24 @@ export class CsvParser {
       if (!final && pos + newline.length > end && text.charCodeAt(pos) === newline.charCodeAt(0)) return INCOMPLETE;
       throw this.error("invalid_quotes", "a quote closes a field in the middle of it (quotes inside a field must be doubled)");
     }
+  }
+
+  /** A line (a record without quotes) longer than one value may be: the first value over the limit, or the record, is an error. */
+  private checkLine(text: string, start: number, end: number): void {
+    let from = start;
+    for (let column = 0; ; column++) {
+      const stop = text.indexOf(this.delimiter, from);
+      const to = stop === -1 || stop > end ? end : stop;
+      if (to - from > this.limits.maxField) throw fieldTooLong(this.fileName, this.line, column + 1, this.limits);
+      if (to === end) break;
+      from = to + this.delimiter.length;
+    }
+    if (end - start > this.limits.maxRecord) throw recordTooLong(this.fileName, this.line, this.limits);
+  }
+
+  /** The value at index `column` of the record being read, which starts `breaks` lines into it, is over the limit. */
+  private tooLong(breaks: number, column: number): ImportError {
+    return fieldTooLong(this.fileName, this.line + breaks, column + 1, this.limits);
   }
 
   private error(code: "unterminated_quote" | "invalid_quotes", what: string): ImportError {
@@ -234,22 +261,30 @@ function plainText(text: string, delimiter: string, newline: CsvFormat["newline"
  */
 export class CsvRowStream extends Transform {
   private readonly parser: CsvParser;
-  /** The unfinished record of the last chunk: bytes while the input is bytes, text once a chunk came as text (Windows-1252 files). */
-  private partial: Buffer | string = Buffer.alloc(0);
+  /**
+   * The unfinished record of the last chunks, held until a chunk ends it
+   * (pending-record.ts): bytes while the input is bytes, text once a chunk
+   * came as text (Windows-1252 files).
+   */
+  private readonly pending: PendingRecord;
 
-  constructor(format: CsvFormat, fileName: string) {
+  constructor(format: CsvFormat, fileName: string, limits: FieldLimits = fieldLimits()) {
     super({ readableObjectMode: true, decodeStrings: false });
-    this.parser = new CsvParser(format, fileName);
+    this.parser = new CsvParser(format, fileName, limits);
+    this.pending = new PendingRecord(format, fileName, limits);
   }
 
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (typeof chunk === "string" || typeof this.partial === "string") this.run(this.partial.toString() + chunk.toString(), false, done);
-    else this.run(this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk, false, done);
-    // (A Windows-1252 file arrives as text from the decoder: its partial is text from then on.)
+    try {
+      if (!this.pending.add(chunk)) return done();
+    } catch (error) {
+      return done(error as Error);
+    }
+    this.run(this.pending.take(), false, done);
   }
 
   override _flush(done: TransformCallback): void {
-    this.run(this.partial, true, done);
+    this.run(this.pending.take(), true, done);
   }
 
   private run(input: Buffer | string, final: boolean, done: TransformCallback): void {
@@ -257,9 +292,10 @@ export class CsvRowStream extends Transform {
       const ascii = typeof input !== "string" && isAscii(input);
       const text = typeof input === "string" ? input : input.toString(ascii ? "latin1" : "utf8");
       const { batch, consumed } = this.parser.parse(text, final, ascii ? (input as Buffer) : null);
-      if (final) this.partial = "";
-      else if (typeof input === "string") this.partial = text.slice(consumed);
-      else this.partial = ascii ? input.subarray(consumed) : Buffer.from(text.slice(consumed));
+      if (!final) {
+        const rest = typeof input === "string" ? text.slice(consumed) : ascii ? input.subarray(consumed) : Buffer.from(text.slice(consumed));
+        this.pending.hold(rest, this.parser.line);
+      }
       done(null, batch.rows.length ? batch : undefined);
     } catch (error) {
       done(error as Error);

@@ -3,6 +3,7 @@ import { isAscii } from "node:buffer";
 import { Transform, type TransformCallback } from "node:stream";
 import { countFlags, isNonProductCode } from "./cleaning";
 import { CsvParser, type CsvFormat } from "./csv";
+import { fieldLimits, PendingRecord, type FieldLimits } from "./pending-record";
 import type { LineColumn, LineConverter } from "./rows";
 import type { DateOrder } from "./values";
 
@@ -92,7 +93,9 @@ class Output {
 
 export class LineCopyStream extends Transform {
   private readonly parser: CsvParser;
-  private partial: Buffer | string = Buffer.alloc(0);
+  /** The unfinished record of the last chunks, held until a chunk ends it (pending-record.ts). */
+  private readonly pending: PendingRecord;
+  private readonly limits: FieldLimits;
   private line = 1;
   private headerSeen = false;
   /** Rows converted so far (the header excluded). */
@@ -112,9 +115,12 @@ export class LineCopyStream extends Transform {
     private readonly converter: LineConverter,
     prefix: string,
     dateOrder: DateOrder,
+    limits: FieldLimits = fieldLimits(),
   ) {
     super({ writableObjectMode: false, decodeStrings: false });
-    this.parser = new CsvParser(format, fileName);
+    this.limits = limits;
+    this.parser = new CsvParser(format, fileName, limits);
+    this.pending = new PendingRecord(format, fileName, limits);
     this.kinds = Uint8Array.from((converter.fileColumns ?? []).map((c) => KIND[c]));
     this.delimiter = format.delimiter.charCodeAt(0);
     this.crlf = format.newline === "\r\n";
@@ -125,8 +131,9 @@ export class LineCopyStream extends Transform {
 
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
     try {
-      if (typeof chunk === "string" || typeof this.partial === "string") done(null, this.general(this.partial.toString() + chunk.toString(), false, "text"));
-      else done(null, this.chunk(this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk, false));
+      if (!this.pending.add(chunk)) return done();
+      const input = this.pending.take();
+      done(null, typeof input === "string" ? this.general(input, false, "text") : this.chunk(input, false));
     } catch (error) {
       done(error as Error);
     }
@@ -134,7 +141,8 @@ export class LineCopyStream extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      done(null, typeof this.partial === "string" ? this.general(this.partial, true, "text") : this.chunk(this.partial, true));
+      const input = this.pending.take();
+      done(null, typeof input === "string" ? this.general(input, true, "text") : this.chunk(input, true));
     } catch (error) {
       done(error as Error);
     }
@@ -204,7 +212,7 @@ export class LineCopyStream extends Transform {
       this.rows++;
       pos = record.end + (record.end < end ? this.format.newline.length : 0);
     }
-    this.partial = final ? Buffer.alloc(0) : input.subarray(pos);
+    if (!final) this.pending.hold(input.subarray(pos), this.line);
     return out.length ? out.buf.subarray(0, out.length) : undefined;
   }
 
@@ -226,9 +234,7 @@ export class LineCopyStream extends Transform {
     this.rows += batch.rows.length - from;
     const converted = this.converter.convert(batch, from);
     // The unfinished record waits as it came: bytes stay bytes, so the next chunks may take the byte path again.
-    if (final) this.partial = source === "text" ? "" : Buffer.alloc(0);
-    else if (source === "text") this.partial = text.slice(consumed);
-    else this.partial = bytes ? bytes.subarray(consumed) : Buffer.from(text.slice(consumed), "utf8");
+    if (!final) this.pending.hold(source === "text" ? text.slice(consumed) : bytes ? bytes.subarray(consumed) : Buffer.from(text.slice(consumed), "utf8"), this.line);
     return converted ? Buffer.from(converted, "utf8") : undefined;
   }
 
@@ -239,6 +245,8 @@ export class LineCopyStream extends Transform {
    * quoted values unquoted) and finds where each value starts and ends.
    */
   private fast(input: Buffer, start: number, end: number, out: Output): boolean {
+    // A record or a value over the limits: the general path names it.
+    if (end - start > this.limits.maxField) return false;
     const kinds = this.kinds;
     const width = kinds.length;
     const delimiter = this.delimiter;

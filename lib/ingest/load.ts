@@ -10,6 +10,7 @@ import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
 import { LAYOUTS, autoMapping, customerColumnKeys, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
 import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
+import { fieldLimits, formatBytes } from "./pending-record";
 import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, partitionExists, partitionName } from "./storage";
@@ -72,6 +73,8 @@ export interface LoadHooks {
   onProgress?: (progress: { bytes: number; rows: number }) => void;
   /** Largest file accepted, in bytes. */
   maxBytes?: number;
+  /** Longest value (field) accepted, in bytes (pending-record.ts; 1 MiB when not given). */
+  maxFieldBytes?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
@@ -332,8 +335,9 @@ async function loadFile(
   });
   // Transactions whose every column is read go the byte path (fast-lines.ts); other files row by row.
   const decimalComma = options.decimalComma ?? formats.decimalComma;
+  const limits = fieldLimits(hooks.maxFieldBytes, sniffed.header);
   const byteStream = converter.table === "transaction_lines" && bytePathFits(converter as LineConverter, sniffed, decimalComma)
-    ? new LineCopyStream(sniffed, file.fileName, converter as LineConverter, writeIds ? `${datasetId}\t${importId}\t` : "", dateOrder)
+    ? new LineCopyStream(sniffed, file.fileName, converter as LineConverter, writeIds ? `${datasetId}\t${importId}\t` : "", dateOrder, limits)
     : null;
   if (byteStream) {
     // It copies slashed dates as written: the server reads them in the file's order.
@@ -351,7 +355,7 @@ async function loadFile(
   const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN${freeze ? " WITH (FREEZE)" : ""}`));
   try {
     if (byteStream) await pipeline(stream, countBytes, new DecodeStream(file.fileName), byteStream, progress, copy);
-    else await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName), toCopy, copy);
+    else await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName, limits), toCopy, copy);
   } catch (error) {
     throw asImportError(error, file.fileName);
   }
@@ -395,16 +399,7 @@ function firstDate(rows: string[][], mapping: Mapping): string {
   return (index === undefined ? undefined : rows.find((r) => (r[index] ?? "").trim() !== "")?.[index]) ?? "";
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
 
 function asImportError(error: unknown, fileName: string): ImportError {
   if (error instanceof ImportError) {

@@ -49,7 +49,13 @@ export const UploadFields = z.object({
  * dataset's preparation (its summaries, then every answer its pages read) is
  * queued as it returns: its progress is in GET /api/datasets/{id}/preparation.
  */
-export async function importUpload(pool: pg.Pool, upload: Upload, into: "new" | number, maxBytes: number): Promise<{ datasetId: number; import: ImportReport }> {
+export async function importUpload(
+  pool: pg.Pool,
+  upload: Upload,
+  into: "new" | number,
+  maxBytes: number,
+  maxFieldBytes?: number,
+): Promise<{ datasetId: number; import: ImportReport }> {
   let token: string | undefined;
   try {
     const fields = UploadFields.parse(upload.fields);
@@ -65,7 +71,7 @@ export async function importUpload(pool: pg.Pool, upload: Upload, into: "new" | 
       pool,
       target,
       [{ fileName: upload.fileName, body: upload.stream, size: upload.size, options: { kind: fields.kind, mapping: fields.mapping, dateOrder: fields.dateOrder, decimalComma: fields.decimalComma } }],
-      { maxBytes, onProgress: ({ bytes, rows }) => reportProgress(token, bytes, rows) },
+      { maxBytes, maxFieldBytes, onProgress: ({ bytes, rows }) => reportProgress(token, bytes, rows) },
     );
     const report = result.imports[0]!;
     reportProgress(token, report.bytes, report.rowsRead, true);
