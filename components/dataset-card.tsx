@@ -15,14 +15,21 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
         {dataset.isSample && <span className="badge">Sample</span>}
       </header>
       {dataset.description && <p className="muted">{dataset.description}</p>}
-      {dataset.figures && <DatasetFigures figures={dataset.figures} />}
+      {dataset.figures && <DatasetFigures figures={dataset.figures} cleaningHref={`/datasets/${dataset.id}#cleaning-title`} />}
       {!dataset.prepared && <PreparationNote state={dataset.preparation} statusUrl={`/api/datasets/${dataset.id}/preparation`} />}
     </article>
   );
 }
 
 /** Headline figures; each carries `data-figure` so tests read what people read. */
-export function DatasetFigures({ figures: f }: { figures: Figures }) {
+export function DatasetFigures({
+  figures: f,
+  cleaningHref,
+}: {
+  figures: Figures;
+  /** Where the cleaning report is: this page's section by default. */
+  cleaningHref?: string;
+}) {
   if (f.lines === 0 && (f.customersOnFile ?? 0) > 0) {
     // A customers file alone: its customers are the dataset's; there is nothing bought to count.
     return (
@@ -38,6 +45,11 @@ export function DatasetFigures({ figures: f }: { figures: Figures }) {
       </dl>
     );
   }
+  // Customers and revenue are counted twice: in the file as loaded, and after the default cleaning (what runs count).
+  const kept: Record<string, string | null> = {
+    customers: f.customersKept === undefined ? null : formatInteger(f.customersKept),
+    revenue: f.revenueKept === undefined ? null : formatMoney(f.revenueKept),
+  };
   const figures: [key: string, label: string, value: string][] = [
     ["customers", "Customers", formatInteger(f.customers)],
     ["invoices", "Invoices", formatInteger(f.invoices)],
@@ -49,8 +61,16 @@ export function DatasetFigures({ figures: f }: { figures: Figures }) {
     <dl className="figures">
         {figures.map(([key, label, value]) => (
           <div key={key} className="figure">
-            <dt>{label}</dt>
+            <dt>{label}{kept[key] ? " in the file" : ""}</dt>
             <dd data-figure={key}>{value}</dd>
+            {kept[key] && (
+              <dd className="muted small" data-figure={`${key}-kept`}>
+                {kept[key]} after cleaning{" "}
+                <Link href={cleaningHref ?? "#cleaning-title"} className="small">
+                  (why)
+                </Link>
+              </dd>
+            )}
           </div>
         ))}
         <div className="figure figure-wide">

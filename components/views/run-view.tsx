@@ -68,6 +68,20 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
             {page.purchases
               ? `${formatInteger(run.customers)} customers in ${formatInteger(run.segments.length - empty.length)} segments, as of ${describeAnalysisDate(run.params)}.`
               : `${formatInteger(run.customers)} customers of the customers file in ${formatInteger(run.segments.length - empty.length)} segments, by its columns (the dataset has no purchases).`}
+            {page.purchases && page.fileCustomers !== null && page.fileCustomers !== run.customers && (
+              <span className="muted small" data-testid="run-file-customers">
+                {" "}
+                The file has {formatInteger(page.fileCustomers)} customers: the run counts those with purchases left after cleaning
+                {typeof run.params.analysisDate === "string" ? " and before the analysis date" : ""}
+                {shared ? "" : (
+                  <>
+                    {" "}
+                    (<Link href={`/datasets/${run.datasetId}#cleaning-title`}>cleaning report</Link>)
+                  </>
+                )}
+                .
+              </span>
+            )}
           </p>
         </div>
         {shared ? (

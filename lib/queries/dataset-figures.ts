@@ -16,6 +16,9 @@ export const DatasetFigures = z.object({
   countries: num,
   /** Customers in the dataset's customers file(s). */
   customersOnFile: num,
+  /** Customers and revenue after the default cleaning (what a run at the defaults counts); absent from answers saved before they were asked. */
+  customersKept: num.optional(),
+  revenueKept: z.string().optional(),
 });
 export type DatasetFigures = z.infer<typeof DatasetFigures>;
 

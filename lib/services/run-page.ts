@@ -7,7 +7,8 @@ import type pg from "pg";
 import { churnFitOf, type ChurnFit } from "./lifetime-values";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
-import { onDemand, savedAnswers } from "../queries/cache";
+import { onDemand, savedAnswer, savedAnswers } from "../queries/cache";
+import { datasetFiguresQuery } from "../queries/dataset-figures";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { rfmGridQuery, type RfmGridCell } from "../queries/rfm-grid";
 import { datasetName } from "../queries/datasets";
@@ -41,6 +42,8 @@ const _sameComparison: Same<Comparison, Awaited<ReturnType<typeof compareRuns>>>
 export interface RunPage {
   run: RunDetail;
   datasetName: string;
+  /** Customers in the dataset's file as loaded, before cleaning (dataset-figures.sql), to set beside the run's; null while not prepared. */
+  fileCustomers: number | null;
   /** True once every answer of the run's pages is saved. */
   prepared: boolean;
   /** Null while being prepared (as are the insights, grid and projection). */
@@ -97,7 +100,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
         },
       );
   const purchases = run.params.purchases !== false;
-  const [dataset, [profiles, concentration, grid, points, described, outcomes], runs, compared, columns] = await Promise.all([
+  const [dataset, [profiles, concentration, grid, points, described, outcomes], runs, compared, columns, figures] = await Promise.all([
     datasetName(pool, run.datasetId),
     savedAnswers(pool, { runId }, [
       segmentProfileQuery(pool, runId),
@@ -110,6 +113,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
     getSegmentationRuns(pool, run.datasetId),
     comparison,
     comparedSegments,
+    savedAnswer(pool, { datasetId: run.datasetId }, datasetFiguresQuery(pool, run.datasetId)),
   ]);
   const saved = run.metrics.dendrogram as SavedDendrogram | undefined;
   const outcome = outcomeOf(run.params);
@@ -117,6 +121,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
   return {
     run,
     datasetName: dataset ?? `Dataset ${run.datasetId}`,
+    fileCustomers: figures?.customers ?? null,
     prepared: run.preparedAt !== null,
     churn: churnFitOf(run.metrics.lifetimeValue),
     profiles,

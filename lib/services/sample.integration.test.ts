@@ -9,6 +9,8 @@ import { datasetFiguresSql, getDatasetFigures } from "../queries/dataset-figures
 import { SAMPLE, sampleFiles } from "../sample";
 import { deleteDataset, listDatasets } from "./datasets";
 import { ensureSampleDataset } from "./sample";
+import { runSegmentation } from "./segmentations";
+import { parse } from "csv-parse/sync";
 import { prepared } from "../../tests/support/reference-data";
 
 const text = (lines: Iterable<string>) => [...lines].join("");
@@ -68,7 +70,10 @@ describe("the sample dataset on first start", () => {
   test("headline figures equal the figures computed from the sample CSV", async () => {
     const expected = figuresFromCsv(text(sampleFiles().transactions));
     const figures = await getDatasetFigures(pool, datasetId!);
-    expect({ ...figures, revenue: toMillionths(figures.revenue) }).toEqual({
+    const { customersKept, revenueKept, ...asLoaded } = figures;
+    expect(customersKept).toEqual(expect.any(Number));
+    expect(revenueKept).toEqual(expect.any(String));
+    expect({ ...asLoaded, revenue: toMillionths(figures.revenue) }).toEqual({
       lines: expected.lines,
       invoices: expected.invoices,
       customers: expected.customers,
@@ -98,7 +103,34 @@ describe("the sample dataset on first start", () => {
       figures.firstInvoiceAt,
       figures.lastInvoiceAt,
       String(figures.countries),
+      String(figures.customersKept),
+      figures.revenueKept,
       String(figures.customersOnFile),
     ]);
+  });
+
+  test("the figures after cleaning are the file's customers and revenue under the cleaning rules, and what a default RFM run counts", async () => {
+    // From the CSV, by the rules as the README states them: a customer id, no C/A invoice, a positive quantity
+    // and price, a product code (the sample's non-product codes are POST, DOT and M), the first of exact duplicates.
+    const rows = parse(text(sampleFiles().transactions), { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
+    const seen = new Set<string>();
+    const customers = new Set<string>();
+    let revenue = 0n;
+    for (const r of rows) {
+      const key = JSON.stringify(r);
+      const duplicate = seen.has(key);
+      seen.add(key);
+      if (duplicate || !r.CustomerID || /^[CA]/i.test(r.InvoiceNo!) || Number(r.Quantity) <= 0 || Number(r.UnitPrice) <= 0 || ["POST", "DOT", "M"].includes(r.StockCode!.toUpperCase())) continue;
+      customers.add(r.CustomerID);
+      revenue += BigInt(r.Quantity!) * toMillionths(r.UnitPrice!);
+    }
+    const figures = await getDatasetFigures(pool, datasetId!);
+    expect(figures.customersKept).toBe(customers.size);
+    expect(toMillionths(figures.revenueKept!)).toBe(revenue);
+    expect(toMillionths(figures.revenueKept!)).toBeLessThan(toMillionths(figures.revenue));
+
+    const run = await runSegmentation(pool, datasetId!, { method: "rfm" });
+    expect(run.customers).toBe(figures.customersKept);
+    expect(run.segments.reduce((s, x) => s + x.revenue, 0)).toBeCloseTo(Number(figures.revenueKept), 2);
   });
 });

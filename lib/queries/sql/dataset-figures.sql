@@ -1,4 +1,6 @@
--- Headline figures of one dataset, over every line as loaded (no cleaning rule applied).
+-- Headline figures of one dataset, over every line as loaded (no cleaning rule applied), and the customers and
+-- revenue left after the default cleaning (excluded & 63 = 0: no guests, cancellations, adjustments, non-product
+-- codes, free items or duplicates), which is what a segmentation run at the defaults counts.
 -- It reads invoice_totals, the dataset's lines summed per invoice (and cleaning bits), and counts the
 -- customers of its customers file (a dataset may hold a customers file alone: then every other figure is 0).
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/dataset-figures.sql
@@ -10,6 +12,8 @@ select
   min(invoice_date)                         as first_invoice_at,
   max(invoice_date)                         as last_invoice_at,
   count(distinct country)                   as countries,
+  count(distinct customer_id) filter (where excluded & 63 = 0)   as customers_kept,  -- after the default cleaning
+  coalesce(sum(value) filter (where excluded & 63 = 0), 0)       as revenue_kept,    -- after the default cleaning
   (select count(*) from customers c where c.dataset_id = :dataset_id) as customers_on_file  -- rows of its customers file(s)
 from invoice_totals
 where dataset_id = :dataset_id;
