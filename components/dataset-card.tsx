@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDay, formatInteger, formatMoney } from "@/lib/format";
+import { formatDay, formatInteger, formatMoney, moneyLabel } from "@/lib/format";
 import type { DatasetFigures as Figures } from "@/lib/queries/dataset-figures";
 import type { DatasetSummary } from "@/lib/services/datasets";
 import { PreparationNote } from "./preparation/preparation-note";
@@ -15,7 +15,7 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
         {dataset.isSample && <span className="badge">Sample</span>}
       </header>
       {dataset.description && <p className="muted">{dataset.description}</p>}
-      {dataset.figures && <DatasetFigures figures={dataset.figures} cleaningHref={`/datasets/${dataset.id}#cleaning-title`} />}
+      {dataset.figures && <DatasetFigures figures={dataset.figures} cleaningHref={`/datasets/${dataset.id}#cleaning-title`} currency={dataset.currency} />}
       {!dataset.prepared && <PreparationNote state={dataset.preparation} statusUrl={`/api/datasets/${dataset.id}/preparation`} />}
     </article>
   );
@@ -25,10 +25,13 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
 export function DatasetFigures({
   figures: f,
   cleaningHref,
+  currency,
 }: {
   figures: Figures;
   /** Where the cleaning report is: this page's section by default. */
   cleaningHref?: string;
+  /** The dataset's currency (ISO 4217), or null. */
+  currency: string | null;
 }) {
   if (f.lines === 0 && (f.customersOnFile ?? 0) > 0) {
     // A customers file alone: its customers are the dataset's; there is nothing bought to count.
@@ -48,13 +51,13 @@ export function DatasetFigures({
   // Customers and revenue are counted twice: in the file as loaded, and after the default cleaning (what runs count).
   const kept: Record<string, string | null> = {
     customers: f.customersKept === undefined ? null : formatInteger(f.customersKept),
-    revenue: f.revenueKept === undefined ? null : formatMoney(f.revenueKept),
+    revenue: f.revenueKept === undefined ? null : formatMoney(f.revenueKept, currency),
   };
   const figures: [key: string, label: string, value: string][] = [
     ["customers", "Customers", formatInteger(f.customers)],
     ["invoices", "Invoices", formatInteger(f.invoices)],
     ["lines", "Line items", formatInteger(f.lines)],
-    ["revenue", "Revenue", formatMoney(f.revenue)],
+    ["revenue", moneyLabel("Revenue", currency), formatMoney(f.revenue, currency)],
     ["countries", "Countries", formatInteger(f.countries)],
   ];
   return (

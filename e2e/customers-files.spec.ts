@@ -168,7 +168,7 @@ test("sales_data_sample: revenue is its SALES column, and RFM runs on its orders
   await report.getByRole("link", { name: "Open the dataset" }).click();
   await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
   // The sum of the file's SALES column.
-  await expect(page.locator('[data-figure="revenue"]')).toHaveText("10,032,628.85");
+  await expect(page.locator('[data-figure="revenue"]')).toHaveText("US$10,032,628.85");
   await noEmptyChart(page);
   await page.screenshot({ path: testInfo.outputPath("sales-dataset.png"), fullPage: true });
   await openForm(page);

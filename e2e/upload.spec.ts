@@ -47,7 +47,7 @@ test("the complete UCI Online Retail file goes in through the page, with the pub
   await expect(page.getByRole("heading", { name: "UCI Online Retail (page)", level: 1 })).toBeVisible();
   await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
   for (const [key, value] of Object.entries(UCI)) await expect(page.locator(`[data-figure="${key}"]`)).toHaveText(value);
-  await expect(page.locator('[data-figure="revenue"]')).toHaveText("9,747,747.93");
+  await expect(page.locator('[data-figure="revenue"]')).toHaveText("£9,747,747.93");
   await expect(page.getByRole("cell", { name: "succeeded" })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("dataset.png"), fullPage: true });
 });

@@ -3,7 +3,23 @@ const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const formatInteger = (n: number) => integer.format(n);
-export const formatMoney = (value: string | number) => money.format(Number(value));
+
+/**
+ * Money, everywhere the same: two decimals, grouped, with the dataset's currency when it has one
+ * (Intl's currency style: `£1,234.50`, `€1,234.50`, `US$1,234.50` in en-GB; JPY has no decimals);
+ * without one, the bare number. `currency` is an ISO 4217 code.
+ */
+export const formatMoney = (value: string | number, currency?: string | null) => moneyFormat(currency).format(Number(value));
+/** How a column or axis of amounts is labelled: `Revenue (GBP)`, or `Revenue` without a currency. */
+export const moneyLabel = (label: string, currency?: string | null) => (currency ? `${label} (${currency})` : label);
+
+const formats = new Map<string, Intl.NumberFormat>();
+function cached(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+const moneyFormat = (currency?: string | null) => (currency ? cached(`money:${currency}`, () => new Intl.NumberFormat("en-GB", { style: "currency", currency })) : money);
 
 /** `2024-12-20 19:59:00` → `20 Dec 2024`. Dates stay in the shop's local time. */
 export function formatDay(timestamp: string | null): string {

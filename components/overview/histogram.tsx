@@ -29,7 +29,10 @@ export function Histogram({
   xLabel,
   unit,
   colour = categoryColour(0),
+  currency = null,
 }: {
+  /** The currency of the bins' revenue (ISO 4217), or null. */
+  currency?: string | null;
   id: string;
   bins: HistogramBin[];
   kind: BinKind;
@@ -65,7 +68,7 @@ export function Histogram({
             tickFormatter={axisNumber}
             label={{ value: counted, angle: -90, position: "insideLeft", fontSize: AXIS_FONT, style: { textAnchor: "middle" } }}
           />
-          <Tooltip content={(props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
+          <Tooltip content={(props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} currency={currency} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
           <Bar dataKey="count" name={counted} fill={colour} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
@@ -73,10 +76,10 @@ export function Histogram({
   );
 }
 
-function BinTip({ active, payload, kind, counted, unit, colour }: TooltipContentProps & { kind: BinKind; counted: string; unit?: [string, string]; colour: string }) {
+function BinTip({ active, payload, kind, counted, unit, colour, currency }: TooltipContentProps & { kind: BinKind; counted: string; unit?: [string, string]; colour: string; currency: string | null }) {
   const b = payload?.[0]?.payload as (HistogramBin & { label: string }) | undefined;
   if (!active || !b) return null;
   const rows: [string, string, string?][] = [[counted, `${formatInteger(b.count)} (${formatShare(b.share)})`, colour]];
-  if (b.revenue !== undefined) rows.push(["Revenue", `${formatMoney(b.revenue)} (${formatShare(b.revenueShare ?? null)})`]);
+  if (b.revenue !== undefined) rows.push(["Revenue", `${formatMoney(b.revenue, currency)} (${formatShare(b.revenueShare ?? null)})`]);
   return <TipBox title={b.label} rows={rows} note={`Bin: ${binEdgesText(b, kind, unit)}.`} />;
 }

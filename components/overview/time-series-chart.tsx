@@ -2,7 +2,7 @@
 
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
-import { formatDay, formatInteger, formatMoney, formatMonth } from "@/lib/format";
+import { formatDay, formatInteger, formatMoney, formatMonth, moneyLabel } from "@/lib/format";
 import type { PeriodRow } from "@/lib/queries/revenue-over-time";
 import { AXIS_FONT, axisNumber, TipBox } from "@/components/charts/tooltip";
 
@@ -10,7 +10,7 @@ const ORDERS = categoryColour(0);
 const REVENUE = categoryColour(1);
 
 /** Orders (bars, left axis) and revenue (line, right axis) per month or week; periods the data covers in part are drawn pale. */
-export function TimeSeriesChart({ periods, grain }: { periods: PeriodRow[]; grain: "month" | "week" }) {
+export function TimeSeriesChart({ periods, grain, currency = null }: { periods: PeriodRow[]; grain: "month" | "week"; /** ISO 4217, or null. */ currency?: string | null }) {
   // Every tick names its year ("Jan ’24"), so whichever ticks the axis keeps read on their own; weeks by their Monday.
   const tick = (p: string) => (grain === "week" ? formatDay(p) : `${formatMonth(p).slice(0, -5)} ’${p.slice(2, 4)}`);
   return (
@@ -35,9 +35,9 @@ export function TimeSeriesChart({ periods, grain }: { periods: PeriodRow[]; grai
             fontSize={AXIS_FONT}
             width={64}
             tickFormatter={axisNumber}
-            label={{ value: "Revenue (file currency)", angle: 90, position: "insideRight", fontSize: AXIS_FONT, style: { textAnchor: "middle" } }}
+            label={{ value: moneyLabel("Revenue", currency ?? "file currency"), angle: 90, position: "insideRight", fontSize: AXIS_FONT, style: { textAnchor: "middle" } }}
           />
-          <Tooltip content={(props: TooltipContentProps) => <PeriodTip {...props} grain={grain} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
+          <Tooltip content={(props: TooltipContentProps) => <PeriodTip {...props} grain={grain} currency={currency} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
           <Legend verticalAlign="top" height={28} iconSize={12} wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
           <Bar
             yAxisId="orders"
@@ -54,7 +54,7 @@ export function TimeSeriesChart({ periods, grain }: { periods: PeriodRow[]; grai
   );
 }
 
-function PeriodTip({ active, payload, grain }: TooltipContentProps & { grain: "month" | "week" }) {
+function PeriodTip({ active, payload, grain, currency }: TooltipContentProps & { grain: "month" | "week"; currency: string | null }) {
   const p = payload?.[0]?.payload as PeriodRow | undefined;
   if (!active || !p) return null;
   const title = grain === "month" ? formatMonth(p.period) : `Week of ${formatDay(p.period)}`;
@@ -63,9 +63,9 @@ function PeriodTip({ active, payload, grain }: TooltipContentProps & { grain: "m
       title={title}
       rows={[
         ["Orders", formatInteger(p.orders), ORDERS],
-        ["Revenue", formatMoney(p.revenue), REVENUE],
+        ["Revenue", formatMoney(p.revenue, currency), REVENUE],
         ["Customers", formatInteger(p.customers)],
-        ["Average order", p.averageOrderValue === null ? "–" : formatMoney(p.averageOrderValue)],
+        ["Average order", p.averageOrderValue === null ? "–" : formatMoney(p.averageOrderValue, currency)],
       ]}
       note={p.partial ? `Partial ${grain}: data from ${formatDay(p.coveredFrom)} to ${formatDay(p.coveredTo)} only.` : undefined}
     />

@@ -2,7 +2,7 @@ import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { TopProductRow } from "@/lib/queries/top-products";
 
 /** The products with the most revenue, as a table; the revenue cell carries a bar scaled to the first product. */
-export function TopProductsTable({ products }: { products: TopProductRow[] }) {
+export function TopProductsTable({ products, currency = null }: { products: TopProductRow[]; /** ISO 4217, or null. */ currency?: string | null }) {
   const top = products[0]?.revenue ?? 0;
   return (
     <div className="table-scroll">
@@ -50,7 +50,7 @@ export function TopProductsTable({ products }: { products: TopProductRow[] }) {
                 {formatInteger(p.customers)}
               </td>
               <td className="num revenue-cell" data-revenue={p.revenue}>
-                {formatMoney(p.revenue)}
+                {formatMoney(p.revenue, currency)}
                 <span className="share-bar" aria-hidden="true">
                   <span style={{ width: `${top > 0 ? Math.max(1, (100 * p.revenue) / top) : 0}%` }} />
                 </span>

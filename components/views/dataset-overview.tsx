@@ -14,6 +14,8 @@ import type { Grain } from "@/lib/services/overview";
 import type { OverviewPage } from "@/lib/services/overview-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
 import { OverviewCustomersFile } from "./overview/customers-file";
+import { CurrencyPicker } from "@/components/overview/currency-picker";
+import { currencyChoices } from "@/lib/currency";
 import { OverviewDataQuality } from "./overview/data-quality";
 import type { ViewAudience } from "./shared";
 import { PreparationNote } from "@/components/preparation/preparation-note";
@@ -21,8 +23,21 @@ import { PreparationNote } from "@/components/preparation/preparation-note";
 const CLEANING_NOTE = "Default cleaning: guest orders, cancellations, adjustments, non-product codes, free items and duplicates are left out.";
 
 /** A dataset's overview: figures, cleaning, revenue over time, customers and products (its page loads them: getOverviewPage); `shared` for a share link. */
-export function DatasetOverview({ page, shared, createShare, setColumnKind }: { page: OverviewPage; setColumnKind?: (datasetId: number, key: string, kind: string) => Promise<{ ok: boolean; message: string | null }> } & ViewAudience) {
+export function DatasetOverview({
+  page,
+  shared,
+  createShare,
+  setColumnKind,
+  setCurrency,
+}: {
+  page: OverviewPage;
+  setColumnKind?: (datasetId: number, key: string, kind: string) => Promise<{ ok: boolean; message: string | null }>;
+  /** Changes the dataset's currency (absent on a share link). */
+  setCurrency?: (datasetId: number, currency: string) => Promise<{ ok: boolean; message: string | null }>;
+} & ViewAudience) {
   const { dataset, overview: o, grain, sql: OVERVIEW_SQL } = page;
+  // Charts say the currency their amounts are in (or "the file's currency" when none is known).
+  const inCurrency = dataset.currency ?? "the file's currency";
   const noOrders = <NoOrders datasetId={dataset.id} shared={!!shared} />;
   const hasOrders = o.periods?.some((p) => p.orders > 0) ?? false;
   const partial = o.periods?.filter((p) => p.partial && p.orders > 0) ?? [];
@@ -59,7 +74,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
 
       <section className="card" aria-labelledby="figures-title">
         <h2 id="figures-title">Figures</h2>
-        {dataset.figures ? <DatasetFigures figures={dataset.figures} /> : <p className="muted" data-preparing>The figures appear once the dataset is prepared.</p>}
+        {dataset.figures ? <DatasetFigures figures={dataset.figures} currency={dataset.currency} /> : <p className="muted" data-preparing>The figures appear once the dataset is prepared.</p>}
         <p className="muted small">
           {page.purchases ? (
             <>
@@ -67,7 +82,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
               {dataset.figures?.customersKept !== undefined ? (
                 <span data-testid="figures-cleaning">
                   {formatInteger(dataset.figures.customers)} customers in the file · {formatInteger(dataset.figures.customersKept)} after cleaning; revenue{" "}
-                  {formatMoney(dataset.figures.revenue)} in the file · {formatMoney(dataset.figures.revenueKept ?? 0)} after cleaning, as segmentation runs count them
+                  {formatMoney(dataset.figures.revenue, dataset.currency)} in the file · {formatMoney(dataset.figures.revenueKept ?? 0, dataset.currency)} after cleaning, as segmentation runs count them
                   (guest orders without a customer id, cancellations and returns, adjustments, postage and other non-product codes, free items and duplicates
                   are left out: see <a href="#cleaning-title">the cleaning report</a>). The charts below use the default cleaning.
                 </span>
@@ -82,6 +97,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
             </>
           )}
         </p>
+        {page.purchases && <CurrencyPicker datasetId={dataset.id} currency={dataset.currency} guessed={dataset.currencyGuessed} choices={currencyChoices()} setCurrency={setCurrency} />}
         <ShowSql name="dataset-figures" id={dataset.id} />
       </section>
 
@@ -97,7 +113,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
           title={`Orders and revenue by ${grain}`}
           description={
             <>
-              Orders per {grain} (bars, left axis, count) and revenue (line, right axis, in the file&apos;s currency)
+              Orders per {grain} (bars, left axis, count) and revenue (line, right axis, in {inCurrency})
               {grain === "week" ? ", weeks from Monday to Sunday" : ""}. {CLEANING_NOTE}
               {partial.length > 0 && (
                 <>
@@ -112,7 +128,7 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
           empty={hasOrders ? undefined : noOrders}
           sql={<ShowSql name={grain === "week" ? OVERVIEW_SQL.week : OVERVIEW_SQL.month} id={dataset.id} />}
         >
-          {o.periods && <TimeSeriesChart periods={o.periods} grain={grain} />}
+          {o.periods && <TimeSeriesChart periods={o.periods} grain={grain} currency={dataset.currency} />}
         </ChartCard>
 
         <ChartCard
@@ -131,12 +147,12 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
           id="top-products"
           wide
           title="Top products by revenue"
-          description={<>The {o.products?.length ? `${formatInteger(o.products.length)} ` : ""}products with the most revenue: units sold, distinct customers and revenue (file currency, with its share of all product revenue). {CLEANING_NOTE}</>}
+          description={<>The {o.products?.length ? `${formatInteger(o.products.length)} ` : ""}products with the most revenue: units sold, distinct customers and revenue ({inCurrency}, with its share of all product revenue). {CLEANING_NOTE}</>}
           pending={o.products === null}
           empty={o.products?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.products} id={dataset.id} />}
         >
-          {o.products && <TopProductsTable products={o.products} />}
+          {o.products && <TopProductsTable products={o.products} currency={dataset.currency} />}
         </ChartCard>
       </div>
 
@@ -145,12 +161,12 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
         <ChartCard
           id="order-values"
           title="Order value"
-          description="Orders per order value (file currency). Bins widen by about 1.6× so the long tail does not squash the bulk; the ends gather the lowest and highest 1%. Hover for the bin edges and the revenue each bin brings."
+          description={`Orders per order value (${inCurrency}). Bins widen by about 1.6× so the long tail does not squash the bulk; the ends gather the lowest and highest 1%. Hover for the bin edges and the revenue each bin brings.`}
           pending={o.orderValues === null}
           empty={o.orderValues?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.orderValues} id={dataset.id} />}
         >
-          {o.orderValues && <Histogram id="order-value" bins={o.orderValues.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))} kind="money" counted="Orders" xLabel="Order value (file currency)" />}
+          {o.orderValues && <Histogram id="order-value" bins={o.orderValues.map((b) => ({ ...b, count: b.orders, share: b.orderShare, revenue: b.value, revenueShare: b.valueShare }))} kind="money" counted="Orders" xLabel={`Order value (${inCurrency})`} currency={dataset.currency} />}
         </ChartCard>
 
         <ChartCard
@@ -198,12 +214,12 @@ export function DatasetOverview({ page, shared, createShare, setColumnKind }: { 
           id="spend"
           wide
           title="Spend per customer"
-          description="Customers per total spend (file currency, all their kept orders). Bins widen by about 1.6×; the ends gather the lowest and highest 1%."
+          description={`Customers per total spend (${inCurrency}, all their kept orders). Bins widen by about 1.6×; the ends gather the lowest and highest 1%.`}
           pending={o.customers === null}
           empty={o.customers?.spend.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.customers} id={dataset.id} />}
         >
-          {o.customers && <Histogram id="spend" bins={customerBins(o.customers.spend)} kind="money" counted="Customers" xLabel="Spend per customer (file currency)" colour={categoryColour(5)} />}
+          {o.customers && <Histogram id="spend" bins={customerBins(o.customers.spend)} kind="money" counted="Customers" xLabel={`Spend per customer (${inCurrency})`} colour={categoryColour(5)} currency={dataset.currency} />}
         </ChartCard>
       </div>
 

@@ -92,7 +92,7 @@ const times = (lift: number) => `${lift >= 10 ? Math.round(lift) : lift < 0.1 ? 
 const round1 = (x: number) => (Math.abs(x) >= 10 ? integer.format(Math.round(x)) : x.toFixed(1));
 
 /** How a segment differs from the average customer, strongest differences first, as "orders 2.7× as often (11.5 vs 4.3)". */
-function differences(s: ProfileRow, base: ProfileRow): string[] {
+function differences(s: ProfileRow, base: ProfileRow, money: (value: number) => string): string[] {
   const items: { weight: number; text: string }[] = [];
   const add = (lift: number | null, describe: (lift: number) => string) => {
     if (lift === null || !Number.isFinite(lift) || lift <= 0) return;
@@ -101,10 +101,10 @@ function differences(s: ProfileRow, base: ProfileRow): string[] {
     items.push({ weight, text: describe(lift) });
   };
   add(s.frequencyLift, (l) => `orders ${times(l)} as often as the average customer (${round1(s.frequency)} orders vs ${round1(base.frequency)})`);
-  add(s.monetaryLift, (l) => `spends ${times(l)} as much (${defaultMoney.format(s.monetary)} vs ${defaultMoney.format(base.monetary)} per customer)`);
+  add(s.monetaryLift, (l) => `spends ${times(l)} as much (${money(s.monetary)} vs ${money(base.monetary)} per customer)`);
   add(s.recencyLift, (l) => `last bought ${round1(s.recencyDays)} days ago on average, against ${round1(base.recencyDays)} for the base (${times(l)})`);
   add(s.averageOrderValueLift, (l) =>
-    `has an average order of ${defaultMoney.format(s.averageOrderValue ?? 0)} (${times(l)} the base's ${defaultMoney.format(base.averageOrderValue ?? 0)})`,
+    `has an average order of ${money(s.averageOrderValue ?? 0)} (${times(l)} the base's ${money(base.averageOrderValue ?? 0)})`,
   );
   add(s.productsLift, (l) => `buys ${round1(s.products)} distinct products (${times(l)} the base's ${round1(base.products)})`);
   add(s.returnRateLift, (l) => `sends back (cancels or returns) ${percent(s.returnRate)} of the value it buys, on average per customer (${times(l)} the base's ${percent(base.returnRate)})`);
@@ -202,7 +202,7 @@ export function buildInsights(rows: readonly ProfileRow[], concentration: Concen
     const bullets: Bullet[] = [
       { text: `${s.name} are ${percent(s.customerShare)} of customers and bring ${percent(s.revenueShare)} of revenue (${money(s.revenue)}).`, query: PROFILE },
     ];
-    const diffs = differences(s, base);
+    const diffs = differences(s, base, money);
     if (diffs.length) bullets.push({ text: `The typical customer here ${diffs.join("; ")}.`, query: PROFILE });
     else bullets.push({ text: `They look like the average customer: no feature differs from the base by more than 20%.`, query: PROFILE });
     if (hasLtv && s.atRiskCustomers > 0) {

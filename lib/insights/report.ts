@@ -11,14 +11,16 @@ export interface ReportInput {
   profiles: readonly ProfileRow[];
   groups: readonly InsightGroup[];
   queries: readonly { name: string; text: string; parameter: string }[];
+  /** The dataset's currency (ISO 4217), or null: the amount columns say it. */
+  currency?: string | null;
 }
 
 const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
-const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 }); // the table's cells: the header says the currency
 const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function buildReport({ datasetName, run, profiles, groups, queries }: ReportInput): string {
+export function buildReport({ datasetName, run, profiles, groups, queries, currency = null }: ReportInput): string {
   const lines: string[] = [];
   const method = run.method === "rfm" ? "RFM" : run.method === "kmeans" ? "k-means" : "hierarchical (Ward)";
   lines.push(`# ${cell(datasetName)}: ${method} segmentation (run ${run.id})`, "");
@@ -26,6 +28,7 @@ export function buildReport({ datasetName, run, profiles, groups, queries }: Rep
   lines.push(`- Analysis date: ${run.params.analysisDate ?? "the day after the last invoice"}`);
   if (run.params.chosenK !== undefined) lines.push(`- k: ${run.params.chosenK}${run.params.k === "auto" ? " (chosen automatically)" : ""}`);
   if (Array.isArray(run.params.features)) lines.push(`- Features: ${(run.params.features as string[]).join(", ")}`);
+  if (currency) lines.push(`- Currency: ${currency} (amounts in it, two decimals)`);
   lines.push(`- Run at: ${run.createdAt}`, "");
 
   lines.push("## Insights", "");
@@ -39,7 +42,8 @@ export function buildReport({ datasetName, run, profiles, groups, queries }: Rep
   }
 
   lines.push("## Segments", "", "_From segment-profile.sql._", "");
-  lines.push("| Segment | Customers | Share of customers | Revenue | Share of revenue | Average order | Mean recency (days) | Mean orders | Mean P(alive) | At-risk customers | At-risk revenue |");
+  const inCurrency = (label: string) => (currency ? `${label} (${currency})` : label);
+  lines.push(`| Segment | Customers | Share of customers | ${inCurrency("Revenue")} | Share of revenue | ${inCurrency("Average order")} | Mean recency (days) | Mean orders | Mean P(alive) | At-risk customers | ${inCurrency("At-risk revenue")} |`);
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const p of profiles) {
     lines.push(

@@ -59,6 +59,10 @@ const DatasetRecord = z.object({
   preparation: PreparationState.nullable(),
   /** dataset-figures.sql's saved answer for the current data (a JSON row; null until prepared). */
   figures: DatasetFigures.nullable(),
+  /** The currency the analyst chose (ISO 4217), or null. */
+  currency: z.string().nullable(),
+  /** Revenue per invoice country (country-totals.sql's saved answer, for the currency guess); null until prepared. */
+  countries: z.array(z.object({ country: z.string(), revenue: z.coerce.number() })).nullable(),
 });
 export type DatasetRecord = z.infer<typeof DatasetRecord>;
 
@@ -66,9 +70,11 @@ export type DatasetRecord = z.infer<typeof DatasetRecord>;
 export async function datasetRecords(db: pg.Pool, id?: number): Promise<DatasetRecord[]> {
   const { rows } = await db.query(
     `select d.id, d.name, d.description, d.is_sample, d.created_at, d.data_version,
-            d.prepared_version is not distinct from d.data_version as prepared, d.preparation, q.rows as figures
+            d.prepared_version is not distinct from d.data_version as prepared, d.preparation, q.rows as figures,
+            trim(d.currency) as currency, c.rows as countries
      from datasets d
      left join query_results q on q.scope = 'dataset:' || d.id and q.name = 'dataset-figures' and q.version = d.data_version
+     left join query_results c on c.scope = 'dataset:' || d.id and c.name = 'country-totals' and c.version = d.data_version
      where $1::int is null or d.id = $1
      order by d.created_at desc, d.id desc`,
     [id ?? null],
@@ -155,4 +161,16 @@ export async function observedPeriod(db: Queryable, datasetId: number): Promise<
     [datasetId],
   );
   return row ?? { first: null, last: null };
+}
+
+/** Sets the currency the analyst chose for a dataset (null: back to the guess); false when there is no such dataset. */
+export async function setDatasetCurrencyRecord(db: pg.Pool, id: number, currency: string | null): Promise<boolean> {
+  const { rowCount } = await db.query("update datasets set currency = $2 where id = $1", [id, currency]);
+  return rowCount === 1;
+}
+
+/** A dataset's currency as chosen (ISO 4217), or null, with its countries' revenue as saved for the guess; null when there is no such dataset. */
+export async function datasetCurrencyRecord(db: pg.Pool, id: number): Promise<{ currency: string | null; countries: { country: string; revenue: number }[] | null } | null> {
+  const [record] = await datasetRecords(db, id);
+  return record ? { currency: record.currency, countries: record.countries } : null;
 }

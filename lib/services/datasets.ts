@@ -5,7 +5,9 @@ import { savedAnswers } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import type { DatasetFigures } from "../queries/dataset-figures";
 import { preparerFor, type PreparationState } from "./preparation";
-import { customerCount, datasetChoices, datasetName, datasetReadinessRecord, datasetRecords, deleteDatasetRecord, importsOfDataset, runIdsOfDataset, type DatasetRecord } from "../queries/datasets";
+import { InputError, NotFoundError } from "../errors";
+import { guessCurrency, isCurrencyCode } from "../currency";
+import { customerCount, datasetChoices, datasetName, datasetReadinessRecord, datasetRecords, deleteDatasetRecord, importsOfDataset, runIdsOfDataset, setDatasetCurrencyRecord, datasetCurrencyRecord, type DatasetRecord } from "../queries/datasets";
 
 
 /** What is ready to read of a dataset: prepared once every answer its pages read is saved for its current data. */
@@ -26,6 +28,10 @@ export interface DatasetSummary extends DatasetReadiness {
   createdAt: string;
   /** Null until the preparation after the last load has computed them. */
   figures: DatasetFigures | null;
+  /** The currency amounts are in (ISO 4217): the analyst's choice, else guessed from the countries; null when neither says. */
+  currency: string | null;
+  /** True when `currency` is the guess (the analyst has not chosen one). */
+  currencyGuessed: boolean;
 }
 
 export interface ImportSummary {
@@ -62,7 +68,27 @@ function summaryOf(r: DatasetRecord): DatasetSummary {
     // A preparation of older data says nothing of the current one (which is queued).
     preparation: r.preparation?.version === r.data_version ? r.preparation : null,
     figures: r.figures,
+    ...currencyOf(r),
   };
+}
+
+/** The analyst's currency, else the guess from the countries' revenue (lib/currency.ts). */
+function currencyOf(r: Pick<DatasetRecord, "currency" | "countries">): { currency: string | null; currencyGuessed: boolean } {
+  if (r.currency) return { currency: r.currency, currencyGuessed: false };
+  return { currency: guessCurrency(r.countries ?? []), currencyGuessed: true };
+}
+
+/** A dataset's currency (chosen, else guessed), for the pages and exports of its runs; null when there is none or no such dataset. */
+export async function datasetCurrency(pool: pg.Pool, id: number): Promise<string | null> {
+  const record = await datasetCurrencyRecord(pool, id);
+  return record ? currencyOf(record).currency : null;
+}
+
+/** Sets a dataset's currency ("" or null: back to the guess). An InputError names `currency` when the code is not ISO 4217; NotFoundError without the dataset. */
+export async function setDatasetCurrency(pool: pg.Pool, id: number, code: string | null): Promise<void> {
+  const currency = code === null || code.trim() === "" ? null : code.trim().toUpperCase();
+  if (currency !== null && !isCurrencyCode(currency)) throw new InputError("currency", `"${code}" is not a currency code: use ISO 4217, such as GBP, EUR or USD.`);
+  if (!(await setDatasetCurrencyRecord(pool, id, currency))) throw new NotFoundError("There is no such dataset.");
 }
 
 /** Every dataset, newest first, with its headline figures as saved (lib/queries/sql/dataset-figures.sql): one query whatever their number. */

@@ -11,13 +11,18 @@ import { sqlFile } from "../queries/sql-file";
 import { getSegmentation, type RunDetail } from "./segmentations";
 import { churnWordsOf } from "./lifetime-values";
 import { datasetNameOfRun } from "../queries/datasets";
+import { datasetCurrency } from "./datasets";
+import { formatMoney } from "../format";
 
 /** Insights of a run (lib/insights) from its saved queries: segment-profile.sql and revenue-concentration.sql; null until its preparation saved them. */
 export interface RunInsights {
   run: RunDetail;
   profiles: SegmentProfileRow[];
   groups: InsightGroup[];
+  /** The dataset's currency (ISO 4217), or null. */
+  currency: string | null;
 }
+
 
 export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunInsights | null> {
   const [run, [profiles, concentration, columns, outcomes]] = await Promise.all([
@@ -25,8 +30,9 @@ export async function getRunInsights(pool: pg.Pool, runId: number): Promise<RunI
     savedAnswers(pool, { runId }, [segmentProfileQuery(pool, runId), revenueConcentrationQuery(pool, runId), segmentColumnsQuery(pool, runId), segmentOutcomesQuery(pool, runId)] as const),
   ]);
   if (!run) return null;
-  const groups = runInsights(run, run.params.purchases !== false, profiles, concentration, columns, outcomes);
-  return groups && { run, profiles: profiles ?? [], groups };
+  const currency = await datasetCurrency(pool, run.datasetId);
+  const groups = runInsights(run, run.params.purchases !== false, profiles, concentration, columns, outcomes, currency);
+  return groups && { run, profiles: profiles ?? [], groups, currency };
 }
 /** The outcome a run was asked to show (its params.outcome), if any. */
 export function outcomeOf(params: Record<string, unknown>): { name: string; key: string; kind: "yes_no" | "category" } | null {
@@ -47,13 +53,15 @@ export function runInsights(
   concentration: Parameters<typeof buildInsights>[1],
   columns: SegmentColumnRow[] | null,
   outcomes: SegmentOutcomeRow[] | null,
+  /** The dataset's currency (ISO 4217), or null: amounts are said in it. */
+  currency: string | null = null,
 ): InsightGroup[] | null {
   const outcome = outcomeOf(run.params);
   const segments = run.segments.map((s) => ({ no: s.no, name: s.name, customers: s.customers }));
   if (!purchases) return columns && outcomes && columnInsights(segments, columns, outcomes, outcome, null, run.method === "rfm");
   if (!profiles) return null;
   const churn = churnWordsOf(run.metrics.lifetimeValue);
-  const groups = buildInsights(profiles, concentration, { hasLifetimeValue: churn !== null, churn: churn ?? undefined });
+  const groups = buildInsights(profiles, concentration, { hasLifetimeValue: churn !== null, churn: churn ?? undefined, money: (v) => formatMoney(v, currency) });
   return outcome && outcomes ? columnInsights(segments, columns ?? [], outcomes, outcome, groups) : groups;
 }
 

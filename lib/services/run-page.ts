@@ -9,6 +9,7 @@ import { z } from "zod";
 import { InputError, NotFoundError } from "../errors";
 import { onDemand, savedAnswer, savedAnswers } from "../queries/cache";
 import { datasetFiguresQuery } from "../queries/dataset-figures";
+import { datasetCurrency } from "./datasets";
 import { clusterPointsQuery } from "../queries/cluster-points";
 import { rfmGridQuery, type RfmGridCell } from "../queries/rfm-grid";
 import { datasetName } from "../queries/datasets";
@@ -44,6 +45,8 @@ export interface RunPage {
   datasetName: string;
   /** Customers in the dataset's file as loaded, before cleaning (dataset-figures.sql), to set beside the run's; null while not prepared. */
   fileCustomers: number | null;
+  /** The dataset's currency (ISO 4217), or null. */
+  currency: string | null;
   /** True once every answer of the run's pages is saved. */
   prepared: boolean;
   /** Null while being prepared (as are the insights, grid and projection). */
@@ -100,7 +103,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
         },
       );
   const purchases = run.params.purchases !== false;
-  const [dataset, [profiles, concentration, grid, points, described, outcomes], runs, compared, columns, figures] = await Promise.all([
+  const [dataset, [profiles, concentration, grid, points, described, outcomes], runs, compared, columns, figures, currency] = await Promise.all([
     datasetName(pool, run.datasetId),
     savedAnswers(pool, { runId }, [
       segmentProfileQuery(pool, runId),
@@ -114,6 +117,7 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
     comparison,
     comparedSegments,
     savedAnswer(pool, { datasetId: run.datasetId }, datasetFiguresQuery(pool, run.datasetId)),
+    datasetCurrency(pool, run.datasetId),
   ]);
   const saved = run.metrics.dendrogram as SavedDendrogram | undefined;
   const outcome = outcomeOf(run.params);
@@ -125,7 +129,8 @@ export async function getRunPage(pool: pg.Pool, runId: number, compareWith: numb
     prepared: run.preparedAt !== null,
     churn: churnFitOf(run.metrics.lifetimeValue),
     profiles,
-    insights: runInsights(run, purchases, profiles, concentration, described, outcomes),
+    insights: runInsights(run, purchases, profiles, concentration, described, outcomes, currency),
+    currency,
     purchases,
     columns: described,
     outcome: outcome && { name: outcome.name, kind: outcome.kind, rows: outcomes },

@@ -9,7 +9,7 @@ import { parseId } from "@/lib/http/responses";
 import { parseGrain } from "@/lib/services/overview";
 import { getOverviewPage } from "@/lib/services/overview-page";
 import { createShareAction } from "../../settings/actions";
-import { setColumnKindAction } from "./actions";
+import { setColumnKindAction, setCurrencyAction } from "./actions";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ grain?: string | string[]; x?: string | string[]; y?: string | string[] }> };
 
@@ -29,5 +29,5 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
   const page = await getOverviewPage(getPool(), id, parseGrain(query.grain), { x: one(query.x), y: one(query.y) });
   if (!page) notFound();
-  return <DatasetOverview page={page} createShare={createShareAction} setColumnKind={setColumnKindAction} />;
+  return <DatasetOverview page={page} createShare={createShareAction} setColumnKind={setColumnKindAction} setCurrency={setCurrencyAction} />;
 }
