@@ -16,8 +16,8 @@ import { rowsOf } from "../queries/rows";
  * - _prisma_migrations stays on the coordinator.
  * Partitioned tables are distributed with their partitions; a partition attached or created later is
  * distributed and co-located by Citus itself. The step is idempotent: pg_dist_partition is its record, and a
- * table already in place is left alone. A table of the schema that has no place here is an error, so that a
- * migration adding one must say where it goes.
+ * table already in place is left alone. A table of the schema that has no place here stays on the coordinator
+ * with a warning (the Citus tests fail on one, so that a migration adding a table says where it goes).
  */
 export const CITUS_LAYOUT = {
   /** table → distribution column, in groups that are co-located (the first of a group is its anchor). */
@@ -83,7 +83,9 @@ export async function distributeForCitus(client: pg.ClientBase, log: (line: stri
   // A partition left detached (a killed build: dropOrphanPartitions removes it) is no table of the schema.
   const partitionLike = new RegExp(`^(${CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g)).join("|")})_[0-9]+(_[a-z0-9]+)?$`);
   const stray = tables.map((t) => t.name).filter((name) => !known.has(name) && !partitionLike.test(name));
-  if (stray.length) throw new Error(`Citus: table(s) ${stray.join(", ")} have no place in the layout (lib/db/citus.ts): say whether each is distributed, a reference table or local`);
+  // Left on the coordinator, where Citus still joins them (by sending their rows), but said: a migration that
+  // adds a table must give it its place (lib/db/citus.integration.test.ts checks the app's schema has none left).
+  if (stray.length) log(`warning: citus: table(s) ${stray.join(", ")} have no place in the layout (lib/db/citus.ts) and stay on the coordinator`);
 
   const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
   if (!todo.length) return [];

@@ -109,4 +109,27 @@ describe("migrate", () => {
     await migrate(url, { dir, log: (l) => lines.push(l) });
     expect(lines).toEqual(["warning: migration 001_first was changed after it was applied (checksum differs)"]);
   });
+  test("a later migration of several statements on the bulk tables applies (on Citus, sent one statement at a time)", async () => {
+    const url = await freshDatabase();
+    await migrate(url);
+    // By now a Citus cluster has distributed these tables (lib/db/citus.ts); it refuses a query string holding
+    // several DDL statements on them, and takes them one at a time.
+    const later = "20991231000000_later";
+    const files = Object.fromEntries(readMigrations().map((m) => [m.name, m.sql]));
+    files[later] = `-- two statements; a semicolon in this comment; and one in a string
+alter table customer_summaries add column later_note text default 'a;b';
+alter table customers add column later_flag boolean;
+create index "later;idx" on invoice_totals (dataset_id, invoice_no);`;
+    const result = await migrate(url, { dir: migrationsDir(files) });
+    expect(result.applied).toEqual([later]);
+    const columns = await query<{ table_name: string; column_name: string; column_default: string | null }>(
+      url,
+      `select table_name, column_name, column_default from information_schema.columns where column_name like 'later_%' order by 1`,
+    );
+    expect(columns).toEqual([
+      { table_name: "customer_summaries", column_name: "later_note", column_default: "'a;b'::text" },
+      { table_name: "customers", column_name: "later_flag", column_default: null },
+    ]);
+    expect(await query(url, `select 1 from pg_indexes where indexname = 'later;idx'`)).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import pg from "pg";
 import { z } from "zod";
 import { rowsOf } from "../queries/rows";
 import { distributeForCitus } from "./citus";
+import { splitStatements } from "./statements";
 
 /**
  * Applies the SQL migrations in prisma/migrations the way `prisma migrate deploy`
@@ -99,7 +100,8 @@ export async function migrate(
       const started = Date.now();
       try {
         await client.query("begin");
-        await client.query(m.sql);
+        // One statement at a time: Citus refuses a query string of several DDL statements on its tables.
+        for (const statement of splitStatements(m.sql)) await client.query(statement);
         await client.query(
           `insert into "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
            values ($1, $2, $3, $4, now(), 1)`,

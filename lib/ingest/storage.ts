@@ -61,6 +61,18 @@ export async function createPartitionTable(db: pg.ClientBase, table: Partitioned
 /** Attaches a table made by createPartitionTable (or CREATE TABLE AS with the same columns) as the partition of `id`. */
 export async function attachPartition(db: pg.ClientBase, table: PartitionedTable, name: string, id: number): Promise<void> {
   await db.query(`alter table ${table} attach partition ${name} for values in (${id})`);
+  // On a Citus cluster the parent is distributed, and attaching copied the table's rows to the workers' shards:
+  // the coordinator's own copy, which nothing reads any more, goes (Citus keeps it until told).
+  if (await isDistributed(db, name)) await db.query("select truncate_local_data_after_distributing_table($1)", [name]);
+}
+
+/** True on a Citus cluster when the table is distributed (pg_dist_partition exists only where Citus is). */
+async function isDistributed(db: pg.ClientBase | pg.Pool, name: string): Promise<boolean> {
+  const Found = z.object({ found: z.boolean() });
+  const citus = await rowOf(db, Found, "select to_regclass('pg_catalog.pg_dist_partition') is not null as found");
+  if (!citus?.found) return false;
+  const row = await rowOf(db, Found, "select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = to_regclass($1)) as found", [name]);
+  return row?.found ?? false;
 }
 
 /** True when the partition of `id` exists (attached or not). */
@@ -80,8 +92,11 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
     "select exists (select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = to_regclass($2)) as attached",
     [name, table],
   );
-  // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
-  if (row?.attached) {
+  if (row?.attached && (await isDistributed(pool, table))) {
+    // Citus has no DETACH ... CONCURRENTLY: a plain detach (a short ACCESS EXCLUSIVE lock on the parent).
+    await pool.query(`alter table ${table} detach partition ${name}`);
+  } else if (row?.attached) {
+    // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
     await pool.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
       if (!/pending detach/i.test(error.message ?? "")) throw error;
       await pool.query(`alter table ${table} detach partition ${name} finalize`);

@@ -1,0 +1,112 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { createDatabase } from "../../tests/support/databases";
+import { attachPartition, createPartitionTable, dropOrphanPartitions } from "../ingest/storage";
+import { distributeForCitus, hasCitus } from "./citus";
+import { migrate } from "./migrate";
+
+/**
+ * The Citus layout (README, "Running on Citus"). Runs on a Citus server only (`npm run test:citus`, or
+ * DATABASE_URL naming a coordinator); on one PostgreSQL it checks that the step does nothing.
+ */
+let db: Awaited<ReturnType<typeof createDatabase>>;
+let client: pg.Client;
+let citus = false;
+beforeAll(async () => {
+  db = await createDatabase(inject("adminUrl"), "segmenta_citus");
+  await migrate(db.url);
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  citus = await hasCitus(client);
+});
+afterAll(async () => {
+  await client?.end();
+  await db?.drop();
+});
+
+const placement = async () =>
+  (
+    await client.query<{ name: string; kind: string; column: string | null; colocation: number }>(
+      `select logicalrelid::regclass::text as name, partmethod::text as kind,
+              case when partmethod = 'h' then column_to_column_name(logicalrelid, partkey) end as "column", colocationid as colocation
+       from pg_dist_partition where not exists (select 1 from pg_inherits where inhrelid = logicalrelid) order by 1`,
+    )
+  ).rows;
+
+describe("on Citus", () => {
+  test("every table has its place: bulk tables distributed and co-located by what they join on, small ones copied to every node", async (context) => {
+    if (!citus) return context.skip();
+    const rows = await placement();
+    const of = (name: string) => rows.find((r) => r.name === name);
+    // Written from the README's table, not read from lib/db/citus.ts.
+    const byCustomer = ["customer_summaries", "customer_products", "customer_countries", "segment_members"];
+    const byInvoice = ["transaction_lines", "invoice_totals"];
+    for (const name of byCustomer) expect(of(name), name).toMatchObject({ kind: "h", column: "customer_id", colocation: of("customer_summaries")?.colocation });
+    for (const name of byInvoice) expect(of(name), name).toMatchObject({ kind: "h", column: "invoice_no", colocation: of("transaction_lines")?.colocation });
+    expect(of("product_descriptions")).toMatchObject({ kind: "h", column: "stock_code" });
+    expect(of("customer_summaries")?.colocation).not.toBe(of("transaction_lines")?.colocation);
+    const tables = (
+      await client.query<{ name: string }>(
+        `select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relkind in ('r', 'p') and not relispartition order by 1`,
+      )
+    ).rows.map((r) => r.name);
+    const placed = new Set(rows.map((r) => r.name));
+    // Only the migrations' own record stays on the coordinator; every other table is distributed or a reference table.
+    expect(tables.filter((t) => !placed.has(t))).toEqual(["_prisma_migrations"]);
+    for (const r of rows.filter((r) => ![...byCustomer, ...byInvoice, "product_descriptions"].includes(r.name))) expect(r.kind, r.name).toBe("n");
+  });
+
+  test("the step is idempotent: a second migrate moves nothing", async (context) => {
+    if (!citus) return context.skip();
+    const before = await placement();
+    expect(await distributeForCitus(client)).toEqual([]);
+    await migrate(db.url);
+    expect(await placement()).toEqual(before);
+  });
+
+  test("a partition made and filled locally, then attached, is distributed on its parent's column and co-located", async (context) => {
+    if (!citus) return context.skip();
+    await client.query("insert into datasets (id, name) values (4242, 'citus partition')");
+    await client.query("begin");
+    const name = await createPartitionTable(client, "customer_summaries", 4242);
+    await client.query(
+      `insert into ${name} (dataset_id, customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, repeat_frequency, repeat_recency_days, t_days, repeat_monetary)
+       select 4242, 'c' || i, i, 1, 10, 10, i, 1, 0, 0, i, 0 from generate_series(1, 100) i`,
+    );
+    await attachPartition(client, "customer_summaries", name, 4242);
+    await client.query("commit");
+    const { rows } = await client.query<{ colocated: boolean; column: string }>(
+      `select p.colocationid = (select colocationid from pg_dist_partition where logicalrelid = 'customer_summaries'::regclass) as colocated,
+              column_to_column_name(p.logicalrelid, p.partkey) as "column"
+       from pg_dist_partition p where p.logicalrelid = $1::regclass`,
+      [name],
+    );
+    expect(rows).toEqual([{ colocated: true, column: "customer_id" }]);
+    // Its rows are on the workers' shards, and no dead copy is left in the coordinator's own table (Citus keeps
+    // the local rows of a table it distributes, unseen, until truncate_local_data_after_distributing_table).
+    expect((await client.query("select count(*)::int as n from customer_summaries where dataset_id = 4242")).rows[0].n).toBe(100);
+    expect((await client.query(`select citus_table_size($1) > 0 as on_shards, pg_relation_size($1) as coordinator_bytes`, [name])).rows[0]).toEqual({
+      on_shards: true,
+      coordinator_bytes: "0",
+    });
+  });
+
+  test("a deleted dataset's partitions are detached and dropped (Citus has no DETACH ... CONCURRENTLY)", async (context) => {
+    if (!citus) return context.skip();
+    await client.query("delete from datasets where id = 4242");
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    try {
+      expect(await dropOrphanPartitions(pool)).toEqual(["customer_summaries_4242"]);
+    } finally {
+      await pool.end();
+    }
+    expect((await client.query("select to_regclass('customer_summaries_4242') as t")).rows[0].t).toBeNull();
+  });
+});
+
+describe("on one PostgreSQL", () => {
+  test("the step does nothing", async (context) => {
+    if (citus) return context.skip();
+    expect(await distributeForCitus(client)).toEqual([]);
+  });
+});
