@@ -130,6 +130,69 @@ export function mappingFromNames(spec: LayoutSpec, header: string[], names: Reco
   return mapping;
 }
 
+/**
+ * Two columns with the same name (once trimmed, which takes a byte order mark
+ * or spaces off): a name cannot say which of the two it means (the upload
+ * page's mapping, a customers file's attributes), so the file is refused with
+ * both positions. Unnamed columns are never read by name and may repeat.
+ */
+export function refuseDuplicateColumns(header: string[], fileName: string): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name === "") return;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new ImportError(
+        "duplicate_column",
+        `${fileName}, line 1: columns ${first + 1} and ${i + 1} are both named "${name}". Rename or remove one of them and upload the file again.`,
+        1,
+        name,
+      );
+    }
+    seen.set(name, i);
+  });
+}
+
+/**
+ * A field the header mapped by itself to one of two columns whose names read
+ * the same ("Customer ID" and "customer_id"): the first would win without a
+ * word, so the load asks which, unless the mapping names the field's column.
+ * And, in a customers file, a column kept under the same name as a mapped
+ * field ("birth_date" beside a "DOB" read as the birth date): one would
+ * overwrite the other.
+ */
+export function refuseAmbiguousColumns(spec: LayoutSpec, header: string[], mapping: Mapping, named: ReadonlySet<string>, fileName: string): void {
+  const normalised = header.map(normaliseHeader);
+  const mapped = new Set(Object.values(mapping).filter((i): i is number => i !== undefined));
+  for (const f of spec.fields) {
+    const i = mapping[f.key];
+    if (i === undefined || named.has(f.key) || normalised[i] === "") continue;
+    const j = normalised.findIndex((h, k) => k !== i && h === normalised[i] && !mapped.has(k));
+    if (j === -1) continue;
+    const [a, b] = i < j ? [i, j] : [j, i];
+    throw new ImportError(
+      "ambiguous_column",
+      `${fileName}, line 1: columns ${a + 1} ("${header[a]}") and ${b + 1} ("${header[b]}") both read as ${f.label}. Choose the one to use on the upload page, or send a mapping such as {"${f.key}":"${header[i]}"}.`,
+      1,
+      header[i],
+    );
+  }
+  if (spec.kind !== "customers") return;
+  for (const [key, i] of Object.entries(mapping)) {
+    const kept = CUSTOMER_FIELD_KEYS[key];
+    if (i === undefined || !kept) continue;
+    const j = header.findIndex((name, k) => k !== i && !mapped.has(k) && name === kept);
+    if (j === -1) continue;
+    const label = spec.fields.find((f) => f.key === key)!.label;
+    throw new ImportError(
+      "duplicate_column",
+      `${fileName}, line 1: column ${i + 1} ("${header[i]}") is read as ${label}, kept as "${kept}", and column ${j + 1} is named "${kept}" too. Rename column ${j + 1}, or map it as ${label} instead.`,
+      1,
+      header[j],
+    );
+  }
+}
+
 /** How revenue is computed from a transactions file with this mapping (column names as in the file), in words; null for a customers file. */
 export function revenueFormula(layout: Layout, mapping: Record<string, string | null | undefined>): string | null {
   if (layout === "customers") return null;

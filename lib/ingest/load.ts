@@ -8,7 +8,7 @@ import type { CleaningCounts } from "./cleaning";
 import { CsvRowStream, type RowBatch } from "./csv";
 import { DecodeStream, type Encoding } from "./decode";
 import { ImportError } from "./errors";
-import { LAYOUTS, autoMapping, customerColumnKeys, mappingFromNames, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
+import { LAYOUTS, autoMapping, customerColumnKeys, mappingFromNames, missingFields, refuseAmbiguousColumns, type FileKind, type Layout, type Mapping } from "./layouts";
 import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
 import { fieldLimits, formatBytes } from "./pending-record";
 import { makeConverter, type LineConverter } from "./rows";
@@ -257,6 +257,7 @@ async function loadFile(
   }
   const spec = LAYOUTS[sniffed.layout];
   const mapping = { ...autoMapping(spec, sniffed.header), ...(options.mapping ? mappingFromNames(spec, sniffed.header, options.mapping, file.fileName) : {}) };
+  refuseAmbiguousColumns(spec, sniffed.header, mapping, new Set(Object.keys(options.mapping ?? {})), file.fileName);
   const missing = missingFields(spec, mapping);
   if (missing.length > 0) {
     const labels = missing.map((key) => spec.fields.find((f) => f.key === key)!.label);

@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import { guessNewline, type CsvFormat } from "./csv";
 import { decodePrefix, type Encoding } from "./decode";
 import { ImportError } from "./errors";
-import { autoMapping, detectLayout, LAYOUTS, missingFields, type FileKind, type Layout, type Mapping } from "./layouts";
+import { autoMapping, detectLayout, LAYOUTS, missingFields, refuseDuplicateColumns, type FileKind, type Layout, type Mapping } from "./layouts";
 import { detectDateOrder, type DateOrder } from "./values";
 
 /**
@@ -52,6 +52,7 @@ export function sniff(head: Buffer, fileName: string, complete: boolean, layoutH
   const delimiter = DELIMITERS.includes(parsed.meta.delimiter) ? parsed.meta.delimiter : ",";
   const [headerRow = [], ...rows] = parsed.data;
   const header = headerRow.map((h) => h.trim());
+  refuseDuplicateColumns(header, fileName);
   if (rows.length === 0 && complete) throw new ImportError("no_rows", `${fileName} has a header but no rows.`, 2);
 
   const layout = resolveLayout(layoutHint, header);
