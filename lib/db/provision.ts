@@ -14,6 +14,9 @@ export function fromRoot(p: string): string {
 export interface Database {
   url: string;
   embedded: boolean;
+  /** At the start of a stop: a start from then on waits for this server to end instead of sharing it. */
+  release(): void;
+  /** Ends the embedded server with a fast shutdown (bounded: EmbeddedServer.stop); a server at DATABASE_URL stays. */
   stop(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ const NOTEWORTHY = /ERROR|FATAL|PANIC|WARNING|ready to accept connections/;
 export async function provisionDatabase(env: Env, log: (line: string) => void): Promise<Database> {
   if (env.DATABASE_URL) {
     log(`using the PostgreSQL at ${redact(env.DATABASE_URL)}`);
-    return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+    return { url: env.DATABASE_URL, embedded: false, release: () => {}, stop: async () => {} };
   }
   const { startEmbeddedPostgres } = await import("./embedded");
   const dataDir = fromRoot(env.SEGMENTA_DATA_DIR);
@@ -39,7 +42,7 @@ export async function provisionDatabase(env: Env, log: (line: string) => void): 
       ? `using the embedded PostgreSQL already running on port ${server.port}`
       : `embedded PostgreSQL on port ${server.port}, data in ${env.SEGMENTA_DATA_DIR} (${Date.now() - started} ms)`,
   );
-  return { url: server.url, embedded: true, stop: server.stop };
+  return { url: server.url, embedded: true, release: server.release, stop: server.stop };
 }
 
 export function redact(url: string): string {

@@ -67,7 +67,13 @@ interface Job {
   timings: string[];
 }
 
-const isCancel = (error: unknown) => (error as { code?: string }).code === "57014";
+/**
+ * A statement cancelled (57014: a cancel, a stop of the server's web process) or cut by PostgreSQL
+ * stopping (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now): the job was
+ * interrupted, not failed; its dataset or run stays unprepared and the next start resumes it.
+ */
+const INTERRUPTED = new Set(["57014", "57P01", "57P02", "57P03"]);
+const isCancel = (error: unknown) => INTERRUPTED.has((error as { code?: string }).code ?? "");
 
 export class Preparer {
   private readonly jobs: Job[] = [];
