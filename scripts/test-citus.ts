@@ -1,0 +1,99 @@
+/**
+ * `npm run test:citus`: the integration suite and one end-to-end walk on a real Citus cluster (issue 18).
+ *   1. Builds Citus into Debian's PostgreSQL 15 if it is missing (../shared/citus/build.sh, beside the checkout).
+ *   2. Starts a local cluster (a coordinator and two workers, ../shared/citus/cluster.sh) in a fresh temporary
+ *      folder, on three free ports from CITUS_PORT (default 9800).
+ *   3. Runs Vitest's *.integration.test.ts files with DATABASE_URL naming the coordinator: each test database is
+ *      made on every node (tests/support/databases.ts), and migrating it distributes its tables (lib/db/citus.ts).
+ *   4. Runs one Playwright walk (e2e/dashboard.spec.ts, after the setup project) against `npm start` on a fresh
+ *      database of the cluster.
+ *   5. Stops the cluster and removes its folder (--keep leaves it running and says where).
+ * Arguments: file filters for Vitest instead of every integration file; --no-e2e; --only-e2e; --keep.
+ * Exits non-zero when a test fails or a step could not run.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith("--")));
+const filters = args.filter((a) => !a.startsWith("--"));
+const shared = path.resolve(process.cwd(), "..", "shared", "citus");
+const pgLib = "/usr/lib/postgresql/15/lib";
+
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): number {
+  console.log(`[test:citus] ${command} ${commandArgs.join(" ")}`);
+  return spawnSync(command, commandArgs, { stdio: "inherit", env }).status ?? 1;
+}
+
+function output(command: string, commandArgs: string[]): string {
+  const result = spawnSync(command, commandArgs, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed (exit code ${result.status})`);
+  return result.stdout.trim();
+}
+
+const free = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer().once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+
+async function freePorts(from: number): Promise<number> {
+  for (let base = from; base < from + 300; base += 3) {
+    if ((await free(base)) && (await free(base + 1)) && (await free(base + 2))) return base;
+  }
+  throw new Error(`no three free ports from ${from}`);
+}
+
+function readReport<T>(file: string): T | null {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : null;
+}
+
+if (!fs.existsSync(path.join(pgLib, "citus.so"))) {
+  if (!fs.existsSync(path.join(shared, "build.sh"))) throw new Error(`Citus is not installed and ${shared}/build.sh is missing`);
+  if (run("bash", [path.join(shared, "build.sh")]) !== 0) process.exit(1);
+}
+
+// A folder the postgres user can enter (the servers run as postgres when this runs as root).
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-citus-"));
+fs.chmodSync(dir, 0o755);
+const cluster = path.join(shared, "cluster.sh");
+const port = await freePorts(Number(process.env.CITUS_PORT ?? 9800));
+let exit = 0;
+try {
+  const adminUrl = output("bash", [cluster, "start", dir, String(port)]);
+  // A few shards per table on a two-worker cluster: each dataset's and run's partitions get this many shards
+  // per table, and 32 (Citus's default) made the tests' many small datasets slow to create and drop.
+  output("psql", [adminUrl, "-qAtc", "alter system set citus.shard_count = 4", "-c", "select pg_reload_conf()"]);
+  console.log(`[test:citus] cluster up: ${adminUrl} (workers on ${port + 1} and ${port + 2}), data in ${dir}`);
+  const env = { ...process.env, DATABASE_URL: adminUrl };
+  // Each runner's own report decides, as in scripts/test.ts (a suite failing in its setup can leave the exit code 0).
+  if (!flags.has("--only-e2e")) {
+    fs.rmSync("test-results/vitest.json", { force: true });
+    const code = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...(filters.length ? filters : ["integration.test"])], env);
+    const report = readReport<{ numPassedTests: number; numFailedTests: number; numFailedTestSuites: number }>("test-results/vitest.json");
+    console.log(`[test:citus] Vitest on Citus: ${report ? `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numFailedTestSuites} suites failed` : "no report"}`);
+    if (code !== 0 || !report || report.numFailedTests + report.numFailedTestSuites > 0 || report.numPassedTests === 0) exit = 1;
+  }
+  if (!flags.has("--no-e2e")) {
+    fs.rmSync("test-results/playwright.json", { force: true });
+    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", "e2e/dashboard.spec.ts"], env);
+    const report = readReport<{ stats: { expected: number; unexpected: number; flaky: number } }>("test-results/playwright.json");
+    console.log(`[test:citus] Playwright on Citus: ${report ? `${report.stats.expected} passed, ${report.stats.unexpected + report.stats.flaky} failed` : "no report"}`);
+    if (code !== 0 || !report || report.stats.unexpected + report.stats.flaky > 0 || report.stats.expected === 0) exit = 1;
+  }
+} catch (error) {
+  console.error(`[test:citus] ${error instanceof Error ? error.message : String(error)}`);
+  exit = 1;
+} finally {
+  if (flags.has("--keep")) {
+    console.log(`[test:citus] the cluster keeps running: bash ${cluster} stop ${dir}`);
+  } else {
+    spawnSync("bash", [cluster, "stop", dir], { stdio: "inherit" });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log(`[test:citus] ${exit === 0 ? "passed" : "failed"}`);
+process.exit(exit);
