@@ -40,6 +40,13 @@ interface Entry {
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
 const VARY = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"];
 const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/upload", "/share/", "/login", "/setup", "/invite/", "/settings"];
+/** This front's own answer (Next is down) carries what Next's do (next.config.js), strictest: it is plain text. */
+const OWN_ANSWER_HEADERS = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 
 export function isCacheablePath(url: string): boolean {
@@ -102,7 +109,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       },
     );
     upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain; charset=utf-8", ...OWN_ANSWER_HEADERS });
       res.end("Segmenta is starting or restarting; try again in a moment.");
     });
     res.on("close", () => {

