@@ -9,8 +9,28 @@ import { expect, test, type APIRequestContext, type APIResponse, type Page } fro
  */
 test.describe.configure({ mode: "serial" });
 
+const HOSTILE = "<script>alert(1)</script> [click](javascript:alert(2)) | *x*";
+// Three customers whose ids a spreadsheet would run as formulas, and two plain ones.
+const CSV = [
+  "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+  '1,A1,<b>Mug</b>,2,2024-01-02 10:00,3.5,"=HYPERLINK(""http://evil.example"")",France',
+  "2,A1,<b>Mug</b>,1,2024-02-02 10:00,3.5,@SUM(A1),France",
+  "3,A2,Plate,4,2024-03-02 10:00,2.0,+31,Spain",
+  "4,A2,Plate,1,2024-03-05 10:00,2.0,c4,Spain",
+  "5,A1,<b>Mug</b>,3,2024-04-02 10:00,3.5,c5,Spain",
+  "6,A2,Plate,2,2024-04-09 10:00,2.0,c4,Spain",
+].join("\n");
+
 let sampleId = 0;
 let sampleRun = 0;
+let hostileId = 0;
+let hostileRun = 0;
+
+async function upload(request: APIRequestContext, name: string): Promise<number> {
+  const response = await request.post("/api/datasets", { multipart: { name, file: { name: "hostile.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) } } });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()).datasetId;
+}
 
 async function rfm(request: APIRequestContext, datasetId: number): Promise<number> {
   const response = await request.post(`/api/datasets/${datasetId}/segmentations`, { data: { method: "rfm" } });
@@ -43,6 +63,8 @@ test.beforeAll(async ({ request }) => {
   const { datasets } = await (await request.get("/api/datasets")).json();
   sampleId = datasets.find((d: { isSample: boolean }) => d.isSample).id;
   sampleRun = await rfm(request, sampleId);
+  hostileId = await upload(request, HOSTILE);
+  hostileRun = await rfm(request, hostileId);
 });
 
 test("every kind of answer carries the CSP, X-Frame-Options, nosniff and Referrer-Policy", async ({ request, playwright, baseURL }) => {
@@ -113,5 +135,22 @@ test("no page of the app breaks its Content-Security-Policy: charts, PNG export,
   await refused;
   await expect(framer.frameLocator("iframe").locator(".recharts-surface")).toHaveCount(0);
   await visitor.close();
+});
+
+test("the Markdown report escapes names and cells: a dataset named with HTML and Markdown stays text", async ({ request }) => {
+  const report = await (await request.get(`/runs/${hostileRun}/report.md`)).text();
+  const heading = report.split("\n")[0]!;
+  expect(heading).not.toContain("<script>");
+  expect(heading).not.toMatch(/(^|[^\\])\[click\]\(/);
+  expect(heading).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  expect(report).not.toMatch(/<\/?(script|b)>/i);
+  // Table rows keep their columns: a | in a name is escaped.
+  for (const row of report.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Segment"))) expect(row.split(/(?<!\\)\|/).length).toBe(13);
+});
+
+test("CSV downloads defuse spreadsheet formulas: cells starting with = + - @ get a leading quote", async ({ request }) => {
+  const csv = await (await request.get(`/api/segmentations/${hostileRun}/members.csv`)).text();
+  const ids = csv.trim().split("\n").slice(1).map((l) => (l.startsWith('"') ? l.slice(0, l.indexOf('",') + 1) : l.split(",")[0]));
+  expect(ids.sort()).toEqual(['"\'=HYPERLINK(""http://evil.example"")"', "'+31", "'@SUM(A1)", "c4", "c5"].sort());
 });
 

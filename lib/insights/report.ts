@@ -18,7 +18,22 @@ export interface ReportInput {
 const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 }); // the table's cells: the header says the currency
 const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Text from the data (a dataset's or a segment's name, a product, a column) as Markdown text, never markup:
+ * HTML's < > & as entities (no tag, comment or autolink survives a renderer), the inline syntax
+ * (\ ` * _ [ ] ~ |) escaped, and what a line may start with (# > + - = and "1.") when it starts the text.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]~|]/g, "\\$&")
+    .replace(/[\r\n]+/g, " ")
+    .replace(/^(\s*)([#+\-=])/, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])/, "$1\\$2");
+}
+const cell = markdownText;
 
 export function buildReport({ datasetName, run, profiles, groups, queries, currency = null }: ReportInput): string {
   const lines: string[] = [];
@@ -27,7 +42,7 @@ export function buildReport({ datasetName, run, profiles, groups, queries, curre
   lines.push(`- Customers: ${integer.format(run.customers)}`);
   lines.push(`- Analysis date: ${run.params.analysisDate ?? "the day after the last invoice"}`);
   if (run.params.chosenK !== undefined) lines.push(`- k: ${run.params.chosenK}${run.params.k === "auto" ? " (chosen automatically)" : ""}`);
-  if (Array.isArray(run.params.features)) lines.push(`- Features: ${(run.params.features as string[]).join(", ")}`);
+  if (Array.isArray(run.params.features)) lines.push(`- Features: ${(run.params.features as string[]).map(String).map(cell).join(", ")}`);
   if (currency) lines.push(`- Currency: ${currency} (amounts in it, two decimals)`);
   lines.push(`- Run at: ${run.createdAt}`, "");
 
@@ -37,7 +52,7 @@ export function buildReport({ datasetName, run, profiles, groups, queries, curre
   if (sources.length) lines.push(`_From ${sources.join(" and ")}._`, "");
   for (const group of groups) {
     lines.push(`### ${cell(group.title)}${group.action ? ` (action: ${group.action})` : ""}`, "");
-    for (const b of group.bullets) lines.push(`- ${b.text}`);
+    for (const b of group.bullets) lines.push(`- ${cell(b.text)}`);
     lines.push("");
   }
 
