@@ -2,10 +2,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import type pg from "pg";
 import { createPool } from "./lib/db/pool";
 import { SESSION_COOKIE } from "./lib/http/cookies";
+import { CROSS_ORIGIN, sameOrigin } from "./lib/http/origin";
 import { shareIsLive } from "./lib/services/shares";
 
 /**
- * In front of every route (Next's proxy):
+ * In front of every route but the API (Next's proxy):
+ *  - a page request that changes something (a server action: POST with
+ *    Next-Action, or a form post) from another site answers 403 here; Next
+ *    refuses it too, but with a 500;
  *  - a share link's RSC requests (client-side refreshes of an open shared page)
  *    answer 404 once the link is revoked or expired, like its page and its data
  *    routes, which check the link themselves;
@@ -14,6 +18,7 @@ import { shareIsLive } from "./lib/services/shares";
  *    and action checks the session itself.
  */
 const PUBLIC = [/^\/login$/, /^\/setup$/, /^\/invite\//, /^\/share\//, /^\/_next\//, /^\/favicon/, /^\/samples\//];
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const store = globalThis as typeof globalThis & { __segmentaProxyPool?: pg.Pool };
 
@@ -26,6 +31,9 @@ function pool(): pg.Pool | null {
 
 export async function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname;
+  if (!SAFE.has(request.method) && !sameOrigin(request)) {
+    return NextResponse.json({ error: { code: CROSS_ORIGIN.code, message: CROSS_ORIGIN.message } }, { status: CROSS_ORIGIN.status });
+  }
   const share = /^\/share\/([^/]+)/.exec(path);
   if (share) {
     // (next.config.js skipProxyUrlNormalize: Next would otherwise hide the RSC header and ?_rsc from the proxy.)
@@ -42,6 +50,6 @@ export async function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-// Not the API: route handlers answer 401 themselves, and Next buffers (and cuts at 10 MB) the body of every
-// request a proxy sees, which would break uploads.
+// Not the API: route handlers answer 401 and 403 themselves, and Next buffers (and cuts at 10 MB) the body of
+// every request a proxy sees, which would break uploads.
 export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };

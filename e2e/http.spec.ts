@@ -88,6 +88,7 @@ test("every kind of answer carries the CSP, X-Frame-Options, nosniff and Referre
     ["a shared page", await anonymous.get(new URL(share.url).pathname), 200],
     ["a shared page's CSV", await anonymous.get(`${new URL(share.url).pathname}/members.csv`), 200],
     ["a shared page's status", await anonymous.get(`${new URL(share.url).pathname}/status`), 200],
+    ["a cross-site action refused", await request.post(`/datasets/${sampleId}/segmentations`, { headers: { origin: "http://evil.example", "next-action": "0".repeat(42) }, data: "[]" }), 403],
   ];
   for (const [what, response, status] of answers) {
     expect(response.status(), what).toBe(status);
@@ -152,5 +153,23 @@ test("CSV downloads defuse spreadsheet formulas: cells starting with = + - @ get
   const csv = await (await request.get(`/api/segmentations/${hostileRun}/members.csv`)).text();
   const ids = csv.trim().split("\n").slice(1).map((l) => (l.startsWith('"') ? l.slice(0, l.indexOf('",') + 1) : l.split(",")[0]));
   expect(ids.sort()).toEqual(['"\'=HYPERLINK(""http://evil.example"")"', "'+31", "'@SUM(A1)", "c4", "c5"].sort());
+});
+
+test("a server action sent from another site answers 403 and changes nothing (a form post too)", async ({ page }) => {
+  await page.goto(`/datasets/${sampleId}/segmentations`);
+  const [posted] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), page.getByRole("button", { name: /^Run/ }).click()]);
+  await page.waitForURL(/\/runs\/\d+$/, { timeout: 60_000 });
+  const count = async () => ((await (await page.request.get(`/api/datasets/${sampleId}/segmentations`)).json()).runs as unknown[]).length;
+  const before = await count();
+  const headers = { "next-action": posted.headers()["next-action"]!, "content-type": posted.headers()["content-type"]!, accept: "text/x-component" };
+  const evil = await page.request.post(posted.url(), { headers: { ...headers, origin: "http://evil.example" }, data: posted.postDataBuffer()! });
+  expect(evil.status()).toBe(403);
+  expect((await evil.json()).error.code).toBe("cross_origin");
+  const nullOrigin = await page.request.post(posted.url(), { headers: { ...headers, origin: "null" }, data: posted.postDataBuffer()! });
+  expect(nullOrigin.status()).toBe(403);
+  // A plain form post (an action without JavaScript) from another site.
+  const form = await page.request.post(posted.url(), { headers: { origin: "http://evil.example" }, multipart: { $ACTION_ID_x: "", method: "rfm" } });
+  expect(form.status()).toBe(403);
+  expect(await count()).toBe(before);
 });
 

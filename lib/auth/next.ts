@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getPool } from "../db";
 import { cookieFrom, SESSION_COOKIE } from "../http/cookies";
+import { clientAddress, CROSS_ORIGIN, sameOrigin } from "../http/origin";
 import { type AuthUser, SESSION_DAYS, userForApiToken, userForSession } from "../services/accounts";
 
 /**
@@ -15,7 +16,7 @@ import { type AuthUser, SESSION_DAYS, userForApiToken, userForSession } from "..
  *     token (Authorization: Bearer seg_…), 401 otherwise, and 403 for a
  *     state-changing request from another site.
  */
-export { SESSION_COOKIE };
+export { clientAddress, SESSION_COOKIE, sameOrigin };
 
 export const currentUser = cache(async (): Promise<AuthUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
@@ -34,29 +35,8 @@ export async function requireAdmin(): Promise<AuthUser> {
   return user;
 }
 
-/** The client's address: the launcher's front (lib/http/page-cache.ts) sets x-forwarded-for to the socket's. */
-export function clientAddress(source: Headers): string {
-  return source.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
-}
-
 export async function requestAddress(): Promise<string> {
   return clientAddress(await headers());
-}
-
-/** Whether the request comes from this site's own pages (or from no browser at all: scripts, curl). */
-export function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("host");
-  if (origin && origin !== "null") {
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  }
-  if (origin === "null") return false;
-  const site = request.headers.get("sec-fetch-site");
-  return !site || site === "same-origin" || site === "none";
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -64,7 +44,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** The user behind a route handler's request, or the response that refuses it. */
 export async function authorize(request: Request): Promise<AuthUser | Response> {
   if (!SAFE.has(request.method) && !sameOrigin(request)) {
-    return Response.json({ error: { code: "cross_origin", message: "Requests that change data must come from Segmenta's own pages." } }, { status: 403 });
+    return Response.json({ error: { code: CROSS_ORIGIN.code, message: CROSS_ORIGIN.message } }, { status: CROSS_ORIGIN.status });
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
   const user = bearer ? await userForApiToken(getPool(), bearer) : await userForSession(getPool(), cookieValue(request, SESSION_COOKIE));

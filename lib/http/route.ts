@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { authorize, sameOrigin } from "../auth/next";
+import { authorize } from "../auth/next";
+import { CROSS_ORIGIN, sameOrigin } from "./origin";
 import { requestShare } from "../auth/share-access";
 import type { AuthUser } from "../services/accounts";
 import type { ActiveShare } from "../services/shares";
@@ -62,7 +63,7 @@ export function route<A extends Access, P extends Segments = Segments, Q extends
       if (open instanceof Response) return open;
       share = open;
     } else if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !sameOrigin(request)) {
-      return problemResponse({ status: 403, code: "cross_origin", message: "Requests that change data must come from Segmenta's own pages." });
+      return problemResponse({ ...CROSS_ORIGIN });
     }
     try {
       const query = options.query ? options.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : undefined;
