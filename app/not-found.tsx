@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-// The same page for an address that never existed and a share link revoked or expired.
+// An address with nothing behind it (404). Shared links and invitations have their own (beside their pages).
 export default function NotFound() {
   return (
     <main id="main" className="page">

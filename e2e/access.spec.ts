@@ -5,7 +5,7 @@ import { ADMIN } from "./accounts";
  * Issue 6's "done when": A signs in, runs a segmentation, shares it; B, with no
  * account, opens the link and sees the same segments and figures, and cannot
  * reach anything else (each attempt tried); A revokes; B's reload and data
- * requests answer 404, and B's open page takes the view away. Then: the
+ * requests answer 410 (Gone), and B's open page takes the view away. Then: the
  * upload, segmentation and export endpoints refuse requests without a session,
  * each one; API tokens; cross-site requests; expiry and password; sign-in
  * slowing down; sign-out.
@@ -121,7 +121,7 @@ async function countRuns(request: APIRequestContext): Promise<number> {
   return ((await response.json()).runs as unknown[]).length;
 }
 
-test("A revokes: B's reload, B's data requests and B's open page answer 404", async ({ page }) => {
+test("A revokes: B's reload, B's data requests and B's open page answer 410", async ({ page }) => {
   const token = new URL(shareUrl).pathname.split("/").pop()!;
   // B's page is open (the view on screen) while A revokes in Settings.
   await b.goto(shareUrl);
@@ -138,11 +138,11 @@ test("A revokes: B's reload, B's data requests and B's open page answer 404", as
   await expect(b.getByTestId("share-gone")).toBeVisible();
   await expect(b.getByTestId("segment-cards")).toHaveCount(0);
   const api = anonymous.request;
-  expect((await api.get(`/share/${token}/status`)).status()).toBe(404);
-  expect((await api.get(`/share/${token}`, { headers: { rsc: "1" } })).status()).toBe(404);
+  expect((await api.get(`/share/${token}/status`)).status()).toBe(410);
+  expect((await api.get(`/share/${token}`, { headers: { rsc: "1" } })).status()).toBe(410);
   const reload = await b.reload();
-  expect(reload?.status()).toBe(404);
-  await expect(b.getByRole("heading", { name: "Not found" })).toBeVisible();
+  expect(reload?.status()).toBe(410);
+  await expect(b.getByRole("heading", { name: "This link was revoked" })).toBeVisible();
   await anonymous.close();
 });
 
@@ -224,15 +224,15 @@ test("a link with a password opens with it only; a link with an expiry stops at 
   const hrefs = await v.locator("a[href]").evaluateAll((links) => links.map((l) => l.getAttribute("href")!));
   expect(hrefs.filter((h) => !/^([?#]|\/share\/)/.test(h))).toEqual([]);
 
-  // Expiry, through the API: open until the instant given, then 404 like any unknown link.
+  // Expiry, through the API: open until the instant given, then 410 (Gone), like a revoked link.
   const response = await page.request.post("/api/shares", { data: { datasetId: sampleId, view: { page: "overview", grain: "week" }, expiresAt: new Date(Date.now() + 4000).toISOString() } });
   expect(response.status()).toBe(201);
   const shared = await response.json();
   expect(shared.url).toMatch(/\/share\/shr_/);
   expect((await v.goto(shared.url))?.status()).toBe(200);
   await expect(v.locator(".overview")).toHaveAttribute("data-grain", "week");
-  await expect.poll(async () => (await visitor.request.get(`/share/${shared.token}/status`)).status(), { timeout: 15_000 }).toBe(404);
-  expect((await v.reload())?.status()).toBe(404);
+  await expect.poll(async () => (await visitor.request.get(`/share/${shared.token}/status`)).status(), { timeout: 15_000 }).toBe(410);
+  expect((await v.reload())?.status()).toBe(410);
   const listed = (await (await page.request.get("/api/shares")).json()).shares.find((s: { id: number }) => s.id === shared.share.id);
   expect(listed.status).toBe("expired");
   await visitor.close();

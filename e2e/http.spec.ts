@@ -173,3 +173,85 @@ test("a server action sent from another site answers 403 and changes nothing (a 
   expect(await count()).toBe(before);
 });
 
+test("every page that takes an id answers 404 for a missing one, a deleted dataset's pages included", async ({ request, playwright, baseURL }) => {
+  const gone = await upload(request, "to be deleted");
+  const goneRun = await rfm(request, gone);
+  expect((await request.get(`/datasets/${gone}`)).status()).toBe(200);
+  expect((await request.get(`/runs/${goneRun}`)).status()).toBe(200);
+  expect((await request.delete(`/api/datasets/${gone}`)).status()).toBe(204);
+  const missing = [
+    `/datasets/${gone}`,
+    `/datasets/${gone}/segmentations`,
+    `/datasets/${gone}/customers/c4`,
+    `/runs/${goneRun}`,
+    `/runs/${goneRun}/customers`,
+    `/runs/${goneRun}/segments/0`,
+    `/runs/${goneRun}/moves?to=${sampleRun}`,
+    `/runs/${sampleRun}/moves?to=${goneRun}`,
+    `/runs/${goneRun}/report.md`,
+    "/datasets/999999",
+    "/datasets/abc",
+    `/datasets/${sampleId}/customers/no-such-customer`,
+    "/runs/999999",
+    "/runs/abc/customers",
+    `/runs/${sampleRun}/segments/999`,
+    `/runs/${sampleRun}/segments/abc`,
+    "/runs/999999/moves?to=1",
+    `/invite/inv_${"A".repeat(43)}`,
+  ];
+  const visitor = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  for (const path of [...missing, `/share/shr_${"A".repeat(43)}`, "/share/not-a-token"]) {
+    const response = await (path.startsWith("/share/") ? visitor : request).get(path);
+    expect(response.status(), path).toBe(404);
+    if (response.headers()["content-type"]?.startsWith("text/html")) expect(await response.text(), path).toMatch(/Not found|no longer valid/);
+  }
+  await visitor.dispose();
+});
+
+test("a revoked or expired share link answers 410 with a page that says so; an unknown one 404", async ({ request, browser }) => {
+  const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const v = await visitor.newPage();
+  const problems = watch(v);
+  const revoked = await (await request.post("/api/shares", { data: { datasetId: sampleId, view: { page: "overview" } } })).json();
+  expect((await v.goto(new URL(revoked.url).pathname))?.status()).toBe(200);
+  expect((await request.delete(`/api/shares/${revoked.token}`)).status()).toBe(204);
+  expect((await v.reload())?.status()).toBe(410);
+  await expect(v.getByRole("heading", { name: "This link was revoked" })).toBeVisible();
+  await expect(v.getByText("Ask the person who sent it to you for a new link.")).toBeVisible();
+  const api = visitor.request;
+  expect((await api.get(`/share/${revoked.token}/status`)).status()).toBe(410);
+  expect((await api.get(`/share/${revoked.token}`, { headers: { rsc: "1" } })).status()).toBe(410);
+
+  const expired = await (await request.post("/api/shares", { data: { datasetId: sampleId, view: { page: "overview" }, expiresAt: new Date(Date.now() + 2000).toISOString() } })).json();
+  await expect.poll(async () => (await api.get(`/share/${expired.token}/status`)).status(), { timeout: 15_000 }).toBe(410);
+  expect((await v.goto(new URL(expired.url).pathname))?.status()).toBe(410);
+  await expect(v.getByRole("heading", { name: "This link has expired" })).toBeVisible();
+
+  expect((await v.goto(`/share/shr_${"B".repeat(43)}`))?.status()).toBe(404);
+  await expect(v.getByTestId("share-not-found")).toBeVisible();
+  // The page's own resources load (the icon included): the only console errors are the pages' statuses.
+  expect(problems.filter((p) => !/status of (404|410)/.test(p))).toEqual([]);
+  await visitor.close();
+});
+
+// Last of the file: it blocks this machine's address for share links for a moment (the limit is per address).
+test("an address that asked for too many unknown links gets 429 with Retry-After on the share page, not 200", async ({ playwright, baseURL, request }) => {
+  const scanner = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const live = await (await request.post("/api/shares", { data: { datasetId: sampleId, view: { page: "overview" } } })).json();
+  const livePath = new URL(live.url).pathname;
+  expect((await scanner.get(livePath)).status()).toBe(200);
+  // Unknown tokens until the address is blocked (20 are free), then the live link's page, while blocked.
+  let page: APIResponse | undefined;
+  for (let i = 0; i < 60 && page?.status() !== 429; i++) {
+    await scanner.get(`/share/shr_${String(i).padStart(43, "C")}/status`);
+    page = await scanner.get(livePath);
+  }
+  expect(page!.status()).toBe(429);
+  expect(Number(page!.headers()["retry-after"])).toBeGreaterThan(0);
+  expect(await page!.text()).toContain("Too many requests");
+  expectSecurityHeaders(page!, "a throttled page");
+  // Its RSC requests say the same; and once the wait it gave is over, the link opens again.
+  expect([429, 200]).toContain((await scanner.get(livePath, { headers: { rsc: "1" } })).status());
+  await expect.poll(async () => (await scanner.get(livePath)).status(), { timeout: 30_000 }).toBe(200);
+  await scanner.dispose();
+});

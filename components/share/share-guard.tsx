@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 /**
  * Keeps a shared view honest once it is open: it asks /share/{token}/status
  * every 15 s and whenever the tab comes back, and when the link is revoked or
- * expired (404) it takes the view off the screen.
+ * expired (410 Gone; 404 if the link is not found at all) it takes the view off the screen.
  */
 export function ShareGuard({ token, expiresAt, children }: { token: string; expiresAt: string | null; children: React.ReactNode }) {
   const [gone, setGone] = useState(false);
@@ -16,7 +16,7 @@ export function ShareGuard({ token, expiresAt, children }: { token: string; expi
       if (stopped || document.visibilityState === "hidden") return;
       fetch(`/share/${token}/status`, { cache: "no-store" })
         .then((response) => {
-          if (response.status === 404 && !stopped) setGone(true);
+          if ((response.status === 410 || response.status === 404) && !stopped) setGone(true);
         })
         .catch(() => {});
     };

@@ -77,6 +77,17 @@ export async function shareIsLive(db: pg.Pool, tokenHash: string): Promise<boole
   return rowCount === 1;
 }
 
+/** What became of the link behind a token's digest (null: no such link). */
+export async function shareState(db: pg.Pool, tokenHash: string): Promise<{ status: "active" | "expired" | "revoked"; at: string | null } | null> {
+  const { rows } = await db.query(
+    `select case when s.revoked_at is not null then 'revoked' when s.expires_at <= now() then 'expired' else 'active' end as status,
+            to_char(coalesce(s.revoked_at, least(s.expires_at, now())) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+     from shares s where s.token_hash = $1`,
+    [tokenHash],
+  );
+  return rows[0] === undefined ? null : z.object({ status: z.enum(["active", "expired", "revoked"]), at: z.string().nullable() }).parse(rows[0]);
+}
+
 export async function recordShareView(db: pg.Pool, shareId: number): Promise<void> {
   await db.query("update shares set views = views + 1, last_viewed_at = now() where id = $1", [shareId]);
 }

@@ -77,16 +77,20 @@ export async function createShare(pool: pg.Pool, user: AuthUser, raw: unknown): 
   return { token, share };
 }
 
+/** Where an address's requests for unknown links are counted. */
+const shareMissKey = (address: string) => `share:address:${address}`;
+
 /**
  * The live share behind a token, or null for unknown, revoked and expired alike.
- * Misses are counted per address; many of them block it for a while (ThrottledError).
+ * Tokens that never named a link are counted per address (a revoked or expired one proves its holder had
+ * the link: reloading it is no scan); many of them block the address for a while (ThrottledError).
  */
 export async function resolveShare(pool: pg.Pool, token: string, address: string): Promise<ActiveShare | null> {
-  const key = `share:address:${address}`;
+  const key = shareMissKey(address);
   const wait = await blockedFor(pool, [key]);
   if (wait > 0) throw new ThrottledError(wait);
   const share = looksLikeToken(token, "shr") ? await records.liveShare(pool, digest(token)) : null;
-  if (!share) await recordFailure(pool, [key], SHARE_MISS_RULE);
+  if (!share && !(await goneShare(pool, token))) await recordFailure(pool, [key], SHARE_MISS_RULE);
   return share;
 }
 
@@ -100,9 +104,30 @@ export async function sharedSegmentName(pool: pg.Pool, share: ActiveShare, asked
   return records.segmentName(pool, share.runId, view.segmentNo);
 }
 
-/** Whether a token opens a link, without counting a miss (proxy.ts, for a shared page's RSC requests). */
+/** Whether a token opens a link, without counting a miss. */
 export async function shareIsLive(pool: pg.Pool, token: string): Promise<boolean> {
   return looksLikeToken(token, "shr") && records.shareIsLive(pool, digest(token));
+}
+
+/** A link that no longer opens, and since when: revoked by someone, or past its expiry. */
+export type GoneShare = { reason: "revoked" | "expired"; at: string | null };
+
+/** Why a token opens nothing, when it once did (null: it never named a link). Counts nothing. */
+export async function goneShare(pool: pg.Pool, token: string): Promise<GoneShare | null> {
+  const state = looksLikeToken(token, "shr") ? await records.shareState(pool, digest(token)) : null;
+  return state && state.status !== "active" ? { reason: state.status, at: state.at } : null;
+}
+
+/**
+ * What a shared page answers, decided before it renders (proxy.ts: a page cannot set its status itself):
+ * 429 while the address is blocked for asking for unknown links, 410 for a revoked or expired link, 404 for
+ * a token that never named one, 200 otherwise. Counts nothing (the page's own resolveShare does).
+ */
+export async function sharePageStatus(pool: pg.Pool, token: string, address: string): Promise<{ status: 200 | 404 | 410 | 429; retryAfter?: number }> {
+  const wait = await blockedFor(pool, [shareMissKey(address)]);
+  if (wait > 0) return { status: 429, retryAfter: wait };
+  const state = looksLikeToken(token, "shr") ? await records.shareState(pool, digest(token)) : null;
+  return { status: state === null ? 404 : state.status === "active" ? 200 : 410 };
 }
 
 export const recordShareView = (pool: pg.Pool, shareId: number) => records.recordShareView(pool, shareId);

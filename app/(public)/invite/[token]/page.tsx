@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { AuthForm } from "@/components/auth/auth-form";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
@@ -14,14 +15,7 @@ export default async function InvitePage({ params }: Props) {
   await connection();
   const { token } = await params;
   const invitation = await findInvitation(getPool(), token);
-  if (!invitation) {
-    return (
-      <section className="card auth-card">
-        <h1>This invitation is no longer valid</h1>
-        <p className="muted">It was used, it expired (after 7 days), or it was withdrawn. Ask an admin of your Segmenta for a new one.</p>
-      </section>
-    );
-  }
+  if (!invitation) notFound(); // not-found.tsx beside this page says what to do
   return (
     <section className="card auth-card" aria-labelledby="invite-title">
       <h1 id="invite-title">Join Segmenta</h1>

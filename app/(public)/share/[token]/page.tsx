@@ -9,6 +9,7 @@ import { RunView } from "@/components/views/run-view";
 import { SegmentView } from "@/components/views/segment-view";
 import { pageShareAccess } from "@/lib/auth/share-access";
 import { getPool } from "@/lib/db";
+import { formatMoment } from "@/lib/format";
 import { getRunSummary } from "@/lib/services/customers";
 import { getOverviewPage } from "@/lib/services/overview-page";
 import { getRunPage } from "@/lib/services/run-page";
@@ -25,8 +26,10 @@ const TABLE_PARAMS = ["page", "size", "sort", "dir", "q", "field", "min", "max",
 
 /**
  * A share link: the one view it pins (dataset, run, view state from the share,
- * never from this URL), read-only. Unknown, revoked and expired tokens are a
- * plain 404.
+ * never from this URL), read-only. A revoked or expired link says so (410 Gone),
+ * a token that never named a link is a plain 404, an address blocked for asking
+ * for unknown links is told to wait (429). The statuses are proxy.ts's: a page
+ * cannot set its own.
  */
 export default async function SharedPage({ params, searchParams }: Props) {
   await connection();
@@ -35,9 +38,22 @@ export default async function SharedPage({ params, searchParams }: Props) {
   if (access.kind === "missing") notFound();
   if (access.kind === "throttled") {
     return (
-      <section className="card auth-card" role="alert">
+      <section className="card auth-card" role="alert" data-testid="share-throttled">
         <h1>Too many requests</h1>
         <p>This address asked for too many links that do not exist. Try again in {access.retryAfter} s.</p>
+      </section>
+    );
+  }
+  if (access.kind === "gone") {
+    const { reason, at } = access.gone;
+    return (
+      <section className="card auth-card" role="alert" data-testid="share-gone" data-reason={reason}>
+        <h1>{reason === "revoked" ? "This link was revoked" : "This link has expired"}</h1>
+        <p>
+          {reason === "revoked" ? `Whoever shared it withdrew it on ${formatMoment(at)}.` : `It was open until ${formatMoment(at)}.`} The view it showed is no
+          longer available here.
+        </p>
+        <p className="muted">Ask the person who sent it to you for a new link.</p>
       </section>
     );
   }
