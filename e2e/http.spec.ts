@@ -85,6 +85,7 @@ test("every kind of answer carries the CSP, X-Frame-Options, nosniff and Referre
     ["report download", await request.get(`/runs/${sampleRun}/report.md`), 200],
     ["sample file", await request.get("/samples/sample-transactions.csv"), 200],
     ["a static script", await request.get(script!), 200],
+    ["the icon", await request.get("/icon.svg"), 200],
     ["a shared page", await anonymous.get(new URL(share.url).pathname), 200],
     ["a shared page's CSV", await anonymous.get(`${new URL(share.url).pathname}/members.csv`), 200],
     ["a shared page's status", await anonymous.get(`${new URL(share.url).pathname}/status`), 200],
@@ -232,6 +233,20 @@ test("a revoked or expired share link answers 410 with a page that says so; an u
   // The page's own resources load (the icon included): the only console errors are the pages' statuses.
   expect(problems.filter((p) => !/status of (404|410)/.test(p))).toEqual([]);
   await visitor.close();
+});
+
+test("every page has an icon: no request for a missing favicon", async ({ page }) => {
+  const notFound: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() === 404) notFound.push(r.url());
+  });
+  await page.goto("/");
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /\/icon\.svg/);
+  const icon = await page.request.get((await page.locator('link[rel="icon"]').getAttribute("href"))!);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  await page.goto(`/datasets/${sampleId}`);
+  await expect(page.locator('link[rel="icon"]')).toHaveCount(1);
+  expect(notFound).toEqual([]);
 });
 
 // Last of the file: it blocks this machine's address for share links for a moment (the limit is per address).
