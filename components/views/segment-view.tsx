@@ -21,7 +21,6 @@ const METHOD: Record<string, string> = { rfm: "RFM", kmeans: "k-means", hierarch
 export function SegmentView({ data, shared, createShare }: { data: SegmentPage } & ViewAudience) {
   const { run, segment, profile, base } = data;
   const name = segment.name;
-  const others = run.segments.filter((s) => s.customers > 0);
 
   return (
     <>
@@ -57,11 +56,19 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
         )}
       </div>
 
-      {!shared && others.length > 1 && (
+      {/* Every segment of the run, the empty ones too (dimmed, with their 0): as many tabs as "Segment n of N" counts. */}
+      {!shared && run.segments.length > 1 && (
         <nav className="tabs seg-tabs" aria-label="Segments of this run">
-          {others.map((s) => (
-            <Link key={s.no} href={`/runs/${run.id}/segments/${s.no}`} aria-current={s.no === segment.no ? "page" : undefined}>
+          {run.segments.map((s) => (
+            <Link
+              key={s.no}
+              href={`/runs/${run.id}/segments/${s.no}`}
+              aria-current={s.no === segment.no ? "page" : undefined}
+              className={s.customers === 0 ? "seg-tab-empty" : undefined}
+              title={`${s.name}: ${formatInteger(s.customers)} customers`}
+            >
               {s.name}
+              {s.customers === 0 && <span className="seg-tab-count"> (0)</span>}
             </Link>
           ))}
         </nav>

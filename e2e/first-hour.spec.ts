@@ -1,0 +1,65 @@
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+
+/**
+ * Issue 17, items 16-18, as a first-time analyst met them on the sample in Chromium at 1440×900 and 390×844:
+ * the segment page's tabs and its "Segment n of N", the customers table's columns and its segment filter,
+ * the charts' axis labels (readable, with their spaces in the page's text), the Revoke button in Settings,
+ * the run page's buttons, the title in a chart's PNG. Every wait is for something the page promises.
+ */
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+interface Run {
+  id: number;
+  datasetId: number;
+  segments: { no: number; name: string; customers: number }[];
+}
+let run: Run;
+
+async function sampleRun(request: APIRequestContext): Promise<Run> {
+  const { datasets } = await (await request.get("/api/datasets")).json();
+  const sample = datasets.find((d: { isSample: boolean }) => d.isSample);
+  const body = await (await request.post(`/api/datasets/${sample.id}/segmentations`, { data: { method: "rfm" } })).json();
+  return { id: body.id, datasetId: sample.id, segments: body.segments };
+}
+
+/** A page's width fits the viewport: nothing reaches past it (the layout has settled at the new size). */
+async function fitsWidth(page: Page, width: number) {
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** The box of an element, which must be drawn. */
+async function box(locator: Locator) {
+  const b = await locator.boundingBox();
+  expect(b, "the element is drawn").not.toBeNull();
+  return b!;
+}
+
+test.beforeAll(async ({ request }) => {
+  run = await sampleRun(request);
+});
+
+test("the segment page's tabs are the run's segments, as many as its 'Segment n of N' says, at both widths", async ({ page }) => {
+  const segment = run.segments.find((s) => s.customers > 0)!;
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    await page.goto(`/runs/${run.id}/segments/${segment.no}`);
+    await expect(page.getByTestId("segment-name")).toHaveText(segment.name);
+    const tabs = page.getByRole("navigation", { name: "Segments of this run" }).getByRole("link");
+    await expect(page.locator(".lead").first()).toContainText(`of ${run.segments.length} in run ${run.id}`);
+    await expect(tabs).toHaveCount(run.segments.length);
+    // Every tab is in view, none behind a horizontal scroll.
+    for (const tab of await tabs.all()) {
+      const b = await box(tab);
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(size.width);
+    }
+    await fitsWidth(page, size.width);
+    await shot(page, `segment-${size.width}`);
+  }
+});
