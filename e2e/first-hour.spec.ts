@@ -63,3 +63,43 @@ test("the segment page's tabs are the run's segments, as many as its 'Segment n 
     await shot(page, `segment-${size.width}`);
   }
 });
+
+test("the customers table shows its columns at 1440 without a horizontal scroll", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/runs/${run.id}/customers`);
+  const table = page.getByTestId("customers-table");
+  const scroller = table.locator(".ct-scroll");
+  await expect(table.getByRole("columnheader", { name: /CLV/ })).toBeVisible();
+  const area = await box(scroller);
+  for (const name of [/Avg order value/, /P\(alive\)/, /CLV/]) {
+    const b = await box(table.getByRole("columnheader", { name }));
+    expect(b.x + b.width, `${name} is inside the table's visible area`).toBeLessThanOrEqual(area.x + area.width + 0.5);
+  }
+  expect(await scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, "customers-1440");
+  await page.setViewportSize(PHONE);
+  await fitsWidth(page, PHONE.width);
+  await shot(page, "customers-390");
+});
+
+test("the customers table's Segment filter applies as soon as a segment is chosen, without Apply", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/runs/${run.id}/customers`);
+  const table = page.getByTestId("customers-table");
+  await expect(table).toHaveAttribute("data-total", String(run.segments.reduce((n, s) => n + s.customers, 0)));
+  await expect(table).toHaveAttribute("data-hydrated", "true");
+  const segment = run.segments.filter((s) => s.customers > 0).at(-1)!;
+  await table.getByRole("search", { name: "Filter customers" }).locator("select[name=segment]").selectOption(String(segment.no));
+  await expect(page).toHaveURL(new RegExp(`[?&]segment=${segment.no}(&|$)`));
+  await expect(table).toHaveAttribute("data-total", String(segment.customers));
+  await expect(table.locator("tbody tr td[data-col=segment]").first()).toHaveText(segment.name);
+});
+
+test("the segment page's customers table shows its columns at 1440 without a horizontal scroll", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  const segment = run.segments.find((s) => s.customers > 0)!;
+  await page.goto(`/runs/${run.id}/segments/${segment.no}`);
+  const scroller = page.getByTestId("customers-table").locator(".ct-scroll");
+  await expect(page.getByTestId("customers-table").getByRole("columnheader", { name: /CLV/ })).toBeAttached();
+  expect(await scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+});

@@ -112,6 +112,9 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
   // Pages fetched so far, by canonical query; the server's page is the first.
   const [pages, setPages] = useState<Map<string, CustomerPage>>(() => new Map([[initial.key, initial.page]]));
   const [error, setError] = useState<string | null>(null);
+  // Set once the table runs in the browser: its controls (the Segment list applying at once) work from then on.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const shown = useRef<CustomerPage>(initial.page);
   const current = pages.get(key);
   if (current) shown.current = current;
@@ -248,7 +251,7 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
 
   const visibleHeaders = table.getHeaderGroups();
   return (
-    <div className="customers-table" data-testid="customers-table" data-total={page.total} data-page={page.page} data-sort={page.sort} data-dir={page.dir}>
+    <div className="customers-table" data-testid="customers-table" data-hydrated={hydrated || undefined} data-total={page.total} data-page={page.page} data-sort={page.sort} data-dir={page.dir}>
       <div className="ct-toolbar">
         <form className="ct-filters" method="get" onSubmit={submitFilters} role="search" aria-label="Filter customers">
           {hidden(["size", "sort", "dir", "other_run", "other_segment"])}
@@ -259,7 +262,8 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
           {!omitSegment && (
             <label className="ct-field">
               <span>Segment</span>
-              <select name="segment" defaultValue={query.segment ?? ""} key={`s-${query.segment ?? ""}`}>
+              {/* A choice in a list applies at once (the whole form, typed text included); text and numbers wait for Apply. */}
+              <select name="segment" defaultValue={query.segment ?? ""} key={`s-${query.segment ?? ""}`} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
                 <option value="">All segments</option>
                 {segments.map((s) => (
                   <option key={s.no} value={s.no} disabled={s.customers === 0}>
