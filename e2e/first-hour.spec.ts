@@ -103,3 +103,25 @@ test("the segment page's customers table shows its columns at 1440 without a hor
   await expect(page.getByTestId("customers-table").getByRole("columnheader", { name: /CLV/ })).toBeAttached();
   expect(await scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
 });
+
+test("axis labels: whole names on hover and in the page's text, spaces kept (country and product bars)", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  const segment = [...run.segments].filter((s) => s.customers > 0).sort((a, b) => b.customers - a.customers)[0]!;
+  await page.goto(`/runs/${run.id}/segments/${segment.no}`);
+  const countries = page.getByTestId("share-bars-countries");
+  await expect(countries.locator(".recharts-yAxis-tick-labels")).toBeVisible();
+  const countryText = (await countries.locator(".recharts-yAxis-tick-labels text").allTextContents()).join("|");
+  expect(countryText).toContain("United Kingdom");
+  expect(countryText).not.toContain("UnitedKingdom");
+  // Each product's tick carries its whole name (a tooltip), and its text is the name with its spaces, or a cut of it.
+  const products = page.getByTestId("share-bars-products");
+  const ticks = products.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-label");
+  await expect(ticks.first()).toBeVisible();
+  for (const tick of await ticks.all()) {
+    const full = (await tick.locator("title").textContent())!;
+    expect(full.length).toBeGreaterThan(0);
+    const shown = (await tick.locator("text").textContent())!;
+    expect(full.startsWith(shown.replace(/…$/, "").trimEnd())).toBe(true);
+  }
+  await shot(page, "segment-products-1440");
+});

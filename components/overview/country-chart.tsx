@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, T
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { CountryTotalRow } from "@/lib/queries/country-totals";
-import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
+import { AXIS_FONT, TipBox } from "@/components/charts/tooltip";
+import { CategoryTick } from "@/components/charts/category-tick";
 
 const REVENUE = categoryColour(1);
 const ORDERS = categoryColour(0);
@@ -31,7 +32,7 @@ export function CountryChart({ countries }: { countries: CountryTotalRow[] }) {
             fontSize={AXIS_FONT}
             label={{ value: "Share of the dataset's total (%)", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="label" width={136} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, 18)} />
+          <YAxis type="category" dataKey="label" width={136} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={19} />} />
           <Tooltip content={(props: TooltipContentProps) => <CountryTip {...props} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
           <Legend verticalAlign="top" height={28} iconSize={12} wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
           <Bar dataKey="revenueShare" name="Revenue" fill={REVENUE} isAnimationActive={false}>

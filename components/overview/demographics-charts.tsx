@@ -9,6 +9,7 @@ import type { GenderRow } from "@/lib/queries/gender-split";
 import type { LocationRow } from "@/lib/queries/customer-locations";
 import type { AgeBandRow } from "@/lib/queries/spend-by-age-band";
 import { AXIS_FONT, axisNumber, TipBox, truncate } from "@/components/charts/tooltip";
+import { CategoryTick } from "@/components/charts/category-tick";
 
 const CURSOR = { fill: "rgb(79 70 229 / 8%)" };
 const LEGEND = { verticalAlign: "top", height: 28, iconSize: 12, wrapperStyle: { fontSize: 13 }, itemSorter: null } as const;
@@ -77,7 +78,7 @@ export function LocationChart({ locations }: { locations: LocationRow[] }) {
             tickFormatter={axisNumber}
             label={{ value: "Customers on file", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="label" width={112} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, 17)} />
+          <YAxis type="category" dataKey="label" width={112} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={16} />} />
           <Tooltip content={(props: TooltipContentProps) => <LocationTip {...props} />} cursor={CURSOR} />
           <Bar dataKey="customers" name="Customers" fill={categoryColour(2)} isAnimationActive={false} />
         </BarChart>
@@ -153,7 +154,7 @@ export function CountryFrequencyChart({ rows }: { rows: CountryFrequencyRow[] })
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 20, left: 4 }} barGap={1}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" horizontal={false} />
           <XAxis type="number" niceTicks="snap125" fontSize={AXIS_FONT} label={{ value: "Orders per buyer", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }} />
-          <YAxis type="category" dataKey="label" width={112} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, 17)} />
+          <YAxis type="category" dataKey="label" width={112} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={16} />} />
           <Tooltip content={(props: TooltipContentProps) => <CountryFrequencyTip {...props} />} cursor={CURSOR} />
           <Legend {...LEGEND} />
           <Bar dataKey="meanOrders" name="Mean orders" fill={categoryColour(0)} isAnimationActive={false} />
@@ -209,7 +210,7 @@ export function ChannelGenderChart({ rows }: { rows: ChannelGenderRow[] }) {
             fontSize={AXIS_FONT}
             label={{ value: "Share of the gender's customers (%)", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="label" width={96} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, 14)} />
+          <YAxis type="category" dataKey="label" width={96} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={13} />} />
           <Tooltip content={(props: TooltipContentProps) => <ChannelTip {...props} channels={channels} />} cursor={CURSOR} />
           <Legend {...LEGEND} />
           {channels.map((c, i) => (

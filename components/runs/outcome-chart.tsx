@@ -2,9 +2,10 @@
 
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
-import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
+import { AXIS_FONT, TipBox } from "@/components/charts/tooltip";
 import { formatInteger, formatShare } from "@/lib/format";
 import { clearlyDifferent } from "@/lib/insights/column-insights";
+import { CategoryTick } from "@/components/charts/category-tick";
 
 /** One segment's rate of an outcome value, with its 95% Wilson interval (segment-outcomes.sql). */
 export interface OutcomeBar {
@@ -39,7 +40,7 @@ export function OutcomeChart({ bars, baseRate, label }: { bars: OutcomeBar[]; ba
             fontSize={AXIS_FONT}
             label={{ value: label, position: "insideBottom", offset: -14, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="name" width={190} fontSize={AXIS_FONT} tickFormatter={(v: string) => truncate(v, 30)} />
+          <YAxis type="category" dataKey="name" width={190} fontSize={AXIS_FONT} tick={<CategoryTick chars={28} />} />
           <ReferenceLine x={baseRate} stroke="#1c2233" strokeDasharray="4 3" label={{ value: `All: ${formatShare(baseRate)}`, position: "top", fontSize: AXIS_FONT }} />
           <Tooltip
             cursor={{ fill: "rgb(79 70 229 / 8%)" }}

@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, ReferenceLine, ResponsiveCo
 import { CATEGORY_COLOURS, categoryColour } from "@/components/charts/palette";
 import { AXIS_FONT, TipBox, truncate } from "@/components/charts/tooltip";
 import { formatShare } from "@/lib/format";
+import { CategoryTick } from "@/components/charts/category-tick";
 
 /** Charts of a segment against the whole base. Data come in ready to draw, from the page (server). */
 export const SEGMENT_COLOUR = categoryColour(0);
@@ -54,7 +55,7 @@ export function LiftChart({ data, segmentName }: { data: LiftDatum[]; segmentNam
             fontSize={AXIS_FONT}
             label={{ value: "Lift vs all customers (log scale)", position: "insideBottom", offset: -14, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="feature" width={118} fontSize={AXIS_FONT} tickFormatter={(v: string) => truncate(v, 18)} />
+          <YAxis type="category" dataKey="feature" width={118} fontSize={AXIS_FONT} tick={<CategoryTick chars={17} />} />
           <ReferenceLine x={0} stroke="#1c2233" strokeWidth={1.5} />
           <Tooltip
             cursor={{ fill: "rgb(79 70 229 / 8%)" }}
@@ -112,7 +113,7 @@ export function ShareBars({ id, data, segmentName, measure, maxLabel = 20 }: { i
             fontSize={AXIS_FONT}
             label={{ value: `${measure} (%)`, position: "insideBottom", offset: -14, fontSize: AXIS_FONT }}
           />
-          <YAxis type="category" dataKey="label" width={128} fontSize={AXIS_FONT} interval={0} tickFormatter={(v: string) => truncate(v, maxLabel)} />
+          <YAxis type="category" dataKey="label" width={156} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={maxLabel} />} />
           <Tooltip
             cursor={{ fill: "rgb(79 70 229 / 8%)" }}
             content={({ active, payload }: TooltipContentProps) => {

@@ -35,7 +35,7 @@ export function SegmentBuying({ data, name }: { data: SegmentPage; name: string 
             }))}
             segmentName={name}
             measure="Share of revenue"
-            maxLabel={18}
+            maxLabel={22}
           />
           <RankTable
             testId="top-products-table"
