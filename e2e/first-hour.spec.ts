@@ -125,3 +125,19 @@ test("axis labels: whole names on hover and in the page's text, spaces kept (cou
   }
   await shot(page, "segment-products-1440");
 });
+
+test("the Revoke button is inside the window in Settings, at both widths", async ({ page, request }) => {
+  const created = await request.post("/api/shares", { data: { datasetId: run.datasetId, segmentationId: run.id, view: { page: "run", compare: null } } });
+  expect(created.status()).toBe(201);
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    await page.goto("/settings");
+    const revoke = page.getByTestId("revoke-share").first();
+    await expect(revoke).toBeVisible();
+    const b = await box(revoke);
+    const scroller = await box(page.locator("section[aria-labelledby=shares-title] .table-scroll"));
+    expect(b.x + b.width, "Revoke ends inside the table's visible area").toBeLessThanOrEqual(Math.min(size.width, scroller.x + scroller.width) + 0.5);
+    expect(b.x).toBeGreaterThanOrEqual(scroller.x - 0.5);
+    await shot(page, `settings-${size.width}`);
+  }
+});

@@ -57,7 +57,7 @@ export default async function SettingsPage() {
                   </th>
                   <th scope="col">Last viewed</th>
                   <th scope="col">Status</th>
-                  <th scope="col">
+                  <th scope="col" className="row-actions">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -84,7 +84,7 @@ export default async function SettingsPage() {
                       <td>
                         <span className={`badge status-${s.status}`}>{s.status}</span>
                       </td>
-                      <td>
+                      <td className="row-actions">
                         {s.status === "active" && (
                           <form action={revokeShareAction.bind(null, s.id)}>
                             <button type="submit" className="button small danger" data-testid="revoke-share">
