@@ -141,3 +141,17 @@ test("the Revoke button is inside the window in Settings, at both widths", async
     await shot(page, `settings-${size.width}`);
   }
 });
+
+test("the run page's buttons stay on one row at 1440", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/runs/${run.id}`);
+  // Share, Customers table, All members CSV, New segmentation (the share dialog is closed: not drawn).
+  const actions = page.locator(".page-head > .card-actions").first().locator(":scope > :visible");
+  await expect(actions).toHaveCount(4);
+  const tops = await actions.evaluateAll((all) => all.map((e) => Math.round(e.getBoundingClientRect().top)));
+  expect(new Set(tops).size, `tops ${tops.join(", ")}`).toBe(1);
+  await shot(page, "run-1440");
+  await page.setViewportSize(PHONE);
+  await fitsWidth(page, PHONE.width);
+  await shot(page, "run-390");
+});
