@@ -155,3 +155,25 @@ test("the run page's buttons stay on one row at 1440", async ({ page }) => {
   await fitsWidth(page, PHONE.width);
   await shot(page, "run-390");
 });
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Buffer) {
+  expect(bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test("a chart's PNG carries its title above the chart", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/runs/${run.id}`);
+  const card = page.locator("section.chart-card").filter({ has: page.locator(".recharts-surface") }).first();
+  await expect(card).toBeVisible();
+  const title = (await card.locator("h2").textContent())!;
+  const chart = await box(card.locator(".chart-body"));
+  const heading = await box(card.locator("h2"));
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: `Download “${title}” as PNG` }).click()]);
+  const png = pngSize(await (await download.createReadStream()).toArray().then((parts) => Buffer.concat(parts)));
+  // Drawn at twice the pixels: the chart's height and the title's above it.
+  expect(png.height / 2).toBeGreaterThanOrEqual(chart.height + heading.height);
+  // The exported node holds the title's text.
+  await expect(card.locator("[data-png-title]")).toHaveText(title);
+});

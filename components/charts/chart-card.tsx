@@ -3,9 +3,14 @@
 import { toPng } from "html-to-image";
 import { useRef, useState, type ReactNode } from "react";
 
+/** What a chart's PNG leaves out: the card's buttons and its "Show SQL". */
+function keptInPng(node: HTMLElement): boolean {
+  return !(node.classList?.contains("card-actions") || node.classList?.contains("show-sql"));
+}
+
 /**
  * A chart in a card: title, what it shows (with units), the chart, a
- * "Download PNG" of exactly what is drawn, and the query behind it (a
+ * "Download PNG" of exactly what is drawn (under the card's title), and the query behind it (a
  * <ShowSql> passed in from the server). `empty` replaces the chart with a
  * message and a next step when there is nothing to draw; `pending` says the
  * chart's answer is still being prepared (after a load or a run; the page is
@@ -33,13 +38,14 @@ export function ChartCard({
   pending?: boolean;
   wide?: boolean;
 }) {
-  const chart = useRef<HTMLDivElement>(null);
+  const card = useRef<HTMLElement>(null);
   const [busy, setBusy] = useState(false);
   async function downloadPng() {
-    if (!chart.current) return;
+    if (!card.current) return;
     setBusy(true);
     try {
-      const url = await toPng(chart.current, { backgroundColor: "#ffffff", pixelRatio: 2 });
+      // The card as drawn, title and description above the chart, without its buttons and its SQL.
+      const url = await toPng(card.current, { backgroundColor: "#ffffff", pixelRatio: 2, filter: keptInPng });
       const link = document.createElement("a");
       link.href = url;
       link.download = `${id}.png`;
@@ -49,9 +55,11 @@ export function ChartCard({
     }
   }
   return (
-    <section className={`card chart-card${wide ? " chart-wide" : ""}`} aria-labelledby={`${id}-title`} id={id} data-chart={id}>
+    <section ref={card} className={`card chart-card${wide ? " chart-wide" : ""}`} aria-labelledby={`${id}-title`} id={id} data-chart={id}>
       <header className="card-head">
-        <h2 id={`${id}-title`}>{title}</h2>
+        <h2 id={`${id}-title`} data-png-title>
+          {title}
+        </h2>
         <div className="card-actions">
           {actions}
           {!empty && !pending && (
@@ -62,7 +70,7 @@ export function ChartCard({
         </div>
       </header>
       {description && <p className="muted small chart-description">{description}</p>}
-      <div ref={chart} className="chart-body">
+      <div className="chart-body">
         {pending ? (
           <div className="empty chart-empty chart-preparing" data-preparing>
             Being prepared: this chart appears once its query has run on the new data.
