@@ -177,3 +177,60 @@ test("a chart's PNG carries its title above the chart", async ({ page }) => {
   // The exported node holds the title's text.
   await expect(card.locator("[data-png-title]")).toHaveText(title);
 });
+
+/** The fields of one CSV line (quoted fields with commas and doubled quotes). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") out.push(field), (field = "");
+    else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+test("the sample's cohort chart says why its late cohorts read 0%: their customers never ordered again (the CSV says so too)", async ({ page }) => {
+  // From the downloaded sample: each customer's order months; the latest cohorts in which nobody ordered in a second month.
+  const csv = await (await page.request.get("/samples/sample-transactions.csv")).text();
+  const [header, ...lines] = csv.trim().split("\n");
+  const names = csvFields(header!);
+  const at = (re: RegExp) => names.findIndex((n) => re.test(n));
+  const [invoice, date, customer] = [at(/invoice/i), at(/date/i), at(/customer/i)];
+  const months = new Map<string, Set<string>>();
+  for (const line of lines) {
+    const f = csvFields(line);
+    if (!f[customer] || f[invoice]!.startsWith("C")) continue;
+    const set = months.get(f[customer]!) ?? new Set<string>();
+    set.add(f[date]!.slice(0, 7));
+    months.set(f[customer]!, set);
+  }
+  const cohorts = new Map<string, boolean>(); // cohort month → someone came back
+  for (const set of months.values()) {
+    const first = [...set].sort()[0]!;
+    cohorts.set(first, (cohorts.get(first) ?? false) || set.size > 1);
+  }
+  const ordered = [...cohorts.entries()].sort(([a], [b]) => a.localeCompare(b));
+  let start = ordered.length;
+  while (start > 0 && !ordered[start - 1]![1]) start--;
+  const from = ordered[start]![0];
+
+  const { datasets } = await (await page.request.get("/api/datasets")).json();
+  const sample = datasets.find((d: { isSample: boolean }) => d.isSample);
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    await page.goto(`/datasets/${sample.id}`);
+    const note = page.getByTestId("cohort-no-return");
+    await expect(note).toHaveAttribute("data-from", `${from}-01`);
+    await expect(note).toContainText("the sample was generated");
+    await fitsWidth(page, size.width);
+    await page.locator("#cohort-retention").screenshot({ path: test.info().outputPath(`cohorts-${size.width}.png`) });
+  }
+});

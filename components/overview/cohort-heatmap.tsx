@@ -8,7 +8,32 @@ import type { CohortCell } from "@/lib/queries/cohort-retention";
  * definition and is left uncoloured; the colour scale runs from 0 to the
  * highest share seen in later months (the legend says so).
  */
-export function CohortHeatmap({ cells }: { cells: CohortCell[] }) {
+/**
+ * The latest cohorts none of whose customers ever ordered again (every month
+ * after month 0 is 0): the first of them and how many customers they hold.
+ * Null unless at least two such cohorts had a month after their first to come
+ * back in (the last cohort alone has had no time to).
+ */
+export function cohortsWithoutReturns(cells: CohortCell[]): { from: string; cohorts: number; customers: number } | null {
+  const byCohort = new Map<string, { size: number; later: number; returned: number }>();
+  for (const c of cells) {
+    const row = byCohort.get(c.cohort) ?? { size: c.cohortSize, later: 0, returned: 0 };
+    if (c.monthsSince > 0) {
+      row.later += 1;
+      row.returned += c.customers;
+    }
+    byCohort.set(c.cohort, row);
+  }
+  const ordered = [...byCohort.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let start = ordered.length;
+  while (start > 0 && ordered[start - 1]![1].returned === 0) start -= 1;
+  const tail = ordered.slice(start);
+  if (tail.filter(([, r]) => r.later > 0).length < 2) return null;
+  return { from: tail[0]![0], cohorts: tail.length, customers: tail.reduce((n, [, r]) => n + r.size, 0) };
+}
+
+export function CohortHeatmap({ cells, sample = false }: { cells: CohortCell[]; /** The generated sample: its reason for cohorts without returns is known. */ sample?: boolean }) {
+  const noReturns = cohortsWithoutReturns(cells);
   const cohorts = new Map<string, { size: number; cells: CohortCell[] }>();
   for (const c of cells) {
     const row = cohorts.get(c.cohort) ?? { size: c.cohortSize, cells: [] };
@@ -70,6 +95,15 @@ export function CohortHeatmap({ cells }: { cells: CohortCell[] }) {
           </tbody>
         </table>
       </div>
+      {noReturns && (
+        <p className="notice small cohort-no-return" data-testid="cohort-no-return" data-from={noReturns.from}>
+          From {formatMonth(noReturns.from)} on, no customer ordered again: the {formatInteger(noReturns.customers)} customers of these {formatInteger(noReturns.cohorts)} cohorts each ordered
+          in one month only, so their cells read 0%.{" "}
+          {sample
+            ? "That is how the sample was generated: its repeat buyers all start in the first 70% of its two years (lib/sample/generate.ts), and the customers it starts later buy once."
+            : "A cohort this late may not have had time to come back before the data ends; otherwise, look at how these customers were acquired."}
+        </p>
+      )}
       <div className="cohort-legend" aria-hidden="true">
         <span>0%</span>
         <span className="cohort-scale" style={{ background: `linear-gradient(to right, ${sequentialColour(0)}, ${sequentialColour(0.5)}, ${sequentialColour(1)})` }} />

@@ -245,7 +245,7 @@ export function DatasetOverview({
         empty={o.cohorts?.length === 0 ? noOrders : undefined}
         sql={<ShowSql name={OVERVIEW_SQL.cohorts} id={dataset.id} />}
       >
-        {o.cohorts && <CohortHeatmap cells={o.cohorts} />}
+        {o.cohorts && <CohortHeatmap cells={o.cohorts} sample={dataset.isSample} />}
       </ChartCard>
         </>
       )}
