@@ -35,7 +35,6 @@ async function freshContext(browser: Browser): Promise<BrowserContext> {
 }
 
 test("A signs in, runs a segmentation and shares it from the run page", async ({ browser, request }) => {
-  test.setTimeout(120_000);
   const a = await (await freshContext(browser)).newPage();
   await a.goto("/");
   await expect(a).toHaveURL(/\/login$/);
@@ -49,7 +48,7 @@ test("A signs in, runs a segmentation and shares it from the run page", async ({
   otherRunId = (await (await request.post(`/api/datasets/${sampleId}/segmentations`, { data: { method: "kmeans", k: 4 } })).json()).id;
   await a.goto(`/datasets/${sampleId}/segmentations`);
   await a.getByRole("button", { name: /^Run/ }).click();
-  await a.waitForURL(/\/runs\/\d+$/, { timeout: 60_000 });
+  await a.waitForURL(/\/runs\/\d+$/);
   runId = Number(new URL(a.url()).pathname.split("/").pop());
 
   await a.getByTestId("share-button").click();
@@ -108,7 +107,7 @@ test("B cannot reach any other dataset, page or action", async ({ page }) => {
   // (past proxy.ts, which only looks for one), and the action itself refuses: nothing runs.
   await page.goto(`/datasets/${sampleId}/segmentations`);
   const [posted] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), page.getByRole("button", { name: /^Run/ }).click()]);
-  await page.waitForURL(/\/runs\/\d+$/, { timeout: 60_000 });
+  await page.waitForURL(/\/runs\/\d+$/);
   const runsAfterA = await countRuns(page.request);
   const replay = await api.post(posted.url(), { headers: { cookie: `segmenta_session=ses_${"f".repeat(43)}`, origin: new URL(shareUrl).origin, "next-action": posted.headers()["next-action"]!, "content-type": posted.headers()["content-type"]!, accept: "text/x-component" }, data: posted.postDataBuffer()! });
   expect(replay.status()).toBeLessThan(500);
@@ -231,7 +230,7 @@ test("a link with a password opens with it only; a link with an expiry stops at 
   expect(shared.url).toMatch(/\/share\/shr_/);
   expect((await v.goto(shared.url))?.status()).toBe(200);
   await expect(v.locator(".overview")).toHaveAttribute("data-grain", "week");
-  await expect.poll(async () => (await visitor.request.get(`/share/${shared.token}/status`)).status(), { timeout: 15_000 }).toBe(410);
+  await expect.poll(async () => (await visitor.request.get(`/share/${shared.token}/status`)).status()).toBe(410);
   expect((await v.reload())?.status()).toBe(410);
   const listed = (await (await page.request.get("/api/shares")).json()).shares.find((s: { id: number }) => s.id === shared.share.id);
   expect(listed.status).toBe("expired");
@@ -266,7 +265,7 @@ test("repeated failed sign-ins slow down (429 with Retry-After), then the right 
   expect(Number(blocked.headers()["retry-after"])).toBeGreaterThan(0);
   // This address is slowed down for every account for a moment; it passes.
   await expect
-    .poll(async () => (await api.post("/api/auth/login", { data: { email: ADMIN.email, password: ADMIN.password } })).status(), { timeout: 20_000, intervals: [1000] })
+    .poll(async () => (await api.post("/api/auth/login", { data: { email: ADMIN.email, password: ADMIN.password } })).status(), { intervals: [1000] })
     .toBe(200);
   // The API's sign-in answers the session cookie, httpOnly and SameSite=Lax, which then opens the API.
   const signedIn = await api.post("/api/auth/login", { data: { email: ADMIN.email, password: ADMIN.password } });

@@ -7,7 +7,6 @@ import { expect, test } from "@playwright/test";
  * The API answers the same check with the model asked.
  */
 test("a run's churn check: verdict, models on the holdout, tracking plot, rules; the segment names its signal", async ({ page, request }, testInfo) => {
-  test.setTimeout(120_000);
   const { datasets } = await (await request.get("/api/datasets")).json();
   const sample = datasets.find((d: { isSample: boolean }) => d.isSample);
   const run = await (await request.post(`/api/datasets/${sample.id}/segmentations`, { data: { method: "rfm" } })).json();
@@ -27,8 +26,8 @@ test("a run's churn check: verdict, models on the holdout, tracking plot, rules;
   await expect(rules.locator('tr[data-used="true"]')).toHaveCount(1);
   await page.screenshot({ path: testInfo.outputPath("churn-check.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(300);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+  // The layout settles at the new width: a condition, not a pause.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
   await check.screenshot({ path: testInfo.outputPath("churn-check-phone.png") });
 
   const signal = (await rules.locator('tr[data-used="true"] th').textContent())!.replace(" (in use)", "").replace(" (baseline)", "");
@@ -43,8 +42,8 @@ test("a run's churn check: verdict, models on the holdout, tracking plot, rules;
     await page.goto(path);
     await page.screenshot({ path: testInfo.outputPath(`${name}-desktop.png`), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+    // The layout settles at the new width: a condition, not a pause.
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
     await page.screenshot({ path: testInfo.outputPath(`${name}-phone.png`), fullPage: true });
   }
   await expect(page.getByLabel("Churn model")).toHaveValue("auto");

@@ -16,19 +16,19 @@ async function upload(page: Page, file: string, name: string) {
   await page.getByLabel("Dataset name").fill(name);
   await page.getByRole("button", { name: "Upload" }).click();
   const report = page.getByRole("region", { name: /Loaded / });
-  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(report).toBeVisible();
   await report.getByRole("link", { name: "Open the dataset" }).click();
   // The first visit right after a load shares two cores with the dataset's preparation (CI saw > 5 s once).
-  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible({ timeout: 30_000 });
-  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.locator("[data-preparing]")).toHaveCount(0);
 }
 
 /** On a phone, the page fits its width (wide tables scroll inside their box), and a screenshot to look at. */
 async function onPhone(page: Page, file: string) {
   const desktop = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(300);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+  // The layout settles at the new width: a condition, not a pause.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
   await page.screenshot({ path: file, fullPage: true });
   if (desktop) await page.setViewportSize(desktop);
 }
@@ -45,12 +45,11 @@ async function openForm(page: Page) {
 
 async function run(page: Page) {
   await page.getByTestId("run-segmentation").click();
-  await expect(page).toHaveURL(/\/runs\/\d+$/, { timeout: 60_000 });
-  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+  await expect(page).toHaveURL(/\/runs\/\d+$/);
+  await expect(page.locator("[data-preparing]")).toHaveCount(0);
 }
 
 test("Mall Customers: a customers file alone, clustered on its own numbers", async ({ page, request }, testInfo) => {
-  test.setTimeout(180_000);
   await upload(page, "mall-customers/Mall_Customers.csv", "Mall (e2e)");
   const datasetId = Number(new URL(page.url()).pathname.split("/")[2]);
   await expect(page.locator('[data-figure="customers"]')).toHaveText("200");
@@ -107,7 +106,6 @@ test("Mall Customers: a customers file alone, clustered on its own numbers", asy
 });
 
 test("Telco churn: clusters on contract and charges, with the churn rate of each segment", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
   await upload(page, "telco-churn/Telco-Customer-Churn.csv", "Telco (e2e)");
   await expect(page.getByTestId("customer-columns").locator('tr[data-column="Churn"]')).toHaveAttribute("data-kind", "yes_no");
   await noEmptyChart(page);
@@ -134,7 +132,6 @@ test("Telco churn: clusters on contract and charges, with the churn rate of each
 });
 
 test("iFood's Customer Personality: RFM on its own recency, purchase and spend columns", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
   await upload(page, "customer-personality/marketing_campaign.csv", "iFood (e2e)");
   await expect(page.locator('[data-figure="customers"]')).toHaveText("2,240");
   await expect(page.getByTestId("customer-columns").locator('tr[data-column="Education"]')).toHaveAttribute("data-kind", "category");
@@ -157,16 +154,15 @@ test("iFood's Customer Personality: RFM on its own recency, purchase and spend c
 });
 
 test("sales_data_sample: revenue is its SALES column, and RFM runs on its orders", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
   await page.goto("/upload");
   await page.getByLabel("Choose a file").setInputFiles(path.join(DATASETS, "sales-data-sample/sales_data_sample.csv"));
   await expect(page.getByTestId("revenue-formula")).toContainText("“SALES”");
   await page.getByLabel("Dataset name").fill("Sales sample (e2e)");
   await page.getByRole("button", { name: "Upload" }).click();
   const report = page.getByRole("region", { name: /Loaded / });
-  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(report).toBeVisible();
   await report.getByRole("link", { name: "Open the dataset" }).click();
-  await expect(page.locator("[data-preparing]")).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.locator("[data-preparing]")).toHaveCount(0);
   // The sum of the file's SALES column.
   await expect(page.locator('[data-figure="revenue"]')).toHaveText("US$10,032,628.85");
   await noEmptyChart(page);
