@@ -16,6 +16,7 @@ import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
 import { datasetExists } from "../queries/datasets";
+import { markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
 import { rowsOf } from "../queries/rows";
 
 /**
@@ -83,7 +84,14 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
   // One connection does it all, so a load never waits for a second one from a busy pool.
   const client = await pool.connect();
   let broken = false;
+  // The connection may die under the load (the database stopped): that is the load's failure, not the process's.
+  const lost = () => {
+    broken = true;
+  };
+  client.on("error", lost);
   try {
+    // Imports an earlier load left running when its connection died are marked failed now, not only at the next start.
+    await markInterruptedImportsFailed(client);
     if (target.mode !== "create") {
       if (!(await datasetExists(client, target.datasetId))) throw new ImportError("dataset_not_found", `There is no dataset ${target.datasetId}.`, undefined, undefined, 404);
     }
@@ -91,8 +99,8 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
     const started = await rowsOf(
       client,
       Id,
-      `insert into imports (dataset_id, kind, mode, file_name, status, backend_pid)
-       select $1, kind, $3, file_name, 'running', pg_backend_pid()
+      `insert into imports (dataset_id, kind, mode, file_name, status, backend_pid, started_at)
+       select $1, kind, $3, file_name, 'running', pg_backend_pid(), clock_timestamp()
        from unnest($2::import_kind[], $4::text[]) with ordinality as f(kind, file_name, n) order by n
        returning id`,
       [target.mode === "create" ? null : target.datasetId, files.map((f) => kindHint(f.options?.kind)), target.mode, files.map((f) => f.fileName)],
@@ -107,6 +115,8 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       const lines = new LinesTable(client, datasetId, target.mode);
       const imports: ImportReport[] = [];
       for (; current < files.length; current++) {
+        // Each file's times are its own (clock_timestamp(): now() is the transaction's start).
+        if (current > 0) await client.query("update imports set started_at = clock_timestamp() where id = $1", [importIds[current]]);
         const report = await loadFile(client, files[current]!, datasetId, importIds[current]!, target.mode, lines, hooks);
         await client.query(
           `update imports set dataset_id = $2, kind = $3, status = 'succeeded', byte_count = $4, row_count = $5,
@@ -122,23 +132,53 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       await client.query("commit");
       return { datasetId, imports };
     } catch (error) {
-      const failure = error instanceof ImportError ? error : new ImportError("load_failed", describe(error), undefined, undefined, 500);
+      let failure = error instanceof ImportError ? error : new ImportError("load_failed", describe(error), undefined, undefined, 500);
+      const failed = importIds.slice(current);
       try {
+        if (broken) throw failure;
         await client.query("rollback");
-        await client.query(
-          `update imports set status = 'failed', error = $2, finished_at = clock_timestamp() where id = any($1::int[]) and status = 'running'`,
-          [importIds.slice(current), JSON.stringify(failure.toJSON())],
-        );
+        await markImportsFailed(client, failed, failure.toJSON());
       } catch {
-        // The connection is gone: the server rolls the transaction back, and
-        // failInterruptedImports() marks the imports at the next start.
+        // The connection is gone (the database stopped, restarted, or ended the session): PostgreSQL
+        // rolls the transaction back, and the imports are marked failed through a new connection as
+        // soon as the database answers again (the next load, and the next start, would mark them too).
         broken = true;
+        if (failure.status >= 500 || failure.code === "upload_interrupted") failure = databaseLost(files[current]?.fileName ?? files[0]!.fileName);
+        void markFailedWhenBack(pool, failed, failure);
       }
       throw failure;
     }
   } finally {
+    client.off("error", lost);
     // A connection whose rollback failed may still be inside the transaction: close it rather than reuse it.
     client.release(broken);
+  }
+}
+
+/** How long a load cut off by a database outage keeps trying to mark its imports failed. */
+const MARK_FAILED_FOR_MS = 10 * 60_000;
+
+function databaseLost(fileName: string): ImportError {
+  return new ImportError(
+    "database_unavailable",
+    `${fileName}: the connection to the database was lost while the file was loading; nothing from it was stored. Upload it again once the database is back.`,
+    undefined,
+    undefined,
+    503,
+  );
+}
+
+/** Marks the imports failed through the pool's connections, retrying (up to 5 s apart, for 10 minutes) while the database is down. */
+async function markFailedWhenBack(pool: pg.Pool, ids: number[], failure: ImportError): Promise<void> {
+  const deadline = Date.now() + MARK_FAILED_FOR_MS;
+  for (let wait = 200; !pool.ending; wait = Math.min(wait * 2, 5000)) {
+    try {
+      await markImportsFailed(pool, ids, failure.toJSON());
+      return;
+    } catch {
+      if (Date.now() + wait > deadline) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, wait).unref());
+    }
   }
 }
 
