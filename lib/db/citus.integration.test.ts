@@ -56,6 +56,14 @@ describe("on Citus", () => {
     for (const r of rows.filter((r) => ![...byCustomer, ...byInvoice, "product_descriptions"].includes(r.name))) expect(r.kind, r.name).toBe("n");
   });
 
+  test("the schema's SQL functions exist on every worker, where pushed-down queries call them", async (context) => {
+    if (!citus) return context.skip();
+    const { rows } = await client.query<{ result: string }>(
+      `select result from run_command_on_workers($$select string_agg(proname, ',' order by proname) from pg_proc where proname in ('customer_value', 'yes_no_value')$$)`,
+    );
+    expect(rows.map((r) => r.result)).toEqual(["customer_value,yes_no_value", "customer_value,yes_no_value"]);
+  });
+
   test("the step is idempotent: a second migrate moves nothing", async (context) => {
     if (!citus) return context.skip();
     const before = await placement();

@@ -87,9 +87,16 @@ export async function distributeForCitus(client: pg.ClientBase, log: (line: stri
   // adds a table must give it its place (lib/db/citus.integration.test.ts checks the app's schema has none left).
   if (stray.length) log(`warning: citus: table(s) ${stray.join(", ")} have no place in the layout (lib/db/citus.ts) and stay on the coordinator`);
 
-  const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
-  if (!todo.length) return [];
   const done: string[] = [];
+  const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
+  if (todo.length) await placeTables(client, placed, todo, done);
+  // After the tables: a function taking a table's row type (customer_value(customers, text)) needs that table placed.
+  done.push(...(await distributeFunctions(client)));
+  for (const line of done) log(`citus: ${line}`);
+  return done;
+}
+
+async function placeTables(client: pg.ClientBase, placed: Map<string, z.infer<typeof Placed>>, todo: string[], done: string[]): Promise<void> {
   // Citus will not make a table a reference table while local tables point to it with ON DELETE CASCADE (nor
   // the other way round), so the foreign keys between the tables to place are dropped first and made again
   // once every table is in place (Citus then checks and keeps them), all in one transaction.
@@ -116,8 +123,23 @@ export async function distributeForCitus(client: pg.ClientBase, log: (line: stri
     await client.query("rollback");
     throw error;
   }
-  for (const line of done) log(`citus: ${line}`);
-  return done;
+}
+
+/**
+ * The schema's own SQL functions (customer_value, yes_no_value, ...), which queries pushed down to the workers
+ * call there: Citus creates a function on the workers only when told (create_distributed_function).
+ */
+async function distributeFunctions(client: pg.ClientBase): Promise<string[]> {
+  const functions = await rowsOf(
+    client,
+    z.object({ signature: z.string() }),
+    `select p.oid::regprocedure::text as signature from pg_proc p
+     where p.pronamespace = current_schema()::regnamespace
+       and not exists (select 1 from pg_catalog.pg_dist_object o where o.classid = 'pg_proc'::regclass and o.objid = p.oid)
+     order by 1`,
+  );
+  for (const f of functions) await client.query("select create_distributed_function($1)", [f.signature]);
+  return functions.map((f) => `${f.signature}: created on every node`);
 }
 
 async function place(client: pg.ClientBase, placed: Map<string, z.infer<typeof Placed>>, done: string[]): Promise<void> {

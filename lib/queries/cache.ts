@@ -74,10 +74,12 @@ export async function computeAnswer<T>(db: Queryable, scope: Scope, query: Cache
   const started = performance.now();
   const rows = await query.compute(db);
   const ms = Math.round(performance.now() - started);
+  // computed_at from the inserted row's default: Citus (query_results is a reference table there) refuses a
+  // function that is not IMMUTABLE, such as now(), in DO UPDATE SET; a default is evaluated before.
   await db.query(
     `insert into query_results (scope, name, version, rows, duration_ms) values ($1, $2, $3, $4, $5)
      on conflict (scope, name) do update set version = excluded.version, rows = excluded.rows,
-       duration_ms = excluded.duration_ms, computed_at = now()`,
+       duration_ms = excluded.duration_ms, computed_at = excluded.computed_at`,
     [scopeKey(scope), query.name, version, JSON.stringify(rows), ms],
   );
   return { rows, ms };

@@ -58,9 +58,10 @@ export async function columnKindOverrides(db: Queryable, datasetId: number): Pro
 export async function saveColumnKind(db: Queryable, datasetId: number, key: string, kind: (typeof COLUMN_KINDS)[number] | null): Promise<void> {
   if (kind === null) await db.query("delete from customer_column_kinds where dataset_id = $1 and key = $2", [datasetId, key]);
   else {
+    // updated_at from the inserted row's default, not now() in DO UPDATE SET, which Citus refuses.
     await db.query(
       `insert into customer_column_kinds (dataset_id, key, kind) values ($1, $2, $3)
-       on conflict (dataset_id, key) do update set kind = excluded.kind, updated_at = now()`,
+       on conflict (dataset_id, key) do update set kind = excluded.kind, updated_at = excluded.updated_at`,
       [datasetId, key, kind],
     );
   }
