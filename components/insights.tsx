@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import { ShowSql } from "@/components/show-sql";
 import type { InsightGroup } from "@/lib/insights/insights";
 
@@ -15,9 +16,11 @@ export function Insights({ runId, groups, segmentNo, shared }: { runId: number; 
       <header className="card-head">
         <h2 id="insights-title">Insights</h2>
         {!shared && (
-          <a className="button small" href={`/runs/${runId}/report.md`} download>
-            Download report
-          </a>
+          <IfAllowed to="export">
+            <a className="button small" href={`/runs/${runId}/report.md`} download>
+              Download report
+            </a>
+          </IfAllowed>
         )}
       </header>
       <div className="insight-groups">

@@ -1,10 +1,14 @@
 import Link from "next/link";
 import { logoutAction } from "@/app/(public)/login/actions";
+import { PermissionsProvider } from "@/components/auth/permissions";
 import { requireUser } from "@/lib/auth/next";
+import { getPool } from "@/lib/db";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 
 // Every page below checks the session itself as well: a layout is not re-run on every navigation.
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
+  const allowed = await permissionsOf(getPool(), user);
   return (
     <>
       <header className="top-bar">
@@ -14,7 +18,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         </Link>
         <nav aria-label="Main">
           <Link href="/">Datasets</Link>
-          <Link href="/upload">Upload</Link>
+          {allowed.change && <Link href="/upload">Upload</Link>}
           <Link href="/settings" data-testid="settings-link" title={`Signed in as ${user.email}`}>
             Settings
           </Link>
@@ -26,7 +30,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         </nav>
       </header>
       <main id="main" className="page">
-        {children}
+        <PermissionsProvider value={allowed}>{children}</PermissionsProvider>
       </main>
     </>
   );

@@ -6,13 +6,14 @@ import { getPool } from "@/lib/db";
 import { SAMPLE } from "@/lib/sample";
 import { listDatasets } from "@/lib/services/datasets";
 import { requireUser } from "@/lib/auth/next";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 
 export const metadata: Metadata = { title: "Datasets" };
 
 export default async function HomePage() {
-  await requireUser();
+  const user = await requireUser();
   await connection();
-  const datasets = await listDatasets(getPool());
+  const [datasets, allowed] = await Promise.all([listDatasets(getPool()), permissionsOf(getPool(), user)]);
   return (
     <>
       <div className="page-head">
@@ -20,18 +21,24 @@ export default async function HomePage() {
           <h1>Datasets</h1>
           <p className="lead">Customers and their purchases, ready to segment. Every figure is computed in SQL.</p>
         </div>
-        <Link className="button primary" href="/upload">
-          Upload a file
-        </Link>
+        {allowed.change && (
+          <Link className="button primary" href="/upload">
+            Upload a file
+          </Link>
+        )}
       </div>
 
       {datasets.length === 0 ? (
         <section className="empty" aria-labelledby="empty-title">
           <h2 id="empty-title">No datasets yet</h2>
-          <p>
-            <Link href="/upload">Upload a transactions file</Link>, or start from the sample files below: they have the columns of
-            the UCI Online Retail data.
-          </p>
+          {allowed.change ? (
+            <p>
+              <Link href="/upload">Upload a transactions file</Link>, or start from the sample files below: they have the columns of
+              the UCI Online Retail data.
+            </p>
+          ) : (
+            <p>An analyst or an admin uploads them: your account reads what they load.</p>
+          )}
         </section>
       ) : (
         <ul className="dataset-list" aria-label="Datasets">

@@ -56,6 +56,7 @@ export function InviteForm({ invite }: { invite: FormAction<{ url?: string }> })
         <span>Role</span>
         <select name="role" defaultValue="analyst">
           <option value="analyst">Analyst</option>
+          <option value="viewer">Viewer (reads only)</option>
           <option value="admin">Admin</option>
         </select>
       </label>

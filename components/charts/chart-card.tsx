@@ -2,6 +2,7 @@
 
 import { toPng } from "html-to-image";
 import { useRef, useState, type ReactNode } from "react";
+import { usePermissions } from "@/components/auth/permissions";
 
 /** What a chart's PNG leaves out: the card's buttons and its "Show SQL". */
 function keptInPng(node: HTMLElement): boolean {
@@ -40,6 +41,7 @@ export function ChartCard({
 }) {
   const card = useRef<HTMLElement>(null);
   const [busy, setBusy] = useState(false);
+  const allowed = usePermissions();
   async function downloadPng() {
     if (!card.current) return;
     setBusy(true);
@@ -62,7 +64,7 @@ export function ChartCard({
         </h2>
         <div className="card-actions">
           {actions}
-          {!empty && !pending && (
+          {!empty && !pending && allowed.export && (
             <button type="button" className="button small" onClick={downloadPng} disabled={busy} aria-label={`Download “${title}” as PNG`}>
               {busy ? "Saving…" : "PNG"}
             </button>

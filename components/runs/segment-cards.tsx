@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { categoryColour } from "@/components/charts/palette";
 import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
@@ -65,9 +66,11 @@ export function SegmentCards({ runId, rows, shared }: { runId: number; rows: Seg
             {(!shared || shared.allowExport) && (
               <p className="segment-links small">
                 {!shared && <Link href={href}>Open segment</Link>}
-                <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${runId}`}/members.csv?segment=${encodeURIComponent(s.name)}`} download data-testid="members-csv">
-                  Download members CSV
-                </a>
+                <IfAllowed to="export">
+                  <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${runId}`}/members.csv?segment=${encodeURIComponent(s.name)}`} download data-testid="members-csv">
+                    Download members CSV
+                  </a>
+                </IfAllowed>
               </p>
             )}
           </li>

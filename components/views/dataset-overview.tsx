@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { ChartCard } from "@/components/charts/chart-card";
 import { categoryColour } from "@/components/charts/palette";
@@ -60,10 +61,12 @@ export function DatasetOverview({
           <SharedBadge />
         ) : (
           <div className="card-actions">
-            <ShareButton create={createShare} datasetId={dataset.id} view={{ page: "overview", grain }} label="this overview" />
-            <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
-              Add or replace a file
-            </Link>
+            {createShare && <ShareButton create={createShare} datasetId={dataset.id} view={{ page: "overview", grain }} label="this overview" />}
+            <IfAllowed to="change">
+              <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
+                Add or replace a file
+              </Link>
+            </IfAllowed>
           </div>
         )}
       </div>
@@ -93,7 +96,13 @@ export function DatasetOverview({
           ) : (
             <>
               This dataset holds a customers file and no purchases: below are its columns, how they spread and how they relate. Segment its customers by those
-              columns on the Segmentations tab{shared ? "" : <>, or <Link href={`/upload?dataset=${dataset.id}`}>add their transactions</Link> for sales, RFM and churn</>}.
+              columns on the Segmentations tab
+              {!shared && (
+                <IfAllowed to="change">
+                  , or <Link href={`/upload?dataset=${dataset.id}`}>add their transactions</Link> for sales, RFM and churn
+                </IfAllowed>
+              )}
+              .
             </>
           )}
         </p>
@@ -283,9 +292,11 @@ function NoOrders({ datasetId, shared }: { datasetId: number; shared: boolean })
     <>
       <p>No orders to show: the dataset has no transaction lines that pass the default cleaning.</p>
       {!shared && (
-        <p>
-          <Link href={`/upload?dataset=${datasetId}`}>Upload a transactions file</Link>
-        </p>
+        <IfAllowed to="change">
+          <p>
+            <Link href={`/upload?dataset=${datasetId}`}>Upload a transactions file</Link>
+          </p>
+        </IfAllowed>
       )}
     </>
   );

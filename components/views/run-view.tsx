@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { ChartCard } from "@/components/charts/chart-card";
 import { ClusterScatter, type ScatterSeries } from "@/components/runs/cluster-scatter";
@@ -95,16 +96,20 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
           </div>
         ) : (
           <div className="card-actions">
-            <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "run", compare: comparison?.second.id ?? null }} label="this run" />
+            {createShare && <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "run", compare: comparison?.second.id ?? null }} label="this run" />}
             <Link className="button" href={`/runs/${run.id}/customers`}>
               Customers table
             </Link>
-            <a className="button" href={`/api/segmentations/${run.id}/members.csv`} download>
-              All members CSV
-            </a>
-            <Link className="button primary" href={`/datasets/${run.datasetId}/segmentations?method=${run.method}#new-run`}>
-              New segmentation
-            </Link>
+            <IfAllowed to="export">
+              <a className="button" href={`/api/segmentations/${run.id}/members.csv`} download>
+                All members CSV
+              </a>
+            </IfAllowed>
+            <IfAllowed to="change">
+              <Link className="button primary" href={`/datasets/${run.datasetId}/segmentations?method=${run.method}#new-run`}>
+                New segmentation
+              </Link>
+            </IfAllowed>
           </div>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { RunPreparationNote } from "@/components/preparation/preparation-note";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
@@ -48,7 +49,7 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
           <SharedBadge />
         ) : (
           <div className="card-actions">
-            <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "segment", segmentNo: segment.no }} label="this segment" />
+            {createShare && <ShareButton create={createShare} datasetId={run.datasetId} segmentationId={run.id} view={{ page: "segment", segmentNo: segment.no }} label="this segment" />}
             <Link className="button" href={`/runs/${run.id}`}>
               ← Back to the run
             </Link>
@@ -82,11 +83,13 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
           <SegmentOutcome data={data} name={name} />
           <SegmentWho data={data} name={name} shared={!!shared} />
           {(!shared || shared.allowExport) && (
-            <p className="segment-links small">
-              <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${run.id}`}/members.csv?segment=${encodeURIComponent(name)}`} download data-testid="members-csv">
-                Download this segment&apos;s members (CSV)
-              </a>
-            </p>
+            <IfAllowed to="export">
+              <p className="segment-links small">
+                <a href={`${shared ? `/share/${shared.token}` : `/api/segmentations/${run.id}`}/members.csv?segment=${encodeURIComponent(name)}`} download data-testid="members-csv">
+                  Download this segment&apos;s members (CSV)
+                </a>
+              </p>
+            </IfAllowed>
           )}
         </>
       ) : !profile || !base ? (

@@ -10,5 +10,8 @@ export interface SharedView {
   allowExport: boolean;
 }
 
-/** How a view is shown: for a share link (`shared`), or to a signed-in analyst, who may make links (`createShare`). */
-export type ViewAudience = { shared: SharedView; createShare?: undefined } | { shared?: undefined; createShare: CreateShare };
+/**
+ * How a view is shown: for a share link (`shared`), or to a signed-in account, who may make links
+ * (`createShare`) unless a viewer (no `createShare`: no Share button).
+ */
+export type ViewAudience = { shared: SharedView; createShare?: undefined } | { shared?: undefined; createShare?: CreateShare };

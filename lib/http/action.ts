@@ -1,6 +1,8 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { requireAdmin, requireUser } from "../auth/next";
+import { mayChange, VIEWER_READS_ONLY } from "../auth/roles";
+import { ForbiddenError } from "../errors";
 import type { AuthUser } from "../services/accounts";
 import { problemFor } from "./responses";
 
@@ -13,10 +15,16 @@ import { problemFor } from "./responses";
  *
  *   export const inviteAction = action({ access: "admin", failure }, async ({ user }, previous, form) => …);
  *
- * access: "user" (a session, else off to /login), "admin" (the admin role,
- * else off to /settings) or "public".
+ * access:
+ *   - "user": a session (else off to /login) of an admin or an analyst: the
+ *     action changes the workspace, so a viewer is refused (ForbiddenError:
+ *     `failure`'s message, or thrown when the action has no `failure`);
+ *   - "self": any session, viewers included, for actions on one's own account
+ *     only (password, personal API tokens);
+ *   - "admin": the admin role, else off to /settings;
+ *   - "public": anyone.
  */
-type Access = "user" | "admin" | "public";
+type Access = "user" | "self" | "admin" | "public";
 
 export interface ActionInput<A extends Access> {
   user: A extends "public" ? null : AuthUser;
@@ -27,8 +35,9 @@ export function action<A extends Access, Args extends unknown[], R, F = R>(
   run: (input: ActionInput<A>, ...args: Args) => Promise<R>,
 ): (...args: Args) => Promise<R | F> {
   return async (...args) => {
-    const user = options.access === "admin" ? await requireAdmin() : options.access === "user" ? await requireUser() : null;
+    const user = options.access === "admin" ? await requireAdmin() : options.access === "public" ? null : await requireUser();
     try {
+      if (options.access === "user" && user && !mayChange(user.role)) throw new ForbiddenError(VIEWER_READS_ONLY);
       return await run({ user } as ActionInput<A>, ...args);
     } catch (error) {
       unstable_rethrow(error);

@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { InputError, NotFoundError } from "../errors";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { ImportError } from "../ingest/errors";
 import { FitError } from "../segmentation/clv";
 import { ClusteringInputError } from "../segmentation/kmeans";
@@ -26,6 +26,7 @@ const UNEXPECTED = "Something went wrong on the server. The details are in its l
 export function problemOf(error: unknown): Problem {
   if (error instanceof ImportError) return { status: error.status, ...error.toJSON() };
   if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message };
+  if (error instanceof ForbiddenError) return { status: 403, code: error.code, message: error.message };
   if (error instanceof InputError || error instanceof RfmInputError || error instanceof ClusteringInputError) {
     const code = error instanceof InputError ? error.code : "invalid_parameter";
     return { status: 422, code, message: `${error.field}: ${error.message}`, field: error.field };

@@ -5,6 +5,9 @@ import { CROSS_ORIGIN, sameOrigin } from "./origin";
 import { requestShare } from "../auth/share-access";
 import type { AuthUser } from "../services/accounts";
 import type { ActiveShare } from "../services/shares";
+import { mayChange, mayExport, VIEWER_NO_EXPORT, VIEWER_READS_ONLY } from "../auth/roles";
+import { getPool } from "../db";
+import { viewersMayExport } from "../services/workspace-settings";
 import { readJson } from "./json";
 import { errorResponse, problemResponse } from "./responses";
 
@@ -19,12 +22,16 @@ import { errorResponse, problemResponse } from "./responses";
  *
  * access:
  *   - "user": a session cookie or a personal API token (authorize: 401, or 403 for a
- *     state-changing request from another site);
+ *     state-changing request from another site). A viewer only reads: any method but
+ *     GET and HEAD answers them 403, so every route that changes data is closed to
+ *     viewers without saying so;
+ *   - "export": the same, for downloads of data (CSV, reports): admins and analysts, and
+ *     viewers only when an admin allows it in Settings (403 otherwise);
  *   - "admin": the same, and the admin role (403 otherwise);
  *   - "share": the share link of the `token` segment, open (its password given);
  *   - "public": anyone, but state-changing requests only from this site's pages.
  */
-type Access = "user" | "admin" | "share" | "public";
+type Access = "user" | "export" | "admin" | "share" | "public";
 
 interface Options<Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
   access: Access;
@@ -39,7 +46,7 @@ export interface RouteInput<A extends Access, P, Q, B> {
   params: P;
   query: Parsed<Q>;
   body: Parsed<B>;
-  user: A extends "user" | "admin" ? AuthUser : null;
+  user: A extends "user" | "export" | "admin" ? AuthUser : null;
   share: A extends "share" ? ActiveShare : null;
 }
 
@@ -53,10 +60,14 @@ export function route<A extends Access, P extends Segments = Segments, Q extends
     let user: AuthUser | null = null;
     let share: ActiveShare | null = null;
     const params = (await context?.params) ?? ({} as P);
-    if (options.access === "user" || options.access === "admin") {
+    if (options.access === "user" || options.access === "export" || options.access === "admin") {
       const caller = await authorize(request);
       if (caller instanceof Response) return caller;
       if (options.access === "admin" && caller.role !== "admin") return problemResponse({ status: 403, code: "forbidden", message: "Only an admin may do this." });
+      if (!mayChange(caller.role) && !["GET", "HEAD"].includes(request.method)) return problemResponse({ status: 403, code: "forbidden", message: VIEWER_READS_ONLY });
+      if (options.access === "export" && !mayExport(caller.role, caller.role === "viewer" && (await viewersMayExport(getPool())))) {
+        return problemResponse({ status: 403, code: "forbidden", message: VIEWER_NO_EXPORT });
+      }
       user = caller;
     } else if (options.access === "share") {
       const open = await requestShare(request, params.token ?? "");

@@ -8,7 +8,7 @@ import { inTransaction } from "./transaction";
  * digested (lib/auth/tokens.ts, lib/auth/password.ts): no plain token or
  * password is ever written. Every row is checked at this edge (zod).
  */
-export const ROLES = ["admin", "analyst"] as const;
+export const ROLES = ["admin", "analyst", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
 const User = z.object({ id: z.number(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES) });

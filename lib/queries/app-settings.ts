@@ -24,6 +24,19 @@ export async function saveSettingOnce(db: pg.Pool | pg.ClientBase, key: string, 
   await db.query("insert into app_settings (key, value) values ($1, $2) on conflict (key) do nothing", [key, JSON.stringify(value)]);
 }
 
+/** A setting's value, or undefined when it is not set. */
+export async function readSetting(db: pg.Pool | pg.ClientBase, key: string): Promise<unknown> {
+  const { rows } = await db.query("select value from app_settings where key = $1", [key]);
+  return (rows[0] as { value: unknown } | undefined)?.value;
+}
+
+export async function saveSetting(db: pg.Pool | pg.ClientBase, key: string, value: unknown): Promise<void> {
+  await db.query(
+    "insert into app_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()",
+    [key, JSON.stringify(value)],
+  );
+}
+
 /** Whether the database holds any dataset. */
 export async function anyDataset(db: pg.Pool | pg.ClientBase): Promise<boolean> {
   const { rowCount } = await db.query("select 1 from datasets limit 1");

@@ -87,6 +87,17 @@ export async function runIdsOfDataset(db: pg.Pool, id: number): Promise<number[]
   return rows.map((r) => z.object({ id: z.number() }).parse(r).id);
 }
 
+/** Who uploaded a dataset: `{ createdBy }` (null: unknown, older than the column, or the sample), or null when there is no such dataset. */
+export async function datasetCreator(db: pg.Pool, id: number): Promise<{ createdBy: number | null } | null> {
+  const { rows } = await db.query("select created_by from datasets where id = $1", [id]);
+  return rows[0] === undefined ? null : { createdBy: z.object({ created_by: z.number().nullable() }).parse(rows[0]).created_by };
+}
+
+/** Records who uploaded a dataset (once: a later load into it by someone else does not change it). */
+export async function setDatasetCreator(db: pg.Pool, id: number, userId: number): Promise<void> {
+  await db.query("update datasets set created_by = $2 where id = $1 and created_by is null", [id, userId]);
+}
+
 /** Deletes a dataset with its customers, imports, runs and saved answers in one transaction; false when there was none. */
 export async function deleteDatasetRecord(pool: pg.Pool, id: number): Promise<boolean> {
   return inTransaction(pool, async (client) => {

@@ -27,6 +27,7 @@ const ShareRow = z.object({
   expiresAt: z.string().nullable(),
   createdAt: z.string(),
   createdBy: z.string(),
+  createdById: z.number(),
   revokedAt: z.string().nullable(),
   views: z.number(),
   lastViewedAt: z.string().nullable(),
@@ -44,7 +45,7 @@ const SELECT = `
          s.password_hash as "passwordHash", s.password_hash is not null as "hasPassword", s.allow_export as "allowExport",
          to_char(s.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "expiresAt",
          to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt",
-         u.email as "createdBy",
+         u.email as "createdBy", s.created_by as "createdById",
          to_char(s.revoked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "revokedAt",
          s.views, to_char(s.last_viewed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "lastViewedAt",
          case when s.revoked_at is not null then 'revoked' when s.expires_at <= now() then 'expired' else 'active' end as status
@@ -99,6 +100,16 @@ export async function listShares(db: pg.Pool, datasetId: number | null): Promise
 }
 
 /** Revokes by token digest or id: false when there is no such live link. */
+/** Who made the live link behind a token's digest or an id, or null when there is no live link. */
+export async function liveShareMaker(db: pg.Pool, by: { tokenHash: string } | { id: number }): Promise<{ id: number; createdBy: number } | null> {
+  const { rows } = await db.query(
+    `select s.id, s.created_by from shares s where ${"tokenHash" in by ? "s.token_hash = $1" : "s.id = $1"} and s.revoked_at is null`,
+    ["tokenHash" in by ? by.tokenHash : by.id],
+  );
+  const row = rows[0] === undefined ? null : z.object({ id: z.number(), created_by: z.number() }).parse(rows[0]);
+  return row && { id: row.id, createdBy: row.created_by };
+}
+
 export async function revokeShare(db: pg.Pool, by: { tokenHash: string } | { id: number }): Promise<boolean> {
   const { rowCount } =
     "tokenHash" in by

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
-import { InputError } from "../errors";
+import { ForbiddenError, InputError } from "../errors";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
 import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import * as accounts from "../queries/accounts";
@@ -123,9 +123,9 @@ export const revokeInvitation = (pool: pg.Pool, id: number) => accounts.deleteOp
 
 /** An admin invites someone: answers the token of the link to hand them (valid 7 days, once). */
 export async function inviteUser(pool: pg.Pool, admin: AuthUser, input: { email: string; role?: string }): Promise<{ token: string }> {
-  if (admin.role !== "admin") throw new InputError("role", "only admins invite", "forbidden");
+  if (admin.role !== "admin") throw new ForbiddenError("Only admins invite.");
   const email = Email.parse(input.email);
-  const role: Role = input.role === "admin" ? "admin" : "analyst";
+  const role: Role = input.role === "admin" || input.role === "viewer" ? input.role : "analyst";
   if (await accounts.emailTaken(pool, email)) throw new InputError("email", `${email} has an account already`);
   const { token, hash } = newToken("inv");
   await accounts.insertInvitation(pool, { tokenHash: hash, email, role, invitedBy: admin.id, days: INVITATION_DAYS });
@@ -148,7 +148,7 @@ export async function acceptInvitation(pool: pg.Pool, token: string, input: { pa
 
 /** An admin removes an account (its sessions, tokens and links go with it); not their own. */
 export async function removeUser(pool: pg.Pool, admin: AuthUser, userId: number): Promise<void> {
-  if (admin.role !== "admin") throw new InputError("role", "only admins remove accounts", "forbidden");
+  if (admin.role !== "admin") throw new ForbiddenError("Only admins remove accounts.");
   if (admin.id === userId) throw new InputError("user", "you cannot remove your own account");
   await accounts.deleteUser(pool, userId);
 }

@@ -5,9 +5,10 @@ import { savedAnswers } from "../queries/cache";
 import { cleaningCountsQuery } from "../queries/cleaning-counts";
 import type { DatasetFigures } from "../queries/dataset-figures";
 import { preparerFor, type PreparationState } from "./preparation";
-import { InputError, NotFoundError } from "../errors";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { guessCurrency, isCurrencyCode } from "../currency";
-import { customerCount, datasetChoices, datasetName, datasetReadinessRecord, datasetRecords, deleteDatasetRecord, importsOfDataset, runIdsOfDataset, setDatasetCurrencyRecord, datasetCurrencyRecord, type DatasetRecord } from "../queries/datasets";
+import type { AuthUser } from "../queries/accounts";
+import { customerCount, datasetChoices, datasetCreator, setDatasetCreator, datasetName, datasetReadinessRecord, datasetRecords, deleteDatasetRecord, importsOfDataset, runIdsOfDataset, setDatasetCurrencyRecord, datasetCurrencyRecord, type DatasetRecord } from "../queries/datasets";
 
 
 /** What is ready to read of a dataset: prepared once every answer its pages read is saved for its current data. */
@@ -109,6 +110,20 @@ export async function getDataset(pool: pg.Pool, id: number): Promise<DatasetDeta
 }
 
 /**
+ * Deletes a dataset for someone: only its uploader or an admin may (ForbiddenError); a dataset with no
+ * recorded uploader (the sample, and those loaded before uploaders were recorded) only an admin. False when
+ * there is no such dataset.
+ */
+export async function deleteDatasetAs(pool: pg.Pool, user: AuthUser, id: number): Promise<boolean> {
+  const found = await datasetCreator(pool, id);
+  if (!found) return false;
+  if (user.role !== "admin" && (user.role === "viewer" || found.createdBy !== user.id)) {
+    throw new ForbiddenError(found.createdBy === null ? "Only an admin may delete this dataset." : "Only the analyst who uploaded this dataset, or an admin, may delete it.");
+  }
+  return deleteDataset(pool, id);
+}
+
+/**
  * Deletes a dataset with its customers, imports, runs and saved answers in one
  * transaction, then drops its partitions (lines, summaries, its runs'
  * members: tables, not rows; storage.ts) and cancels its preparation.
@@ -132,6 +147,9 @@ export async function getDatasetReadiness(pool: pg.Pool, id: number): Promise<Da
   const steps = r.preparation?.version === r.data_version ? r.preparation.steps : [];
   return { dataVersion: r.data_version, prepared: r.prepared, preparation: r.preparation, done: steps.filter((s) => s.done).length, steps: steps.length };
 }
+
+/** The uploader of a new dataset (who may delete it besides admins). */
+export const recordUploader = (pool: pg.Pool, datasetId: number, user: AuthUser) => setDatasetCreator(pool, datasetId, user.id);
 
 /** A dataset's name (pages' titles), or null. */
 export const datasetTitle = (pool: pg.Pool, id: number) => datasetName(pool, id);

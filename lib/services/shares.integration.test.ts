@@ -69,11 +69,11 @@ describe("creating a share", () => {
 describe("when a link stops opening", () => {
   test("revoked: at once, by token or by id; unknown tokens look the same", async () => {
     const a = await createShare(pool, user, { datasetId, segmentationId: runId });
-    expect(await revokeShare(pool, { token: a.token })).toBe(true);
+    expect(await revokeShare(pool, user, { token: a.token })).toBe(true);
     expect(await resolveShare(pool, a.token, "10.0.0.2")).toBeNull();
-    expect(await revokeShare(pool, { token: a.token })).toBe(false);
+    expect(await revokeShare(pool, user, { token: a.token })).toBe(false);
     const b = await createShare(pool, user, { datasetId });
-    expect(await revokeShare(pool, { id: b.share.id })).toBe(true);
+    expect(await revokeShare(pool, user, { id: b.share.id })).toBe(true);
     expect(await resolveShare(pool, b.token, "10.0.0.2")).toBeNull();
     expect(await resolveShare(pool, "shr_" + "x".repeat(43), "10.0.0.2")).toBeNull();
     expect(await resolveShare(pool, "garbage", "10.0.0.2")).toBeNull();

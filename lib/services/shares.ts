@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
-import { InputError, NotFoundError } from "../errors";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { digest, looksLikeToken, newToken } from "../auth/tokens";
 import type { AuthUser } from "./accounts";
@@ -45,6 +45,7 @@ function expiry(value: string | null | undefined): Date | null {
 }
 
 export async function createShare(pool: pg.Pool, user: AuthUser, raw: unknown): Promise<{ token: string; share: Share }> {
+  if (user.role === "viewer") throw new ForbiddenError("Viewers do not make share links.");
   const input = ShareInput.parse(raw);
   const runId = input.segmentationId ?? null;
   const view: ShareView = input.view ?? (runId ? { page: "run" } : { page: "overview", grain: "month" });
@@ -135,8 +136,20 @@ export const recordShareView = (pool: pg.Pool, shareId: number) => records.recor
 /** Every link of the workspace, newest first. */
 export const listShares = (pool: pg.Pool, filter: { datasetId?: number } = {}) => records.listShares(pool, filter.datasetId ?? null);
 
-/** Revokes by token (the API) or id (settings): false when there is no such live link. */
-export const revokeShare = (pool: pg.Pool, by: { token: string } | { id: number }) => records.revokeShare(pool, "token" in by ? { tokenHash: digest(by.token) } : by);
+/** Whether this account may revoke a link it did or did not make: an admin any, an analyst their own. */
+export const mayRevoke = (user: AuthUser, share: { createdById: number }) => user.role === "admin" || (user.role === "analyst" && share.createdById === user.id);
+
+/**
+ * Revokes by token (the API) or id (settings): false when there is no such live link; only its maker or an
+ * admin may (ForbiddenError).
+ */
+export async function revokeShare(pool: pg.Pool, user: AuthUser, by: { token: string } | { id: number }): Promise<boolean> {
+  const key = "token" in by ? { tokenHash: digest(by.token) } : by;
+  const found = await records.liveShareMaker(pool, key);
+  if (!found) return false;
+  if (!mayRevoke(user, { createdById: found.createdBy })) throw new ForbiddenError("Only the person who made this link, or an admin, may revoke it.");
+  return records.revokeShare(pool, { id: found.id });
+}
 
 /**
  * A visitor's password for a protected link, slowed down like sign-in: the lockout is per link and address,

@@ -8,6 +8,7 @@ import { getPool } from "@/lib/db";
 import { action } from "@/lib/http/action";
 import { changePassword, createApiToken, createSession, deleteApiToken, inviteUser, removeUser, revokeInvitation } from "@/lib/services/accounts";
 import { createShare, revokeShare, sharePath, type ShareInput } from "@/lib/services/shares";
+import { setViewersMayExport } from "@/lib/services/workspace-settings";
 
 // Every action says who may call it (lib/http/action.ts): a server action is a public endpoint.
 
@@ -20,13 +21,13 @@ export const createShareAction = action({ access: "user", failure }, async ({ us
   return { ok: true, url: `${publicOrigin(await headers())}${sharePath(token)}` };
 });
 
-export const revokeShareAction = action({ access: "user" }, async (_, id: number): Promise<void> => {
-  await revokeShare(getPool(), { id });
+export const revokeShareAction = action({ access: "user" }, async ({ user }, id: number): Promise<void> => {
+  await revokeShare(getPool(), user, { id });
   revalidatePath("/settings");
 });
 
 export const createTokenAction = action(
-  { access: "user", failure },
+  { access: "self", failure },
   async ({ user }, _previous: ActionResult<{ token?: string }>, form: FormData): Promise<ActionResult<{ token?: string }>> => {
     const { token } = await createApiToken(getPool(), user.id, String(form.get("name") ?? ""));
     revalidatePath("/settings");
@@ -34,7 +35,7 @@ export const createTokenAction = action(
   },
 );
 
-export const deleteTokenAction = action({ access: "user" }, async ({ user }, id: number): Promise<void> => {
+export const deleteTokenAction = action({ access: "self" }, async ({ user }, id: number): Promise<void> => {
   await deleteApiToken(getPool(), user.id, id);
   revalidatePath("/settings");
 });
@@ -48,6 +49,11 @@ export const inviteAction = action(
   },
 );
 
+export const viewersMayExportAction = action({ access: "admin" }, async ({ user: admin }, form: FormData): Promise<void> => {
+  await setViewersMayExport(getPool(), admin, form.get("viewersMayExport") === "on");
+  revalidatePath("/", "layout");
+});
+
 export const revokeInvitationAction = action({ access: "admin" }, async (_, id: number): Promise<void> => {
   await revokeInvitation(getPool(), id);
   revalidatePath("/settings");
@@ -58,7 +64,7 @@ export const removeUserAction = action({ access: "admin" }, async ({ user: admin
   revalidatePath("/settings");
 });
 
-export const changePasswordAction = action({ access: "user", failure }, async ({ user }, _previous: ActionResult, form: FormData): Promise<ActionResult> => {
+export const changePasswordAction = action({ access: "self", failure }, async ({ user }, _previous: ActionResult, form: FormData): Promise<ActionResult> => {
   if (form.get("password") !== form.get("confirm")) return { ok: false, message: "The two new passwords differ.", field: "confirm" };
   await changePassword(getPool(), user, String(form.get("current") ?? ""), String(form.get("password") ?? ""));
   // Every session of the account ended; this browser gets a new one.

@@ -6,8 +6,18 @@ import { requireUser } from "@/lib/auth/next";
 import { getPool } from "@/lib/db";
 import { formatInteger, formatMoment } from "@/lib/format";
 import { listApiTokens, listInvitations, listUsers } from "@/lib/services/accounts";
-import { listShares, type Share } from "@/lib/services/shares";
-import { changePasswordAction, createTokenAction, deleteTokenAction, inviteAction, removeUserAction, revokeInvitationAction, revokeShareAction } from "./actions";
+import { listShares, mayRevoke, type Share } from "@/lib/services/shares";
+import { viewersMayExport } from "@/lib/services/workspace-settings";
+import {
+  changePasswordAction,
+  createTokenAction,
+  deleteTokenAction,
+  inviteAction,
+  removeUserAction,
+  revokeInvitationAction,
+  revokeShareAction,
+  viewersMayExportAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -24,7 +34,13 @@ export default async function SettingsPage() {
   await connection();
   const pool = getPool();
   const admin = user.role === "admin";
-  const [tokens, shares, users, invitations] = await Promise.all([listApiTokens(pool, user.id), listShares(pool), admin ? listUsers(pool) : [], admin ? listInvitations(pool) : []]);
+  const [tokens, shares, users, invitations, viewersExport] = await Promise.all([
+    listApiTokens(pool, user.id),
+    listShares(pool),
+    admin ? listUsers(pool) : [],
+    admin ? listInvitations(pool) : [],
+    admin && viewersMayExport(pool),
+  ]);
   return (
     <>
       <div className="page-head">
@@ -38,7 +54,10 @@ export default async function SettingsPage() {
 
       <section className="card" aria-labelledby="shares-title" data-testid="shares">
         <h2 id="shares-title">Share links</h2>
-        <p className="muted small">Every read-only link of the workspace. A revoked link answers “not found” at once, pages already open included.</p>
+        <p className="muted small">
+          Every read-only link of the workspace. A revoked link answers “not found” at once, pages already open included. Whoever made a link, or an admin,
+          revokes it.
+        </p>
         {shares.length === 0 ? (
           <p className="muted">No links yet: use “Share” on a dataset overview, a run or a segment.</p>
         ) : (
@@ -85,7 +104,7 @@ export default async function SettingsPage() {
                         <span className={`badge status-${s.status}`}>{s.status}</span>
                       </td>
                       <td className="row-actions">
-                        {s.status === "active" && (
+                        {s.status === "active" && mayRevoke(user, s) && (
                           <form action={revokeShareAction.bind(null, s.id)}>
                             <button type="submit" className="button small danger" data-testid="revoke-share">
                               Revoke
@@ -127,7 +146,19 @@ export default async function SettingsPage() {
       {admin && (
         <section className="card" aria-labelledby="members-title" data-testid="members">
           <h2 id="members-title">People</h2>
-          <p className="muted small">Everyone here sees every dataset of the workspace. Admins also invite and remove people.</p>
+          <p className="muted small">
+            Everyone here sees every dataset of the workspace. Analysts upload, run, share, and delete the datasets they uploaded; viewers read the dashboards
+            and change nothing. Admins also invite and remove people, and delete any dataset.
+          </p>
+          <form action={viewersMayExportAction} className="inline-form" data-testid="viewers-export-form">
+            <label className="check">
+              <input type="checkbox" name="viewersMayExport" defaultChecked={viewersExport} data-testid="viewers-may-export" /> Viewers may download data (members CSV,
+              run reports, chart PNGs)
+            </label>
+            <button type="submit" className="button small">
+              Save
+            </button>
+          </form>
           <ul className="plain-list">
             {users.map((u) => (
               <li key={u.id}>

@@ -5,12 +5,25 @@ import { getPool } from "@/lib/db";
 import { uploadTargets } from "@/lib/services/datasets";
 import { parseId } from "@/lib/http/responses";
 import { requireUser } from "@/lib/auth/next";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 
 export const metadata: Metadata = { title: "Upload" };
 
 export default async function UploadPage({ searchParams }: { searchParams: Promise<{ dataset?: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   await connection();
+  if (!(await permissionsOf(getPool(), user)).change) {
+    return (
+      <div className="page-head">
+        <div>
+          <h1>Upload a file</h1>
+          <p className="lead" data-testid="viewer-no-upload">
+            Your account is a viewer&apos;s: it reads every dashboard but uploads nothing. An admin can give you the analyst role.
+          </p>
+        </div>
+      </div>
+    );
+  }
   const { dataset } = await searchParams;
   const datasets = await uploadTargets(getPool());
   const initial = dataset ? parseId(dataset) : null;

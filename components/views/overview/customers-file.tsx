@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { ChartCard } from "@/components/charts/chart-card";
 import { categoryColour } from "@/components/charts/palette";
@@ -43,11 +44,13 @@ export function OverviewCustomersFile({ page, shared, setKind }: { page: Overvie
             gender, country, city, channel).
           </p>
           {!shared && (
-            <p>
-              <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
-                Upload a customers file
-              </Link>
-            </p>
+            <IfAllowed to="change">
+              <p>
+                <Link className="button primary" href={`/upload?dataset=${dataset.id}`}>
+                  Upload a customers file
+                </Link>
+              </p>
+            </IfAllowed>
           )}
         </div>
       ) : (

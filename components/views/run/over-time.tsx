@@ -15,7 +15,7 @@ const movesHref = (a: { id: number; date: string | null }, b: { id: number; date
  * analysis date, and open the moves between this run and another of the
  * dataset (the migration matrix and the flows, /runs/{earlier}/moves?to={later}).
  */
-export function RunOverTime({ runId, method, overTime, rerun }: { runId: number; method: string; overTime: OverTime; rerun: Rerun }) {
+export function RunOverTime({ runId, method, overTime, rerun }: { runId: number; method: string; overTime: OverTime; rerun?: Rerun }) {
   const { others, period } = overTime;
   const self = { id: runId, date: overTime.analysisDate };
   const atOtherDates = others.filter((r) => r.method === method && r.analysisDate !== overTime.analysisDate).slice(0, 5);
@@ -24,11 +24,11 @@ export function RunOverTime({ runId, method, overTime, rerun }: { runId: number;
     <section className="card" aria-labelledby="over-time-title" id="over-time" data-testid="over-time">
       <h2 id="over-time-title">Segments over time</h2>
       <p className="muted small">
-        Run this segmentation again at another analysis date, then see where its customers moved between the two runs&apos; segments: a migration matrix
+        {rerun ? "Run this segmentation again at another analysis date, then see" : "See"} where its customers moved between the two runs&apos; segments: a migration matrix
         and a flow chart, with revenue and the customers behind each flow.
         {period && ` The data runs from ${formatDay(period.first)} to ${formatDay(period.last)}.`}
       </p>
-      {overTime.possible && overTime.suggested ? (
+      {!rerun ? null : overTime.possible && overTime.suggested ? (
         <RerunForm action={rerun} suggested={overTime.suggested} min={period?.first} max={overTime.end ?? undefined} current={overTime.analysisDate && formatDay(overTime.analysisDate)} />
       ) : (
         <p className="muted">This run has no purchase dates to move (it reads a customers file&apos;s columns): there is no other analysis date to run it at.</p>

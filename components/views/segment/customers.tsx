@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import Link from "next/link";
 import { CustomersTable } from "@/components/customers/customers-table";
 import { ShowQuery } from "@/components/customers/show-query";
@@ -18,9 +19,11 @@ export function SegmentCustomers({ data, shared }: { data: SegmentPage; shared?:
               All customers of the run
             </Link>
           )}
-          <a className="button small" href={csvHref} download data-testid="segment-csv">
-            Download CSV
-          </a>
+          <IfAllowed to="export">
+            <a className="button small" href={csvHref} download data-testid="segment-csv">
+              Download CSV
+            </a>
+          </IfAllowed>
         </span>
       </header>
       <p className="muted small">

@@ -8,6 +8,7 @@ import { datasetTitle } from "@/lib/services/datasets";
 import { parseId } from "@/lib/http/responses";
 import { parseGrain } from "@/lib/services/overview";
 import { getOverviewPage } from "@/lib/services/overview-page";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 import { createShareAction } from "../../settings/actions";
 import { setColumnKindAction, setCurrencyAction } from "./actions";
 
@@ -21,7 +22,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function DatasetPage({ params, searchParams }: Props) {
-  await requireUser();
+  const user = await requireUser();
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
@@ -29,5 +30,6 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
   const page = await getOverviewPage(getPool(), id, parseGrain(query.grain), { x: one(query.x), y: one(query.y) });
   if (!page) notFound();
-  return <DatasetOverview page={page} createShare={createShareAction} setColumnKind={setColumnKindAction} setCurrency={setCurrencyAction} />;
+  const { change } = await permissionsOf(getPool(), user);
+  return <DatasetOverview page={page} createShare={change ? createShareAction : undefined} setColumnKind={change ? setColumnKindAction : undefined} setCurrency={change ? setCurrencyAction : undefined} />;
 }

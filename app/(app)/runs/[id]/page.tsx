@@ -8,6 +8,7 @@ import { getPool } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
 import { getRunPage } from "@/lib/services/run-page";
 import { getOverTime } from "@/lib/services/segments-over-time";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 import { createShareAction } from "../../settings/actions";
 import { rerunAtDateAction } from "./actions";
 
@@ -19,17 +20,21 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
-  await requireUser();
+  const user = await requireUser();
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
   const compareParam = (await searchParams).compare;
-  const [page, overTime] = await Promise.all([getRunPage(getPool(), id, typeof compareParam === "string" ? parseId(compareParam) : null), getOverTime(getPool(), id)]);
+  const [page, overTime, { change }] = await Promise.all([
+    getRunPage(getPool(), id, typeof compareParam === "string" ? parseId(compareParam) : null),
+    getOverTime(getPool(), id),
+    permissionsOf(getPool(), user),
+  ]);
   if (!page) notFound();
   return (
     <>
-      <RunView page={page} createShare={createShareAction} />
-      {overTime && <RunOverTime runId={id} method={page.run.method} overTime={overTime} rerun={rerunAtDateAction.bind(null, id)} />}
+      <RunView page={page} createShare={change ? createShareAction : undefined} />
+      {overTime && <RunOverTime runId={id} method={page.run.method} overTime={overTime} rerun={change ? rerunAtDateAction.bind(null, id) : undefined} />}
     </>
   );
 }

@@ -14,6 +14,7 @@ import { FEATURE_KEYS } from "@/lib/services/segmentations";
 import { getSegmentationsPage } from "@/lib/services/segmentations-page";
 import { runSegmentationAction } from "./actions";
 import { requireUser } from "@/lib/auth/next";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -26,11 +27,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 
 export default async function SegmentationsPage({ params }: Props) {
-  await requireUser();
+  const user = await requireUser();
   await connection();
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const page = await getSegmentationsPage(getPool(), id);
+  const [page, { change }] = await Promise.all([getSegmentationsPage(getPool(), id), permissionsOf(getPool(), user)]);
   if (!page) notFound();
   const { dataset, runs, customers, purchases, columns } = page;
   // Purchase features, then the customers file's columns (age, when the file has it, is one of them for a file alone).
@@ -83,9 +84,11 @@ export default async function SegmentationsPage({ params }: Props) {
             )}
           </p>
         </div>
-        <a className="button primary" href="#new-run">
-          New segmentation
-        </a>
+        {change && (
+          <a className="button primary" href="#new-run">
+            New segmentation
+          </a>
+        )}
       </div>
 
       <DatasetTabs datasetId={dataset.id} current="segmentations" />
@@ -95,17 +98,19 @@ export default async function SegmentationsPage({ params }: Props) {
         {runs.length === 0 ? (
           <div className="empty" data-testid="no-runs">
             <p>No segmentation of this dataset yet.</p>
-            <p className="muted">
-              {purchases ? (
-                <>
-                  Start with <a href="#new-run">RFM and the standard segments</a> below: it takes a second.
-                </>
-              ) : (
-                <>
-                  Start with <a href="#new-run">k-means on the customers file&apos;s number columns</a> below: it takes a second.
-                </>
-              )}
-            </p>
+            {change && (
+              <p className="muted">
+                {purchases ? (
+                  <>
+                    Start with <a href="#new-run">RFM and the standard segments</a> below: it takes a second.
+                  </>
+                ) : (
+                  <>
+                    Start with <a href="#new-run">k-means on the customers file&apos;s number columns</a> below: it takes a second.
+                  </>
+                )}
+              </p>
+            )}
           </div>
         ) : (
           <div className="table-scroll">
@@ -157,24 +162,26 @@ export default async function SegmentationsPage({ params }: Props) {
         <ShowSql name="segmentation-runs" id={dataset.id} />
       </section>
 
-      <section className="card" id="new-run" aria-labelledby="new-run-title">
-        <h2 id="new-run-title">New segmentation</h2>
-        <p className="muted small">
-          The same settings as <code>POST /api/datasets/{dataset.id}/segmentations</code>. Purchase features are read by <code>lib/queries/sql/customer-features.sql</code>;
-          columns of the customers file by their names as written in its header.
-        </p>
-        <SegmentationForm
-          action={runSegmentationAction.bind(null, dataset.id)}
-          customers={customers}
-          features={features}
-          purchases={purchases}
-          defaultFeatures={defaultFeatures}
-          outcomes={outcomes}
-          summaryColumns={columns
-            .filter((c) => (c.kind === "number" || c.kind === "date") && c.distinctValues > 1)
-            .map((c) => ({ name: c.name, kind: c.kind as "number" | "date" }))}
-        />
-      </section>
+      {change && (
+        <section className="card" id="new-run" aria-labelledby="new-run-title">
+          <h2 id="new-run-title">New segmentation</h2>
+          <p className="muted small">
+            The same settings as <code>POST /api/datasets/{dataset.id}/segmentations</code>. Purchase features are read by <code>lib/queries/sql/customer-features.sql</code>;
+            columns of the customers file by their names as written in its header.
+          </p>
+          <SegmentationForm
+            action={runSegmentationAction.bind(null, dataset.id)}
+            customers={customers}
+            features={features}
+            purchases={purchases}
+            defaultFeatures={defaultFeatures}
+            outcomes={outcomes}
+            summaryColumns={columns
+              .filter((c) => (c.kind === "number" || c.kind === "date") && c.distinctValues > 1)
+              .map((c) => ({ name: c.name, kind: c.kind as "number" | "date" }))}
+          />
+        </section>
+      )}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { IfAllowed } from "@/components/auth/permissions";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -63,9 +64,11 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
       <section className="card" aria-labelledby="customers-title">
         <header className="card-head seg-customers-head">
           <h2 id="customers-title">Customers of run {run.id}</h2>
-          <a className="button small" href={`/api/segmentations/${run.id}/members.csv`} download data-testid="run-csv">
-            Download CSV (all members)
-          </a>
+          <IfAllowed to="export">
+            <a className="button small" href={`/api/segmentations/${run.id}/members.csv`} download data-testid="run-csv">
+              Download CSV (all members)
+            </a>
+          </IfAllowed>
         </header>
         <p className="muted small">
           Each id opens the customer’s order history; each segment its page. Sorting and filtering run on the server over every customer

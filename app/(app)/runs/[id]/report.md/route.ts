@@ -4,7 +4,7 @@ import { route } from "@/lib/http/route";
 import { runReport } from "@/lib/services/insights";
 
 // GET /runs/{id}/report.md: the run's insights, segment table and queries as a Markdown file.
-export const GET = route<"user", { id: string }>({ access: "user" }, async ({ params }) => {
+export const GET = route<"export", { id: string }>({ access: "export" }, async ({ params }) => {
   const id = idOf(params.id, "segmentation");
   const report = await runReport(getPool(), id);
   if (report === null) return notFound("There is no such segmentation.");

@@ -8,6 +8,7 @@ import { getPool } from "@/lib/db";
 import { parseId } from "@/lib/http/responses";
 import { getRunSummary } from "@/lib/services/customers";
 import { getSegmentPage } from "@/lib/services/segment-page";
+import { permissionsOf } from "@/lib/services/workspace-settings";
 import { createShareAction } from "../../../../settings/actions";
 
 type Props = { params: Promise<{ id: string; no: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -27,7 +28,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function SegmentPage({ params, searchParams }: Props) {
-  await requireUser();
+  const user = await requireUser();
   await connection();
   const { id, no } = await params;
   const runId = parseId(id);
@@ -36,5 +37,6 @@ export default async function SegmentPage({ params, searchParams }: Props) {
   const run = await runSummary(runId);
   const data = run && (await getSegmentPage(getPool(), run, segmentNo, await searchParams));
   if (!data) notFound();
-  return <SegmentView data={data} createShare={createShareAction} />;
+  const { change } = await permissionsOf(getPool(), user);
+  return <SegmentView data={data} createShare={change ? createShareAction : undefined} />;
 }
