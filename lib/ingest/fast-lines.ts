@@ -44,6 +44,9 @@ const BACKSLASH = 92;
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Records longer than this (bytes) go the general path (see fast()). */
+const LONG_RECORD = 64 * 1024;
+
 /** Each column's kind as a small number, for the per-value switch. */
 const [INVOICE, STOCK, TEXT, QUANTITY, DATE, PRICE, CUSTOMER] = [1, 2, 3, 4, 5, 6, 7];
 const KIND: Record<LineColumn, number> = {
@@ -95,7 +98,6 @@ export class LineCopyStream extends Transform {
   private readonly parser: CsvParser;
   /** The unfinished record of the last chunks, held until a chunk ends it (pending-record.ts). */
   private readonly pending: PendingRecord;
-  private readonly limits: FieldLimits;
   private line = 1;
   private headerSeen = false;
   /** Rows converted so far (the header excluded). */
@@ -118,7 +120,6 @@ export class LineCopyStream extends Transform {
     limits: FieldLimits = fieldLimits(),
   ) {
     super({ writableObjectMode: false, decodeStrings: false });
-    this.limits = limits;
     this.parser = new CsvParser(format, fileName, limits);
     this.pending = new PendingRecord(format, fileName, limits);
     this.kinds = Uint8Array.from((converter.fileColumns ?? []).map((c) => KIND[c]));
@@ -245,8 +246,9 @@ export class LineCopyStream extends Transform {
    * quoted values unquoted) and finds where each value starts and ends.
    */
   private fast(input: Buffer, start: number, end: number, out: Output): boolean {
-    // A record or a value over the limits: the general path names it.
-    if (end - start > this.limits.maxField) return false;
+    // A record longer than any export's usual row (a huge value) goes the general path: its native string
+    // search takes a 30 MB value about three times faster than this loop, and it names a value over the limits.
+    if (end - start > LONG_RECORD) return false;
     const kinds = this.kinds;
     const width = kinds.length;
     const delimiter = this.delimiter;
