@@ -15,11 +15,9 @@ const STOP_GRACE_MS = 2000;
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.DATABASE_URL) return;
   const { getPool } = await import("./lib/db");
-  const { cancelQueries } = await import("./lib/db/pool");
+  const { cancelQueriesAtStop } = await import("./lib/db/pool");
   const { resumePreparation } = await import("./lib/services/preparation");
   const pool = getPool();
   resumePreparation(pool);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => setTimeout(() => void cancelQueries(pool), STOP_GRACE_MS).unref());
-  }
+  cancelQueriesAtStop(pool, STOP_GRACE_MS);
 }

@@ -45,6 +45,16 @@ export async function cancelQueries(pool: pg.Pool): Promise<number> {
   return sent.filter(Boolean).length;
 }
 
+/**
+ * At a stop of the process (SIGTERM, SIGINT): the statements still running after graceMs are
+ * cancelled, so requests waiting on them end (with an error) and the server can exit.
+ */
+export function cancelQueriesAtStop(pool: pg.Pool, graceMs: number): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => setTimeout(() => void cancelQueries(pool), graceMs).unref());
+  }
+}
+
 function sendCancel(host: string, port: number, processID: number, secretKey: number): Promise<boolean> {
   return new Promise((resolve) => {
     const packet = Buffer.alloc(16);
