@@ -98,6 +98,8 @@ export class LineCopyStream extends Transform {
   private readonly parser: CsvParser;
   /** The unfinished record of the last chunks, held until a chunk ends it (pending-record.ts). */
   private readonly pending: PendingRecord;
+  /** Records longer than this go the general path: LONG_RECORD, or the value limit when it is lower (the general path checks it). */
+  private readonly longRecord: number;
   private line = 1;
   private headerSeen = false;
   /** Rows converted so far (the header excluded). */
@@ -122,6 +124,7 @@ export class LineCopyStream extends Transform {
     super({ writableObjectMode: false, decodeStrings: false });
     this.parser = new CsvParser(format, fileName, limits);
     this.pending = new PendingRecord(format, fileName, limits);
+    this.longRecord = Math.min(LONG_RECORD, limits.maxField);
     this.kinds = Uint8Array.from((converter.fileColumns ?? []).map((c) => KIND[c]));
     this.delimiter = format.delimiter.charCodeAt(0);
     this.crlf = format.newline === "\r\n";
@@ -248,7 +251,7 @@ export class LineCopyStream extends Transform {
   private fast(input: Buffer, start: number, end: number, out: Output): boolean {
     // A record longer than any export's usual row (a huge value) goes the general path: its native string
     // search takes a 30 MB value about three times faster than this loop, and it names a value over the limits.
-    if (end - start > LONG_RECORD) return false;
+    if (end - start > this.longRecord) return false;
     const kinds = this.kinds;
     const width = kinds.length;
     const delimiter = this.delimiter;

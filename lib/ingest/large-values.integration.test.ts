@@ -98,6 +98,16 @@ describe("a huge value", () => {
     expect((error as ImportError).toJSON()).toMatchObject({ code: "record_too_long", line: 2 });
   });
 
+  test.each([
+    ["byte path", LINES, ""],
+    ["general path", `${LINES},Note`, ",n"],
+  ])("a lowered limit holds for short rows too (%s)", async (_path, header, extra) => {
+    const csv = `${header}\n1,A,${"d".repeat(3000)},1,2011-01-02 03:04:05,1.5,1,UK${extra}\n`;
+    const error = await load("lowered", "lowered.csv", Buffer.from(csv), { maxFieldBytes: 2048 }).catch((e: unknown) => e);
+    expect((error as ImportError).toJSON()).toMatchObject({ code: "field_too_long", line: 2, column: "Description" });
+    expect((error as ImportError).message).toContain("the limit of 2 KB");
+  });
+
   test("a value that is a line on its own, unquoted, is refused too", async () => {
     const csv = `${LINES},Note\n1,A,desc,1,2011-01-02 03:04:05,1.5,1,UK,${"z".repeat(MB + 10)}\n`;
     const error = await load("unquoted", "unquoted.csv", Buffer.from(csv)).catch((e: unknown) => e);
