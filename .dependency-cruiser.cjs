@@ -15,6 +15,7 @@
 const PURE = [
   "^components/",
   "^lib/format\\.ts$",
+  "^lib/currency\\.ts$", // a dataset's currency: country names to ISO 4217 codes (no I/O)
   "^lib/customer-table\\.ts$",
   "^lib/segmentation/",
   "^lib/insights/",

@@ -67,11 +67,8 @@ export function DatasetFigures({
             <dt>{label}{kept[key] ? " in the file" : ""}</dt>
             <dd data-figure={key}>{value}</dd>
             {kept[key] && (
-              <dd className="muted small" data-figure={`${key}-kept`}>
-                {kept[key]} after cleaning{" "}
-                <Link href={cleaningHref ?? "#cleaning-title"} className="small">
-                  (why)
-                </Link>
+              <dd className="figure-note" data-figure={`${key}-kept`}>
+                {kept[key]} after cleaning (<Link href={cleaningHref ?? "#cleaning-title"}>why</Link>)
               </dd>
             )}
           </div>

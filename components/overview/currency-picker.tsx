@@ -46,7 +46,7 @@ export function CurrencyPicker({
           });
         }}
       >
-        <option value="">{guessed && currency ? `${currency}: guessed from the countries` : "Guess from the countries"}</option>
+        <option value="">{guessed && currency ? `${currency} (guessed)` : "Guess from the countries"}</option>
         {choices.map((c) => (
           <option key={c} value={c}>
             {c}

@@ -10,7 +10,7 @@ import { Histogram, type HistogramBin } from "@/components/overview/histogram";
 import { TimeSeriesChart } from "@/components/overview/time-series-chart";
 import { TopProductsTable } from "@/components/overview/top-products-table";
 import { ShowSql } from "@/components/show-sql";
-import { formatDay, formatInteger, formatMoney, formatMonth } from "@/lib/format";
+import { formatDay, formatInteger, formatMonth } from "@/lib/format";
 import type { Grain } from "@/lib/services/overview";
 import type { OverviewPage } from "@/lib/services/overview-page";
 import { ShareButton, SharedBadge } from "@/components/share/share-button";
@@ -84,10 +84,9 @@ export function DatasetOverview({
               {dataset.customersOnFile > 0 ? `${formatInteger(dataset.customersOnFile)} customers in the customers file. ` : ""}
               {dataset.figures?.customersKept !== undefined ? (
                 <span data-testid="figures-cleaning">
-                  {formatInteger(dataset.figures.customers)} customers in the file · {formatInteger(dataset.figures.customersKept)} after cleaning; revenue{" "}
-                  {formatMoney(dataset.figures.revenue, dataset.currency)} in the file · {formatMoney(dataset.figures.revenueKept ?? 0, dataset.currency)} after cleaning, as segmentation runs count them
-                  (guest orders without a customer id, cancellations and returns, adjustments, postage and other non-product codes, free items and duplicates
-                  are left out: see <a href="#cleaning-title">the cleaning report</a>). The charts below use the default cleaning.
+                  Customers and revenue are counted in the file as loaded and after the default cleaning, as segmentation runs count them: guest
+                  orders without a customer id, cancellations and returns, adjustments, postage and other non-product codes, free items and duplicates
+                  are left out (see <a href="#cleaning-title">the cleaning report</a>). The charts below use the default cleaning.
                 </span>
               ) : (
                 <>Computed over every line as loaded, before cleaning; the charts below use the default cleaning.</>
