@@ -49,6 +49,12 @@ describe("an import's times", () => {
     expect(wall).toBeGreaterThan(2);
     expect(rows[0].seconds).toBeGreaterThan(wall - 0.3);
     expect(rows[0].seconds).toBeLessThanOrEqual(wall + 0.05);
+    // The dataset was updated when the load ended (its commit), not when its transaction began.
+    const dataset = await db.pool.query(
+      `select extract(epoch from d.updated_at - i.finished_at)::float8 as after from datasets d join imports i on i.dataset_id = d.id where i.id = $1`,
+      [imports[0]!.importId],
+    );
+    expect(dataset.rows[0].after).toBeGreaterThanOrEqual(0);
   });
 
   test("an import left running by a load whose connection died is marked failed by the next load, not only at the next start", async () => {

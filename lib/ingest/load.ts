@@ -128,7 +128,7 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       }
       await lines.finish();
       // The summaries (summaries.ts) are stale from this commit on.
-      await client.query("update datasets set updated_at = now(), data_version = data_version + 1 where id = $1", [datasetId]);
+      await client.query("update datasets set updated_at = clock_timestamp(), data_version = data_version + 1 where id = $1", [datasetId]);
       await client.query("commit");
       return { datasetId, imports };
     } catch (error) {
