@@ -28,7 +28,7 @@ describe("sharePageStatus", () => {
   test("200 live, 410 revoked or expired (with why and when), 404 never a link; it counts nothing", async () => {
     const live = await createShare(pool, user, { datasetId });
     const revoked = await createShare(pool, user, { datasetId });
-    await revokeShare(pool, { token: revoked.token });
+    await revokeShare(pool, user, { token: revoked.token });
     const expired = await createShare(pool, user, { datasetId });
     await pool.query("update shares set expires_at = now() - interval '1 minute' where id = $1", [expired.share.id]);
     const unknown = `shr_${"Q".repeat(43)}`;
@@ -49,7 +49,7 @@ describe("sharePageStatus", () => {
     await pool.query("delete from throttles");
     const live = await createShare(pool, user, { datasetId });
     const revoked = await createShare(pool, user, { datasetId });
-    await revokeShare(pool, { token: revoked.token });
+    await revokeShare(pool, user, { token: revoked.token });
     // Reloading a revoked link, many times: its holder had it; nothing is counted against the address.
     for (let i = 0; i <= SHARE_MISS_RULE.free + 5; i++) expect(await resolveShare(pool, revoked.token, "10.1.0.2")).toBeNull();
     expect(await sharePageStatus(pool, live.token, "10.1.0.2")).toEqual({ status: 200 });
