@@ -10,6 +10,8 @@
  * Goals (issue 3): within 1.3x of psql \copy; server RSS growth under 150 MB.
  * Then the segmentation pipeline, each dashboard page in Chromium until fully drawn
  * (scripts/bench-browser.ts), the dashboard under 20 readers (scripts/bench-dashboard.ts), k-means at scale.
+ * `--scale`: a real shop's size (scripts/bench-scale.ts). `--soak [--minutes 10]`: 50 readers over every page
+ * and two uploads at a time, for ten minutes (scripts/bench-soak.ts).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -29,6 +31,7 @@ import { partitionName } from "../lib/ingest/storage";
 import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
+import { benchSoak } from "./bench-soak";
 import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { getHoldoutRows } from "../lib/queries/churn-holdout";
@@ -42,7 +45,17 @@ import { lloydParallel } from "../lib/compute/threads";
 import { createRng } from "../lib/segmentation/random";
 import { assignSegments, rfmScores, STANDARD_RULES } from "../lib/segmentation/rfm";
 
-const { values: args } = parseArgs({ options: { runs: { type: "string", default: "3" }, scale: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    scale: { type: "boolean", default: false },
+    // --soak: 50 readers and two uploads at a time for 10 minutes (scripts/bench-soak.ts); --minutes for shorter trials.
+    soak: { type: "boolean", default: false },
+    minutes: { type: "string", default: "10" },
+    readers: { type: "string", default: "50" },
+    uploads: { type: "string", default: "2" },
+  },
+});
 const RUNS = Number(args.runs);
 const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
@@ -284,7 +297,8 @@ print(json.dumps({"ms": ms, "iterations": int(km.n_iter_)}))`;
   );
 }
 
-(args.scale ? benchScale() : main()).catch((error: unknown) => {
+const soak = () => benchSoak({ minutes: Number(args.minutes), readers: Number(args.readers), uploads: Number(args.uploads) });
+(args.soak ? soak() : args.scale ? benchScale() : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench -- --soak [--minutes 10]`: the dashboard under a steady
+ * load (issue 17, item 11), bounded and local, on a fresh database:
+ *
+ * - 50 signed-in readers (--readers), each asking for every page of the
+ *   dashboard in turn, with no pause, as browsers do (compressed answers);
+ * - two uploads at a time (--uploads) of the UCI Online Retail file
+ *   (541,909 lines), each dataset deleted once its upload has answered (the
+ *   database stays the size it was; its preparation is cancelled);
+ * - a probe: GET /api/auth/me (one small query, never cached) every 200 ms,
+ *   which shows how long a request waits behind an upload.
+ *
+ * Goals: 0 errors, p99 of the readers' answers under 1 s, no probe answer
+ * over 300 ms while an upload runs, the server's memory flat at the end. Each
+ * figure is printed beside its goal and, where one makes sense, a reference
+ * measured in the same process on the same server: the readers alone just
+ * before the uploads start (a tenth of the time, 15 s at least), the probe and
+ * an upload alone on a quiet server.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import pg from "pg";
+import { migrate } from "../lib/db/migrate";
+import { createDatabase } from "../tests/support/databases";
+import { startTestServer } from "../tests/support/test-server";
+import { dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
+
+const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
+const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
+/** A reader's answer slower than this is an error (a timeout). */
+const TIMEOUT_MS = 30_000;
+const PROBE_EVERY_MS = 200;
+
+export interface SoakOptions {
+  minutes: number;
+  readers: number;
+  uploads: number;
+}
+
+interface Answer {
+  page: string;
+  ms: number;
+  at: number;
+  error?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function timedFetch(url: string, headers: Record<string, string>, init: RequestInit = {}): Promise<{ ms: number; status: number }> {
+  const started = performance.now();
+  const response = await fetch(url, { ...init, headers: { ...BROWSER_HEADERS, ...headers }, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
+  await response.arrayBuffer();
+  return { ms: performance.now() - started, status: response.status };
+}
+
+/** The launcher (its page cache answers most reads) and the Next server: their pids, for their memory. */
+function serverProcesses(app: RunningApp): { label: string; pid: number }[] {
+  const launcher = descendants(app.process.pid!).find((p) => {
+    const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
+    return cmd.includes("scripts/start.ts") && !cmd.startsWith("next-server");
+  });
+  return [...(launcher ? [{ label: "launcher (page cache)", pid: launcher }] : []), { label: "next-server", pid: app.nextServer() }];
+}
+
+export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Promise<void> {
+  if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} is missing: the bench needs ../shared/datasets.`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-soak-"));
+  const csv = path.join(work, "online_retail.csv");
+  await pipeline(fs.createReadStream(SOURCE), createGunzip(), fs.createWriteStream(csv));
+
+  const server = await startTestServer("segmenta-soak");
+  const database = await createDatabase(server.adminUrl, "segmenta_soak");
+  await migrate(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  let app: RunningApp | undefined;
+  try {
+    app = await startApp(database.url);
+    const running = app;
+    const { base, session } = app;
+
+    // The readers' dataset, its runs, every page prepared.
+    log("soak: loading the readers' dataset (UCI Online Retail) and its runs…");
+    const alone = await upload(running, csv, "online_retail.csv", "readers' dataset");
+    await waitPrepared(pool);
+    const rfm = (await postRun(running, alone.datasetId, { method: "rfm" })).id;
+    const kmeans = (await postRun(running, alone.datasetId, { method: "kmeans", k: "auto" })).id;
+    await waitPrepared(pool);
+    const pages = [
+      ...(await dashboardPages(pool, { home: "home", datasetId: alone.datasetId, rfm, kmeans })),
+      { label: "upload", path: "/upload" },
+      { label: "settings", path: "/settings" },
+    ];
+
+    // References on the quiet server: the probe alone, and (above) an upload alone.
+    const probeUrl = `${base}/api/auth/me`;
+    const quiet: number[] = [];
+    for (let i = 0; i < 50; i++) quiet.push((await timedFetch(probeUrl, session)).ms);
+    quiet.sort((a, b) => a - b);
+    for (const page of pages) {
+      const first = await timedFetch(`${base}${page.path}`, session);
+      if (first.status !== 200) throw new Error(`${page.path} answered ${first.status}`);
+    }
+
+    const processes = serverProcesses(running);
+    const rss: { at: number; values: number[] }[] = [];
+    const sampleMemory = () => rss.push({ at: performance.now(), values: processes.map((p) => memory(p.pid).rss) });
+    sampleMemory();
+
+    const answers: Answer[] = [];
+    let end = 0;
+    const probes: { ms: number; during: boolean; error?: string }[] = [];
+    const uploadTimes: number[] = [];
+    const uploadErrors: string[] = [];
+    let uploading = 0;
+
+    const reader = async (index: number, until = end, into = answers) => {
+      for (let turn = index; performance.now() < until; turn++) {
+        const page = pages[turn % pages.length]!;
+        const at = performance.now();
+        try {
+          const answer = await timedFetch(`${base}${page.path}`, session);
+          into.push({ page: page.label, ms: answer.ms, at, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
+        } catch (error) {
+          into.push({ page: page.label, ms: performance.now() - at, at, error: error instanceof Error ? error.name : String(error) });
+        }
+      }
+    };
+    const uploader = async (index: number) => {
+      for (let turn = 0; performance.now() < end; turn++) {
+        uploading++;
+        try {
+          const loaded = await upload(running, csv, "online_retail.csv", `soak upload ${index}.${turn}`);
+          uploadTimes.push(loaded.ms);
+          const deleted = await fetch(`${base}/api/datasets/${loaded.datasetId}`, { method: "DELETE", headers: session });
+          if (!deleted.ok) uploadErrors.push(`DELETE answered ${deleted.status}`);
+        } catch (error) {
+          uploadErrors.push(error instanceof Error ? error.message : String(error));
+        } finally {
+          uploading--;
+        }
+      }
+    };
+    const probe = async () => {
+      while (performance.now() < end) {
+        const during = uploading > 0;
+        const at = performance.now();
+        try {
+          const answer = await timedFetch(probeUrl, session);
+          probes.push({ ms: answer.ms, during: during || uploading > 0, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
+        } catch (error) {
+          probes.push({ ms: performance.now() - at, during: true, error: error instanceof Error ? error.name : String(error) });
+        }
+        await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+      }
+    };
+    // The reference: the same readers without uploads, a tenth of the time (15 s at least), just before.
+    const alonePhase: Answer[] = [];
+    const referenceMs = Math.max(15_000, minutes * 6000);
+    log(`soak: reference, ${readers} readers alone for ${seconds(referenceMs)}…`);
+    const referenceEnd = performance.now() + referenceMs;
+    await Promise.all(Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase)));
+    const readersAlone = alonePhase.map((a) => a.ms).sort((a, b) => a - b);
+
+    log(`soak: ${minutes} min, ${readers} readers over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
+    const started = performance.now();
+    end = started + minutes * 60_000;
+    const memoryTimer = setInterval(sampleMemory, 5000);
+    await Promise.all([
+      ...Array.from({ length: readers }, (_, i) => reader(i)),
+      ...Array.from({ length: uploads }, (_, i) => uploader(i)),
+      probe(),
+    ]);
+    clearInterval(memoryTimer);
+    sampleMemory();
+    const elapsed = performance.now() - started;
+
+    // The figures, each beside its goal.
+    const errors = answers.filter((a) => a.error);
+    const all = answers.map((a) => a.ms).sort((a, b) => a - b);
+    const p99 = percentile(all, 99);
+    log("");
+    log(`soak over ${seconds(elapsed)}: ${answers.length.toLocaleString("en")} reader answers (${(answers.length / (elapsed / 1000)).toFixed(0)}/s), ${uploadTimes.length} uploads`);
+    const kinds = new Map<string, number>();
+    for (const e of [...errors.map((a) => a.error!), ...uploadErrors, ...probes.filter((p) => p.error).map((p) => p.error!)]) kinds.set(e, (kinds.get(e) ?? 0) + 1);
+    const errorCount = errors.length + uploadErrors.length + probes.filter((p) => p.error).length;
+    log(`  errors (readers, uploads, probe): ${errorCount} (goal 0: ${met(errorCount === 0)})${kinds.size ? ` — ${[...kinds].map(([k, n]) => `${n}× ${k}`).join(", ")}` : ""}`);
+    log(
+      `  readers' answers p50 ${ms(percentile(all, 50))}, p95 ${ms(percentile(all, 95))}, p99 ${ms(p99)} (goal < 1 s: ${met(p99 < 1000)}), slowest ${ms(all[all.length - 1] ?? 0)} ` +
+        `(reference, the readers alone just before: p50 ${ms(percentile(readersAlone, 50))}, p99 ${ms(percentile(readersAlone, 99))}, ${alonePhase.filter((a) => a.error).length} errors)`,
+    );
+    log("  per page (p50 / p99 / slowest):");
+    for (const page of pages) {
+      const times = answers.filter((a) => a.page === page.label).map((a) => a.ms).sort((a, b) => a - b);
+      log(`    ${page.label.padEnd(34)} ${String(times.length).padStart(6)} answers  ${ms(percentile(times, 50)).padStart(7)} / ${ms(percentile(times, 99)).padStart(7)} / ${ms(times[times.length - 1] ?? 0).padStart(7)}`);
+    }
+    const during = probes.filter((p) => p.during).map((p) => p.ms).sort((a, b) => a - b);
+    const worstDuring = during[during.length - 1] ?? 0;
+    log(
+      `  the probe (GET /api/auth/me) during uploads: p50 ${ms(percentile(during, 50))}, p99 ${ms(percentile(during, 99))}, slowest ${ms(worstDuring)} ` +
+        `(goal: none over 300 ms: ${met(worstDuring <= 300)}; reference, the probe alone on the quiet server: p50 ${ms(percentile(quiet, 50))}, slowest ${ms(quiet[quiet.length - 1]!)})`,
+    );
+    const sortedUploads = [...uploadTimes].sort((a, b) => a - b);
+    log(`  uploads under load: median ${seconds(percentile(sortedUploads, 50))}, slowest ${seconds(sortedUploads[sortedUploads.length - 1] ?? 0)} (reference: the same upload alone on the quiet server ${seconds(alone.ms)})`);
+    // Flat: the last tenth of the samples against the tenth before the middle (the first half warms caches up).
+    const window = (from: number, to: number, i: number) => {
+      const values = rss.slice(Math.floor(rss.length * from), Math.max(Math.floor(rss.length * from) + 1, Math.floor(rss.length * to))).map((s) => s.values[i]!);
+      return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    };
+    processes.forEach((p, i) => {
+      const first = rss[0]!.values[i]!;
+      const middle = window(0.4, 0.5, i);
+      const last = window(0.9, 1, i);
+      const peak = Math.max(...rss.map((s) => s.values[i]!));
+      const growth = last - middle;
+      const flat = growth < Math.max(32 * 1024 ** 2, middle * 0.05);
+      log(
+        `  ${p.label} RSS: ${mb(first)} before, ${mb(middle)} at half time, ${mb(last)} at the end, peak ${mb(peak)} ` +
+          `(goal: flat in the second half, under max(32 MB, 5%) of growth: ${growth >= 0 ? "+" : ""}${mb(growth)}, ${met(flat)})`,
+      );
+    });
+  } finally {
+    await app?.stop();
+    await pool.end();
+    await database.drop();
+    await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
