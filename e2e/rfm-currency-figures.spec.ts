@@ -103,6 +103,9 @@ test("a default RFM run: no Others, insights in the currency without a file name
   expect(await insights.locator("li").allInnerTexts()).not.toContainEqual(expect.stringMatching(/\.sql\)\s*$/));
   await expect(insights.getByText(/^Show SQL: segment-profile\.sql/)).toHaveCount(1);
   await expect(page.getByTestId("segment-cards").locator('[data-segment="Others"]')).toHaveCount(0);
+  // The run page's other amounts carry the currency too: the cards' average order, the RFM grid's cells (whole pounds).
+  await expect(page.getByTestId("segment-cards").locator('[data-figure="average-order-value"]').first()).toHaveText(/^£[\d,]+\.\d\d$/);
+  await expect(page.locator(".cell-value").first()).toHaveText(/^£[\d,]+$/);
   await shots(page, runUrl, "run", ".page-head");
   await page.getByTestId("insights").screenshot({ path: test.info().outputPath("run-desktop-insights.png") });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { currencyOfCountry, guessCurrency, isCurrencyCode } from "./currency";
-import { formatMoney, moneyLabel } from "./format";
+import { formatMoney, formatMoneyWhole, moneyLabel } from "./format";
 
 describe("guessCurrency", () => {
   test("takes the currency of the country with the most revenue (UCI's names included)", () => {
@@ -28,6 +28,8 @@ describe("formatMoney", () => {
     expect(formatMoney(8_639_656.9, "EUR")).toBe("€8,639,656.90");
     expect(formatMoney(69, "USD")).toBe("US$69.00");
     expect(formatMoney(1234.5)).toBe("1,234.50");
+    expect(formatMoneyWhole(1234.5, "GBP")).toBe("£1,235");
+    expect(formatMoneyWhole(1234.5)).toBe("1,235");
     expect(moneyLabel("Revenue", "GBP")).toBe("Revenue (GBP)");
     expect(moneyLabel("Revenue", null)).toBe("Revenue");
   });

@@ -10,6 +10,9 @@ export const formatInteger = (n: number) => integer.format(n);
  * without one, the bare number. `currency` is an ISO 4217 code.
  */
 export const formatMoney = (value: string | number, currency?: string | null) => moneyFormat(currency).format(Number(value));
+/** Money in whole units, where cents would crowd a cell (the RFM grid): `£1,235`. */
+export const formatMoneyWhole = (value: number, currency?: string | null) =>
+  (currency ? cached(`whole:${currency}`, () => new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 })) : integer).format(value);
 /** How a column or axis of amounts is labelled: `Revenue (GBP)`, or `Revenue` without a currency. */
 export const moneyLabel = (label: string, currency?: string | null) => (currency ? `${label} (${currency})` : label);
 

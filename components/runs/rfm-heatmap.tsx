@@ -1,5 +1,5 @@
 import { onSequential, sequentialColour } from "@/components/charts/palette";
-import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { formatInteger, formatMoney, formatMoneyWhole, formatShare } from "@/lib/format";
 import type { RfmGridCell } from "@/lib/queries/rfm-grid";
 
 /**
@@ -8,7 +8,7 @@ import type { RfmGridCell } from "@/lib/queries/rfm-grid";
  * how many they are. A table, so it reads with a keyboard and a screen reader;
  * hovering a cell gives the details.
  */
-export function RfmHeatmap({ cells }: { cells: RfmGridCell[] }) {
+export function RfmHeatmap({ cells, currency = null }: { cells: RfmGridCell[]; /** ISO 4217, or null. */ currency?: string | null }) {
   const recency = [...new Set(cells.map((c) => c.recencyScore))].sort((a, b) => b - a);
   const frequency = [...new Set(cells.map((c) => c.frequencyScore))].sort((a, b) => a - b);
   const byKey = new Map(cells.map((c) => [`${c.recencyScore}:${c.frequencyScore}`, c]));
@@ -40,7 +40,7 @@ export function RfmHeatmap({ cells }: { cells: RfmGridCell[] }) {
                 const c = byKey.get(`${r}:${f}`);
                 const t = shade(c?.meanMonetary ?? null);
                 const title = c && c.customers > 0
-                  ? `R ${r} · F ${f}: ${formatInteger(c.customers)} customers (${formatShare(c.customerShare)}), mean spend ${formatMoney(c.meanMonetary ?? 0)}, revenue ${formatMoney(c.revenue)}, mean recency ${c.meanRecencyDays ?? "–"} days; mostly ${c.topSegment} (${formatInteger(c.topSegmentCustomers ?? 0)})`
+                  ? `R ${r} · F ${f}: ${formatInteger(c.customers)} customers (${formatShare(c.customerShare)}), mean spend ${formatMoney(c.meanMonetary ?? 0, currency)}, revenue ${formatMoney(c.revenue, currency)}, mean recency ${c.meanRecencyDays ?? "–"} days; mostly ${c.topSegment} (${formatInteger(c.topSegmentCustomers ?? 0)})`
                   : `R ${r} · F ${f}: no customers`;
                 return (
                   <td
@@ -56,7 +56,7 @@ export function RfmHeatmap({ cells }: { cells: RfmGridCell[] }) {
                   >
                     {c && c.customers > 0 ? (
                       <>
-                        <span className="cell-value">{formatMoney(Math.round(c.meanMonetary ?? 0)).replace(/\.00$/, "")}</span>
+                        <span className="cell-value">{formatMoneyWhole(c.meanMonetary ?? 0, currency)}</span>
                         <span className="cell-count">{formatInteger(c.customers)}</span>
                       </>
                     ) : (
@@ -70,9 +70,9 @@ export function RfmHeatmap({ cells }: { cells: RfmGridCell[] }) {
         </tbody>
       </table>
       <div className="heat-legend" aria-hidden="true">
-        <span>{spends.length ? formatMoney(Math.exp(lo)).replace(/\.\d+$/, "") : ""}</span>
+        <span>{spends.length ? formatMoneyWhole(Math.exp(lo), currency) : ""}</span>
         <span className="heat-scale" style={{ background: `linear-gradient(to right, ${sequentialColour(0)}, ${sequentialColour(0.5)}, ${sequentialColour(1)})` }} />
-        <span>{spends.length ? formatMoney(Math.exp(hi)).replace(/\.\d+$/, "") : ""}</span>
+        <span>{spends.length ? formatMoneyWhole(Math.exp(hi), currency) : ""}</span>
         <span className="muted">Cell: mean spend per customer (colour, log scale) over the number of customers.</span>
       </div>
     </div>

@@ -11,7 +11,7 @@ import type { SharedView } from "@/components/views/shared";
  * a link to the segment's page and its members as CSV. Every figure carries
  * data-figure so end-to-end tests read what people read.
  */
-export function SegmentCards({ runId, rows, shared }: { runId: number; rows: SegmentProfileRow[]; shared?: SharedView }) {
+export function SegmentCards({ runId, rows, shared, currency = null }: { runId: number; rows: SegmentProfileRow[]; shared?: SharedView; /** ISO 4217, or null. */ currency?: string | null }) {
   const segments = rows.filter((r) => r.segmentNo !== null);
   return (
     <ul className="segment-cards" data-testid="segment-cards">
@@ -39,7 +39,7 @@ export function SegmentCards({ runId, rows, shared }: { runId: number; rows: Seg
               </div>
               <div>
                 <dt>Avg order value</dt>
-                <dd data-figure="average-order-value">{s.averageOrderValue === null ? "–" : formatMoney(s.averageOrderValue)}</dd>
+                <dd data-figure="average-order-value">{s.averageOrderValue === null ? "–" : formatMoney(s.averageOrderValue, currency)}</dd>
               </div>
               <div>
                 <dt>Mean recency</dt>
@@ -58,7 +58,7 @@ export function SegmentCards({ runId, rows, shared }: { runId: number; rows: Seg
                   <span className={`risk${s.atRiskCustomers / Math.max(s.customers, 1) >= 0.5 ? " high" : ""}`}>
                     <strong data-figure="at-risk-customers">{formatInteger(s.atRiskCustomers)}</strong> at risk
                   </span>{" "}
-                  ({formatShare(s.atRiskCustomers / Math.max(s.customers, 1), 0)}, revenue <span data-figure="at-risk-revenue">{formatMoney(s.atRiskRevenue)}</span>) · mean P(alive){" "}
+                  ({formatShare(s.atRiskCustomers / Math.max(s.customers, 1), 0)}, revenue <span data-figure="at-risk-revenue">{formatMoney(s.atRiskRevenue, currency)}</span>) · mean P(alive){" "}
                   <span data-figure="p-alive">{formatDecimal(s.pAlive, 2)}</span>
                 </>
               )}

@@ -14,13 +14,13 @@ export interface TreemapSegment {
 }
 
 /** Segments as rectangles: area = customers, colour = segment (the same colour as its card). */
-export function SegmentTreemap({ segments }: { segments: TreemapSegment[] }) {
+export function SegmentTreemap({ segments, currency = null }: { segments: TreemapSegment[]; /** ISO 4217, or null. */ currency?: string | null }) {
   const data = segments.filter((s) => s.customers > 0).map((s) => ({ ...s, fill: categoryColour(s.no) }));
   return (
     <div data-testid="segment-treemap">
       <ResponsiveContainer width="100%" height={340}>
         <Treemap data={data} dataKey="customers" nameKey="name" isAnimationActive={false} stroke="#fff" content={<Cell />}>
-          <Tooltip content={TreemapTooltip} />
+          <Tooltip content={(props: TooltipContentProps) => <TreemapTooltip {...props} currency={currency} />} />
         </Treemap>
       </ResponsiveContainer>
       <ul className="legend" aria-label="Segments">
@@ -65,7 +65,7 @@ function Cell(props: Partial<TreemapNode>) {
   );
 }
 
-function TreemapTooltip({ active, payload }: TooltipContentProps) {
+function TreemapTooltip({ active, payload, currency }: TooltipContentProps & { currency: string | null }) {
   const s = payload?.[0]?.payload as (TreemapSegment & { fill: string }) | undefined;
   if (!active || !s) return null;
   return (
@@ -73,7 +73,7 @@ function TreemapTooltip({ active, payload }: TooltipContentProps) {
       <strong>{s.name}</strong>
       <div>{formatInteger(s.customers)} customers ({formatShare(s.customerShare)})</div>
       <div>
-        Revenue {formatMoney(s.revenue)} ({formatShare(s.revenueShare)} of revenue)
+        Revenue {formatMoney(s.revenue, currency)} ({formatShare(s.revenueShare)} of revenue)
       </div>
     </div>
   );

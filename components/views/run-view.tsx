@@ -127,7 +127,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
         </section>
       )}
 
-      <RunSettings run={run} quality={quality} fit={fit} base={base} />
+      <RunSettings run={run} quality={quality} fit={fit} base={base} currency={page.currency} />
 
       {page.churn && <RunChurnCheck fit={page.churn} runId={run.id} datasetId={run.datasetId} />}
 
@@ -152,7 +152,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
             )}
           </div>
         ) : (
-          <SegmentCards runId={run.id} rows={profiles} shared={shared} />
+          <SegmentCards runId={run.id} rows={profiles} shared={shared} currency={page.currency} />
         )}
         {empty.length > 0 && (
           <p className="muted small" data-testid="empty-segments">
@@ -189,7 +189,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
             pending={grid === null}
             empty={grid?.length === 0 ? "This run has no scores." : undefined}
           >
-            {grid && <RfmHeatmap cells={grid} />}
+            {grid && <RfmHeatmap cells={grid} currency={page.currency} />}
           </ChartCard>
           {page.purchases && (
           <ChartCard
@@ -204,6 +204,7 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
               segments={profiles
                 .filter((p) => p.segmentNo !== null)
                 .map((p) => ({ no: p.segmentNo!, name: p.name, customers: p.customers, customerShare: p.customerShare, revenue: p.revenue, revenueShare: p.revenueShare }))}
+              currency={page.currency}
             />}
           </ChartCard>
           )}

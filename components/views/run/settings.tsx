@@ -21,7 +21,7 @@ export interface LifetimeFit {
 }
 
 /** A run's settings and quality: method, customers, bins or k, analysis date, time, features, cleaning, models. */
-export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quality?: KCandidate; fit?: LifetimeFit; base?: SegmentProfileRow }) {
+export function RunSettings({ run, quality, fit, base, currency = null }: { run: RunDetail; quality?: KCandidate; fit?: LifetimeFit; base?: SegmentProfileRow; /** ISO 4217, or null. */ currency?: string | null }) {
   const method = METHOD_NAMES[run.method] ?? run.method;
   const clustering = run.method !== "rfm";
   const purchases = run.params.purchases !== false;
@@ -74,7 +74,7 @@ export function RunSettings({ run, quality, fit, base }: { run: RunDetail; quali
         </li>}
         {base && (
           <li>
-            All customers: revenue {formatMoney(base.revenue)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
+            All customers: revenue {formatMoney(base.revenue, currency)}, {formatInteger(base.atRiskCustomers)} at risk ({formatShare(base.atRiskRevenueShare)} of revenue), mean P(alive){" "}
             {formatDecimal(base.pAlive, 2)}.
           </li>
         )}
