@@ -117,11 +117,14 @@ test("axis labels: whole names on hover and in the page's text, spaces kept (cou
   const products = page.getByTestId("share-bars-products");
   const ticks = products.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-label");
   await expect(ticks.first()).toBeVisible();
+  const chart = await box(products.locator(".recharts-wrapper > svg.recharts-surface"));
   for (const tick of await ticks.all()) {
     const full = (await tick.locator("title").textContent())!;
     expect(full.length).toBeGreaterThan(0);
     const shown = (await tick.locator("text").textContent())!;
     expect(full.startsWith(shown.replace(/…$/, "").trimEnd())).toBe(true);
+    // Drawn inside the chart: no line runs past its left edge ("D ENAMEL PHOTO FRAME").
+    expect((await box(tick.locator("text"))).x, shown).toBeGreaterThanOrEqual(chart.x - 0.5);
   }
   await shot(page, "segment-products-1440");
 });
