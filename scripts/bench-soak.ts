@@ -44,6 +44,8 @@ interface Answer {
   page: string;
   ms: number;
   at: number;
+  /** Answered by the launcher's page cache (x-segmenta-cache: hit) rather than rendered by Next. */
+  hit?: boolean;
   error?: string;
 }
 
@@ -54,11 +56,11 @@ function percentile(sorted: number[], p: number): number {
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function timedFetch(url: string, headers: Record<string, string>, init: RequestInit = {}): Promise<{ ms: number; status: number }> {
+async function timedFetch(url: string, headers: Record<string, string>, init: RequestInit = {}): Promise<{ ms: number; status: number; hit: boolean }> {
   const started = performance.now();
   const response = await fetch(url, { ...init, headers: { ...BROWSER_HEADERS, ...headers }, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
   await response.arrayBuffer();
-  return { ms: performance.now() - started, status: response.status };
+  return { ms: performance.now() - started, status: response.status, hit: response.headers.get("x-segmenta-cache") === "hit" };
 }
 
 /** The launcher (its page cache answers most reads) and the Next server: their pids, for their memory. */
@@ -127,7 +129,7 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
         const at = performance.now();
         try {
           const answer = await timedFetch(`${base}${page.path}`, session);
-          into.push({ page: page.label, ms: answer.ms, at, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
+          into.push({ page: page.label, ms: answer.ms, at, hit: answer.hit, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
         } catch (error) {
           into.push({ page: page.label, ms: performance.now() - at, at, error: error instanceof Error ? error.name : String(error) });
         }
@@ -196,10 +198,13 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
       `  readers' answers p50 ${ms(percentile(all, 50))}, p95 ${ms(percentile(all, 95))}, p99 ${ms(p99)} (goal < 1 s: ${met(p99 < 1000)}), slowest ${ms(all[all.length - 1] ?? 0)} ` +
         `(reference, the readers alone just before: p50 ${ms(percentile(readersAlone, 50))}, p99 ${ms(percentile(readersAlone, 99))}, ${alonePhase.filter((a) => a.error).length} errors)`,
     );
-    log("  per page (p50 / p99 / slowest):");
+    const hits = (list: Answer[]) => `${((100 * list.filter((a) => a.hit).length) / Math.max(1, list.length)).toFixed(0)}%`;
+    log(`  answered from the page cache (the rest rendered by Next): ${hits(answers)} (readers alone just before: ${hits(alonePhase)})`);
+    log("  per page (p50 / p99 / slowest, from the page cache):");
     for (const page of pages) {
-      const times = answers.filter((a) => a.page === page.label).map((a) => a.ms).sort((a, b) => a - b);
-      log(`    ${page.label.padEnd(34)} ${String(times.length).padStart(6)} answers  ${ms(percentile(times, 50)).padStart(7)} / ${ms(percentile(times, 99)).padStart(7)} / ${ms(times[times.length - 1] ?? 0).padStart(7)}`);
+      const its = answers.filter((a) => a.page === page.label);
+      const times = its.map((a) => a.ms).sort((a, b) => a - b);
+      log(`    ${page.label.padEnd(34)} ${String(times.length).padStart(6)} answers  ${ms(percentile(times, 50)).padStart(7)} / ${ms(percentile(times, 99)).padStart(7)} / ${ms(times[times.length - 1] ?? 0).padStart(7)}, ${hits(its)}`);
     }
     const during = probes.filter((p) => p.during).map((p) => p.ms).sort((a, b) => a - b);
     const worstDuring = during[during.length - 1] ?? 0;
