@@ -72,7 +72,7 @@ describe("on Citus", () => {
     expect(await placement()).toEqual(before);
   });
 
-  test("a partition made and filled locally, then attached, is distributed on its parent's column and co-located", async (context) => {
+  test("a partition is distributed as it is made, co-located with its parent: what fills it goes straight to the workers", async (context) => {
     if (!citus) return context.skip();
     await client.query("insert into datasets (id, name) values (4242, 'citus partition')");
     await client.query("begin");
@@ -81,6 +81,12 @@ describe("on Citus", () => {
       `insert into ${name} (dataset_id, customer_id, recency_days, frequency, monetary, average_order_value, tenure_days, products, repeat_frequency, repeat_recency_days, t_days, repeat_monetary)
        select 4242, 'c' || i, i, 1, 10, 10, i, 1, 0, 0, i, 0 from generate_series(1, 100) i`,
     );
+    // Before it is attached, it is distributed and its rows are not in the coordinator's own table.
+    expect((await client.query(`select pg_relation_size($1) as coordinator_bytes, count(*)::int as n from ${name}`, [name])).rows[0]).toEqual({
+      coordinator_bytes: "0",
+      n: 100,
+    });
+    await client.query(`alter table ${name} add primary key (dataset_id, customer_id)`);
     await attachPartition(client, "customer_summaries", name, 4242);
     await client.query("commit");
     const { rows } = await client.query<{ colocated: boolean; column: string }>(
@@ -90,21 +96,28 @@ describe("on Citus", () => {
       [name],
     );
     expect(rows).toEqual([{ colocated: true, column: "customer_id" }]);
-    // Its rows are on the workers' shards, and no dead copy is left in the coordinator's own table (Citus keeps
-    // the local rows of a table it distributes, unseen, until truncate_local_data_after_distributing_table).
     expect((await client.query("select count(*)::int as n from customer_summaries where dataset_id = 4242")).rows[0].n).toBe(100);
-    expect((await client.query(`select citus_table_size($1) > 0 as on_shards, pg_relation_size($1) as coordinator_bytes`, [name])).rows[0]).toEqual({
-      on_shards: true,
-      coordinator_bytes: "0",
-    });
+    expect((await client.query(`select citus_table_size($1) > 0 as on_shards`, [name])).rows[0].on_shards).toBe(true);
+  });
+
+  test("a table attached that was not distributed (made before the layout) leaves no copy on the coordinator", async (context) => {
+    if (!citus) return context.skip();
+    await client.query("insert into datasets (id, name) values (4343, 'citus local partition')");
+    await client.query("begin");
+    await client.query("create table customer_countries_4343 (like customer_countries including defaults, check (dataset_id = 4343))");
+    await client.query("insert into customer_countries_4343 select 4343, 'c' || i, 'X', 1, 1 from generate_series(1, 50) i");
+    await attachPartition(client, "customer_countries", "customer_countries_4343", 4343);
+    await client.query("commit");
+    expect((await client.query("select count(*)::int as n from customer_countries where dataset_id = 4343")).rows[0].n).toBe(50);
+    expect((await client.query("select pg_relation_size('customer_countries_4343') as bytes")).rows[0].bytes).toBe("0");
   });
 
   test("a deleted dataset's partitions are detached and dropped (Citus has no DETACH ... CONCURRENTLY)", async (context) => {
     if (!citus) return context.skip();
-    await client.query("delete from datasets where id = 4242");
+    await client.query("delete from datasets where id in (4242, 4343)");
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     try {
-      expect(await dropOrphanPartitions(pool)).toEqual(["customer_summaries_4242"]);
+      expect((await dropOrphanPartitions(pool)).sort()).toEqual(["customer_countries_4343", "customer_summaries_4242"]);
     } finally {
       await pool.end();
     }

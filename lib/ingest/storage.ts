@@ -55,14 +55,24 @@ export function partitionName(table: PartitionedTable, id: number, suffix?: stri
  */
 export async function createPartitionTable(db: pg.ClientBase, table: PartitionedTable, id: number, name = partitionName(table, id)): Promise<string> {
   await db.query(`create table ${name} (like ${table} including defaults including statistics, check (${KEY[table]} = ${id}))`);
+  const column = await distributionColumn(db, table);
+  if (column !== null) {
+    // On a Citus cluster (README, "Running on Citus"): distributed at once, co-located with its parent, so what
+    // fills it (COPY, INSERT ... SELECT) goes straight to the workers' shards, in the caller's transaction (a
+    // failed load leaves nothing on any node), and attaching it moves nothing. One connection per node for the
+    // rest of the transaction: Citus refuses DDL on a table (its keys, its attach) after a parallel COPY into it.
+    await db.query("set local citus.multi_shard_modify_mode = 'sequential'");
+    await db.query("select create_distributed_table($1, $2, colocate_with => $3)", [name, column, table]);
+  }
   return name;
 }
 
 /** Attaches a table made by createPartitionTable (or CREATE TABLE AS with the same columns) as the partition of `id`. */
 export async function attachPartition(db: pg.ClientBase, table: PartitionedTable, name: string, id: number): Promise<void> {
   await db.query(`alter table ${table} attach partition ${name} for values in (${id})`);
-  // On a Citus cluster the parent is distributed, and attaching copied the table's rows to the workers' shards:
-  // the coordinator's own copy, which nothing reads any more, goes (Citus keeps it until told).
+  // On a Citus cluster the parent is distributed; attaching a table that was not (one made before the layout)
+  // copied its rows to the workers' shards: the coordinator's own copy, which nothing reads any more, goes
+  // (Citus keeps it until told).
   if (await isDistributed(db, name)) await db.query("select truncate_local_data_after_distributing_table($1)", [name]);
 }
 
@@ -73,6 +83,18 @@ async function isDistributed(db: pg.ClientBase | pg.Pool, name: string): Promise
   if (!citus?.found) return false;
   const row = await rowOf(db, Found, "select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = to_regclass($1)) as found", [name]);
   return row?.found ?? false;
+}
+
+/** The column a table is hash-distributed on, on a Citus cluster; null elsewhere. */
+async function distributionColumn(db: pg.ClientBase, table: PartitionedTable): Promise<string | null> {
+  if (!(await isDistributed(db, table))) return null;
+  const row = await rowOf(
+    db,
+    z.object({ column: z.string().nullable() }),
+    "select column_to_column_name(logicalrelid, partkey) as \"column\" from pg_catalog.pg_dist_partition where logicalrelid = to_regclass($1) and partmethod = 'h'",
+    [table],
+  );
+  return row?.column ?? null;
 }
 
 /** True when the partition of `id` exists (attached or not). */

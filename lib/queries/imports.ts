@@ -1,4 +1,5 @@
-import type { Queryable } from "./rows";
+import { z } from "zod";
+import { type Queryable, rowsOf } from "./rows";
 
 /**
  * Marks as failed the imports whose loading connection is gone: the server (or
@@ -9,21 +10,33 @@ import type { Queryable } from "./rows";
  * each load; returns how many it marked.
  */
 export async function markInterruptedImportsFailed(db: Queryable): Promise<number> {
-  const { rowCount } = await db.query(
-    `update imports set status = 'failed', finished_at = clock_timestamp(),
-            error = jsonb_build_object('code', 'interrupted', 'message',
-              file_name || ': the server stopped while this file was loading; nothing from it was stored. Upload it again.')
-      where status = 'running'
+  // Found first, then marked one by one: on a Citus cluster (imports is a reference table there) an UPDATE may
+  // not read the coordinator's pg_stat_activity, nor call a STABLE function (jsonb_build_object) on its columns.
+  const cut = await rowsOf(
+    db,
+    z.object({ id: z.number(), file_name: z.string() }),
+    `select i.id, i.file_name from imports i
+      where i.status = 'running'
         and not exists (select 1 from pg_stat_activity a
-                         where a.datname = current_database() and a.pid = imports.backend_pid and a.backend_start <= imports.started_at)`,
+                         where a.datname = current_database() and a.pid = i.backend_pid and a.backend_start <= i.started_at)`,
   );
-  return rowCount ?? 0;
+  let marked = 0;
+  for (const { id, file_name } of cut) {
+    const error = { code: "interrupted", message: `${file_name}: the server stopped while this file was loading; nothing from it was stored. Upload it again.` };
+    const { rowCount } = await db.query(
+      `update imports set status = 'failed', finished_at = statement_timestamp(), error = $2 where id = $1 and status = 'running'`,
+      [id, JSON.stringify(error)],
+    );
+    marked += rowCount ?? 0;
+  }
+  return marked;
 }
 
 /** Marks imports still running as failed with `error` ({ code, message, ... }); the time is the statement's, not its transaction's. */
 export async function markImportsFailed(db: Queryable, ids: number[], error: unknown): Promise<void> {
   await db.query(
-    `update imports set status = 'failed', error = $2, finished_at = clock_timestamp() where id = any($1::int[]) and status = 'running'`,
+    // statement_timestamp(), not clock_timestamp(): the same here (one statement), and Citus refuses a VOLATILE function in an UPDATE.
+    `update imports set status = 'failed', error = $2, finished_at = statement_timestamp() where id = any($1::int[]) and status = 'running'`,
     [ids, JSON.stringify(error)],
   );
 }
