@@ -20,7 +20,7 @@ export default async function InvitePage({ params }: Props) {
     <section className="card auth-card" aria-labelledby="invite-title">
       <h1 id="invite-title">Join Segmenta</h1>
       <p className="muted">
-        You were invited as {invitation.role === "admin" ? "an admin" : "an analyst"} with <strong>{invitation.email}</strong>. Choose a password to finish.
+        You were invited as {invitation.role === "admin" ? "an admin" : invitation.role === "viewer" ? "a viewer (reads only)" : "an analyst"} with <strong>{invitation.email}</strong>. Choose a password to finish.
       </p>
       <AuthForm
         action={acceptInvitationAction.bind(null, token)}
