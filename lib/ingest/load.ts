@@ -115,12 +115,12 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       const lines = new LinesTable(client, datasetId, target.mode);
       const imports: ImportReport[] = [];
       for (; current < files.length; current++) {
-        // Each file's times are its own (clock_timestamp(): now() is the transaction's start).
-        if (current > 0) await client.query("update imports set started_at = clock_timestamp() where id = $1", [importIds[current]]);
+        // Each file's times are its own (statement_timestamp(): now() is the transaction's start; Citus refuses clock_timestamp() in an UPDATE).
+        if (current > 0) await client.query("update imports set started_at = statement_timestamp() where id = $1", [importIds[current]]);
         const report = await loadFile(client, files[current]!, datasetId, importIds[current]!, target.mode, lines, hooks);
         await client.query(
           `update imports set dataset_id = $2, kind = $3, status = 'succeeded', byte_count = $4, row_count = $5,
-                  rows_loaded = $6, report = $7, finished_at = clock_timestamp()
+                  rows_loaded = $6, report = $7, finished_at = statement_timestamp()
             where id = $1`,
           [report.importId, datasetId, report.kind, report.bytes, report.rowsRead, report.rowsLoaded, JSON.stringify(report)],
         );
@@ -128,7 +128,7 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       }
       await lines.finish();
       // The summaries (summaries.ts) are stale from this commit on.
-      await client.query("update datasets set updated_at = clock_timestamp(), data_version = data_version + 1 where id = $1", [datasetId]);
+      await client.query("update datasets set updated_at = statement_timestamp(), data_version = data_version + 1 where id = $1", [datasetId]);
       await client.query("commit");
       return { datasetId, imports };
     } catch (error) {
