@@ -61,7 +61,7 @@ export async function createPartitionTable(db: pg.ClientBase, table: Partitioned
     // fills it (COPY, INSERT ... SELECT) goes straight to the workers' shards, in the caller's transaction (a
     // failed load leaves nothing on any node), and attaching it moves nothing. One connection per node for the
     // rest of the transaction: Citus refuses DDL on a table (its keys, its attach) after a parallel COPY into it.
-    await db.query("set local citus.multi_shard_modify_mode = 'sequential'");
+    await oneConnectionPerNode(db);
     await db.query("select create_distributed_table($1, $2, colocate_with => $3)", [name, column, table]);
   }
   return name;
@@ -83,6 +83,16 @@ async function isDistributed(db: pg.ClientBase | pg.Pool, name: string): Promise
   if (!citus?.found) return false;
   const row = await rowOf(db, Found, "select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = to_regclass($1)) as found", [name]);
   return row?.found ?? false;
+}
+
+/**
+ * On a Citus cluster, one connection per node for the rest of the caller's transaction: Citus refuses to write a
+ * reference table (imports, datasets) or change a table after a parallel COPY into a distributed one in the same
+ * transaction ("cannot modify table ... because there was a parallel operation"). A load that appends to a
+ * dataset's partition calls it before its COPY. Nothing on one server.
+ */
+export async function oneConnectionPerNode(db: pg.ClientBase): Promise<void> {
+  if (await isDistributed(db, "transaction_lines")) await db.query("set local citus.multi_shard_modify_mode = 'sequential'");
 }
 
 /** The column a table is hash-distributed on, on a Citus cluster; null elsewhere. */

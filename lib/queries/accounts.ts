@@ -38,9 +38,10 @@ export async function countUsers(db: pg.Pool | pg.ClientBase): Promise<number> {
 export async function insertFirstAdmin(pool: pg.Pool, user: { email: string; name: string | null; passwordHash: string }): Promise<AuthUser | null> {
   return inTransaction(pool, async (client) => {
     await client.query("lock table users in share row exclusive mode");
+    // role without ::text: pg passes an enum as its text, and Citus refuses a cast that is not IMMUTABLE in RETURNING.
     const { rows } = await client.query(
       `insert into users (email, name, role, password_hash) select $1, $2, 'admin', $3
-       where not exists (select 1 from users) returning id, email, name, role::text as role`,
+       where not exists (select 1 from users) returning id, email, name, role`,
       [user.email, user.name, user.passwordHash],
     );
     return one(User, rows);
@@ -93,8 +94,9 @@ export async function signedInFrom(db: pg.Pool, email: string, address: string, 
 
 export async function rememberSignInAddress(db: pg.Pool, userId: number, address: string): Promise<void> {
   await db.query(
+    // The inserted row's default time, not now() in DO UPDATE SET, which Citus refuses.
     `insert into sign_in_addresses (user_id, address) values ($1, $2)
-     on conflict (user_id, address) do update set last_success_at = now()`,
+     on conflict (user_id, address) do update set last_success_at = excluded.last_success_at`,
     [userId, address],
   );
 }
@@ -131,12 +133,14 @@ export async function userByApiToken(db: pg.Pool, tokenHash: string): Promise<Au
 }
 
 export async function insertApiToken(db: pg.Pool, token: { tokenHash: string; prefix: string; name: string; userId: number }): Promise<ApiTokenSummary> {
-  const { rows } = await db.query(`insert into api_tokens (token_hash, prefix, name, user_id) values ($1, $2, $3, $4) returning ${API_TOKEN_COLUMNS}`, [
+  // Read back by id: Citus refuses the columns' ::text casts (not IMMUTABLE) in RETURNING.
+  const inserted = await db.query(`insert into api_tokens (token_hash, prefix, name, user_id) values ($1, $2, $3, $4) returning id`, [
     token.tokenHash,
     token.prefix,
     token.name,
     token.userId,
   ]);
+  const { rows } = await db.query(`select ${API_TOKEN_COLUMNS} from api_tokens where id = $1`, [z.object({ id: z.number() }).parse(inserted.rows[0]).id]);
   return ApiToken.parse(rows[0]);
 }
 
@@ -187,7 +191,7 @@ export async function acceptInvitationRecord(pool: pg.Pool, invitation: { id: nu
     if (used.rowCount !== 1) return rollback(null);
     const { rows } = await client.query(
       `insert into users (email, name, role, password_hash) values ($1, $2, $3, $4)
-       on conflict (email) do nothing returning id, email, name, role::text as role`,
+       on conflict (email) do nothing returning id, email, name, role`,
       [invitation.email, user.name, invitation.role, user.passwordHash],
     );
     return rows.length ? one(User, rows) : rollback(null);

@@ -32,7 +32,7 @@ export async function readSetting(db: pg.Pool | pg.ClientBase, key: string): Pro
 
 export async function saveSetting(db: pg.Pool | pg.ClientBase, key: string, value: unknown): Promise<void> {
   await db.query(
-    "insert into app_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()",
+    "insert into app_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
     [key, JSON.stringify(value)],
   );
 }
