@@ -131,3 +131,44 @@ test("a file whose every line is cleaned away: no '0 customers in a customers fi
   // Its countries' revenue is all cleaned away too: the currency is not guessed, and the page says so.
   await expect(page.getByTestId("currency")).toContainText("Currency not known: no invoice country names one.");
 });
+
+test("the segment page, the customers table and a customer's page write their amounts in the dataset's currency", async ({ page }) => {
+  // A run of the sample (GBP, guessed from its countries), made here so the test stands on its own.
+  await page.goto(`${await sampleUrl(page)}/segmentations`);
+  await page.getByTestId("run-segmentation").click();
+  await page.waitForURL(/\/runs\/\d+$/);
+  const runUrl = new URL(page.url()).pathname;
+  const pound = /^£[\d,]+\.\d\d$/;
+
+  // The segment page: its revenue figure, the profile table, the top countries' revenue and its customers' amounts.
+  await page.getByTestId("segment-cards").locator("h3 a").first().click();
+  await page.waitForURL(/\/segments\/\d+$/);
+  const segmentUrl = new URL(page.url()).pathname;
+  // The run's answers may still be computing: the page says so and shows them once they are saved.
+  await expect(page.getByTestId("segment-revenue")).toHaveText(pound);
+  await expect(page.getByTestId("countries-table").locator("td[data-value]").first()).toHaveText(pound);
+  const segmentTable = page.getByTestId("customers-table");
+  await expect(segmentTable.locator("tbody td[data-col=monetary]").first()).toHaveText(pound);
+  await expect(segmentTable.locator("tbody td[data-col=average_order_value]").first()).toHaveText(pound);
+
+  // The run's customers table: revenue, average order and CLV cells.
+  await page.goto(`${runUrl}/customers`);
+  const table = page.getByTestId("customers-table");
+  for (const col of ["monetary", "average_order_value", "clv"]) await expect(table.locator(`tbody td[data-col=${col}]`).first()).toHaveText(pound);
+
+  // A customer's page: the totals and each invoice's value.
+  await table.locator("tbody td[data-col=customer_id] a").first().click();
+  await expect(page.getByTestId("customer-id")).toBeVisible();
+  await expect(page.getByTestId("customer-value")).toHaveText(/^-?£[\d,]+\.\d\d$/);
+  await expect(page.getByTestId("customer-included-value")).toHaveText(/^-?£[\d,]+\.\d\d$/);
+
+  // At 1440 and 390: nothing runs past a phone's edge.
+  await shots(page, segmentUrl, "segment", 'section[aria-labelledby="segment-figures-title"]');
+  await shots(page, `${runUrl}/customers`, "customers", '[data-testid="customers-table"]');
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const url of [segmentUrl, `${runUrl}/customers`]) {
+    await page.goto(url);
+    await expect(page.locator("h1")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${url} fits a phone`).toBeLessThanOrEqual(390);
+  }
+});

@@ -80,6 +80,9 @@ test("the moves page: the matrix's totals are both runs' segment sizes, New its 
   await expect.poll(() => chart.locator("path.migration-band").count()).toBeGreaterThan(0);
   await shot(page, "moves-desktop");
   await expect(page.getByTestId("came-back")).toContainText("At Risk");
+  // Amounts in the dataset's currency (the sample's, guessed: GBP), as on every other page.
+  await expect(page.locator('[data-figure="revenue-since"]')).toHaveText(/^£[\d,]+\.\d\d$/);
+  await expect(page.getByTestId("came-back").locator("tbody tr").first().locator("td").nth(3)).toHaveText(/^£[\d,]+\.\d\d$/);
 });
 
 test("on a phone the moves page and the run page's section fit 390 px: the matrix scrolls inside its card", async ({ browser }) => {

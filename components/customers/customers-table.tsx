@@ -76,15 +76,17 @@ export interface CustomersTableProps {
   caption?: string;
   /** On a share link: pages come from /share/{token}/customers, and ids open nothing. */
   sharedToken?: string;
+  /** The dataset's currency (ISO 4217), or null: the amount columns are written in it. */
+  currency?: string | null;
 }
 
 type Raw = Record<string, string | undefined>;
 
-function cellText(column: CustomerColumn, value: unknown): string {
+function cellText(column: CustomerColumn, value: unknown, currency: string | null): string {
   if (value === null || value === undefined) return "–";
   switch (column.kind) {
     case "money":
-      return formatMoney(value as number);
+      return formatMoney(value as number, currency);
     case "share":
       return formatShare(value as number);
     case "decimal":
@@ -100,7 +102,7 @@ function cellText(column: CustomerColumn, value: unknown): string {
 /** The direction a click on an unsorted column starts with: biggest first for numbers. */
 const firstDirection = (id: CustomerColumnId) => (columnById(id)?.numeric ? "desc" : "asc");
 
-export function CustomersTable({ runId, datasetId, segments, fixedSegment, initialColumns, initial, caption, sharedToken }: CustomersTableProps) {
+export function CustomersTable({ runId, datasetId, segments, fixedSegment, initialColumns, initial, caption, sharedToken, currency = null }: CustomersTableProps) {
   const [url, setUrl] = useQueryStates(urlKeys, { history: "push", scroll: false });
   const raw: Raw = Object.fromEntries(Object.entries(url).map(([k, v]) => [k, v ?? undefined]));
   const query = parseCustomerQuery(raw, fixedSegment);
@@ -169,12 +171,12 @@ export function CustomersTable({ runId, datasetId, segments, fixedSegment, initi
                     {row.segment}
                   </Link>
                 );
-              return cellText(c, info.getValue());
+              return cellText(c, info.getValue(), currency);
             },
           }),
         ),
       ),
-    [datasetId, runId, sharedToken],
+    [datasetId, runId, sharedToken, currency],
   );
 
   const sorting: SortingState = useMemo(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);

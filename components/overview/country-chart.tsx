@@ -15,7 +15,7 @@ const ORDERS = categoryColour(0);
  * side on one % axis, each bar labelled with its share (one country often
  * dominates, leaving the others' bars thin); the tooltip has the amounts.
  */
-export function CountryChart({ countries }: { countries: CountryTotalRow[] }) {
+export function CountryChart({ countries, currency = null }: { countries: CountryTotalRow[]; currency?: string | null }) {
   const data = countries.map((c) => ({ ...c, label: c.country === "Other" ? `Other (${c.countries})` : c.country }));
   const top = Math.max(0.01, ...countries.map((c) => Math.max(c.revenueShare ?? 0, c.orderShare ?? 0)));
   const label = (v: unknown) => (typeof v === "number" ? formatShare(v, v < 0.1 ? 1 : 0) : "");
@@ -33,7 +33,7 @@ export function CountryChart({ countries }: { countries: CountryTotalRow[] }) {
             label={{ value: "Share of the dataset's total (%)", position: "insideBottom", offset: -12, fontSize: AXIS_FONT }}
           />
           <YAxis type="category" dataKey="label" width={136} fontSize={AXIS_FONT} interval={0} tick={<CategoryTick chars={19} />} />
-          <Tooltip content={(props: TooltipContentProps) => <CountryTip {...props} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
+          <Tooltip content={(props: TooltipContentProps) => <CountryTip {...props} currency={currency} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
           <Legend verticalAlign="top" height={28} iconSize={12} wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
           <Bar dataKey="revenueShare" name="Revenue" fill={REVENUE} isAnimationActive={false}>
             <LabelList dataKey="revenueShare" position="right" fontSize={11} fill="#374151" formatter={label} />
@@ -47,17 +47,17 @@ export function CountryChart({ countries }: { countries: CountryTotalRow[] }) {
   );
 }
 
-function CountryTip({ active, payload }: TooltipContentProps) {
+function CountryTip({ active, payload, currency }: TooltipContentProps & { currency: string | null }) {
   const c = payload?.[0]?.payload as CountryTotalRow | undefined;
   if (!active || !c) return null;
   return (
     <TipBox
       title={c.country === "Other" ? `Other: ${c.countries} countries` : c.country}
       rows={[
-        ["Revenue", `${formatMoney(c.revenue)} (${formatShare(c.revenueShare)})`, REVENUE],
+        ["Revenue", `${formatMoney(c.revenue, currency)} (${formatShare(c.revenueShare)})`, REVENUE],
         ["Orders", `${formatInteger(c.orders)} (${formatShare(c.orderShare)})`, ORDERS],
         ["Customers", formatInteger(c.customers)],
-        ["Average order", c.orders ? formatMoney(c.revenue / c.orders) : "–"],
+        ["Average order", c.orders ? formatMoney(c.revenue / c.orders, currency) : "–"],
       ]}
     />
   );

@@ -8,7 +8,7 @@ import { rowHref, type MovesRuns } from "./migration-links";
  * one's purchases), its customers, how many bought again by the later date,
  * what they spent in between, and where most of them are now.
  */
-export function CameBack({ matrix, runs }: { matrix: MigrationMatrix; runs: MovesRuns }) {
+export function CameBack({ matrix, runs, currency = null }: { matrix: MigrationMatrix; runs: MovesRuns; currency?: string | null }) {
   const rows = matrix.rows.map((r, i) => ({ r, i })).filter(({ r }) => r.no !== null);
   if (rows.length === 0) return <div className="empty">The earlier run has no customers.</div>;
   return (
@@ -53,7 +53,7 @@ export function CameBack({ matrix, runs }: { matrix: MigrationMatrix; runs: Move
                   {formatInteger(t.boughtAgain)}
                 </td>
                 <td className="num">{formatShare(t.customers ? t.boughtAgain / t.customers : null)}</td>
-                <td className="num">{formatMoney(t.revenueSince)}</td>
+                <td className="num">{formatMoney(t.revenueSince, currency)}</td>
                 <td>
                   {top ? `${top.name} (${formatShare(t.customers ? cells[best]!.customers / t.customers : null)})` : "–"}
                 </td>

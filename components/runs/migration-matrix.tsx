@@ -12,16 +12,16 @@ import { columnHref, flowHref, rowHref, type MovesRuns } from "./migration-links
  * since the earlier date, shaded by the share of the row; the row and column
  * totals are the runs' segment sizes. Every number opens its customers.
  */
-export function MigrationMatrixTable({ matrix, runs, since, until }: { matrix: MigrationMatrix; runs: MovesRuns; since: string; until: string }) {
+export function MigrationMatrixTable({ matrix, runs, since, until, currency = null }: { matrix: MigrationMatrix; runs: MovesRuns; since: string; until: string; currency?: string | null }) {
   const { rows, columns, cells, rowTotals, columnTotals, total } = matrix;
   const revenue = (t: { revenueSince: number | null }) => (t.revenueSince === null ? "–" : formatCompact(t.revenueSince));
   const totalTitle = (name: string, t: Totals, when: string) =>
-    `${name}: ${formatInteger(t.customers)} customers ${when}; revenue since ${since}: ${formatMoney(t.revenueSince)}; bought again: ${formatInteger(t.boughtAgain)}`;
+    `${name}: ${formatInteger(t.customers)} customers ${when}; revenue since ${since}: ${formatMoney(t.revenueSince, currency)}; bought again: ${formatInteger(t.boughtAgain)}`;
   return (
     <div className="table-scroll migration-scroll">
       <table className="table migration" data-testid="migration-matrix">
         <caption className="visually-hidden">
-          Customers of each segment as of {since} (rows) by their segment as of {until} (columns), with their revenue between the two dates
+          Customers of each segment as of {since} (rows) by their segment as of {until} (columns), with their revenue between the two dates{currency ? ` (${currency})` : ""}
         </caption>
         <thead>
           <tr>
@@ -70,7 +70,7 @@ export function MigrationMatrixTable({ matrix, runs, since, until }: { matrix: M
                         href={flowHref(runs, r.no, c.no)}
                         prefetch={false}
                         title={`${r.name} → ${c.name}: ${formatInteger(flow.customers)} customers (${formatShare(share)} of ${r.name}); revenue since ${since}: ${
-                          flow.revenueSince === null ? "–" : formatMoney(flow.revenueSince)
+                          flow.revenueSince === null ? "–" : formatMoney(flow.revenueSince, currency)
                         }; bought again: ${formatInteger(flow.boughtAgain)}. Open them.`}
                       >
                         <strong>{formatInteger(flow.customers)}</strong>

@@ -22,7 +22,7 @@ const colourOf = (node: { no: number | null }) => (node.no === null ? OUTSIDE : 
  * wide as its customers or its revenue since the earlier date (?by=revenue).
  * A band or a bar opens its customers.
  */
-export function MigrationSankey({ matrix, runs, since, until }: { matrix: MigrationMatrix; runs: MovesRuns; since: string; until: string }) {
+export function MigrationSankey({ matrix, runs, since, until, currency = null }: { matrix: MigrationMatrix; runs: MovesRuns; since: string; until: string; currency?: string | null }) {
   const router = useRouter();
   const [by, setBy] = useQueryState("by", parseAsStringLiteral(MEASURES).withDefault("customers"));
   const data = sankeyData(matrix, by);
@@ -74,7 +74,7 @@ export function MigrationSankey({ matrix, runs, since, until }: { matrix: Migrat
             }}
             onClick={(item, type) => open(item, type)}
           >
-            <Tooltip content={(p) => <FlowTooltip {...p} since={since} until={until} measure={by} />} />
+            <Tooltip content={(p) => <FlowTooltip {...p} since={since} until={until} measure={by} currency={currency} />} />
           </Sankey>
         </ResponsiveContainer>
       )}
@@ -110,7 +110,7 @@ function SankeyNode({ x, y, width, height, payload, value, chars }: { x: number;
   );
 }
 
-function FlowTooltip({ active, payload, since, until, measure }: Partial<TooltipContentProps> & { since: string; until: string; measure: SankeyMeasure }) {
+function FlowTooltip({ active, payload, since, until, measure, currency }: Partial<TooltipContentProps> & { since: string; until: string; measure: SankeyMeasure; currency: string | null }) {
   // Sankey's tooltip entry wraps the band or the bar it is about: { payload: link or node, name, value }.
   const entry = payload?.[0]?.payload as { payload?: { flow?: Flow; name?: string; side?: "from" | "to"; value?: number } } | undefined;
   const item = entry?.payload;
@@ -122,8 +122,8 @@ function FlowTooltip({ active, payload, since, until, measure }: Partial<Tooltip
         title={`${f.fromSegment} → ${f.toSegment}`}
         rows={[
           ["Customers", formatInteger(f.customers)],
-          [`Revenue since ${since}`, f.revenueSince === null ? "–" : formatMoney(f.revenueSince)],
-          [`Revenue to ${until}`, f.revenue === null ? "–" : formatMoney(f.revenue)],
+          [`Revenue since ${since}`, f.revenueSince === null ? "–" : formatMoney(f.revenueSince, currency)],
+          [`Revenue to ${until}`, f.revenue === null ? "–" : formatMoney(f.revenue, currency)],
           ["Bought again", formatInteger(f.boughtAgain)],
         ]}
         note="Click to open these customers."
@@ -131,6 +131,6 @@ function FlowTooltip({ active, payload, since, until, measure }: Partial<Tooltip
     );
   }
   const what = measure === "customers" ? "Customers" : `Revenue since ${since}`;
-  const figure = measure === "customers" ? formatInteger(item.value ?? 0) : formatMoney(item.value ?? 0);
+  const figure = measure === "customers" ? formatInteger(item.value ?? 0) : formatMoney(item.value ?? 0, currency);
   return <TipBox title={`${item.name ?? ""}, as of ${item.side === "from" ? since : until}`} rows={[[what, figure]]} note="Click to open its customers." />;
 }

@@ -23,10 +23,13 @@ type CustomerQueryText = { sql: string; command: string; source: string };
 export function CustomerView({
   history,
   showAll,
+  currency,
   queries: { orders: ordersQuery, file: fileQuery, segments: segmentsQuery },
 }: {
   history: CustomerHistory;
   showAll: boolean;
+  /** The dataset's currency (ISO 4217), or null: every amount is written in it. */
+  currency: string | null;
   queries: { orders: CustomerQueryText; file: CustomerQueryText; segments: CustomerQueryText };
 }) {
   const { totals, file, datasetId, customerId } = history;
@@ -56,8 +59,8 @@ export function CustomerView({
         <dl className="figures">
           <Figure label="Invoices" testId="customer-invoices" value={totals.invoices}>{formatInteger(totals.invoices)}</Figure>
           <Figure label="Invoices counted" testId="customer-included-invoices" value={totals.includedInvoices}>{formatInteger(totals.includedInvoices)}</Figure>
-          <Figure label="Revenue counted" testId="customer-included-value" value={totals.includedValue}>{formatMoney(totals.includedValue)}</Figure>
-          <Figure label="Value of all lines" testId="customer-value" value={totals.value}>{formatMoney(totals.value)}</Figure>
+          <Figure label="Revenue counted" testId="customer-included-value" value={totals.includedValue}>{formatMoney(totals.includedValue, currency)}</Figure>
+          <Figure label="Value of all lines" testId="customer-value" value={totals.value}>{formatMoney(totals.value, currency)}</Figure>
           <Figure label="Lines" testId="customer-lines" value={totals.lines}>{formatInteger(totals.lines)}</Figure>
           <Figure label="Units" testId="customer-quantity" value={totals.quantity}>{formatInteger(totals.quantity)}</Figure>
         </dl>
@@ -149,7 +152,7 @@ export function CustomerView({
                       <td>{s.segmentNo === null ? <span className="muted">Not in this run</span> : <Link href={`/runs/${s.runId}/segments/${s.segmentNo}`}>{s.segment}</Link>}</td>
                       <td className="num">{s.recencyScore === null ? "–" : `${s.recencyScore}${s.frequencyScore}${s.monetaryScore}`}</td>
                       <td className="num">{formatShare(s.pAlive)}</td>
-                      <td className="num">{s.clv === null ? "–" : formatMoney(s.clv)}</td>
+                      <td className="num">{s.clv === null ? "–" : formatMoney(s.clv, currency)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -208,9 +211,9 @@ export function CustomerView({
                     <td>{i.country ?? "–"}</td>
                     <td className="num">{formatInteger(i.lines)}</td>
                     <td className="num">{formatInteger(i.quantity)}</td>
-                    <td className="num">{formatMoney(i.value)}</td>
+                    <td className="num">{formatMoney(i.value, currency)}</td>
                     <td className="num" data-value={i.includedValue}>
-                      {i.includedLines === 0 ? "–" : formatMoney(i.includedValue)}
+                      {i.includedLines === 0 ? "–" : formatMoney(i.includedValue, currency)}
                     </td>
                     <td className="rules">
                       {ruleLabels(i.rules).map((label) => (
@@ -229,8 +232,8 @@ export function CustomerView({
                   </th>
                   <td className="num">{formatInteger(totals.lines)}</td>
                   <td className="num">{formatInteger(totals.quantity)}</td>
-                  <td className="num">{formatMoney(totals.value)}</td>
-                  <td className="num">{formatMoney(totals.includedValue)}</td>
+                  <td className="num">{formatMoney(totals.value, currency)}</td>
+                  <td className="num">{formatMoney(totals.includedValue, currency)}</td>
                   <td />
                 </tr>
               </tfoot>

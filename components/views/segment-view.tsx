@@ -106,8 +106,8 @@ export function SegmentView({ data, shared, createShare }: { data: SegmentPage }
         </div>
       ) : (
         <>
-          <SegmentFigures runId={run.id} profile={profile} churn={data.churn} />
-          <SegmentProfile runId={run.id} name={name} profile={profile} base={base} />
+          <SegmentFigures runId={run.id} profile={profile} churn={data.churn} currency={data.currency} />
+          <SegmentProfile runId={run.id} name={name} profile={profile} base={base} currency={data.currency} />
           <SegmentColumns data={data} name={name} />
           <SegmentOutcome data={data} name={name} />
           <SegmentWho data={data} name={name} shared={!!shared} />

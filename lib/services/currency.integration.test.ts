@@ -7,6 +7,9 @@ import { loadFiles } from "../ingest/load";
 import { getDataset, listDatasets, setDatasetCurrency } from "./datasets";
 import { getRunInsights, runReport } from "./insights";
 import { preparerFor } from "./preparation";
+import { getRunSummary } from "./customers";
+import { getSegmentPage } from "./segment-page";
+import { getMoves } from "./segments-over-time";
 import { runSegmentation } from "./segmentations";
 
 /**
@@ -91,5 +94,14 @@ describe("a dataset's currency", () => {
     const report = (await runReport(pool, run.id))!;
     expect(report).toContain("- Currency: USD");
     expect(report).toContain("| Revenue (USD) |");
+  });
+
+  test("is handed to a segment's page (and so its share link) and to the moves between two runs", async () => {
+    const first = await runSegmentation(pool, euro, { method: "rfm" });
+    const second = await runSegmentation(pool, euro, { method: "rfm" });
+    const page = (await getSegmentPage(pool, (await getRunSummary(pool, first.id))!, 0, {}))!;
+    expect(page.currency).toBe("EUR");
+    const moves = await getMoves(pool, first.id, second.id, { asked: true });
+    expect(moves.swap === false && moves.page.currency).toBe("EUR");
   });
 });

@@ -13,6 +13,7 @@ import { segmentOutcomesQuery, type SegmentOutcomeRow } from "../queries/segment
 import { runShape } from "../queries/runs";
 import { segmentTopProductsQuery, type SegmentTopProductRow } from "../queries/segment-top-products";
 import { CUSTOMER_PAGE_SQL, listCustomers, type RunSummary } from "./customers";
+import { datasetCurrency } from "./datasets";
 
 /**
  * Everything a segment's page draws, in one call. The run-scoped queries
@@ -26,6 +27,8 @@ export interface SegmentPage {
   /** True while the run's answers are being computed (the lists below are then empty). */
   preparing: boolean;
   segment: { no: number; name: string; customers: number };
+  /** The dataset's currency (ISO 4217: chosen, else guessed), or null; every amount on the page is written in it. */
+  currency: string | null;
   /** Null when no customer fell in the segment. */
   profile: SegmentProfileRow | null;
   /** How the run's churn figures are named (model, at-risk signal, verdict); null without a churn fit. */
@@ -58,7 +61,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
   const segment = run.segments.find((s) => s.no === segmentNo);
   if (!segment) return null;
   const shape = (await runShape(pool, runId)) ?? { purchases: true, outcome: null };
-  const [answers, onFile, customers, file] = await Promise.all([
+  const [answers, onFile, customers, file, currency] = await Promise.all([
     savedAnswers(
       pool,
       { runId },
@@ -69,6 +72,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
     savedAnswers(pool, { runId }, [segmentDemographicsQuery(pool, runId), segmentColumnsQuery(pool, runId), segmentOutcomesQuery(pool, runId)] as const),
     listCustomers(pool, runId, query),
     datasetHasCustomersFile(pool, run.datasetId),
+    datasetCurrency(pool, run.datasetId),
   ]);
   const preparing = answers.some((a) => a === null) || onFile.some((a) => a === null);
   const [profiles, products, countries, distributions] = [answers[0] ?? [], answers[1] ?? [], answers[2] ?? [], answers[3] ?? []];
@@ -78,6 +82,7 @@ export async function getSegmentPage(pool: pg.Pool, run: RunSummary, segmentNo: 
     run,
     preparing,
     segment,
+    currency,
     profile: profiles.find((p) => p.segmentNo === segmentNo) ?? null,
     churn: churnWordsOf(run.lifetimeValue),
     base: profiles.find((p) => p.segmentNo === null) ?? null,

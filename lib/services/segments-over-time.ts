@@ -6,6 +6,7 @@ import { getRunSummary } from "../queries/runs";
 import { getSegmentationRuns } from "../queries/segmentation-runs";
 import { runTimes, segmentMigrationQuery, type MigrationRow, type RunTime } from "../queries/segment-migration";
 import { defaultCalibrationDate } from "./churn-check";
+import { datasetCurrency } from "./datasets";
 import { getSegmentation, runSegmentation } from "./segmentations";
 
 /**
@@ -112,6 +113,8 @@ export async function rerunAtDate(pool: pg.Pool, runId: number, analysisDate: st
 export interface MovesPage {
   datasetId: number;
   datasetName: string;
+  /** The dataset's currency (ISO 4217: chosen, else guessed), or null. */
+  currency: string | null;
   /** The earlier run (rows) and the later one (columns). */
   from: RunTime & { params: Record<string, unknown>; segments: { no: number; name: string; customers: number }[] };
   to: RunTime & { params: Record<string, unknown>; segments: { no: number; name: string; customers: number }[] };
@@ -133,7 +136,7 @@ export async function getMoves(pool: pg.Pool, fromId: number, toId: number, { as
   if (!a || !b || !from || !to) throw new NotFoundError(`There is no run ${!a || !from ? fromId : toId}.`);
   if (a.datasetId !== b.datasetId) throw new InputError("to", `run ${toId} segments another dataset: only runs of the same customers show moves`);
   if (!asked && (a.analysisDate ?? "") > (b.analysisDate ?? "")) return { swap: true };
-  const [flows, name] = await Promise.all([onDemand(pool, fromId, segmentMigrationQuery(pool, fromId, toId)), datasetName(pool, a.datasetId)]);
+  const [flows, name, currency] = await Promise.all([onDemand(pool, fromId, segmentMigrationQuery(pool, fromId, toId)), datasetName(pool, a.datasetId), datasetCurrency(pool, a.datasetId)]);
   const segments = (run: typeof from) => run.segments.map((s) => ({ no: s.no, name: s.name, customers: s.customers }));
   const rules = (t: RunTime) => JSON.stringify([...(t.cleaning ?? [])].sort());
   return {
@@ -141,6 +144,7 @@ export async function getMoves(pool: pg.Pool, fromId: number, toId: number, { as
     page: {
       datasetId: a.datasetId,
       datasetName: name ?? `Dataset ${a.datasetId}`,
+      currency,
       from: { ...a, params: from.params, segments: segments(from) },
       to: { ...b, params: to.params, segments: segments(to) },
       flows,

@@ -7,7 +7,7 @@ import { RankTable } from "./tables";
 
 /** What and where the segment buys against the base: top products and countries (segment-top-products.sql, segment-countries.sql). */
 export function SegmentBuying({ data, name }: { data: SegmentPage; name: string }) {
-  const { run } = data;
+  const { run, currency } = data;
   return (
     <>
       <h2 className="seg-section">What and where they buy</h2>
@@ -28,7 +28,7 @@ export function SegmentBuying({ data, name }: { data: SegmentPage; name: string 
               lift: p.lift,
               details: [
                 ["Stock code", p.stockCode],
-                ["Revenue", formatMoney(p.revenue)],
+                ["Revenue", formatMoney(p.revenue, currency)],
                 ["Units", formatInteger(p.quantity)],
                 ["Customers", formatInteger(p.customers)],
               ],
@@ -38,6 +38,7 @@ export function SegmentBuying({ data, name }: { data: SegmentPage; name: string 
             maxLabel={22}
           />
           <RankTable
+            currency={currency}
             testId="top-products-table"
             head="Product"
             rows={data.products.map((p) => ({
@@ -69,7 +70,7 @@ export function SegmentBuying({ data, name }: { data: SegmentPage; name: string 
               baseShare: c.baseShare,
               lift: c.lift,
               details: [
-                ["Revenue", formatMoney(c.revenue)],
+                ["Revenue", formatMoney(c.revenue, currency)],
                 ["Orders", formatInteger(c.orders)],
                 ["Customers", formatInteger(c.customers)],
               ],
@@ -78,6 +79,7 @@ export function SegmentBuying({ data, name }: { data: SegmentPage; name: string 
             measure="Share of revenue"
           />
           <RankTable
+            currency={currency}
             testId="countries-table"
             head="Country"
             rows={data.countries.slice(0, 10).map((c) => ({ key: c.country, label: c.country, revenue: c.revenue, customers: c.customers, lift: c.lift, attributes: { "data-country": c.country } }))}

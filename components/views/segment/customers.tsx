@@ -38,6 +38,7 @@ export function SegmentCustomers({ data, shared }: { data: SegmentPage; shared?:
         initialColumns={data.customers.columns}
         initial={{ key: data.customers.key, page: data.customers.page }}
         sharedToken={shared?.token}
+        currency={data.currency}
       />
       <ShowQuery name="customers-page" sql={data.customers.sql} />
     </section>

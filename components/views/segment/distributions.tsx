@@ -10,12 +10,12 @@ import type { SegmentPage } from "@/lib/services/segment-page";
 const MEASURES = {
   recency_days: { title: "Recency", axis: "Days since the last order", kind: "days" },
   frequency: { title: "Frequency", axis: "Orders", kind: "count" },
-  monetary: { title: "Monetary value", axis: "Revenue per customer (amount)", kind: "money" },
+  monetary: { title: "Monetary value", axis: "Revenue per customer", kind: "money" },
   p_alive: { title: "P(alive)", axis: "Probability still active (%)", kind: "probability" },
-  clv: { title: "Expected value (CLV)", axis: "CLV per customer (amount)", kind: "money" },
+  clv: { title: "Expected value (CLV)", axis: "CLV per customer", kind: "money" },
 } as const;
 
-function binText(row: SegmentDistributionRow, kind: string): { label: string; range: string } {
+function binText(row: SegmentDistributionRow, kind: string, currency: string | null): { label: string; range: string } {
   const { binFrom: from, binTo: to } = row;
   if (kind === "probability") {
     const a = Math.round(from * 100);
@@ -23,8 +23,8 @@ function binText(row: SegmentDistributionRow, kind: string): { label: string; ra
     return { label: `${a}–${b}%`, range: `P(alive) from ${a}% to ${b === 100 ? "100% (included)" : `${b}% (excluded)`}` };
   }
   if (kind === "money") {
-    if (to === null) return { label: `≥ ${formatCompact(from)}`, range: `${formatMoney(from)} or more` };
-    return { label: `${formatCompact(from)}–${formatCompact(to)}`, range: `From ${formatMoney(from)} to under ${formatMoney(to)}` };
+    if (to === null) return { label: `≥ ${formatCompact(from)}`, range: `${formatMoney(from, currency)} or more` };
+    return { label: `${formatCompact(from)}–${formatCompact(to)}`, range: `From ${formatMoney(from, currency)} to under ${formatMoney(to, currency)}` };
   }
   const unit = kind === "days" ? "days" : "orders";
   if (to === null) return { label: `≥ ${formatInteger(from)}`, range: `${formatInteger(from)} ${unit} or more` };
@@ -35,7 +35,7 @@ function binText(row: SegmentDistributionRow, kind: string): { label: string; ra
 }
 
 export function SegmentDistributions({ data, name, shared }: { data: SegmentPage; name: string; shared: boolean }) {
-  const { run } = data;
+  const { run, currency } = data;
   return (
     <>
       <h2 className="seg-section">Distributions against the base</h2>
@@ -44,7 +44,7 @@ export function SegmentDistributions({ data, name, shared }: { data: SegmentPage
           const m = MEASURES[measure];
           const byBin = new Map(baseBins.map((b) => [b.bin, b]));
           const chart: DistributionDatum[] = bins.map((b) => {
-            const text = binText(b, m.kind);
+            const text = binText(b, m.kind, currency);
             const baseBin = byBin.get(b.bin);
             return { label: text.label, range: text.range, share: b.share, baseShare: baseBin?.share ?? 0, customers: b.customers, baseCustomers: baseBin?.customers ?? 0 };
           });
@@ -74,7 +74,7 @@ export function SegmentDistributions({ data, name, shared }: { data: SegmentPage
                 ) : undefined
               }
             >
-              <DistributionChart id={measure} data={chart} segmentName={name} xLabel={m.axis} />
+              <DistributionChart id={measure} data={chart} segmentName={name} xLabel={m.kind === "money" ? `${m.axis} (${currency ?? "amount"})` : m.axis} />
             </ChartCard>
           );
         })}

@@ -22,7 +22,7 @@ export function LiftTable({ rows, head }: { rows: { label: string; share: number
 }
 
 /** The top products or countries of a segment: label, revenue, customers and lift (one row per item). */
-export function RankTable({ testId, head, rows }: { testId: string; head: string; rows: { key: string; label: React.ReactNode; revenue: number; customers: number; lift: number | null; attributes?: Record<string, string> }[] }) {
+export function RankTable({ testId, head, rows, currency }: { testId: string; head: string; currency: string | null; rows: { key: string; label: React.ReactNode; revenue: number; customers: number; lift: number | null; attributes?: Record<string, string> }[] }) {
   return (
     <div className="table-scroll">
       <table className="table seg-compact" data-testid={testId}>
@@ -32,7 +32,7 @@ export function RankTable({ testId, head, rows }: { testId: string; head: string
             <tr key={r.key} {...r.attributes}>
               <td>{r.label}</td>
               <td className="num" data-value={r.revenue}>
-                {formatMoney(r.revenue)}
+                {formatMoney(r.revenue, currency)}
               </td>
               <td className="num">{formatInteger(r.customers)}</td>
               <td className="num">{r.lift === null ? "–" : `×${r.lift.toFixed(2)}`}</td>

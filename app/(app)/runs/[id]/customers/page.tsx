@@ -11,6 +11,7 @@ import { getPool } from "@/lib/db";
 import { formatInteger } from "@/lib/format";
 import { parseId } from "@/lib/http/responses";
 import { CUSTOMER_PAGE_SQL, getRunSummary, listCustomers } from "@/lib/services/customers";
+import { datasetCurrency } from "@/lib/services/datasets";
 import { describeFlowFilter } from "@/lib/services/segments-over-time";
 import { requireUser } from "@/lib/auth/next";
 
@@ -38,6 +39,7 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
     query.other_run === undefined ? null : describeFlowFilter(pool, runId, query.other_run, query.other_segment),
   ]);
   if (!run || !page) notFound();
+  const currency = await datasetCurrency(pool, run.datasetId);
   const segment = query.segment === undefined ? null : run.segments.find((s) => s.no === query.segment);
   return (
     <>
@@ -81,6 +83,7 @@ export default async function RunCustomersPage({ params, searchParams }: Props) 
           segments={run.segments}
           initialColumns={parseColumns(sp) ?? defaultColumns(run.method, run.purchases)}
           initial={{ key: customerQueryString(query), page }}
+          currency={currency}
         />
         <ShowQuery name="customers-page" sql={CUSTOMER_PAGE_SQL} />
       </section>

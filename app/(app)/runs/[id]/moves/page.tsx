@@ -115,7 +115,7 @@ export default async function MovesPage({ params, searchParams }: Props) {
             {formatInteger(summary.boughtAgain)} <span className="muted small">({formatShare(summary.earlier ? summary.boughtAgain / summary.earlier : null)})</span>
           </Figure>
           <Figure label={`Revenue since ${since}`} figure="revenue-since" value={summary.revenueSince}>
-            {formatMoney(summary.revenueSince)}
+            {formatMoney(summary.revenueSince, page.currency)}
           </Figure>
         </dl>
         <ul className="run-facts small muted">
@@ -135,10 +135,10 @@ export default async function MovesPage({ params, searchParams }: Props) {
         <p className="muted small">
           Rows: segments as of {since} (run {from.id}), then “New”, customers with no purchase by then. Columns: segments as of {until} (run {to.id})
           {matrix.columns.some((c) => c.no === null) ? ", then “Gone”, customers the later run does not have" : ""}. Each cell: customers, and below, their
-          revenue between the two dates; shade: share of the row; outlined: the same segment. Totals are the runs’ segment sizes. Click a number for its
+          revenue between the two dates{page.currency ? ` (${page.currency})` : ""}; shade: share of the row; outlined: the same segment. Totals are the runs’ segment sizes. Click a number for its
           customers.
         </p>
-        {matrix.rows.length === 0 ? <div className="empty">Neither run has customers.</div> : <MigrationMatrixTable matrix={matrix} runs={runs} since={since} until={until} />}
+        {matrix.rows.length === 0 ? <div className="empty">Neither run has customers.</div> : <MigrationMatrixTable matrix={matrix} runs={runs} since={since} until={until} currency={page.currency} />}
         <ShowSql name="segment-migration" id={from.id} toRun={to.id} />
       </section>
 
@@ -150,7 +150,7 @@ export default async function MovesPage({ params, searchParams }: Props) {
         sql={<ShowSql name="segment-migration" id={from.id} toRun={to.id} />}
         empty={matrix.rows.length === 0 ? "Neither run has customers." : undefined}
       >
-        <MigrationSankey matrix={matrix} runs={runs} since={since} until={until} />
+        <MigrationSankey matrix={matrix} runs={runs} since={since} until={until} currency={page.currency} />
       </ChartCard>
 
       <section className="card" aria-labelledby="came-back-title" id="came-back">
@@ -159,7 +159,7 @@ export default async function MovesPage({ params, searchParams }: Props) {
           The holdout view: each segment as of {since}, and how many of its customers ordered again by {until} (more orders in run {to.id} than in run {from.id}),
           with what they spent in between.
         </p>
-        <CameBack matrix={matrix} runs={runs} />
+        <CameBack matrix={matrix} runs={runs} currency={page.currency} />
       </section>
     </>
   );

@@ -10,6 +10,7 @@ import {
   customerQuery,
   getCustomerHistory,
 } from "@/lib/services/customers";
+import { datasetCurrency } from "@/lib/services/datasets";
 
 type Props = { params: Promise<{ id: string; customerId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -40,12 +41,12 @@ export default async function CustomerPage({ params, searchParams }: Props) {
   const datasetId = parseId(p.id);
   const customerId = customerIdOf(p.customerId);
   if (datasetId === null || customerId === null) notFound();
-  const history = await getCustomerHistory(getPool(), datasetId, customerId);
+  const [history, currency] = await Promise.all([getCustomerHistory(getPool(), datasetId, customerId), datasetCurrency(getPool(), datasetId)]);
   if (!history) notFound();
   const queries = {
     orders: customerQuery(CUSTOMER_QUERIES.orders, datasetId, customerId),
     file: customerQuery(CUSTOMER_QUERIES.file, datasetId, customerId),
     segments: customerQuery(CUSTOMER_QUERIES.segments, datasetId, customerId),
   };
-  return <CustomerView history={history} showAll={showAll} queries={queries} />;
+  return <CustomerView history={history} showAll={showAll} currency={currency} queries={queries} />;
 }
