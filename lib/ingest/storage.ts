@@ -124,14 +124,19 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
     "select exists (select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = to_regclass($2)) as attached",
     [name, table],
   );
+  // Two deletes at once both find the same orphan: whoever detaches or drops it second finds it gone, and that
+  // is done, not an error (the soak saw a 500: "... is not a partition of relation ...").
+  const goneAlready = (error: { message?: string }) => {
+    if (!/is not a partition of relation|does not exist/i.test(error.message ?? "")) throw error;
+  };
   if (row?.attached && (await isDistributed(pool, table))) {
     // Citus has no DETACH ... CONCURRENTLY: a plain detach (a short ACCESS EXCLUSIVE lock on the parent).
-    await pool.query(`alter table ${table} detach partition ${name}`);
+    await pool.query(`alter table ${table} detach partition ${name}`).catch(goneAlready);
   } else if (row?.attached) {
     // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
     await pool.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
-      if (!/pending detach/i.test(error.message ?? "")) throw error;
-      await pool.query(`alter table ${table} detach partition ${name} finalize`);
+      if (!/pending detach/i.test(error.message ?? "")) return goneAlready(error);
+      await pool.query(`alter table ${table} detach partition ${name} finalize`).catch(goneAlready);
     });
   }
   await pool.query(`drop table if exists ${name}`);
