@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 /**
@@ -102,6 +103,30 @@ test("what the page hides, the server refuses the viewer: 403 with a message", a
   expect((await api.delete(`/api/datasets/${sampleId}`)).status()).toBe(403);
   expect((await api.get(`/api/segmentations/${runId}/members.csv`)).status()).toBe(403);
   expect((await api.get(`/api/segmentations/${runId}`)).status()).toBe(200);
+});
+
+/** A server action's id in this build (the ids change with every build; the page's forms carry them). */
+function actionId(name: string, file: string): string {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string; filename?: string }> };
+  const found = Object.entries(manifest.node).find(([, a]) => a.exportedName === name && a.filename === file);
+  if (!found) throw new Error(`no server action ${name} in ${file}`);
+  return found[0];
+}
+
+test("server actions posted by the viewer directly (as a hand-made request would) change nothing", async ({ request, baseURL }) => {
+  const { shares } = await (await request.get("/api/shares")).json();
+  const link = shares.find((s: { status: string }) => s.status === "active");
+  const post = (page: string, id: string, args: unknown[]) =>
+    viewer.request.post(page, { headers: { "next-action": id, "content-type": "text/plain;charset=UTF-8", origin: baseURL!, accept: "text/x-component" }, data: JSON.stringify(args) });
+  const share = await post(`/runs/${runId}`, actionId("createShareAction", "app/(app)/settings/actions.ts"), [{ datasetId: sampleId, segmentationId: runId }]);
+  expect(await share.text()).toContain("viewer's account only reads");
+  await post("/settings", actionId("revokeShareAction", "app/(app)/settings/actions.ts"), [link.id]);
+  const kind = await post(`/datasets/${sampleId}`, actionId("setColumnKindAction", "app/(app)/datasets/[id]/actions.ts"), [sampleId, "age", "category"]);
+  expect(await kind.text()).toContain("viewer's account only reads");
+  // The link is still live and no other was made.
+  const after = (await (await request.get("/api/shares")).json()).shares as { id: number; status: string }[];
+  expect(after.length).toBe(shares.length);
+  expect(after.find((s) => s.id === link.id)?.status).toBe("active");
 });
 
 test("screenshots of the viewer's run page at 1440 and 390 wide", async () => {
