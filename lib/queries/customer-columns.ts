@@ -70,7 +70,7 @@ export async function saveColumnKind(db: Queryable, datasetId: number, key: stri
 /** The values of some columns (by key) for every customer of a dataset, as text (blank: null), in customer id order. */
 export async function customerColumnValues(db: Queryable, datasetId: number, keys: readonly string[]): Promise<{ customerId: string; values: (string | null)[] }[]> {
   // Each key bound as a parameter and read by customer_value (its migration): never written into the SQL.
-  const expressions = keys.map((_, i) => `customer_value(c, $${i + 2}::text)`);
+  const expressions = keys.map((_, i) => `customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, $${i + 2}::text)`);
   const { rows } = await db.query({
     text: `select c.external_id${expressions.map((e) => `, ${e}`).join("")} from customers c where c.dataset_id = $1 order by c.external_id collate "C"`,
     values: [datasetId, ...keys],

@@ -98,7 +98,9 @@ export async function insertRun(
         ),
       ),
     );
-    await client.query(`alter table ${members} add primary key (run_id, customer_id), alter column run_id drop default`);
+    // Two statements: Citus (where the table is distributed already) refuses ADD CONSTRAINT beside other subcommands.
+    await client.query(`alter table ${members} add primary key (run_id, customer_id)`);
+    await client.query(`alter table ${members} alter column run_id drop default`);
     await client.query(`create index on ${members} (run_id, segment_no)`);
     await attachPartition(client, "segment_members", members, runId);
     return runId;

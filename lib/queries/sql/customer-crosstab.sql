@@ -9,8 +9,8 @@ with pair as (
   select (:'pair')::jsonb ->> 0 as x, (:'pair')::jsonb ->> 1 as y
 ),
 cells as (
-  select coalesce(customer_value(c, p.x), '(none)') as x_value,   -- the columns' values (the customer_value migration)
-         coalesce(customer_value(c, p.y), '(none)') as y_value
+  select coalesce(customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, p.x), '(none)') as x_value,   -- the columns' values (the customer_value migrations)
+         coalesce(customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, p.y), '(none)') as y_value
   from customers c cross join pair p
   where c.dataset_id = :dataset_id
 ),

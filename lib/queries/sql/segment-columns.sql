@@ -16,9 +16,9 @@ columns_ as (
 cells as (                               -- one row per member and column, with the member's value
   select m.segment_no, k.name, k.kind, k.position,
          case when k.keys is not null then      -- a total of several number columns: missing if any part is
-                (select case when count(customer_value(c, kk)) = count(*) then sum(customer_value(c, kk)::float8)::text end
+                (select case when count(customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, kk)) = count(*) then sum(customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, kk)::float8)::text end
                  from jsonb_array_elements_text(k.keys) kk)
-              else customer_value(c, k.key) end as raw -- the column's value (the customer_value migration)
+              else customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, k.key) end as raw -- the column's value (the customer_value migrations)
   from segment_members m
   cross join run r
   cross join columns_ k

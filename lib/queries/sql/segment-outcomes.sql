@@ -16,7 +16,7 @@ people as (                              -- every customer of the run with the o
   from segment_members m
   cross join run r
   left join customers c on c.dataset_id = r.dataset_id and c.external_id = m.customer_id
-  cross join lateral (select customer_value(c, r.key) as value) v     -- the column's value (the customer_value migration)
+  cross join lateral (select customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, r.key) as value) v     -- the column's value (the customer_value migrations)
   where m.run_id = :run_id
 ),
 counts as (                              -- customers per segment (and the base) and value; grouping sets
