@@ -61,27 +61,33 @@ edges as (                               -- each measure's lower bin edges as on
          (select array_agg(b.start + g * b.width order by g) from bins b, generate_series(0, b.last_bin) g where b.measure = 'p_alive')::float8[]      as a,
          (select array_agg(b.start + g * b.width order by g) from bins b, generate_series(0, b.last_bin) g where b.measure = 'clv')                     as c
 ),
-counts as (                              -- customers per segment (and for the base: is_base), measure and bin, one measure per pass;
+per_segment as (                         -- customers per segment, measure and bin, one measure per pass;
                                          -- a member's bin is the last lower edge at or below its value
-  select segment_no, 'recency_days' as measure, greatest(width_bucket(m.recency_days, e.r) - 1, 0) as bin, count(*) as customers, grouping(segment_no) = 1 as is_base
+  select segment_no, 'recency_days' as measure, greatest(width_bucket(m.recency_days, e.r) - 1, 0) as bin, count(*) as customers
   from segment_members m cross join edges e where m.run_id = :run_id and m.recency_days is not null and e.r is not null
-  group by grouping sets ((segment_no, 3), (3))
+  group by segment_no, 3
   union all
-  select segment_no, 'frequency', greatest(width_bucket(m.frequency, e.f) - 1, 0), count(*), grouping(segment_no) = 1
+  select segment_no, 'frequency', greatest(width_bucket(m.frequency, e.f) - 1, 0), count(*)
   from segment_members m cross join edges e where m.run_id = :run_id and m.frequency is not null and e.f is not null
-  group by grouping sets ((segment_no, 3), (3))
+  group by segment_no, 3
   union all
-  select segment_no, 'monetary', greatest(width_bucket(m.monetary, e.m) - 1, 0), count(*), grouping(segment_no) = 1
+  select segment_no, 'monetary', greatest(width_bucket(m.monetary, e.m) - 1, 0), count(*)
   from segment_members m cross join edges e where m.run_id = :run_id and m.monetary is not null and e.m is not null
-  group by grouping sets ((segment_no, 3), (3))
+  group by segment_no, 3
   union all
-  select segment_no, 'p_alive', greatest(width_bucket(m.p_alive, e.a) - 1, 0), count(*), grouping(segment_no) = 1
+  select segment_no, 'p_alive', greatest(width_bucket(m.p_alive, e.a) - 1, 0), count(*)
   from segment_members m cross join edges e where m.run_id = :run_id and m.p_alive is not null and e.a is not null
-  group by grouping sets ((segment_no, 3), (3))
+  group by segment_no, 3
   union all
-  select segment_no, 'clv', greatest(width_bucket(m.clv, e.c) - 1, 0), count(*), grouping(segment_no) = 1
+  select segment_no, 'clv', greatest(width_bucket(m.clv, e.c) - 1, 0), count(*)
   from segment_members m cross join edges e where m.run_id = :run_id and m.clv is not null and e.c is not null
-  group by grouping sets ((segment_no, 3), (3))
+  group by segment_no, 3
+),
+counts as (                              -- and for the base (is_base), the sums of the segments, as every member is in
+                                         -- one (not GROUPING SETS, which Citus does not run over distributed tables)
+  select segment_no, measure, bin, customers, false as is_base from per_segment
+  union all
+  select null, measure, bin, sum(customers)::bigint, true from per_segment group by measure, bin
 ),
 totals as (                              -- customers with a value, per group and measure
   select segment_no, is_base, measure, sum(customers) as total
