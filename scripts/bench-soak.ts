@@ -18,17 +18,8 @@
  * an upload alone on a quiet server.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-import pg from "pg";
-import { migrate } from "../lib/db/migrate";
-import { createDatabase } from "../tests/support/databases";
-import { startTestServer } from "../tests/support/test-server";
-import { dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
+import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
 
-const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
 /** A reader's answer slower than this is an error (a timeout). */
 const TIMEOUT_MS = 30_000;
@@ -73,18 +64,10 @@ function serverProcesses(app: RunningApp): { label: string; pid: number }[] {
 }
 
 export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Promise<void> {
-  if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} is missing: the bench needs ../shared/datasets.`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-soak-"));
-  const csv = path.join(work, "online_retail.csv");
-  await pipeline(fs.createReadStream(SOURCE), createGunzip(), fs.createWriteStream(csv));
-
-  const server = await startTestServer("segmenta-soak");
-  const database = await createDatabase(server.adminUrl, "segmenta_soak");
-  await migrate(database.url);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const { csv, databaseUrl, pool, close } = await benchGround("segmenta-soak");
   let app: RunningApp | undefined;
   try {
-    app = await startApp(database.url);
+    app = await startApp(databaseUrl);
     const running = app;
     const { base, session } = app;
 
@@ -233,9 +216,6 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     });
   } finally {
     await app?.stop();
-    await pool.end();
-    await database.drop();
-    await server.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    await close();
   }
 }

@@ -6,13 +6,56 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import type pg from "pg";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import pg from "pg";
 import { freePort } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { createDatabase } from "../tests/support/databases";
+import { startTestServer } from "../tests/support/test-server";
 
 export const log = (line: string) => console.log(line);
 export const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const met = (ok: boolean) => (ok ? "met" : "NOT met");
+
+/** The UCI Online Retail file (541,909 lines), gzipped, beside the repository. */
+export const UCI_SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
+
+/** A bench's own ground: the UCI file unzipped into a temporary folder, a PostgreSQL with a migrated database of its own, and a small pool on it. */
+export interface BenchGround {
+  work: string;
+  csv: string;
+  databaseUrl: string;
+  pool: pg.Pool;
+  /** Ends the pool, drops the database, stops the server and removes the folder. */
+  close(): Promise<void>;
+}
+
+export async function benchGround(name: string): Promise<BenchGround> {
+  if (!fs.existsSync(UCI_SOURCE)) throw new Error(`${UCI_SOURCE} is missing: the bench needs ../shared/datasets.`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  const csv = path.join(work, "online_retail.csv");
+  await pipeline(fs.createReadStream(UCI_SOURCE), createGunzip(), fs.createWriteStream(csv));
+  const server = await startTestServer(name);
+  const database = await createDatabase(server.adminUrl, name.replaceAll("-", "_"));
+  await migrate(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  return {
+    work,
+    csv,
+    databaseUrl: database.url,
+    pool,
+    close: async () => {
+      await pool.end();
+      await database.drop();
+      await server.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
 
 /** The analyst the benches sign in as (created at start from the environment, as unattended installs do). */
 export const BENCH_ADMIN = { ADMIN_EMAIL: "bench@example.com", ADMIN_PASSWORD: "bench password, not secret" };

@@ -15,15 +15,9 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import pg from "pg";
 import { parseArgs } from "node:util";
-import { startTestServer } from "../tests/support/test-server";
-import { createDatabase } from "../tests/support/databases";
-import { migrate } from "../lib/db/migrate";
 import { getCustomerFeatures } from "../lib/queries/customer-features";
 import { getRepeatRows, getRepeatSummaries } from "../lib/queries/repeat-summary";
 import { preparerFor } from "../lib/services/preparation";
@@ -32,7 +26,7 @@ import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
 import { benchSoak } from "./bench-soak";
-import { dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
+import { benchGround, dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, UCI_SOURCE, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { getHoldoutRows } from "../lib/queries/churn-holdout";
 import { observedPeriod } from "../lib/queries/datasets";
@@ -57,24 +51,15 @@ const { values: args } = parseArgs({
   },
 });
 const RUNS = Number(args.runs);
-const SOURCE = path.resolve("../shared/datasets/online-retail-uci/online_retail.csv.gz");
 const COLUMNS = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
 
 async function main() {
-  if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} is missing: the bench needs ../shared/datasets.`);
   if (spawnSync("psql", ["--version"]).error) throw new Error("psql is needed for the reference run: apt-get install -y postgresql-client");
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-bench-"));
-  const csv = path.join(work, "online_retail.csv");
-  await pipeline(fs.createReadStream(SOURCE), createGunzip(), fs.createWriteStream(csv));
+  const { work, csv, databaseUrl, pool, close } = await benchGround("segmenta-bench");
   const size = fs.statSync(csv).size;
-
-  const server = await startTestServer("segmenta-bench");
-  const database = await createDatabase(server.adminUrl, "segmenta_bench");
-  await migrate(database.url);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   let app: RunningApp | undefined;
   try {
-    app = await startApp(database.url);
+    app = await startApp(databaseUrl);
     const { base, session } = app;
     const running = app;
     const upload = async (name: string) => uploadFile(running, csv, "online_retail.csv", name);
@@ -84,14 +69,14 @@ async function main() {
       await pool.query(`create table ${partitionName("transaction_lines", rows[0]!.id)} partition of transaction_lines for values in (${rows[0]!.id})`);
       await pool.query(`alter table transaction_lines alter column dataset_id set default ${rows[0]!.id}`);
       const started = performance.now();
-      const result = spawnSync("psql", [database.url, "-X", "-q", "-c", `\\copy transaction_lines (${COLUMNS}) from '${csv}' with (format csv, header)`], { encoding: "utf8" });
+      const result = spawnSync("psql", [databaseUrl, "-X", "-q", "-c", `\\copy transaction_lines (${COLUMNS}) from '${csv}' with (format csv, header)`], { encoding: "utf8" });
       const ms = performance.now() - started;
       await pool.query("alter table transaction_lines alter column dataset_id drop default");
       if (result.status !== 0) throw new Error(`psql \\copy failed: ${result.stderr}`);
       return { ms, rows: Number((await pool.query("select count(*) as n from transaction_lines where dataset_id = $1", [rows[0]!.id])).rows[0].n) };
     };
 
-    log(`File: UCI Online Retail, ${mb(size)}, ${SOURCE}`);
+    log(`File: UCI Online Retail, ${mb(size)}, ${UCI_SOURCE}`);
     await upload("warm-up"); // first request compiles the route and fills caches
     const pid = app.nextServer();
     const rows: { run: number; psql: number; api: number; growth: number }[] = [];
@@ -192,10 +177,7 @@ async function main() {
     await benchKmeans(work);
   } finally {
     await app?.stop();
-    await pool.end();
-    await database.drop();
-    await server.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    await close();
   }
 }
 
