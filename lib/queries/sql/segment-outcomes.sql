@@ -12,17 +12,25 @@ with run as (
 ),
 people as (                              -- every customer of the run with the outcome's value (null: none)
   select m.segment_no,
-         case when r.kind = 'yes_no' then yes_no_value(v.value) else v.value end as value  -- the yes_no_value migration
+         -- the column's value (the customer_value migrations), read as yes or no for a yes/no column (the
+         -- yes_no_value migration); written in place, not in a LATERAL subquery, which Citus cannot push down
+         case when r.kind = 'yes_no' then yes_no_value(customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, r.key))
+              else customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, r.key) end as value
   from segment_members m
   cross join run r
   left join customers c on c.dataset_id = r.dataset_id and c.external_id = m.customer_id
-  cross join lateral (select customer_value(c.age, c.gender, c.country, c.city, c.signup_date, c.attributes, r.key) as value) v     -- the column's value (the customer_value migrations)
   where m.run_id = :run_id
 ),
-counts as (                              -- customers per segment (and the base) and value; grouping sets
-  select segment_no, value, count(*) as customers, grouping(segment_no) = 1 as is_base
+per_segment as (                         -- customers per segment and value
+  select segment_no, value, count(*) as customers
   from people
-  group by grouping sets ((segment_no, value), (value))
+  group by segment_no, value
+),
+counts as (                              -- and for the base, the sums of the segments, as every member is in one
+                                         -- (not GROUPING SETS, which Citus does not run over distributed tables)
+  select segment_no, value, customers, false as is_base from per_segment
+  union all
+  select null, value, sum(customers)::bigint, true from per_segment group by value
 ),
 sized as (
   select c.*,
