@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { callOffThread } from "../compute/off-thread";
 import type { HoldoutRow } from "../queries/churn-holdout";
 import { CHURN_MODELS, type ChurnModelName } from "../segmentation/churn-models";
 import { FitError } from "../segmentation/clv";
@@ -175,6 +176,28 @@ export async function checkChurnModels(
     best: best?.model ?? null,
     rules,
   };
+}
+
+/**
+ * checkChurnModels on a worker thread (lib/compute/off-thread.ts): its fits
+ * take up to seconds each, and on the web server's thread they held every
+ * other request that long (the home page waited up to 7.7 s behind a
+ * preparation on a busy machine). Same result; on this thread when no worker
+ * can run it.
+ */
+export function checkChurnModelsOffThread(
+  rows: readonly HoldoutRow[],
+  dates: { calibrationDate: string; endDate: string; sampleShare: number },
+  extraRules: readonly ChurnRule[] = [],
+): Promise<ChurnCheck> {
+  return callOffThread({
+    module: "lib/services/churn-check.ts",
+    name: "checkChurnModels",
+    args: [rows, dates, extraRules],
+    parse: (value) => ChurnCheck.parse(value),
+    here: () => checkChurnModels(rows, dates, extraRules),
+    revive: (error) => (error.name === "FitError" ? new FitError((error.code ?? "invalid_input") as FitError["code"], error.message) : undefined),
+  });
 }
 
 /** The churn signal a run flags customers with, and why, in plain words. */

@@ -19,7 +19,7 @@ import {
 } from "../segmentation/clv";
 import type { ChurnWords } from "../insights/insights";
 import { flags, medianGap, type ChurnRule } from "../segmentation/holdout";
-import { ChurnCheck, ChurnSignal, checkChurnModels, chooseSignal, dayAfter, defaultCalibrationDate, MODEL_NAMES, yieldToEventLoop } from "./churn-check";
+import { ChurnCheck, ChurnSignal, checkChurnModelsOffThread, chooseSignal, dayAfter, defaultCalibrationDate, MODEL_NAMES, yieldToEventLoop } from "./churn-check";
 
 /**
  * The churn and lifetime-value models of a set of customers and each
@@ -114,7 +114,7 @@ export async function fitLifetime(
         throw new FitError("invalid_input", `the calibration date must fall between the first purchase (${period.firstDay}) and the analysis date (${endDate})`);
       }
       const rows = await getHoldoutRows(db, datasetId, { ...options, calibrationDate, buckets });
-      check = await checkChurnModels(rows, { calibrationDate, endDate, sampleShare: buckets / 1024 }, options.churnRule ? [options.churnRule] : []);
+      check = await checkChurnModelsOffThread(rows, { calibrationDate, endDate, sampleShare: buckets / 1024 }, options.churnRule ? [options.churnRule] : []);
     } catch (error) {
       if (!(error instanceof FitError)) throw error;
       checkError = error.message;
