@@ -119,3 +119,31 @@ describe("page cache", () => {
     expect(renders).toBe(requests - cache.stats.hits);
   });
 });
+
+describe("a kept-alive connection Next closes as a read goes out on it", () => {
+  test("the read is sent again on a new connection: the reader gets Next's answer, not a 502", async () => {
+    // What Next does at the end of its keep-alive timeout, at the worst moment: the first connection is closed
+    // as the request arrives on it (no answer: "socket hang up"); the next connection answers.
+    const net = await import("node:net");
+    let connections = 0;
+    const next = net.createServer((socket) => {
+      const first = ++connections === 1;
+      socket.once("data", () => {
+        if (first) socket.destroy();
+        else socket.end("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: close\r\n\r\n{\"ok\":true}");
+      });
+    });
+    await new Promise<void>((resolve) => next.listen(0, "127.0.0.1", resolve));
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (next.address() as AddressInfo).port }, dataVersion: async () => "v" });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    try {
+      const answer = await fetch(`http://127.0.0.1:${(front.address() as AddressInfo).port}/api/datasets`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ ok: true });
+      expect(connections).toBe(2);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => next.close(resolve));
+    }
+  });
+});

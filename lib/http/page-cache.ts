@@ -86,10 +86,13 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     }
   };
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, onAnswer?: (upstream: http.IncomingMessage) => boolean) => {
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, onAnswer?: (upstream: http.IncomingMessage) => boolean, retried = false) => {
+    // A read has no body: it can be sent again. A change (a body streamed through) goes on a connection of its own,
+    // never a kept-alive one that Next may be closing as it goes out.
+    const read = req.method === "GET" || req.method === "HEAD";
     const headers = { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "unknown" };
     const upstream = http.request(
-      { host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers },
+      { host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers, ...(read ? {} : { agent: false }) },
       (answer) => {
         const keep = onAnswer?.(answer) ?? false;
         res.writeHead(answer.statusCode ?? 502, answer.rawHeaders.length ? pairs(answer.rawHeaders) : answer.headers);
@@ -108,14 +111,21 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
         });
       },
     );
-    upstream.on("error", () => {
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection Next closed just as this read went out on it ("socket hang up", before any
+      // answer): the read goes again, once, on a new connection, instead of a 502 saying Segmenta is restarting.
+      if (read && !retried && !res.headersSent && error.code === "ECONNRESET") {
+        forward(req, res, onAnswer, true);
+        return;
+      }
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain; charset=utf-8", ...OWN_ANSWER_HEADERS });
       res.end("Segmenta is starting or restarting; try again in a moment.");
     });
     res.on("close", () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    if (read) upstream.end();
+    else req.pipe(upstream);
   };
 
   const server = http.createServer(async (req, res) => {
