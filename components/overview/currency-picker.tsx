@@ -53,7 +53,7 @@ export function CurrencyPicker({
           </option>
         ))}
       </select>{" "}
-      <span className="muted" id={`currency-${datasetId}-hint`}>
+      <span className="muted inline-hint" id={`currency-${datasetId}-hint`}>
         {said}
       </span>
       {message && (
