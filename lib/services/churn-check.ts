@@ -139,6 +139,13 @@ export async function checkChurnModels(
     }
     const figures = holdoutFigures(rows, holdoutDays, (c, days) => spec.expectedPurchases(fit.params, inModelUnit(c, DAYS_PER_UNIT), days / DAYS_PER_UNIT));
     const dropoutInPeriod = 1 - spec.aliveAfter(fit.params, span);
+    const numbers = [fit.logLikelihood, dropoutInPeriod, figures.predicted, figures.mae, ...Object.values(fit.params), ...figures.tracking.map((t) => t.predicted)];
+    if (!numbers.every(Number.isFinite)) {
+      // A degenerate fit (seen on a few hundred customers: MBG/NBD forecasting -Infinity purchases) is no forecast:
+      // said as the model's error, never shown or compared as a number.
+      models.push({ model, label: spec.label, error: "its fit is degenerate on these customers: its forecast is not a finite number" });
+      continue;
+    }
     pAlive.set(model, Float64Array.from(summaries, (c) => spec.probabilityAlive(fit.params, c)));
     models.push({
       model,
