@@ -5,7 +5,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
  * Issue 17, item 9: a viewer reads every dashboard and finds no control that changes anything (no upload,
  * run, share, rerun, column-kind or delete control: not shown, not merely disabled) and no download; the
  * server refuses them the same (app/api/roles.integration.test.ts). An admin invites the viewer from
- * Settings' role choice and sees the Revoke button a viewer does not.
+ * Settings' role choice and sees the Revoke button a viewer does not; then makes the viewer an analyst there.
  */
 test.describe.configure({ mode: "serial" });
 
@@ -139,5 +139,20 @@ test("screenshots of the viewer's run page at 1440 and 390 wide", async () => {
     await expect(viewer.locator("[data-segment]").first()).toBeVisible();
     await viewer.screenshot({ path: `test-results/viewer-run-${width}.png` });
   }
+});
+
+test("an admin makes the viewer an analyst in Settings: their next page offers what an analyst may do", async ({ page }) => {
+  await page.goto("/settings");
+  const form = page.getByTestId(`role-form-${VIEWER.email}`);
+  await expect(form.getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("viewer");
+  await form.getByLabel(`Role of ${VIEWER.email}`).selectOption("analyst");
+  await form.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByTestId(`role-form-${VIEWER.email}`).getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("analyst");
+  await page.reload();
+  await expect(page.getByTestId(`role-form-${VIEWER.email}`).getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("analyst");
+  // The same session, signed in as a viewer before: no new sign-in needed.
+  await viewer.setViewportSize({ width: 1440, height: 900 });
+  await viewer.goto(`/runs/${runId}`);
+  await expect(viewer.getByTestId("share-button")).toBeVisible();
   await viewer.context().close();
 });

@@ -76,6 +76,12 @@ export async function emailTaken(db: pg.Pool, email: string): Promise<boolean> {
   return (rowCount ?? 0) > 0;
 }
 
+/** A new role for an account; true when the account exists. Its sessions keep going: the role is read with each request. */
+export async function setUserRole(db: pg.Pool, userId: number, role: Role): Promise<boolean> {
+  const { rowCount } = await db.query("update users set role = $2 where id = $1", [userId, role]);
+  return rowCount === 1;
+}
+
 export async function deleteUser(db: pg.Pool, userId: number): Promise<void> {
   await db.query("delete from users where id = $1", [userId]);
 }

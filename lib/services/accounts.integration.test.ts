@@ -7,6 +7,7 @@ import {
   acceptInvitation,
   authenticate,
   changePassword,
+  changeRole,
   createApiToken,
   createFirstAdmin,
   createSession,
@@ -171,6 +172,22 @@ describe("invitations", () => {
     await expect(inviteUser(pool, bo!, { email: "cy@example.com" })).rejects.toMatchObject({ code: "forbidden" });
     await expect(inviteUser(pool, admin, { email: "bo@example.com" })).rejects.toMatchObject({ field: "email" });
     await expect(removeUser(pool, admin, admin.id)).rejects.toMatchObject({ field: "user" });
+  });
+
+  test("an admin changes another account's role; it holds from that account's next request", async () => {
+    const { token } = await inviteUser(pool, admin, { email: "ro@example.com", role: "viewer" });
+    const ro = (await acceptInvitation(pool, token, { password: "another fine password" }))!;
+    const session = await createSession(pool, ro.id);
+    expect(await userForSession(pool, session.token)).toMatchObject({ role: "viewer" });
+    await changeRole(pool, admin, ro.id, "analyst");
+    expect(await userForSession(pool, session.token)).toMatchObject({ id: ro.id, role: "analyst" });
+    // Only admins, never their own role, only the three roles, only existing accounts.
+    await expect(changeRole(pool, ro, admin.id, "viewer")).rejects.toMatchObject({ code: "forbidden" });
+    await expect(changeRole(pool, admin, admin.id, "viewer")).rejects.toMatchObject({ field: "user" });
+    await expect(changeRole(pool, admin, ro.id, "owner")).rejects.toMatchObject({ field: "role" });
+    await expect(changeRole(pool, admin, 987654, "viewer")).rejects.toMatchObject({ field: "user" });
+    expect(await userForSession(pool, session.token)).toMatchObject({ role: "analyst" });
+    await removeUser(pool, admin, ro.id);
   });
 
   test("an expired invitation opens nothing", async () => {

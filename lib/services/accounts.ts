@@ -153,6 +153,18 @@ export async function removeUser(pool: pg.Pool, admin: AuthUser, userId: number)
   await accounts.deleteUser(pool, userId);
 }
 
+/**
+ * An admin gives another account a new role (admin, analyst or viewer); it holds from that account's next request.
+ * Not their own: an admin who demoted themselves could leave the workspace without one.
+ */
+export async function changeRole(pool: pg.Pool, admin: AuthUser, userId: number, role: string): Promise<void> {
+  if (admin.role !== "admin") throw new ForbiddenError("Only admins change roles.");
+  if (admin.id === userId) throw new InputError("user", "you cannot change your own role");
+  const parsed = accounts.ROLES.find((r) => r === role);
+  if (!parsed) throw new InputError("role", `${JSON.stringify(role)} is not a role (admin, analyst or viewer)`);
+  if (!(await accounts.setUserRole(pool, userId, parsed))) throw new InputError("user", `there is no account ${userId}`);
+}
+
 export async function changePassword(pool: pg.Pool, user: AuthUser, current: string, next: string): Promise<void> {
   const hash = await accounts.passwordHashOf(pool, user.id);
   if (!hash || !(await verifyPassword(current, hash))) throw new InputError("current", "this is not your current password");

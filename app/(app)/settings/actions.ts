@@ -6,7 +6,7 @@ import { isHttps, publicOrigin, sessionCookie } from "@/lib/auth/next";
 import type { ActionResult } from "@/components/auth/settings-forms";
 import { getPool } from "@/lib/db";
 import { action } from "@/lib/http/action";
-import { changePassword, createApiToken, createSession, deleteApiToken, inviteUser, removeUser, revokeInvitation } from "@/lib/services/accounts";
+import { changePassword, changeRole, createApiToken, createSession, deleteApiToken, inviteUser, removeUser, revokeInvitation } from "@/lib/services/accounts";
 import { createShare, revokeShare, sharePath, type ShareInput } from "@/lib/services/shares";
 import { setViewersMayExport } from "@/lib/services/workspace-settings";
 
@@ -61,6 +61,11 @@ export const revokeInvitationAction = action({ access: "admin" }, async (_, id: 
 
 export const removeUserAction = action({ access: "admin" }, async ({ user: admin }, id: number): Promise<void> => {
   await removeUser(getPool(), admin, id);
+  revalidatePath("/settings");
+});
+
+export const changeRoleAction = action({ access: "admin" }, async ({ user: admin }, id: number, form: FormData): Promise<void> => {
+  await changeRole(getPool(), admin, id, String(form.get("role") ?? ""));
   revalidatePath("/settings");
 });
 

@@ -10,6 +10,7 @@ import { listShares, mayRevoke, type Share } from "@/lib/services/shares";
 import { viewersMayExport } from "@/lib/services/workspace-settings";
 import {
   changePasswordAction,
+  changeRoleAction,
   createTokenAction,
   deleteTokenAction,
   inviteAction,
@@ -163,7 +164,23 @@ export default async function SettingsPage() {
             {users.map((u) => (
               <li key={u.id}>
                 <strong>{u.email}</strong> {u.name ? `(${u.name}) ` : ""}
-                <span className="badge">{u.role}</span>
+                {u.id === user.id ? (
+                  <span className="badge">{u.role}</span>
+                ) : (
+                  <form action={changeRoleAction.bind(null, u.id)} className="inline" data-testid={`role-form-${u.email}`}>
+                    <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                      Role of {u.email}
+                    </label>
+                    <select id={`role-${u.id}`} name="role" defaultValue={u.role}>
+                      <option value="admin">admin</option>
+                      <option value="analyst">analyst</option>
+                      <option value="viewer">viewer</option>
+                    </select>{" "}
+                    <button type="submit" className="button small">
+                      Change role
+                    </button>
+                  </form>
+                )}
                 {u.id !== user.id && (
                   <form action={removeUserAction.bind(null, u.id)} className="inline">
                     <button type="submit" className="button small danger">
