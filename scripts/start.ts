@@ -26,7 +26,7 @@ import { ensureSampleDataset } from "../lib/services/sample";
 import { countUsers, createFirstAdmin } from "../lib/services/accounts";
 import { freePort } from "../lib/db/embedded";
 import { createPageCache } from "../lib/http/page-cache";
-import type pg from "pg";
+import { readPageVersions } from "../lib/queries/page-versions";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
 /** How long a stop waits for the web server to finish its requests before PostgreSQL stops. */
@@ -65,21 +65,6 @@ function exited(child: ChildProcess): Promise<number> {
     if (child.exitCode !== null) return resolve(child.exitCode);
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-}
-
-/**
- * Changes whenever the data behind any page does: datasets loaded, added or
- * deleted or further prepared (updated_at moves with each preparation step),
- * runs added, deleted or prepared.
- */
-async function dataVersion(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ version: string }>(
-    `select concat_ws(':', count(*), max(id), sum(data_version), max(updated_at)) || '/' ||
-            (select concat_ws(':', count(*), max(id), count(prepared_at)) from segmentation_runs) || '/' ||
-            (select concat_ws(':', count(*), max(id)) from sessions where expires_at > now()) as version
-     from datasets`,
-  );
-  return rows[0]!.version;
 }
 
 /**
@@ -178,7 +163,7 @@ async function main(): Promise<void> {
     const inner = await freePort();
     server = run(["start", "--port", String(inner), "--hostname", "127.0.0.1"], { ...childEnv, DATABASE_URL: database.url });
     const versionPool = createPool(database.url, 1);
-    const front = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, dataVersion: () => dataVersion(versionPool) });
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, versions: () => readPageVersions(versionPool) });
     front.keepAliveTimeout = 65_000;
     cache = front;
     await new Promise<void>((resolve, reject) => front.once("error", reject).listen(env.PORT, resolve));

@@ -1,11 +1,34 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { PageVersions } from "../queries/page-versions";
 import { createPageCache, isCacheablePath } from "./page-cache";
 
 /** A real upstream (what Next would be) that counts its renders, and the cache in front of it. */
 let renders = 0;
-let version = "v1";
+/** What the database would say: datasets 1 and 2, runs 1, 11 and 12 of dataset 1, 21 of dataset 2. */
+const versions: PageVersions = {
+  shared: "s1",
+  datasets: new Map([
+    [1, "a1"],
+    [2, "b1"],
+  ]),
+  runs: new Map([
+    [1, 1],
+    [11, 1],
+    [12, 1],
+    [21, 2],
+  ]),
+};
+/** Requests the upstream holds until the test lets them go (by method and address). */
+const holds = new Map<string, { arrived: () => void; release: Promise<void> }>();
+function hold(method: string, path: string): { arrived: Promise<void>; release: () => void } {
+  let arrived = () => {};
+  let release = () => {};
+  const arrival = new Promise<void>((resolve) => (arrived = resolve));
+  holds.set(`${method} ${path}`, { arrived: () => arrived(), release: new Promise<void>((resolve) => (release = resolve)) });
+  return { arrived: arrival, release };
+}
 let upstream: http.Server;
 let cache: ReturnType<typeof createPageCache>;
 let base = "";
@@ -15,7 +38,15 @@ beforeAll(async () => {
     renders++;
     let body = "";
     req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
+      const held = holds.get(`${req.method} ${req.url}`);
+      if (held) {
+        holds.delete(`${req.method} ${req.url}`);
+        held.arrived();
+        await held.release;
+      }
+      if (req.method === "POST" && req.url === "/api/datasets") return res.writeHead(201, { "content-type": "application/json", location: "/api/datasets/3" }).end('{"datasetId":3}');
+      if (req.url?.startsWith("/tiny")) return res.writeHead(200, { "content-type": "text/html" }).end("t");
       if (req.url === "/missing") return res.writeHead(404, { "content-type": "text/html" }).end("not found");
       if (req.url === "/cookie") return res.writeHead(200, { "content-type": "text/html", "set-cookie": "a=1" }).end("with cookie");
       if (req.url === "/whoami") return res.writeHead(200, { "content-type": "text/html" }).end(`${req.headers["x-forwarded-for"]} ${renders}`);
@@ -27,7 +58,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  cache = createPageCache({ upstream: { host: "127.0.0.1", port: (upstream.address() as AddressInfo).port }, dataVersion: async () => version, versionTtlMs: 0 });
+  cache = createPageCache({ upstream: { host: "127.0.0.1", port: (upstream.address() as AddressInfo).port }, versions: async () => ({ ...versions, datasets: new Map(versions.datasets), runs: new Map(versions.runs) }), versionTtlMs: 0 });
   await new Promise<void>((resolve) => cache.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(cache.address() as AddressInfo).port}`;
 });
@@ -72,7 +103,7 @@ describe("page cache", () => {
     expect((await get("/datasets/1", { rsc: "1" })).hit).toBe(true);
   });
 
-  test("forgets everything when a change passes through, or when the data version moves", async () => {
+  test("forgets a dataset's pages when a change to it passes through, and every page when the shared version moves", async () => {
     await get("/runs/1");
     expect((await get("/runs/1")).hit).toBe(true);
     requests++;
@@ -80,7 +111,7 @@ describe("page cache", () => {
     expect(await posted.text()).toContain("body {}");
     expect((await get("/runs/1")).hit).toBe(false);
     expect((await get("/runs/1")).hit).toBe(true);
-    version = "v2";
+    versions.shared = "s2";
     expect((await get("/runs/1")).hit).toBe(false);
   });
 
@@ -120,6 +151,138 @@ describe("page cache", () => {
   });
 });
 
+describe("pages kept per dataset (issue 17, item 11: every upload and preparation step forgot every page)", () => {
+  const HOME = "/";
+  const A = ["/datasets/1", "/datasets/1?grain=week", "/datasets/1/segmentations", "/datasets/1/customers/17850", "/runs/11", "/runs/11?compare=12", "/runs/11/segments/0", "/runs/12/customers?sort=monetary"];
+  const B = ["/datasets/2", "/datasets/2/segmentations", "/runs/21", "/runs/21/segments/1", "/runs/21/moves?to=21"];
+  /** Pages that read both: run 21 compared with run 11 (the page says they segment other customers). */
+  const BOTH = ["/runs/21?compare=11"];
+  const send = async (method: string, path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}${path}`, { method, headers: { cookie: "segmenta_session=ses_a", ...headers }, body: method === "DELETE" ? undefined : "{}" });
+    await response.text();
+    return response.status;
+  };
+  const warm = async (paths: string[]) => {
+    for (const path of paths) {
+      await get(path);
+      expect((await get(path)).hit, path).toBe(true);
+    }
+  };
+  const kept = async (paths: string[]) => Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await get(path)).hit] as const)));
+  const all = (paths: string[], hit: boolean) => Object.fromEntries(paths.map((path) => [path, hit]));
+
+  test.each([
+    ["POST", "/api/datasets/1/segmentations"],
+    ["POST", "/api/datasets/1/imports"],
+    ["DELETE", "/api/datasets/1"],
+    ["DELETE", "/api/segmentations/11"],
+    ["PATCH", "/api/segmentations/12"],
+  ])("%s %s forgets dataset 1's pages (its runs' too) and the home page, keeps dataset 2's", async (method, path) => {
+    await warm([HOME, ...A, ...B, ...BOTH]);
+    expect(await send(method, path)).toBe(200);
+    expect(await kept([HOME, ...A, ...BOTH])).toEqual(all([HOME, ...A, ...BOTH], false));
+    expect(await kept(B)).toEqual(all(B, true));
+  });
+
+  test("a dataset's version moving (a load, a preparation step, a run prepared) forgets its pages and the home page, keeps the others'", async () => {
+    await warm([HOME, ...A, ...B, ...BOTH]);
+    versions.datasets.set(2, "b2");
+    expect(await kept([HOME, ...B, ...BOTH])).toEqual(all([HOME, ...B, ...BOTH], false));
+    expect(await kept(A)).toEqual(all(A, true));
+    // A run added to dataset 1 (the versions now know it): its page is dataset 1's.
+    versions.runs.set(13, 1);
+    await warm(["/runs/13"]);
+    versions.datasets.set(1, "a2");
+    expect((await get("/runs/13")).hit).toBe(false);
+    expect(await kept(B)).toEqual(all(B, true));
+  });
+
+  test("a dataset deleted (gone from the versions) has none of its pages answered from memory", async () => {
+    versions.datasets.set(4, "d1");
+    versions.runs.set(41, 4);
+    await warm(["/datasets/4", "/runs/41"]);
+    versions.datasets.delete(4);
+    versions.runs.delete(41);
+    expect(await kept(["/datasets/4", "/runs/41"])).toEqual(all(["/datasets/4", "/runs/41"], false));
+  });
+
+  test("an upload keeps every dataset's pages and forgets the home page; the new dataset's pages read while it was made are not kept after", async () => {
+    await warm([HOME, ...A, ...B]);
+    const upload = hold("POST", "/api/datasets");
+    const answered = send("POST", "/api/datasets");
+    await upload.arrived;
+    // Its rows are in (the versions know it) before its answer: a reader gets its page, the cache keeps it meanwhile.
+    versions.datasets.set(3, "c1");
+    await warm(["/datasets/3"]);
+    upload.release();
+    expect(await answered).toBe(201);
+    expect((await get("/datasets/3")).hit).toBe(false);
+    expect((await get(HOME)).hit).toBe(false);
+    expect(await kept([...A, ...B])).toEqual(all([...A, ...B], true));
+    versions.datasets.delete(3);
+  });
+
+  test("a preview of an upload's first bytes changes nothing: every page kept", async () => {
+    await warm([HOME, ...A, ...B]);
+    expect(await send("POST", "/api/uploads/preview?fileName=a.csv")).toBe(200);
+    expect(await kept([HOME, ...A, ...B])).toEqual(all([HOME, ...A, ...B], true));
+  });
+
+  test.each([
+    ["a server action, posted to the page it was called from (sign-out, a role, a setting)", "POST", "/datasets/2", { "next-action": "7f00" }],
+    ["signing out", "POST", "/api/auth/logout", {}],
+    ["a share link", "POST", "/api/shares", {}],
+    ["a run the versions do not know", "DELETE", "/api/segmentations/99", {}],
+  ])("a change whose address does not say what it writes forgets every page: %s", async (_what, method, path, headers) => {
+    await warm([HOME, ...A, ...B]);
+    expect(await send(method, path, headers)).toBe(200);
+    expect(await kept([HOME, ...A, ...B])).toEqual(all([HOME, ...A, ...B], false));
+  });
+
+  test("a page whose run the versions do not know is forgotten at any change", async () => {
+    await warm(["/runs/99", "/runs/11?compare=99"]);
+    expect(await send("POST", "/api/datasets/2/segmentations")).toBe(200);
+    expect(await kept(["/runs/99", "/runs/11?compare=99"])).toEqual(all(["/runs/99", "/runs/11?compare=99"], false));
+  });
+
+  test("a page rendered while its dataset changed is not kept; while another dataset changed, it is", async () => {
+    const a = hold("GET", "/datasets/1?render=slow");
+    const renderingA = get("/datasets/1?render=slow");
+    await a.arrived;
+    expect(await send("POST", "/api/datasets/1/segmentations")).toBe(200);
+    a.release();
+    await renderingA;
+    expect((await get("/datasets/1?render=slow")).hit).toBe(false);
+
+    const b = hold("GET", "/datasets/2?render=slow");
+    const renderingB = get("/datasets/2?render=slow");
+    await b.arrived;
+    expect(await send("POST", "/api/datasets/1/segmentations")).toBe(200);
+    b.release();
+    await renderingB;
+    expect((await get("/datasets/2?render=slow")).hit).toBe(true);
+  });
+});
+
+describe("the cache's memory", () => {
+  test("is bounded with the pages' addresses and headers counted, not their bodies alone", async () => {
+    // 200 pages of a few bytes each under long addresses: the bodies alone are under the limit, the entries are not.
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (upstream.address() as AddressInfo).port }, versions: async () => versions, maxBytes: 64 * 1024 });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const read = async (path: string) => (await fetch(`${at}${path}`, { headers: { cookie: "segmenta_session=ses_m" } })).headers.get("x-segmenta-cache") === "hit";
+    try {
+      const long = "x".repeat(2000);
+      for (let i = 0; i < 200; i++) await read(`/tiny?n=${i}&q=${long}`);
+      expect(await read(`/tiny?n=199&q=${long}`)).toBe(true);
+      expect(await read(`/tiny?n=0&q=${long}`)).toBe(false);
+      expect(front.stats.bytes).toBeLessThanOrEqual(64 * 1024);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+});
+
 describe("a kept-alive connection Next closes as a read goes out on it", () => {
   test("the read is sent again on a new connection: the reader gets Next's answer, not a 502", async () => {
     // What Next does at the end of its keep-alive timeout, at the worst moment: the first connection is closed
@@ -134,7 +297,7 @@ describe("a kept-alive connection Next closes as a read goes out on it", () => {
       });
     });
     await new Promise<void>((resolve) => next.listen(0, "127.0.0.1", resolve));
-    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (next.address() as AddressInfo).port }, dataVersion: async () => "v" });
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (next.address() as AddressInfo).port }, versions: async () => ({ shared: "v", datasets: new Map(), runs: new Map() }) });
     await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
     try {
       const answer = await fetch(`http://127.0.0.1:${(front.address() as AddressInfo).port}/api/datasets`);

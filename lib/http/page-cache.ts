@@ -1,20 +1,27 @@
 import http from "node:http";
+import { createHash } from "node:crypto";
+import type { PageVersions } from "../queries/page-versions";
 import { cookieFrom, SESSION_COOKIE } from "./cookies";
+import { changeScope, locationDataset, pageScope, type ChangeScope, type PageScope } from "./page-scope";
 
 /**
  * The dashboard's page cache: a small HTTP front in the launcher's process
  * that keeps the rendered pages (HTML, and the RSC payloads of client-side
  * navigation) and answers repeated reads of them from memory, while Next
  * renders only what changed. Pages show saved rows that change only when the
- * data does, so a rendered page is good until the next load, run or delete:
- * every POST, PUT, PATCH or DELETE that passes through starts a new epoch, and
- * a version read from the database (at most once a second) covers changes
- * made past it (psql, scripts, a second server). Uploads, API calls and
- * assets stream through untouched.
+ * data does, so a rendered page is good until the next load, run or delete
+ * of the datasets it reads (page-scope.ts says which, from its address):
+ * every POST, PUT, PATCH or DELETE that passes through forgets, as it starts
+ * and as it ends, the pages of the datasets it writes (every page when its
+ * address does not say), and the versions read from the database (at most
+ * once a second, lib/queries/page-versions.ts) cover changes made past it
+ * (a preparation's steps, psql, scripts, a second server), dataset by
+ * dataset. The home page lists every dataset: any change forgets it. Uploads,
+ * API calls and assets stream through untouched.
  *
  * Pages are private: an answer is kept for the session cookie it was rendered
- * for and served to that cookie only (the data version covers sessions ending,
- * so a signed-out or expired cookie gets nothing from here). Requests without
+ * for and served to that cookie only (the versions cover sessions ending, so
+ * a signed-out or expired cookie gets nothing from here). Requests without
  * a session, share links (each view is counted, and a revoked link must answer
  * 404 at once), sign-in and settings always reach Next. The client's address is
  * passed on in x-forwarded-for (replacing any the client sent), for the
@@ -23,11 +30,11 @@ import { cookieFrom, SESSION_COOKIE } from "./cookies";
 export interface PageCacheOptions {
   /** Where Next listens. */
   upstream: { host: string; port: number };
-  /** Reads a value that changes whenever the data behind any page does. */
-  dataVersion: () => Promise<string>;
-  /** Memory for cached answers (default 64 MiB). */
+  /** Reads the versions of the data behind the pages (lib/queries/page-versions.ts). */
+  versions: () => Promise<PageVersions>;
+  /** Memory for cached answers, their addresses and headers included (default 64 MiB). */
   maxBytes?: number;
-  /** How long a data version read is trusted (default 1,000 ms). */
+  /** How long a versions read is trusted (default 1,000 ms). */
   versionTtlMs?: number;
 }
 
@@ -35,6 +42,14 @@ interface Entry {
   status: number;
   headers: http.OutgoingHttpHeaders;
   body: Buffer;
+  /** What it takes in memory: its body, address and headers. */
+  size: number;
+}
+
+/** A versions read, with one digest of all of it (the key of the pages that read every dataset). */
+interface Snapshot extends PageVersions {
+  all: string;
+  at: number;
 }
 
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
@@ -54,7 +69,7 @@ export function isCacheablePath(url: string): boolean {
   return !UNCACHED_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)) && !/\.(md|csv|png|ico|svg|txt|json)$/.test(path);
 }
 
-export function createPageCache(options: PageCacheOptions): http.Server & { stats: { hits: number; misses: number } } {
+export function createPageCache(options: PageCacheOptions): http.Server & { stats: { hits: number; misses: number; bytes: number } } {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const ttl = options.versionTtlMs ?? 1000;
   const entries = new Map<string, Entry>(); // insertion order = least recently used first
@@ -62,28 +77,61 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   // (50 readers arriving at a page the cache lost kept both cores busy rendering it 50 times).
   const rendering = new Map<string, Promise<Entry | null>>();
   let bytes = 0;
-  let epoch = 0;
-  let version: { value: string; at: number; pending?: Promise<string> } = { value: "", at: 0 };
-  const stats = { hits: 0, misses: 0 };
+  // Changes seen passing through, counted: `changes` moves at each one's start and end; `everything` is
+  // its value at the last one no dataset covers, `touched` at the last one of each dataset.
+  let changes = 0;
+  let everything = 0;
+  const touched = new Map<number, number>();
+  let snapshot: Snapshot | null = null;
+  let reading: Promise<Snapshot> | null = null;
+  const stats = { hits: 0, misses: 0, bytes: 0 };
 
-  const currentVersion = async (): Promise<string> => {
-    if (Date.now() - version.at < ttl) return version.value;
-    version.pending ??= options.dataVersion().then(
-      (value) => ((version = { value, at: Date.now() }), value),
-      () => ((version = { value: `unknown-${Date.now()}`, at: 0 }), version.value), // unknown: never reuse
-    );
-    return version.pending;
+  const change = (scope: ChangeScope) => {
+    if (scope === "none") return;
+    changes++;
+    if (scope === "all") everything = changes;
+    else if (scope !== "lists") for (const id of scope) touched.set(id, changes);
   };
 
+  const readVersions = (): Promise<Snapshot> => {
+    const before = changes;
+    const at = Date.now();
+    return options.versions().then(
+      (versions) => {
+        const text = `${versions.shared}|${[...versions.datasets].map(([id, v]) => `${id}=${v}`).join(",")}`;
+        snapshot = { ...versions, all: createHash("sha1").update(text).digest("base64url"), at };
+        // A dataset gone (or not there yet) has "all" pages: its count goes unless it changed since the read began.
+        for (const [id, stamp] of touched) if (!versions.datasets.has(id) && stamp <= before) touched.delete(id);
+        return snapshot;
+      },
+      // Unknown: nothing read with it is reused.
+      () => ({ shared: `unknown-${at}-${Math.random()}`, datasets: new Map(), runs: new Map(), all: `unknown-${at}-${Math.random()}`, at: 0 }),
+    );
+  };
+  const currentVersions = async (): Promise<Snapshot> => {
+    if (snapshot && Date.now() - snapshot.at < ttl) return snapshot;
+    reading ??= readVersions().finally(() => (reading = null));
+    return reading;
+  };
+
+  /** The part of a page's key that moves with the changes and versions of what it reads. */
+  const stampOf = (scope: PageScope) => (scope === "all" ? `all:${changes}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`);
+  const versionOf = (scope: PageScope, versions: Snapshot) =>
+    scope === "all" ? versions.all : `${versions.shared}|${scope.map((id) => `${id}=${versions.datasets.get(id)}`).join(",")}`;
+
   const store = (key: string, entry: Entry) => {
-    if (entry.body.length > maxBytes / 8) return;
+    if (entry.size > maxBytes / 8) return;
+    const previous = entries.get(key);
+    if (previous) bytes -= previous.size;
+    entries.delete(key);
     entries.set(key, entry);
-    bytes += entry.body.length;
+    bytes += entry.size;
     for (const [oldKey, old] of entries) {
       if (bytes <= maxBytes) break;
       entries.delete(oldKey);
-      bytes -= old.body.length;
+      bytes -= old.size;
     }
+    stats.bytes = bytes;
   };
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, onAnswer?: (upstream: http.IncomingMessage) => boolean, retried = false) => {
@@ -131,10 +179,20 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   const server = http.createServer(async (req, res) => {
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
-      // A change may follow: what was rendered before it is not reused.
-      epoch++;
-      res.on("finish", () => epoch++);
-      forward(req, res);
+      // A change may follow: what was rendered before it, of what it writes, is not reused; nor, after it, of the
+      // dataset its answer names (a new one).
+      const scope = changeScope(method, req.url ?? "/", snapshot ?? (await currentVersions()));
+      change(scope);
+      let named: number | null = null;
+      // At its end (or the client's leaving: the change may be made all the same).
+      res.on("close", () => {
+        change(scope);
+        if (named !== null) change([named]);
+      });
+      forward(req, res, (answer) => {
+        named = locationDataset(answer.headers.location);
+        return false;
+      });
       return;
     }
     const session = cookieFrom(req.headers.cookie, SESSION_COOKIE) ?? "";
@@ -142,7 +200,10 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       forward(req, res);
       return;
     }
-    const key = `${epoch}|${await currentVersion()}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
+    const versions = await currentVersions();
+    const scope = pageScope(req.url ?? "/", versions);
+    const stamp = stampOf(scope);
+    const key = `${stamp}|${versionOf(scope, versions)}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
     const serve = (hit: Entry) => {
       res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length, "x-segmenta-cache": "hit" });
       res.end(method === "HEAD" ? undefined : hit.body);
@@ -155,9 +216,9 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       serve(hit);
       return;
     }
-    const pending = rendering.get(key);
-    if (pending) {
-      const rendered = await pending;
+    const inFlight = rendering.get(key);
+    if (inFlight) {
+      const rendered = await inFlight;
       if (rendered) {
         stats.hits++;
         serve(rendered);
@@ -165,7 +226,6 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       }
     }
     stats.misses++;
-    const startedEpoch = epoch;
     // The first reader of a page renders it for those who arrive meanwhile (once: its answer, or null if it is not cacheable).
     let done = (_entry: Entry | null) => {};
     if (!rendering.has(key)) {
@@ -184,8 +244,10 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       const cacheable = answer.statusCode === 200 && method === "GET" && !headers["set-cookie"] && /^text\/(html|x-component)/.test(type);
       if (cacheable) {
         (answer as http.IncomingMessage & { onBody?: (body: Buffer) => void }).onBody = (body) => {
-          // Only if nothing changed while it was rendered.
-          const entry = epoch === startedEpoch ? { status: 200, headers: withoutHopByHop(headers), body } : null;
+          // Only if nothing it reads changed while it was rendered.
+          const kept = withoutHopByHop(headers);
+          const size = body.length + key.length + JSON.stringify(kept).length;
+          const entry = stampOf(scope) === stamp ? { status: 200, headers: kept, body, size } : null;
           if (entry) store(key, entry);
           done(entry);
         };
