@@ -13,7 +13,7 @@ import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
 import { fieldLimits, formatBytes } from "./pending-record";
 import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
-import { attachPartition, createPartitionTable, oneConnectionPerNode, partitionExists, partitionName } from "./storage";
+import { attachPartition, createPartitionTable, loadsOneAtATime, oneConnectionPerNode, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
 import { datasetExists } from "../queries/datasets";
 import { markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
@@ -113,6 +113,8 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       await client.query("set local idle_in_transaction_session_timeout = '2min'");
       // On a Citus cluster, the imports' updates after the COPY need one connection per node (storage.ts).
       await oneConnectionPerNode(client);
+      // On a Citus cluster, loads take turns: their writes of the reference tables deadlocked (storage.ts).
+      await loadsOneAtATime(client);
       const datasetId = await openDataset(client, target);
       const lines = new LinesTable(client, datasetId, target.mode);
       const imports: ImportReport[] = [];

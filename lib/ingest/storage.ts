@@ -95,6 +95,24 @@ export async function oneConnectionPerNode(db: pg.ClientBase): Promise<void> {
   if (await isDistributed(db, "transaction_lines")) await db.query("set local citus.multi_shard_modify_mode = 'sequential'");
 }
 
+/** The advisory lock a load's transaction holds on a Citus cluster (loadsOneAtATime). */
+const CITUS_LOAD_LOCK = 72707370;
+
+/**
+ * On a Citus cluster, waits until no other load's transaction is open, and holds that turn until the caller's
+ * transaction ends (a transaction-level advisory lock on the coordinator, where every load's transaction runs).
+ * Citus serialises every UPDATE of a reference table (imports, datasets, customers) and every SELECT ... FOR
+ * UPDATE of one with an ExclusiveLock on its shard, and an INSERT with a RowExclusiveLock, each held to commit,
+ * and an UPDATE of imports also takes its referenced table's (datasets) in the same mode. Two loads at once
+ * each held datasets' RowExclusiveLock (their INSERT of the dataset), then one took imports' ExclusiveLock and
+ * waited for datasets', the other waited for imports': a distributed deadlock, and Citus cancelled one of them
+ * (concurrent-loads.integration.test.ts). Loads on the cluster therefore take turns; on one PostgreSQL, whose
+ * row locks let loads of different datasets pass each other, nothing.
+ */
+export async function loadsOneAtATime(db: pg.ClientBase): Promise<void> {
+  if (await isDistributed(db, "transaction_lines")) await db.query("select pg_advisory_xact_lock($1)", [CITUS_LOAD_LOCK]);
+}
+
 /** The column a table is hash-distributed on, on a Citus cluster; null elsewhere. */
 async function distributionColumn(db: pg.ClientBase, table: PartitionedTable): Promise<string | null> {
   if (!(await isDistributed(db, table))) return null;

@@ -1,0 +1,68 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { migratedDatabase } from "../../tests/support/databases";
+import { loadFiles } from "./load";
+
+/**
+ * Several datasets loaded at the same time (issue 18): on one PostgreSQL and on a Citus cluster alike, every load
+ * ends with its own lines and its import succeeded. On Citus they deadlocked between their partitions' creation
+ * (create_distributed_table of each new partition, and its attach, in each load's transaction).
+ */
+const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+
+/** `lines` lines of dataset `n`, as a file arriving in a few pieces (so the loads overlap). */
+async function* file(n: number, lines: number): AsyncGenerator<Buffer> {
+  yield Buffer.from(HEADER);
+  for (let from = 0; from < lines; from += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rows: string[] = [];
+    for (let i = from; i < Math.min(lines, from + 500); i++) rows.push(`${n * 100_000 + i},85123A,HEART,${1 + (i % 5)},2010-12-01 08:26:00,2.55,${17850 + (i % 40)},United Kingdom\n`);
+    yield Buffer.from(rows.join(""));
+  }
+}
+
+describe("loads at the same time", () => {
+  let db: Awaited<ReturnType<typeof migratedDatabase>>;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    db = await migratedDatabase(inject("adminUrl"), "segmenta_concurrent_loads", 12);
+    pool = db.pool;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  test("six new datasets loaded at once each get their own lines, and their imports succeed", async () => {
+    const sizes = [3000, 1200, 2500, 800, 2000, 1500];
+    const results = await Promise.allSettled(sizes.map((lines, n) => loadFiles(pool, { mode: "create", name: `at once ${n}` }, [{ fileName: `at-once-${n}.csv`, body: file(n, lines) }])));
+    const errors = results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message ?? r.reason)] : []));
+    expect(errors).toEqual([]);
+    for (const [n, result] of results.entries()) {
+      const { datasetId, imports } = (result as PromiseFulfilledResult<Awaited<ReturnType<typeof loadFiles>>>).value;
+      const { rows } = await pool.query(
+        `select (select count(*)::int from transaction_lines where dataset_id = $1) as lines,
+                (select status::text from imports where id = $2) as status`,
+        [datasetId, imports[0]!.importId],
+      );
+      expect(rows[0], `dataset ${n}`).toEqual({ lines: sizes[n], status: "succeeded" });
+    }
+  });
+
+  test("appends, replaces and new datasets at once", async () => {
+    const base = await Promise.all([0, 1, 2].map((n) => loadFiles(pool, { mode: "create", name: `base ${n}` }, [{ fileName: `base-${n}.csv`, body: file(10 + n, 600) }])));
+    const [a, b, c] = base.map((r) => r.datasetId) as [number, number, number];
+    const results = await Promise.allSettled([
+      loadFiles(pool, { mode: "append", datasetId: a }, [{ fileName: "append.csv", body: file(20, 700) }]),
+      loadFiles(pool, { mode: "replace", datasetId: b }, [{ fileName: "replace.csv", body: file(21, 900) }]),
+      loadFiles(pool, { mode: "create", name: "new beside" }, [{ fileName: "new.csv", body: file(22, 1000) }]),
+      loadFiles(pool, { mode: "replace", datasetId: c }, [{ fileName: "replace-c.csv", body: file(23, 400) }]),
+    ]);
+    expect(results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message ?? r.reason)] : []))).toEqual([]);
+    const count = async (id: number) => (await pool.query("select count(*)::int as n from transaction_lines where dataset_id = $1", [id])).rows[0].n as number;
+    expect(await count(a)).toBe(1300);
+    expect(await count(b)).toBe(900);
+    expect(await count(c)).toBe(400);
+    expect(await count((results[2] as PromiseFulfilledResult<{ datasetId: number }>).value.datasetId)).toBe(1000);
+  });
+});
