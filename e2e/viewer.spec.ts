@@ -146,8 +146,10 @@ test("an admin makes the viewer an analyst in Settings: their next page offers w
   const form = page.getByTestId(`role-form-${VIEWER.email}`);
   await expect(form.getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("viewer");
   await form.getByLabel(`Role of ${VIEWER.email}`).selectOption("analyst");
+  // The server action's answer (the page then shows the settings as stored).
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/settings");
   await form.getByRole("button", { name: "Change role" }).click();
-  await expect(page.getByTestId(`role-form-${VIEWER.email}`).getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("analyst");
+  expect((await answered).status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId(`role-form-${VIEWER.email}`).getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("analyst");
   // The same session, signed in as a viewer before: no new sign-in needed.
