@@ -17,7 +17,11 @@ export async function register(): Promise<void> {
   const { getPool } = await import("./lib/db");
   const { cancelQueriesAtStop } = await import("./lib/db/pool");
   const { resumePreparation } = await import("./lib/services/preparation");
+  const { readEnv } = await import("./lib/env");
+  const { startMonitor } = await import("./lib/monitor");
   const pool = getPool();
+  const monitorMs = readEnv().SEGMENTA_MONITOR_MS;
+  if (monitorMs > 0) startMonitor(pool, monitorMs);
   resumePreparation(pool);
   cancelQueriesAtStop(pool, STOP_GRACE_MS);
 }

@@ -19,6 +19,8 @@ const EnvSchema = z.object({
    * 64 KB longer. A longer one is refused (422, naming its line and column).
    */
   SEGMENTA_MAX_FIELD_BYTES: z.coerce.number().int().min(1024).default(1024 ** 2),
+  /** Every this many ms the web server logs its event-loop delay, database pool queue and memory (lib/monitor.ts; 0: never). */
+  SEGMENTA_MONITOR_MS: z.coerce.number().int().min(0).default(0),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
   SEGMENTA_SAMPLE: z.enum(["0", "1"]).default("1"),
   /** The first admin, created at start while there is no account (unattended installs); otherwise the setup page asks. */

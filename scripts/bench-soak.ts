@@ -10,6 +10,10 @@
  * - a probe: GET /api/auth/me (one small query, never cached) every 200 ms,
  *   which shows how long a request waits behind an upload.
  *
+ * - the web server's own view (lib/monitor.ts, every 2 s): its event loop's
+ *   delay, callers waiting for a database connection, its heap after
+ *   collections (a leak grows there; resident memory also keeps peaks).
+ *
  * Goals: 0 errors, p99 of the readers' answers under 1 s, no probe answer
  * over 300 ms while an upload runs, the server's memory flat at the end. Each
  * figure is printed beside its goal and, where one makes sense, a reference
@@ -18,12 +22,14 @@
  * an upload alone on a quiet server.
  */
 import fs from "node:fs";
+import { MONITOR_PREFIX, type MonitorSample } from "../lib/monitor";
 import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
 
 const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
 /** A reader's answer slower than this is an error (a timeout). */
 const TIMEOUT_MS = 30_000;
 const PROBE_EVERY_MS = 200;
+const MONITOR_EVERY_MS = 2000;
 
 export interface SoakOptions {
   minutes: number;
@@ -67,8 +73,19 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
   const { csv, databaseUrl, pool, close } = await benchGround("segmenta-soak");
   let app: RunningApp | undefined;
   try {
-    app = await startApp(databaseUrl);
+    // The web server's own view (lib/monitor.ts): its event loop, its database pool's queue, its heap.
+    app = await startApp(databaseUrl, { SEGMENTA_MONITOR_MS: String(MONITOR_EVERY_MS) });
     const running = app;
+    const monitor: (MonitorSample & { at: number })[] = [];
+    let pendingText = "";
+    running.process.stdout!.on("data", (chunk: Buffer) => {
+      const lines = (pendingText + chunk.toString()).split("\n");
+      pendingText = lines.pop()!;
+      for (const line of lines) {
+        const at = line.indexOf(MONITOR_PREFIX);
+        if (at >= 0) monitor.push({ ...(JSON.parse(line.slice(at + MONITOR_PREFIX.length)) as MonitorSample), at: performance.now() });
+      }
+    });
     const { base, session } = app;
 
     // The readers' dataset, its runs, every page prepared.
@@ -202,6 +219,29 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
       const values = rss.slice(Math.floor(rss.length * from), Math.max(Math.floor(rss.length * from) + 1, Math.floor(rss.length * to))).map((s) => s.values[i]!);
       return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     };
+    // The web server's own view over the soak: what held its requests, and whether its heap grows.
+    const seen = monitor.filter((m) => m.at >= started);
+    if (seen.length) {
+      const loopP99 = seen.map((m) => m.loopP99).sort((a, b) => a - b);
+      const waiting = seen.filter((m) => m.poolWaitingMax > 0).length;
+      log(
+        `  next-server's event loop (every ${seconds(MONITOR_EVERY_MS)}): delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
+          `longest single hold ${ms(Math.max(...seen.map((m) => m.loopMax)))}`,
+      );
+      log(
+        `  next-server's database pool (${Math.max(...seen.map((m) => m.poolTotal))} connections at most): callers waiting for a connection in ${waiting} of ${seen.length} intervals, ` +
+          `at most ${Math.max(...seen.map((m) => m.poolWaitingMax))} at once`,
+      );
+      const heapAt = (from: number, to: number) => {
+        const values = seen.slice(Math.floor(seen.length * from), Math.max(Math.floor(seen.length * from) + 1, Math.floor(seen.length * to))).map((m) => m.heapUsed);
+        return values.sort((a, b) => a - b)[0]!; // the lowest: the heap as a collection left it
+      };
+      const last = seen[seen.length - 1]!;
+      log(
+        `  next-server's heap after collections: ${mb(heapAt(0.4, 0.5))} at half time, ${mb(heapAt(0.9, 1))} at the end (a leak grows here); ` +
+          `buffers outside the heap at the end ${mb(last.arrayBuffers)}, resident ${mb(last.rss)}`,
+      );
+    }
     processes.forEach((p, i) => {
       const first = rss[0]!.values[i]!;
       const middle = window(0.4, 0.5, i);

@@ -1,0 +1,35 @@
+import pg from "pg";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { MONITOR_PREFIX, startMonitor, type MonitorSample } from "./monitor";
+
+/** The web server's monitor (SEGMENTA_MONITOR_MS) on a real PostgreSQL: it sees callers queued behind a full pool and a held event loop. */
+let pool: pg.Pool;
+beforeAll(() => {
+  pool = new pg.Pool({ connectionString: inject("adminUrl"), max: 1 });
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+test("reports the callers waiting behind a full pool, the event loop held, and the memory", async () => {
+  const lines: string[] = [];
+  const stop = startMonitor(pool, 400, (line) => lines.push(line));
+  try {
+    // One connection, held 600 ms; three callers wait for it.
+    const queries = [pool.query("select pg_sleep(0.6)"), pool.query("select 1"), pool.query("select 2"), pool.query("select 3")];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const until = performance.now() + 200;
+    while (performance.now() < until); // the event loop held 200 ms
+    await Promise.all(queries);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    stop();
+  }
+  const samples = lines.map((line) => JSON.parse(line.slice(MONITOR_PREFIX.length)) as MonitorSample);
+  expect(lines.every((line) => line.startsWith(MONITOR_PREFIX))).toBe(true);
+  expect(Math.max(...samples.map((s) => s.poolWaitingMax))).toBe(3);
+  expect(Math.max(...samples.map((s) => s.loopMax))).toBeGreaterThanOrEqual(190);
+  expect(samples.at(-1)!.poolWaiting).toBe(0);
+  expect(samples.at(-1)!.heapUsed).toBeGreaterThan(1024 * 1024);
+  expect(samples.at(-1)!.rss).toBeGreaterThanOrEqual(samples.at(-1)!.heapUsed);
+});
