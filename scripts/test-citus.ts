@@ -68,7 +68,8 @@ try {
   // per table, and 32 (Citus's default) made the tests' many small datasets slow to create and drop.
   output("psql", [adminUrl, "-qAtc", "alter system set citus.shard_count = 4", "-c", "select pg_reload_conf()"]);
   console.log(`[test:citus] cluster up: ${adminUrl} (workers on ${port + 1} and ${port + 2}), data in ${dir}`);
-  const env = { ...process.env, DATABASE_URL: adminUrl };
+  // CITUS_CLUSTER_DIR: where each node's data folder is (node-PORT), for tests that stop a worker.
+  const env = { ...process.env, DATABASE_URL: adminUrl, CITUS_CLUSTER_DIR: dir };
   // Each runner's own report decides, as in scripts/test.ts (a suite failing in its setup can leave the exit code 0).
   if (!flags.has("--only-e2e")) {
     fs.rmSync("test-results/vitest.json", { force: true });

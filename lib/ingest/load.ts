@@ -136,18 +136,25 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       await client.query("commit");
       return { datasetId, imports };
     } catch (error) {
-      let failure = error instanceof ImportError ? error : new ImportError("load_failed", describe(error), undefined, undefined, 500);
+      const fileName = files[current]?.fileName ?? files[0]!.fileName;
+      let failure = clusterNodeLost(error, fileName) ?? (error instanceof ImportError ? error : new ImportError("load_failed", describe(error), undefined, undefined, 500));
       const failed = importIds.slice(current);
+      let rolledBack = false;
       try {
         if (broken) throw failure;
         await client.query("rollback");
+        rolledBack = true;
         await markImportsFailed(client, failed, failure.toJSON());
       } catch {
         // The connection is gone (the database stopped, restarted, or ended the session): PostgreSQL
         // rolls the transaction back, and the imports are marked failed through a new connection as
         // soon as the database answers again (the next load, and the next start, would mark them too).
-        broken = true;
-        if (failure.status >= 500 || failure.code === "upload_interrupted") failure = databaseLost(files[current]?.fileName ?? files[0]!.fileName);
+        // Or, on a Citus cluster, the coordinator rolled back but a stopped worker keeps a copy of imports
+        // (a reference table) from being written: the failure stands as it is, marked once the worker is back.
+        if (!rolledBack) {
+          broken = true;
+          if (failure.status >= 500 || failure.code === "upload_interrupted") failure = databaseLost(fileName);
+        }
         void markFailedWhenBack(pool, failed, failure);
       }
       throw failure;
@@ -166,6 +173,23 @@ function databaseLost(fileName: string): ImportError {
   return new ImportError(
     "database_unavailable",
     `${fileName}: the connection to the database was lost while the file was loading; nothing from it was stored. Upload it again once the database is back.`,
+    undefined,
+    undefined,
+    503,
+  );
+}
+
+/**
+ * On a Citus cluster, a worker that stopped answering during the load (the coordinator says which: "failed to
+ * COPY to shard 102051 on 127.0.0.1:9841", "connection to the remote node postgres@127.0.0.1:9841 failed"): the
+ * coordinator rolled the load back on every node, so nothing is stored; the answer names the server.
+ */
+function clusterNodeLost(error: unknown, fileName: string): ImportError | null {
+  const node = /(?:failed to COPY to shard \d+ on|connection to the remote node (?:[^@\s]+@)?)\s*([\w.-]+:\d+)/.exec(describe(error))?.[1];
+  if (!node) return null;
+  return new ImportError(
+    "database_unavailable",
+    `${fileName}: the database server ${node}, one of the cluster's, stopped answering while the file was loading; nothing from it was stored. Upload it again once that server is back.`,
     undefined,
     undefined,
     503,
