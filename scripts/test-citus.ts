@@ -11,62 +11,25 @@
  * Arguments: file filters for Vitest instead of every integration file; --no-e2e; --only-e2e; --keep.
  * Exits non-zero when a test fails or a step could not run.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
+import { CLUSTER_SCRIPT, runCommand, startCitusCluster, type CitusCluster } from "./citus-cluster";
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));
 const filters = args.filter((a) => !a.startsWith("--"));
-const shared = path.resolve(process.cwd(), "..", "shared", "citus");
-const pgLib = "/usr/lib/postgresql/15/lib";
-
-function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): number {
-  console.log(`[test:citus] ${command} ${commandArgs.join(" ")}`);
-  return spawnSync(command, commandArgs, { stdio: "inherit", env }).status ?? 1;
-}
-
-function output(command: string, commandArgs: string[]): string {
-  const result = spawnSync(command, commandArgs, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed (exit code ${result.status})`);
-  return result.stdout.trim();
-}
-
-const free = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer().once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-
-async function freePorts(from: number): Promise<number> {
-  for (let base = from; base < from + 300; base += 3) {
-    if ((await free(base)) && (await free(base + 1)) && (await free(base + 2))) return base;
-  }
-  throw new Error(`no three free ports from ${from}`);
-}
+const run = (command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env) => runCommand(command, commandArgs, env, "test:citus");
 
 function readReport<T>(file: string): T | null {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : null;
 }
 
-if (!fs.existsSync(path.join(pgLib, "citus.so"))) {
-  if (!fs.existsSync(path.join(shared, "build.sh"))) throw new Error(`Citus is not installed and ${shared}/build.sh is missing`);
-  if (run("bash", [path.join(shared, "build.sh")]) !== 0) process.exit(1);
-}
-
-// A folder the postgres user can enter (the servers run as postgres when this runs as root).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "segmenta-citus-"));
-fs.chmodSync(dir, 0o755);
-const cluster = path.join(shared, "cluster.sh");
-const port = await freePorts(Number(process.env.CITUS_PORT ?? 9800));
 let exit = 0;
+let cluster: CitusCluster | undefined;
 try {
-  const adminUrl = output("bash", [cluster, "start", dir, String(port)]);
   // A few shards per table on a two-worker cluster: each dataset's and run's partitions get this many shards
   // per table, and 32 (Citus's default) made the tests' many small datasets slow to create and drop.
-  output("psql", [adminUrl, "-qAtc", "alter system set citus.shard_count = 4", "-c", "select pg_reload_conf()"]);
+  cluster = await startCitusCluster({ fromPort: Number(process.env.CITUS_PORT ?? 9800), shardCount: 4 });
+  const { adminUrl, port, dir } = cluster;
   console.log(`[test:citus] cluster up: ${adminUrl} (workers on ${port + 1} and ${port + 2}), data in ${dir}`);
   // CITUS_CLUSTER_DIR: where each node's data folder is (node-PORT), for tests that stop a worker.
   const env = { ...process.env, DATABASE_URL: adminUrl, CITUS_CLUSTER_DIR: dir };
@@ -89,11 +52,10 @@ try {
   console.error(`[test:citus] ${error instanceof Error ? error.message : String(error)}`);
   exit = 1;
 } finally {
-  if (flags.has("--keep")) {
-    console.log(`[test:citus] the cluster keeps running: bash ${cluster} stop ${dir}`);
+  if (cluster && flags.has("--keep")) {
+    console.log(`[test:citus] the cluster keeps running: bash ${CLUSTER_SCRIPT} stop ${cluster.dir}`);
   } else {
-    spawnSync("bash", [cluster, "stop", dir], { stdio: "inherit" });
-    fs.rmSync(dir, { recursive: true, force: true });
+    cluster?.stop();
   }
 }
 console.log(`[test:citus] ${exit === 0 ? "passed" : "failed"}`);
