@@ -31,11 +31,11 @@ import { benchDashboard } from "./bench-dashboard";
 import { dashboardPages, log, mb, memory, met, postRun, preparationSteps, psqlCopy, requirePsql, resetPeak, seconds, quietDisks, startApp, timedGet, upload, waitPrepared, type RunningApp } from "./bench-support";
 
 const CACHE = path.resolve(".data/bench");
-const LINE_COLUMNS = "invoice_no text, stock_code text, description text, quantity int, invoice_date timestamp, unit_price numeric(20,6), customer_id text, country text";
+export const LINE_COLUMNS = "invoice_no text, stock_code text, description text, quantity int, invoice_date timestamp, unit_price numeric(20,6), customer_id text, country text";
 const PURCHASE_COLUMNS = "order_id text, customer_id text, order_date timestamp, revenue numeric(20,6), country text";
 
 /** The generator's file for these options, made once (npm run sample) and kept in .data/bench. */
-function generated(name: string, args: string[], file: string): string {
+export function generated(name: string, args: string[], file: string): string {
   const dir = path.join(CACHE, name);
   const target = path.join(dir, file);
   if (fs.existsSync(target)) return target;

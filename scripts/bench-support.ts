@@ -144,10 +144,13 @@ export function requirePsql(): void {
 /**
  * The reference load: `psql \copy` of the CSV into a plain typed table made
  * for it (the file's columns, no key, no index), PostgreSQL's own client and
- * parser. Returns the time and the rows; the table is dropped after.
+ * parser (on a Citus cluster, `distributeOn` distributes the table first). Returns the time and the rows; the
+ * table is dropped after.
  */
-export async function psqlCopy(pool: pg.Pool, url: string, csv: string, columns: string): Promise<{ ms: number; rows: number }> {
+export async function psqlCopy(pool: pg.Pool, url: string, csv: string, columns: string, distributeOn: string | null = null): Promise<{ ms: number; rows: number }> {
   await pool.query(`drop table if exists bench_reference; create table bench_reference (${columns})`);
+  // On a Citus cluster, distributed as the lines are, so that the COPY is routed to the workers as the app's is.
+  if (distributeOn !== null) await pool.query("select create_distributed_table('bench_reference', $1)", [distributeOn]);
   const started = performance.now();
   const result = spawnSync("psql", [url, "-X", "-q", "-c", `\\copy bench_reference from '${csv}' with (format csv, header)`], { encoding: "utf8" });
   const ms = performance.now() - started;

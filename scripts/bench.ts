@@ -11,7 +11,9 @@
  * Then the segmentation pipeline, each dashboard page in Chromium until fully drawn
  * (scripts/bench-browser.ts), the dashboard under 20 readers (scripts/bench-dashboard.ts), k-means at scale.
  * `--scale`: a real shop's size (scripts/bench-scale.ts). `--soak [--minutes 10]`: 50 readers over every page
- * and two uploads at a time, for ten minutes (scripts/bench-soak.ts).
+ * and two uploads at a time, for ten minutes (scripts/bench-soak.ts). `--citus [--lines N] [--shards 32]`: the load,
+ * preparation and page figures on one server and on a local three-node Citus cluster, side by side
+ * (scripts/bench-citus.ts; CITUS_PORT is the cluster's first port).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -26,6 +28,7 @@ import { benchDashboard } from "./bench-dashboard";
 import { measurePagesInBrowser } from "./bench-browser";
 import { benchScale } from "./bench-scale";
 import { benchSoak } from "./bench-soak";
+import { benchCitus } from "./bench-citus";
 import { benchGround, dashboardPages, log, mb, memory, postRun, quietDisks, resetPeak, seconds, startApp, UCI_SOURCE, upload as uploadFile, waitPrepared, type RunningApp } from "./bench-support";
 import { fitBgNbd, fitGammaGamma } from "../lib/segmentation/clv";
 import { getHoldoutRows } from "../lib/queries/churn-holdout";
@@ -48,6 +51,11 @@ const { values: args } = parseArgs({
     minutes: { type: "string", default: "10" },
     readers: { type: "string", default: "50" },
     uploads: { type: "string", default: "2" },
+    // --citus: the same figures on one server and on a local three-node Citus cluster (scripts/bench-citus.ts);
+    // --lines N: a generated set of about N lines instead of the UCI file; --shards: per distributed table.
+    citus: { type: "boolean", default: false },
+    lines: { type: "string", default: "0" },
+    shards: { type: "string", default: "32" },
   },
 });
 const RUNS = Number(args.runs);
@@ -280,7 +288,8 @@ print(json.dumps({"ms": ms, "iterations": int(km.n_iter_)}))`;
 }
 
 const soak = () => benchSoak({ minutes: Number(args.minutes), readers: Number(args.readers), uploads: Number(args.uploads) });
-(args.soak ? soak() : args.scale ? benchScale() : main()).catch((error: unknown) => {
+const citus = () => benchCitus({ lines: Number(args.lines), shards: Number(args.shards), port: Number(process.env.CITUS_PORT ?? 9800) });
+(args.citus ? citus() : args.soak ? soak() : args.scale ? benchScale() : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
