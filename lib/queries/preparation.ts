@@ -25,7 +25,7 @@ export async function resetSession(client: pg.ClientBase): Promise<void> {
 
 /** Cancels the statement under way on that backend (the job's step stops with a cancel error). */
 export async function cancelBackend(pool: pg.Pool, pid: number): Promise<void> {
-  await pool.query("select pg_cancel_backend($1)", [pid]);
+  await pool.query("select pg_cancel_backend($1::int)", [pid]);
 }
 
 /** A dataset's version, and whether its summaries and its pages' answers are of it; null when there is no such dataset. */
