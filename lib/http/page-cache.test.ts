@@ -116,7 +116,7 @@ describe("page cache", () => {
   });
 
   test("never keeps API answers, downloads, errors or answers that set cookies", async () => {
-    for (const path of ["/api/datasets", "/runs/1/report.md", "/missing", "/cookie", "/upload"]) {
+    for (const path of ["/api/datasets", "/runs/1/report.md", "/missing", "/cookie"]) {
       await get(path);
       expect((await get(path)).hit, path).toBe(false);
     }
@@ -237,6 +237,15 @@ describe("pages kept per dataset (issue 17, item 11: every upload and preparatio
     await warm([HOME, ...A, ...B]);
     expect(await send(method, path, headers)).toBe(200);
     expect(await kept([HOME, ...A, ...B])).toEqual(all([HOME, ...A, ...B], false));
+  });
+
+  test("the upload page (its form lists every dataset) is kept, and forgotten at any change and any dataset's version moving", async () => {
+    await warm(["/upload", "/upload?dataset=2"]);
+    expect(await send("POST", "/api/datasets/2/segmentations")).toBe(200);
+    expect(await kept(["/upload", "/upload?dataset=2"])).toEqual(all(["/upload", "/upload?dataset=2"], false));
+    await warm(["/upload"]);
+    versions.datasets.set(1, "a-upload");
+    expect((await get("/upload")).hit).toBe(false);
   });
 
   test("a page whose run the versions do not know is forgotten at any change", async () => {

@@ -54,7 +54,7 @@ interface Snapshot extends PageVersions {
 
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
 const VARY = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"];
-const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/upload", "/share/", "/login", "/setup", "/invite/", "/settings"];
+const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/share/", "/login", "/setup", "/invite/", "/settings"];
 /** This front's own answer (Next is down) carries what Next's do (next.config.js), strictest: it is plain text. */
 const OWN_ANSWER_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",

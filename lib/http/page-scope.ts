@@ -9,7 +9,7 @@ import type { PageVersions } from "../queries/page-versions";
  * Pages: /datasets/{id}/… read that dataset; /runs/{id}/… read the run's
  * dataset and those of the runs named in the query (?compare=, ?to=,
  * ?other_run=, which the pages refuse unless they are of the same customers,
- * saying so). The home page lists every dataset: "all". A dataset or run the
+ * saying so). The home and upload pages list every dataset: "all". A dataset or run the
  * versions do not know yet (being created) is "all" too.
  *
  * Changes: the API's /api/datasets/{id}/… and /api/segmentations/{id}/… write
