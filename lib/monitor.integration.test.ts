@@ -29,6 +29,8 @@ test("reports the callers waiting behind a full pool, the event loop held, and t
   expect(lines.every((line) => line.startsWith(MONITOR_PREFIX))).toBe(true);
   expect(Math.max(...samples.map((s) => s.poolWaitingMax))).toBe(3);
   expect(Math.max(...samples.map((s) => s.loopMax))).toBeGreaterThanOrEqual(190);
+  // The 200 ms busy loop is CPU time in the intervals' shares (a fifth of it at least: a busy machine lends less).
+  expect(samples.reduce((sum, s) => sum + s.cpu * 400, 0)).toBeGreaterThanOrEqual(40);
   expect(samples.at(-1)!.poolWaiting).toBe(0);
   expect(samples.at(-1)!.heapUsed).toBeGreaterThan(1024 * 1024);
   expect(samples.at(-1)!.rss).toBeGreaterThanOrEqual(samples.at(-1)!.heapUsed);

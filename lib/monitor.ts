@@ -5,7 +5,8 @@ import type pg from "pg";
  * What the web server's own process sees under load, one line every
  * `everyMs` (SEGMENTA_MONITOR_MS; the soak sets it, scripts/bench-soak.ts):
  * how long its event loop was held (the 99th percentile and the longest
- * wait of a 10 ms timer), requests for a database connection waiting behind a
+ * wait of a 10 ms timer) and the CPU it used meanwhile (a loop held while the
+ * process used little CPU waited for a core others held), requests for a database connection waiting behind a
  * full pool, and its memory (the V8 heap as used, buffers outside it, the
  * process's resident set), to tell a leak (heap growing past collections)
  * from memory the process keeps after a peak.
@@ -14,6 +15,8 @@ export interface MonitorSample {
   /** Event-loop delay over the interval, ms. */
   loopP99: number;
   loopMax: number;
+  /** CPU time the process used over the interval, as a share of one core (0.5 = half of one): near 1 with a long delay, the process itself is the bottleneck; well under 1, it waited for a core. */
+  cpu: number;
   /** The pool: connections open, idle, and callers waiting for one (at the sample's moment, and the most seen). */
   poolTotal: number;
   poolIdle: number;
@@ -31,13 +34,18 @@ export function startMonitor(pool: pg.Pool, everyMs: number, write: (line: strin
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let waitingMax = 0;
+  let cpuBefore = process.cpuUsage();
+  let at = performance.now();
   // The pool's queue, sampled often (a sample every few seconds alone would miss its peaks).
   const often = setInterval(() => (waitingMax = Math.max(waitingMax, pool.waitingCount)), 50);
   const timer = setInterval(() => {
     const memory = process.memoryUsage();
+    const cpuUsed = process.cpuUsage(cpuBefore);
+    const now = performance.now();
     const sample: MonitorSample = {
       loopP99: Math.round(loop.percentile(99) / 1e6),
       loopMax: Math.round(loop.max / 1e6),
+      cpu: Math.round((cpuUsed.user + cpuUsed.system) / 10 / (now - at)) / 100,
       poolTotal: pool.totalCount,
       poolIdle: pool.idleCount,
       poolWaiting: pool.waitingCount,
@@ -49,6 +57,8 @@ export function startMonitor(pool: pg.Pool, everyMs: number, write: (line: strin
     };
     loop.reset();
     waitingMax = 0;
+    cpuBefore = process.cpuUsage();
+    at = now;
     write(`${MONITOR_PREFIX}${JSON.stringify(sample)}`);
   }, everyMs);
   often.unref();

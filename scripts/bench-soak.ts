@@ -150,15 +150,15 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
         }
       }
     };
-    const probe = async () => {
-      while (performance.now() < end) {
+    const probe = async (until = () => end, into = probes) => {
+      while (performance.now() < until()) {
         const during = uploading > 0;
         const at = performance.now();
         try {
           const answer = await timedFetch(probeUrl, session);
-          probes.push({ ms: answer.ms, during: during || uploading > 0, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
+          into.push({ ms: answer.ms, during: during || uploading > 0, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
         } catch (error) {
-          probes.push({ ms: performance.now() - at, during: true, error: error instanceof Error ? error.name : String(error) });
+          into.push({ ms: performance.now() - at, during: true, error: error instanceof Error ? error.name : String(error) });
         }
         await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
       }
@@ -168,7 +168,10 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     const referenceMs = Math.max(15_000, minutes * 6000);
     log(`soak: reference, ${readers} readers alone for ${seconds(referenceMs)}…`);
     const referenceEnd = performance.now() + referenceMs;
-    await Promise.all(Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase)));
+    // The probe beside them: how long a request waits behind the readers alone, to set beside its wait behind uploads.
+    const probesAlone: typeof probes = [];
+    await Promise.all([...Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase)), probe(() => referenceEnd, probesAlone)]);
+    const probeAlone = probesAlone.map((p) => p.ms).sort((a, b) => a - b);
     const readersAlone = alonePhase.map((a) => a.ms).sort((a, b) => a - b);
 
     log(`soak: ${minutes} min, ${readers} readers over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
@@ -210,7 +213,8 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     const worstDuring = during[during.length - 1] ?? 0;
     log(
       `  the probe (GET /api/auth/me) during uploads: p50 ${ms(percentile(during, 50))}, p99 ${ms(percentile(during, 99))}, slowest ${ms(worstDuring)} ` +
-        `(goal: none over 300 ms: ${met(worstDuring <= 300)}; reference, the probe alone on the quiet server: p50 ${ms(percentile(quiet, 50))}, slowest ${ms(quiet[quiet.length - 1]!)})`,
+        `(goal: none over 300 ms: ${met(worstDuring <= 300)}; references: the probe alone on the quiet server p50 ${ms(percentile(quiet, 50))}, slowest ${ms(quiet[quiet.length - 1]!)}; ` +
+        `beside the readers alone, before the uploads, p50 ${ms(percentile(probeAlone, 50))}, p99 ${ms(percentile(probeAlone, 99))}, slowest ${ms(probeAlone[probeAlone.length - 1] ?? 0)})`,
     );
     const sortedUploads = [...uploadTimes].sort((a, b) => a - b);
     log(`  uploads under load: median ${seconds(percentile(sortedUploads, 50))}, slowest ${seconds(sortedUploads[sortedUploads.length - 1] ?? 0)} (reference: the same upload alone on the quiet server ${seconds(alone.ms)})`);
@@ -226,7 +230,8 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
       const waiting = seen.filter((m) => m.poolWaitingMax > 0).length;
       log(
         `  next-server's event loop (every ${seconds(MONITOR_EVERY_MS)}): delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
-          `longest single hold ${ms(Math.max(...seen.map((m) => m.loopMax)))}`,
+          `longest single hold ${ms(Math.max(...seen.map((m) => m.loopMax)))}; its CPU, as a share of one core, median ${percentile(seen.map((m) => m.cpu).sort((a, b) => a - b), 50).toFixed(2)}, ` +
+          `highest ${Math.max(...seen.map((m) => m.cpu)).toFixed(2)} (near 1: its own thread was the bottleneck; well under: it waited for a core)`,
       );
       log(
         `  next-server's database pool (${Math.max(...seen.map((m) => m.poolTotal))} connections at most): callers waiting for a connection in ${waiting} of ${seen.length} intervals, ` +
