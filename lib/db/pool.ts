@@ -68,3 +68,35 @@ function sendCancel(host: string, port: number, processID: number, secretKey: nu
     socket.once("error", () => resolve(false));
   });
 }
+
+const LONG_WORK = Symbol.for("segmenta.pool.longWork");
+/** Connections of long work at once (loads, the preparation's job): more wait for one of these, not for the readers'. */
+export const LONG_WORK_CONNECTIONS = 4;
+
+/**
+ * The connections for work that holds one for seconds or minutes (a load's
+ * transaction, from its first byte to its commit; the preparation's job),
+ * kept apart from `pool`'s, which answer the pages: two uploads and a
+ * preparation took three of the ten the readers had, and the readers queued
+ * behind them (the soak, issue 17 item 11). Made on first use with `pool`'s
+ * settings; its statements are cancelled with `pool`'s (cancelQueries) and it
+ * ends when `pool` ends.
+ */
+export function longWorkPool(pool: pg.Pool): pg.Pool {
+  const tracked = pool as Tracked & { [LONG_WORK]?: pg.Pool };
+  const existing = tracked[LONG_WORK];
+  if (existing) return existing;
+  const side = new pg.Pool({ ...pool.options, max: LONG_WORK_CONNECTIONS });
+  side.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
+  const open = tracked[CONNECTIONS];
+  if (open) {
+    side.on("connect", (client) => open.add(client as pg.Client));
+    side.on("remove", (client) => open.delete(client as pg.Client));
+  }
+  tracked[LONG_WORK] = side;
+  const end = pool.end.bind(pool) as () => Promise<void>;
+  (pool as { end: () => Promise<void> }).end = async () => {
+    await Promise.all([side.end(), end()]);
+  };
+  return side;
+}

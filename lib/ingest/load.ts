@@ -15,6 +15,7 @@ import { makeConverter, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, loadsOneAtATime, oneConnectionPerNode, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
+import { longWorkPool } from "../db/pool";
 import { datasetExists } from "../queries/datasets";
 import { markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
 import { rowsOf } from "../queries/rows";
@@ -81,8 +82,9 @@ export interface LoadHooks {
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
 
 export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: SourceFile[], hooks: LoadHooks = {}): Promise<LoadResult> {
-  // One connection does it all, so a load never waits for a second one from a busy pool.
-  const client = await pool.connect();
+  // One connection does it all, so a load never waits for a second one from a busy pool; one of the long work's,
+  // so it takes none of the readers' while the file streams in (lib/db/pool.ts).
+  const client = await longWorkPool(pool).connect();
   let broken = false;
   // The connection may die under the load (the database stopped): that is the load's failure, not the process's.
   const lost = () => {

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
+import { longWorkPool } from "../db/pool";
 import type { PreparationState } from "./datasets";
 
 /**
@@ -8,6 +9,11 @@ import type { PreparationState } from "./datasets";
  * that connection's session settings. Every row checked by zod.
  */
 type Db = pg.Pool | pg.ClientBase;
+
+/** A connection for a preparation job's steps, from the long work's pool (lib/db/pool.ts): the readers' stay free for pages. */
+export function jobConnection(pool: pg.Pool): Promise<pg.PoolClient> {
+  return longWorkPool(pool).connect();
+}
 
 const ids = (rows: unknown[]) => rows.map((r) => z.object({ id: z.number() }).parse(r).id);
 

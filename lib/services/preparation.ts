@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { PreparationState } from "../queries/datasets";
 import {
+  jobConnection,
   cancelBackend,
   datasetPreparationPlan,
   markDatasetPrepared,
@@ -179,8 +180,8 @@ export class Preparer {
   private async step(job: Job): Promise<void> {
     let client: pg.PoolClient;
     try {
-      // eslint-disable-next-line no-restricted-syntax -- a job's steps run on one connection of its own, which a cancel stops.
-      client = await this.pool.connect();
+      // A job's steps run on one connection of its own, which a cancel stops (not one of the readers').
+      client = await jobConnection(this.pool);
     } catch (error) {
       // The pool is closed (a stop) or the server is gone: the job ends unfinished; the next start resumes it.
       this.finish(job, error);
