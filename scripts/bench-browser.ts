@@ -28,7 +28,10 @@
  * every chart card ([data-chart], components/charts/chart-card.tsx) has its
  * body drawn (an SVG with marks, a table with rows, its .chart-empty message,
  * or an element marked [data-drawn]) and no Recharts ResponsiveContainer in it
- * still waiting to measure its box; every visible table has rows; after a
+ * still waiting to measure its box (one behind its static drawing, a
+ * .lazy-chart not yet data-interactive, does not count: the drawing shows the
+ * data); "interactive" is measured on as well, the first moment the page is
+ * drawn and every .lazy-chart is data-interactive="ready"; every visible table has rows; after a
  * client-side navigation, the address is the page's and #main has changed.
  * The time reported is the first moment the condition held and then kept
  * holding for HOLD_MS (a fallback that flips back does not count), in ms of
@@ -60,8 +63,10 @@ export interface BrowserPage {
 
 /** Where the time of one load went; every time in ms from its start (navigation start, or the router push). */
 export interface LoadBreakdown {
-  /** Fully drawn (the measured time). */
+  /** Fully drawn (the measured time): every chart shows its data, as its static SVG from the server's HTML or interactive. */
   drawnMs: number;
+  /** Every chart interactive: each static drawing replaced by its Recharts chart (components/charts/lazy-chart.tsx), drawn. */
+  interactiveMs?: number;
   /** The page's main heading once drawn (which page was measured). */
   heading: string;
   /** Full loads: the server's first byte of HTML (Navigation Timing responseStart), its last byte, DOM parsed, load event. */
@@ -74,7 +79,7 @@ export interface LoadBreakdown {
   scripts: { count: number; bytes: number; lastEndMs: number };
   /** Client-side navigations: the page's RSC payload requests sent before it was drawn (the first one sent and answered, the last answered). */
   rsc?: { count: number; bytes: number; firstStartMs: number; firstEndMs: number; lastEndMs: number };
-  /** Main-thread tasks over 50 ms (PerformanceObserver 'longtask'), during the load. */
+  /** Main-thread tasks over 50 ms (PerformanceObserver 'longtask'), during the load (until every chart is interactive). */
   longTasks: { count: number; totalMs: number; longestMs: number; lastEndMs: number };
   /** React: the root hydrated (full loads), every chart card's section hydrated (its DOM node claimed by a fiber). */
   rootHydratedMs?: number;
@@ -146,7 +151,7 @@ const OBSERVER = String.raw`(() => {
   const HOLD = ${HOLD_MS};
   const MARKS = "path, rect, circle, ellipse, polygon, polyline, line";
   const state = {
-    startAt: 0, target: null, drawnAt: null, candidateAt: null, pending: ["not checked yet"],
+    startAt: 0, target: null, drawnAt: null, interactiveAt: null, live: false, candidateAt: null, pending: ["not checked yet"],
     pendingFirstAt: null, pendingLastAt: null, pendingSeen: {}, chartsWaitingFirstAt: null, chartsWaitingLastAt: null, hydratedAt: null, cards: {}, cardCount: 0,
     longTasks: [], commits: [], rootHydratedAt: null, observerMs: 0, checks: 0, failed: null,
   };
@@ -237,13 +242,15 @@ const OBSERVER = String.raw`(() => {
     const cards = document.querySelectorAll("[data-chart]");
     state.cardCount = cards.length;
     let allHydrated = hasFiber(document.getElementById("main") || document.body);
+    let live = true;
     for (const card of cards) {
       const id = card.getAttribute("data-chart");
       const body = card.querySelector(".chart-body") || card;
       if (!hasFiber(card)) allHydrated = false;
-      const waiting = [...body.querySelectorAll(".recharts-responsive-container")].filter(
-        (rc) => ![...rc.querySelectorAll("svg")].some(drawnSvg),
-      ).length;
+      const measuring = [...body.querySelectorAll(".recharts-responsive-container")].filter((rc) => ![...rc.querySelectorAll("svg")].some(drawnSvg));
+      if (measuring.length || body.querySelector(".lazy-chart:not([data-interactive])")) live = false;
+      // A chart still behind its static drawing is drawn: the drawing shows the data.
+      const waiting = measuring.filter((rc) => !rc.closest(".lazy-chart:not([data-interactive])")).length;
       const drawn =
         body.querySelector(".chart-empty, [data-drawn]") !== null ||
         [...body.querySelectorAll("table")].some(tableHasRows) ||
@@ -258,6 +265,7 @@ const OBSERVER = String.raw`(() => {
       if (!waiting && drawn && state.cards[id] === undefined && !oldCards.has(card)) state.cards[id] = now;
     }
     if (allHydrated && state.hydratedAt === null) state.hydratedAt = now;
+    state.live = live && allHydrated;
     for (const table of document.querySelectorAll("table")) if (visible(table) && !tableHasRows(table)) pending.push(describe(table) + ": table without rows");
     state.pending = pending;
     return pending.length === 0;
@@ -267,25 +275,31 @@ const OBSERVER = String.raw`(() => {
   let timer = 0;
   const run = () => {
     frame = 0;
-    if (state.drawnAt !== null) return;
+    if (state.drawnAt !== null && state.interactiveAt !== null) return;
     const started = performance.now();
     const ok = check(started);
     state.checks++;
-    if (!ok) state.candidateAt = null;
-    else if (state.candidateAt === null) state.candidateAt = started;
-    if (state.candidateAt !== null && started - state.candidateAt >= HOLD) {
-      state.drawnAt = state.candidateAt;
-      mark("segmenta:drawn", state.drawnAt);
+    if (state.drawnAt === null) {
+      if (!ok) state.candidateAt = null;
+      else if (state.candidateAt === null) state.candidateAt = started;
+      if (state.candidateAt !== null && started - state.candidateAt >= HOLD) {
+        state.drawnAt = state.candidateAt;
+        mark("segmenta:drawn", state.drawnAt);
+      }
+    }
+    if (ok && state.live && state.interactiveAt === null) {
+      state.interactiveAt = started;
+      mark("segmenta:interactive", started);
     }
     state.observerMs += performance.now() - started;
-    if (state.drawnAt === null) {
+    if (state.drawnAt === null || state.interactiveAt === null) {
       clearTimeout(timer);
       // Holding, or waiting for what changes without touching the DOM (load event, layout, hydration): look again.
-      timer = setTimeout(schedule, state.candidateAt !== null ? HOLD - (started - state.candidateAt) + 1 : 100);
+      timer = setTimeout(schedule, state.drawnAt === null && state.candidateAt !== null ? HOLD - (started - state.candidateAt) + 1 : 100);
     }
   };
   const schedule = () => {
-    if (!frame && state.drawnAt === null) frame = requestAnimationFrame(run);
+    if (!frame && (state.drawnAt === null || state.interactiveAt === null)) frame = requestAnimationFrame(run);
   };
   new MutationObserver((records) => {
     if (state.target && !state.mainChanged) {
@@ -302,7 +316,7 @@ const OBSERVER = String.raw`(() => {
   state.arm = (target) => {
     oldCards = new WeakSet(document.querySelectorAll("[data-chart]"));
     Object.assign(state, {
-      startAt: performance.now(), target, drawnAt: null, candidateAt: null, pending: ["not checked yet"],
+      startAt: performance.now(), target, drawnAt: null, interactiveAt: null, live: false, candidateAt: null, pending: ["not checked yet"],
       pendingFirstAt: null, pendingLastAt: null, pendingSeen: {}, chartsWaitingFirstAt: null, chartsWaitingLastAt: null, hydratedAt: null, cards: {}, longTasks: [], commits: [], observerMs: 0, checks: 0, failed: null, mainChanged: false,
     });
     mark("segmenta:navigation", state.startAt);
@@ -315,6 +329,7 @@ const OBSERVER = String.raw`(() => {
 interface ObserverState {
   startAt: number;
   drawnAt: number | null;
+  interactiveAt: number | null;
   pending: string[];
   pendingFirstAt: number | null;
   pendingLastAt: number | null;
@@ -353,7 +368,7 @@ function breakdown(snapshot: PerformanceSnapshot, target: string): LoadBreakdown
   const { state } = snapshot;
   const t0 = state.startAt;
   const rel = (t: number) => Math.max(0, t - t0);
-  const inWindow = (t: number) => t >= t0 && t <= (state.drawnAt ?? Infinity);
+  const inWindow = (t: number) => t >= t0 && t <= (state.interactiveAt ?? state.drawnAt ?? Infinity);
   const scripts = snapshot.resources.filter((r) => r.initiatorType === "script" && r.startTime >= t0 && r.responseEnd <= (state.drawnAt ?? Infinity));
   // The navigation's own RSC requests (the target's path), not the prefetches of the links on the page it lands on.
   const rsc = snapshot.resources
@@ -365,6 +380,7 @@ function breakdown(snapshot: PerformanceSnapshot, target: string): LoadBreakdown
   const nav = snapshot.navigation;
   return {
     drawnMs: rel(state.drawnAt!),
+    ...(state.interactiveAt !== null ? { interactiveMs: rel(state.interactiveAt) } : {}),
     heading: snapshot.heading,
     ...(nav && t0 === 0
       ? { responseStartMs: nav.responseStart, responseEndMs: nav.responseEnd, domContentLoadedMs: nav.domContentLoadedEventEnd, loadEventMs: nav.loadEventEnd, firstContentfulPaintMs: snapshot.fcp }
@@ -414,7 +430,7 @@ async function snapshot(page: Page): Promise<PerformanceSnapshot> {
     return {
       heading: document.querySelector("#main h1")?.textContent?.trim() ?? "",
       state: {
-        startAt: s.startAt, drawnAt: s.drawnAt, pending: s.pending, pendingFirstAt: s.pendingFirstAt, pendingLastAt: s.pendingLastAt, pendingSeen: s.pendingSeen, chartsWaitingFirstAt: s.chartsWaitingFirstAt, chartsWaitingLastAt: s.chartsWaitingLastAt,
+        startAt: s.startAt, drawnAt: s.drawnAt, interactiveAt: s.interactiveAt, pending: s.pending, pendingFirstAt: s.pendingFirstAt, pendingLastAt: s.pendingLastAt, pendingSeen: s.pendingSeen, chartsWaitingFirstAt: s.chartsWaitingFirstAt, chartsWaitingLastAt: s.chartsWaitingLastAt,
         hydratedAt: s.hydratedAt, cards: s.cards, cardCount: s.cardCount, longTasks: s.longTasks, commits: s.commits, rootHydratedAt: s.rootHydratedAt, observerMs: s.observerMs,
       },
       navigation: nav && { responseStart: nav.responseStart, responseEnd: nav.responseEnd, domContentLoadedEventEnd: nav.domContentLoadedEventEnd, loadEventEnd: nav.loadEventEnd },
@@ -435,6 +451,10 @@ async function waitDrawn(page: Page, what: string, timeoutMs: number): Promise<v
     await page.waitForFunction(() => window.__segmentaBench?.drawnAt != null || window.__segmentaBench?.failed != null, undefined, { timeout: timeoutMs, polling: 100 });
     const failed = await page.evaluate(() => window.__segmentaBench?.failed);
     if (failed) throw new Error(`${what}: the page shows “${failed.trim()}”${errors.length ? ` (errors in the page: ${errors.join("; ")})` : ""}`);
+    // Then every chart interactive (its static drawing replaced), reported beside the drawn time.
+    await page.waitForFunction(() => window.__segmentaBench?.interactiveAt != null, undefined, { timeout: timeoutMs, polling: 100 }).catch(() => {
+      throw new Error(`${what}: drawn, but not every chart interactive after ${(timeoutMs / 1000).toFixed(0)} s`);
+    });
   } catch (error) {
     if (error instanceof Error && error.message.startsWith(what)) throw error;
     const pending = await page.evaluate(() => window.__segmentaBench?.pending ?? ["the observer is not installed"]).catch(() => ["the page is gone"]);
@@ -524,7 +544,7 @@ const slug = (p: string) => p.replace(/^\//, "").replace(/[^A-Za-z0-9]+/g, "-").
 const ms = (n: number | undefined, width = 5) => (n === undefined ? "–" : n.toFixed(0)).padStart(width);
 
 function describeLoad(name: string, b: LoadBreakdown): string {
-  const parts = [`${name.padEnd(10)} “${b.heading.slice(0, 30)}” drawn ${ms(b.drawnMs)} ms`];
+  const parts = [`${name.padEnd(10)} “${b.heading.slice(0, 30)}” drawn ${ms(b.drawnMs)} ms, interactive ${ms(b.interactiveMs)} ms`];
   if (b.responseStartMs !== undefined) parts.push(`HTML ${ms(b.responseStartMs, 0)}–${ms(b.responseEndMs, 0)}`, `FCP ${ms(b.firstContentfulPaintMs, 0)}`, `DCL ${ms(b.domContentLoadedMs, 0)}`, `load ${ms(b.loadEventMs, 0)}`);
   if (b.rsc) parts.push(`RSC ${ms(b.rsc.firstStartMs, 0)}–${ms(b.rsc.firstEndMs, 0)}` + (b.rsc.count > 1 ? ` (${b.rsc.count} requests, the last answered at ${ms(b.rsc.lastEndMs, 0)})` : "") + ` ${(b.rsc.bytes / 1024).toFixed(0)} kB`);
   parts.push(`JS ${b.scripts.count} chunks ${(b.scripts.bytes / 1024).toFixed(0)} kB by ${ms(b.scripts.lastEndMs, 0)}`);
@@ -584,7 +604,8 @@ export async function measurePagesInBrowser(base: string, pages: BrowserPage[], 
       timings.push(timing);
       log(
         `  ${target.label.padEnd(34)} cold ${ms(timing.coldMs)} ms (HTML ${ms(timing.serverMs, 4)} ms)  warm ${ms(timing.warmMs)} ms (HTML ${ms(timing.warmServerMs, 4)} ms)  navigation ${ms(timing.navigationMs)} ms` +
-          (navigation.rsc ? ` (RSC ${ms(navigation.rsc.firstEndMs, 4)} ms)` : ""),
+          (navigation.rsc ? ` (RSC ${ms(navigation.rsc.firstEndMs, 4)} ms)` : "") +
+          `  interactive: cold ${ms(cold.interactiveMs)} warm ${ms(warm.interactiveMs)} navigation ${ms(navigation.interactiveMs)} ms`,
       );
       if (settings.details) {
         log(describeLoad("cold", cold));
