@@ -3,6 +3,8 @@
 import { ResponsiveContainer, Tooltip, Treemap, type TooltipContentProps, type TreemapNode } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { LazyChart } from "@/components/charts/lazy-chart";
+import { StaticTreemap } from "@/components/charts/static-treemap";
 
 export interface TreemapSegment {
   no: number;
@@ -18,11 +20,13 @@ export function SegmentTreemap({ segments, currency = null }: { segments: Treema
   const data = segments.filter((s) => s.customers > 0).map((s) => ({ ...s, fill: categoryColour(s.no) }));
   return (
     <div data-testid="segment-treemap">
-      <ResponsiveContainer width="100%" height={340}>
-        <Treemap data={data} dataKey="customers" nameKey="name" isAnimationActive={false} stroke="#fff" content={<Cell />}>
-          <Tooltip content={(props: TooltipContentProps) => <TreemapTooltip {...props} currency={currency} />} />
-        </Treemap>
-      </ResponsiveContainer>
+      <LazyChart drawing={<StaticTreemap title="Segments by their customers: area = customers" height={340} tiles={data.map((s) => ({ name: s.name, value: s.customers, colour: s.fill, note: formatShare(s.customerShare) }))} />}>
+        <ResponsiveContainer width="100%" height={340}>
+          <Treemap data={data} dataKey="customers" nameKey="name" isAnimationActive={false} stroke="#fff" content={<Cell />}>
+            <Tooltip content={(props: TooltipContentProps) => <TreemapTooltip {...props} currency={currency} />} />
+          </Treemap>
+        </ResponsiveContainer>
+      </LazyChart>
       <ul className="legend" aria-label="Segments">
         {data.map((s) => (
           <li key={s.no}>
