@@ -90,7 +90,7 @@ export async function distributeForCitus(client: pg.ClientBase, log: (line: stri
   const done: string[] = [];
   const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
   if (todo.length) await placeTables(client, placed, todo, done);
-  // After the tables: a function taking a table's row type (customer_value(customers, text)) needs that table placed.
+  // After the tables: a function taking a table's row type needs that table placed (none left: 20261210300000).
   done.push(...(await distributeFunctions(client)));
   for (const line of done) log(`citus: ${line}`);
   return done;
