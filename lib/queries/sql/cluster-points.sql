@@ -12,13 +12,19 @@
 with run as (
   select id, dataset_id from segmentation_runs where id = :run_id
 ),
-sizes as (                                -- customers per segment, and how many of them to keep
-  select segment_no,
-         count(*) as customers,
-         sum(count(*)) over ()         as total,
-         count(*) over ()              as segments
+buckets as (                              -- members per segment and 1/1024th of the range of their ids' hashes (its top
+  -- ten bits): the one pass over the members, which Citus runs on the workers and merges by segment
+  select segment_no, hashtextextended(customer_id, 0) >> 54 as bucket, count(*) as customers
   from segment_members
   where run_id = :run_id
+  group by segment_no, 2
+),
+sizes as (                                -- customers per segment, and how many of them to keep
+  select segment_no,
+         sum(customers)::bigint        as customers,
+         sum(sum(customers)) over ()   as total,
+         count(*) over ()              as segments
+  from buckets
   group by segment_no
 ),
 quota as (
@@ -27,17 +33,28 @@ quota as (
               else least(customers, 1 + floor(customers * (3000 - segments) / total)::bigint) end as keep
   from sizes
 ),
-picked as (                               -- per segment, its quota of customers first in a fixed pseudo-random order
-  -- (the lowest hashes of their ids: a bounded sort per segment, never a sort of every member)
-  select p.customer_id
+cutoff as (                               -- per segment, the first bucket by which its quota is reached: every
+  -- customer kept is in it or below it
+  select q.segment_no, q.keep, min(b.bucket) as bucket
   from quota q
-  cross join lateral (
-    select m.customer_id
-    from segment_members m
-    where m.run_id = :run_id and m.segment_no = q.segment_no
-    order by hashtextextended(m.customer_id, 0), m.customer_id collate "C"
-    limit q.keep
-  ) p
+  join (select segment_no, bucket, sum(customers) over (partition by segment_no order by bucket) as running
+        from buckets) b on b.segment_no = q.segment_no and b.running >= q.keep
+  group by q.segment_no, q.keep
+),
+candidates as (                           -- those customers: the quota and at most one bucket's more per segment
+  select m.customer_id, m.segment_no, c.keep
+  from segment_members m
+  join cutoff c on c.segment_no = m.segment_no
+  where m.run_id = :run_id and hashtextextended(m.customer_id, 0) >> 54 <= c.bucket
+),
+picked as (                               -- per segment, its quota of customers first in a fixed pseudo-random order
+  -- (the lowest hashes of their ids: a window over the candidates only, not over every member; not a LATERAL
+  -- ... LIMIT per segment, which Citus cannot push down)
+  select customer_id
+  from (select customer_id, keep,
+               row_number() over (partition by segment_no order by hashtextextended(customer_id, 0), customer_id collate "C") as n
+        from candidates) ranked
+  where n <= keep
 )
 select r.customer_id,
        r.segment_no,

@@ -8,10 +8,16 @@
 -- dataset's preparation); another reads invoice_totals (the lines summed per invoice).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-countries.sql
-with run as materialized (               -- the run's analysis date and cleaning rules (bits)
+with last_day as materialized (          -- the day after the dataset's last invoice (read only when the run has no date)
+  -- (read first, not in a subquery correlated with the run's row: Citus refuses a correlated subquery when the
+  -- FROM clause holds a reference table)
+  select max(i.invoice_date)::date + 1 as analysis_date
+  from invoice_totals i
+  where i.dataset_id = (select dataset_id from segmentation_runs where id = :run_id)
+),
+run as materialized (                    -- the run's analysis date and cleaning rules (bits)
   select r.id, r.dataset_id,
-         coalesce((r.params ->> 'analysisDate')::date,
-                  (select max(i.invoice_date)::date + 1 from invoice_totals i where i.dataset_id = r.dataset_id)) as analysis_date,
+         coalesce((r.params ->> 'analysisDate')::date, (select analysis_date from last_day)) as analysis_date,
          case when r.params ? 'cleaning'
               then (select coalesce(sum(b.bit), 0)::int
                     from jsonb_array_elements_text(r.params -> 'cleaning') as k(rule)
@@ -33,22 +39,28 @@ per_invoice as (                         -- per customer, country and invoice: t
   group by 1, 2, 3
   having bool_or(i.invoice_date < r.analysis_date + 1 and i.excluded & r.rules = 0)
 ),
-per_customer as (                        -- per customer and country
-  -- (each branch runs only when its condition holds: PostgreSQL tests it once, before reading anything)
-  select customer_id, country, revenue, orders
-  from customer_countries
-  where (select rules = 63 and default_date from run) and dataset_id = (select dataset_id from run)
-  union all
-  select customer_id, country, sum(revenue), count(*)  -- (hashed groupings: no sort of the invoices)
-  from per_invoice
-  group by 1, 2
-),
-per_country as (                         -- per segment and country, and for the base (segment_no null)
-  select m.segment_no, c.country, sum(c.revenue) as revenue, sum(c.orders) as orders, count(*) as customers,
-         grouping(m.segment_no) = 1 as is_base
-  from per_customer c
+per_segment as (                         -- per segment and country, from the customers' sums joined with the members
+  -- (each branch runs only when its condition holds: PostgreSQL tests it once, before reading anything; each
+  -- joins its own per-customer rows with the members, so that on Citus the saved sums and the members, both
+  -- distributed by customer, are joined on the workers, not sent to the coordinator first)
+  select m.segment_no, c.country, sum(c.revenue) as revenue, sum(c.orders::bigint) as orders, count(*) as customers
+  from customer_countries c
   join segment_members m on m.run_id = :run_id and m.customer_id = c.customer_id
-  group by grouping sets ((m.segment_no, c.country), (c.country))
+  where (select rules = 63 and default_date from run) and c.dataset_id = (select dataset_id from run)
+  group by m.segment_no, c.country
+  union all
+  select m.segment_no, c.country, sum(c.revenue), sum(c.orders), count(*)
+  from (select customer_id, country, sum(revenue) as revenue, count(*) as orders  -- (hashed groupings: no sort of the invoices)
+        from per_invoice
+        group by 1, 2) c
+  join segment_members m on m.run_id = :run_id and m.customer_id = c.customer_id
+  group by m.segment_no, c.country
+),
+per_country as (                         -- and for the base (segment_no null), the sums of the segments', as every
+  -- member is in one segment (not GROUPING SETS, which Citus does not run over distributed tables)
+  select segment_no, country, revenue, orders, customers, false as is_base from per_segment
+  union all
+  select null, country, sum(revenue), sum(orders), sum(customers)::bigint, true from per_segment group by country
 ),
 shares as (
   select p.*,

@@ -11,10 +11,16 @@
 -- the one its lines carry most often (of equally frequent ones, the first in alphabetical order).
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-top-products.sql
-with run as materialized (               -- the run's analysis date and cleaning rules (bits)
+with last_day as materialized (          -- the day after the dataset's last invoice (read only when the run has no date)
+  -- (read first, not in a subquery correlated with the run's row: Citus refuses a correlated subquery when the
+  -- FROM clause holds a reference table)
+  select max(i.invoice_date)::date + 1 as analysis_date
+  from invoice_totals i
+  where i.dataset_id = (select dataset_id from segmentation_runs where id = :run_id)
+),
+run as materialized (                    -- the run's analysis date and cleaning rules (bits)
   select r.id, r.dataset_id,
-         coalesce((r.params ->> 'analysisDate')::date,
-                  (select max(i.invoice_date)::date + 1 from invoice_totals i where i.dataset_id = r.dataset_id)) as analysis_date,
+         coalesce((r.params ->> 'analysisDate')::date, (select analysis_date from last_day)) as analysis_date,
          case when r.params ? 'cleaning'
               then (select coalesce(sum(b.bit), 0)::int
                     from jsonb_array_elements_text(r.params -> 'cleaning') as k(rule)
@@ -38,21 +44,23 @@ bought as (                              -- per segment and product: what the me
   where (select rules = 63 and default_date from run) and cp.dataset_id = (select dataset_id from run)
   group by m.segment_no, cp.stock_code
   union all
-  select segment_no, stock_code, sum(revenue), sum(quantity), count(*)
+  select m.segment_no, pc.stock_code, sum(pc.revenue), sum(pc.quantity), count(*)
   from (                                 -- per customer and product, from the lines
     -- (the run's rules and date are filters of the sums: a WHERE on values from `run` would be guessed at
-    -- 0.5% of the lines, and the plan made for so few rows sorts where hashing is several times faster)
-    select m.segment_no, l.customer_id, l.stock_code,
+    -- 0.5% of the lines, and the plan made for so few rows sorts where hashing is several times faster;
+    -- summed before the join with the members: on Citus the lines are distributed by invoice, the members by
+    -- customer, and the workers sum the lines, not the coordinator)
+    select l.customer_id, l.stock_code,
            sum(l.quantity) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as quantity,
            sum(coalesce(l.line_total, l.quantity * l.unit_price)) filter (where l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1) as revenue
     from transaction_lines l
     join run r on l.dataset_id = r.dataset_id
-    join members m on m.customer_id = l.customer_id
-    where not (select rules = 63 and default_date from run) and l.stock_code is not null
-    group by m.segment_no, l.customer_id, l.stock_code
+    where not (select rules = 63 and default_date from run) and l.stock_code is not null and l.customer_id is not null
+    group by l.customer_id, l.stock_code
     having bool_or(l.excluded & r.rules = 0 and l.invoice_date < r.analysis_date + 1)
-  ) per_customer
-  group by segment_no, stock_code
+  ) pc
+  join members m on m.customer_id = pc.customer_id
+  group by m.segment_no, pc.stock_code
 ),
 per_product as (                         -- per segment and product, and for the base (segment_no null):
   -- the sums of its segments, as every member is in one segment
