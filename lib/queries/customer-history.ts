@@ -117,7 +117,7 @@ export async function getCustomerHistory(pool: pg.Pool, datasetId: number, custo
     rowsOf(pool, z.preprocess(camelKeys, CustomerRunSegment), sqlFile(CUSTOMER_QUERIES.segments).statement, args),
     rowOf(pool, z.preprocess(camelKeys, CustomerFile), sqlFile(CUSTOMER_QUERIES.file).statement, args),
   ]);
-  // The totals row (the empty grouping set) comes back even without invoices: 0 of them (NoInvoices).
+  // The totals row (an aggregate over no rows) comes back even without invoices: 0 of them (NoInvoices).
   const orders = orderRows.flatMap((r) => (r === null ? [] : [r]));
   const total = orders.find((r) => r.invoice_no === null);
   const member = segments.some((r) => r.segmentNo !== null);

@@ -240,6 +240,19 @@ describe("a customer's history", () => {
     expect(history.totals.invoices).toBe(rows.length);
     expect(history.totals.includedInvoices).toBe(busiest.frequency);
     expect(history.totals.includedValue).toBeCloseTo(busiest.monetary, 2);
+    // The totals row against the customer's lines themselves (on Citus too, where it is summed from the invoices' rows).
+    const lines = (
+      await pool.query(
+        `select count(*)::int as lines, sum(quantity)::int as quantity, sum(quantity * unit_price)::float8 as value,
+                (count(*) filter (where excluded & 63 = 0))::int as included_lines, bit_or(excluded)::int as rules,
+                min(invoice_date)::text as first, max(invoice_date)::text as last
+         from transaction_lines where dataset_id = $1 and customer_id = $2`,
+        [datasetId, busiest.customer_id],
+      )
+    ).rows[0];
+    expect(history.totals).toMatchObject({ lines: lines.lines, quantity: lines.quantity, includedLines: lines.included_lines, rules: lines.rules });
+    expect(history.totals.value).toBeCloseTo(lines.value, 6);
+    expect([history.totals.firstInvoiceDate, history.totals.lastInvoiceDate]).toEqual([lines.first, lines.last]);
     expect(history.invoices.map((i) => i.invoiceDate)).toEqual([...history.invoices.map((i) => i.invoiceDate)].sort().reverse());
     expect(history.file).toMatchObject({ gender: expect.stringMatching(/^[FM]$/) });
     expect(history.segments).toEqual([expect.objectContaining({ runId, segmentNo: busiest.segment_no })]);
@@ -250,6 +263,19 @@ describe("a customer's history", () => {
     expect(text.at(-1)!.slice(0, 1).concat(text.at(-1)![4]!)).toEqual(["", String(history.totals.invoices)]);
     const segments = psql(sqlFile("customer-segments").text, busiest.customer_id);
     expect(segments.map((r) => [Number(r[0]), Number(r[3]), r[4]])).toEqual(history.segments.map((s) => [s.runId, s.segmentNo, s.segment]));
+  });
+
+  test("a customer on file who bought nothing: no invoices, totals of nothing", async () => {
+    await pool.query("insert into customers (dataset_id, external_id, gender) values ($1, 'on file only', 'F')", [datasetId]);
+    try {
+      const history = (await getCustomerHistory(pool, datasetId, "on file only"))!;
+      expect(history).toMatchObject({ invoices: [], file: { gender: "F" }, totals: { invoices: 0, includedInvoices: 0, lines: 0, value: 0, firstInvoiceDate: null } });
+      const text = psql(sqlFile("customer-orders").text, "on file only");
+      // One row, the totals: no invoice, no dates, 0 invoices and 0 lines counted.
+      expect(text).toEqual([["", "", "", "", "0", "", "", "", "0", "0", "0", ""]]);
+    } finally {
+      await pool.query("delete from customers where dataset_id = $1 and external_id = 'on file only'", [datasetId]);
+    }
   });
 
   test("knows nobody it has never seen", async () => {
