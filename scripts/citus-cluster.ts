@@ -72,7 +72,17 @@ export async function startCitusCluster({ fromPort, shardCount }: { fromPort: nu
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const adminUrl = output("bash", [CLUSTER_SCRIPT, "start", dir, String(port)]);
+    let adminUrl = output("bash", [CLUSTER_SCRIPT, "start", dir, String(port)]);
+    // Citus runs a maintenance daemon per database on every node (two-phase commit recovery, distributed deadlock
+    // detection), each one of PostgreSQL's background workers (8 by default): the tests' databases at once ran out
+    // ("could not start maintenance background worker", which also failed the psql checks). Applied by a restart.
+    for (const p of [port, port + 1, port + 2]) {
+      const url = new URL(adminUrl);
+      url.port = String(p);
+      output("psql", [url.toString(), "-qAtc", "alter system set max_worker_processes = 64"]);
+    }
+    output("bash", [CLUSTER_SCRIPT, "stop", dir]);
+    adminUrl = output("bash", [CLUSTER_SCRIPT, "start", dir, String(port)]);
     output("psql", [adminUrl, "-qAtc", `alter system set citus.shard_count = ${Math.trunc(shardCount)}`, "-c", "select pg_reload_conf()"]);
     return { adminUrl, port, dir, stop };
   } catch (error) {
