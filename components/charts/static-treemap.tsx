@@ -1,7 +1,8 @@
 /**
  * A treemap drawn as plain SVG for the server's HTML (see static-chart.tsx for
  * why, and for the stretched 1000-unit-wide plot). The layout is the squarified
- * treemap (Bruls, Huizing, van Wijk 2000), as Recharts' <Treemap> lays it out,
+ * treemap (Bruls, Huizing, van Wijk 2000) of the tiles in the data's order, as
+ * Recharts' <Treemap> lays it out,
  * computed for a box of NOMINAL px wide; the swap to the interactive chart,
  * laid out at the real width, may move a rectangle a little.
  */
@@ -65,7 +66,8 @@ function squarify(values: number[], box: Box): Box[] {
 const LIGHT = ["#F0E442", "#56B4E9", "#E69F00", "#999999", "#44AA99"];
 
 export function StaticTreemap({ title, height, tiles }: { title: string; height: number; tiles: StaticTile[] }) {
-  const sorted = [...tiles].filter((t) => t.value > 0).sort((a, b) => b.value - a.value);
+  // In the data's order, as Recharts lays them out.
+  const sorted = tiles.filter((t) => t.value > 0);
   // Laid out in px of the nominal width, then drawn in the 1000-unit-wide plot.
   const boxes = squarify(
     sorted.map((t) => t.value),
@@ -88,16 +90,18 @@ export function StaticTreemap({ title, height, tiles }: { title: string; height:
           const chars = Math.floor((b.w - 12) / 7.6);
           const text = t.name.length > chars ? `${t.name.slice(0, Math.max(chars - 1, 1))}…` : t.name;
           const fill = LIGHT.includes(t.colour) ? "#111827" : "#fff";
-          const x = `${((b.x / NOMINAL) * 100).toFixed(2)}%`;
+          // Each label in a viewport of its tile's size, so it is cut at the tile's edge on a narrow screen.
           return (
-            <text key={t.name} x={x} y={b.y + 18} dx={6} fontSize={12} fontWeight={600} fill={fill}>
-              {text}
-              {b.h > 44 && t.note && (
-                <tspan x={x} dx={6} dy={16} fontSize={11} fontWeight={400}>
-                  {t.note}
-                </tspan>
-              )}
-            </text>
+            <svg key={t.name} x={`${((b.x / NOMINAL) * 100).toFixed(2)}%`} y={b.y} width={`${((b.w / NOMINAL) * 100).toFixed(2)}%`} height={b.h}>
+              <text x={6} y={18} fontSize={12} fontWeight={600} fill={fill}>
+                {text}
+                {b.h > 44 && t.note && (
+                  <tspan x={6} dy={16} fontSize={11} fontWeight={400}>
+                    {t.note}
+                  </tspan>
+                )}
+              </text>
+            </svg>
           );
         })}
       </svg>
