@@ -51,10 +51,14 @@ export function partitionName(table: PartitionedTable, id: number, suffix?: stri
 /**
  * A table shaped like the parent (columns, defaults, NOT NULLs) with a check
  * that every row is of `id`, so attaching it needs no scan. Created in the
- * caller's transaction, so COPY FREEZE may fill it.
+ * caller's transaction, so COPY FREEZE may fill it. LIKE keeps an ACCESS
+ * SHARE lock on what it copies until commit: a table that will replace a
+ * partition is copied from that partition (`like`), not the parent, so the
+ * load holds nothing on the parent until it detaches (two replaces that each
+ * held the parent's and then asked for its ACCESS EXCLUSIVE deadlocked).
  */
-export async function createPartitionTable(db: pg.ClientBase, table: PartitionedTable, id: number, name = partitionName(table, id)): Promise<string> {
-  await db.query(`create table ${name} (like ${table} including defaults including statistics, check (${KEY[table]} = ${id}))`);
+export async function createPartitionTable(db: pg.ClientBase, table: PartitionedTable, id: number, name = partitionName(table, id), like: string = table): Promise<string> {
+  await db.query(`create table ${name} (like ${like} including defaults including statistics, check (${KEY[table]} = ${id}))`);
   const column = await distributionColumn(db, table);
   if (column !== null) {
     // On a Citus cluster (README, "Running on Citus"): distributed at once, co-located with its parent, so what
@@ -157,7 +161,17 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
       await pool.query(`alter table ${table} detach partition ${name} finalize`).catch(goneAlready);
     });
   }
-  await pool.query(`drop table if exists ${name}`);
+  // On Citus two callers dropping the same table can deadlock on it (each holds a lock Citus's DROP took first, then
+  // both want ACCESS EXCLUSIVE: seen in storage.integration.test.ts on the cluster); the one PostgreSQL cancels tries
+  // again, and finds it gone.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(`drop table if exists ${name}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 3) throw error;
+    }
+  }
 }
 
 /**
