@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
 import { loadFiles } from "./load";
+import { SNIFF_BYTES } from "./sniff";
 
 /**
  * Several datasets loaded at the same time (issue 18): on one PostgreSQL and on a Citus cluster alike, every load
@@ -19,6 +20,24 @@ async function* file(n: number, lines: number): AsyncGenerator<Buffer> {
     for (let i = from; i < Math.min(lines, from + 500); i++) rows.push(`${n * 100_000 + i},85123A,HEART,${1 + (i % 5)},2010-12-01 08:26:00,2.55,${17850 + (i % 40)},United Kingdom\n`);
     yield Buffer.from(rows.join(""));
   }
+}
+
+/**
+ * Dataset `n`'s file in two parts: more than the sniffed head first (so its load has created its table and begun its
+ * COPY), then the rest once `ready` resolves: loads given the same `ready` are all mid-COPY at once.
+ */
+async function* gated(n: number, ready: Promise<unknown>, arrived: () => void): AsyncGenerator<Buffer> {
+  const rows = (from: number, to: number) => {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) out.push(`${n * 100_000 + i},85123A,HEART,${1 + (i % 5)},2010-12-01 08:26:00,2.55,${17850 + (i % 40)},United Kingdom\n`);
+    return out.join("");
+  };
+  const head = Buffer.from(HEADER + rows(0, 5000));
+  expect(head.length).toBeGreaterThan(SNIFF_BYTES);
+  yield head;
+  arrived();
+  await ready;
+  yield Buffer.from(rows(5000, 6000));
 }
 
 describe("loads at the same time", () => {
@@ -64,5 +83,25 @@ describe("loads at the same time", () => {
     expect(await count(b)).toBe(900);
     expect(await count(c)).toBe(400);
     expect(await count((results[2] as PromiseFulfilledResult<{ datasetId: number }>).value.datasetId)).toBe(1000);
+  });
+
+  test("two replaces whose COPYs overlap both end with their own lines", async () => {
+    // Each replace's table was made LIKE the parent, keeping its ACCESS SHARE lock to commit; both then asked for the
+    // parent's ACCESS EXCLUSIVE to detach the old lines: 'deadlock detected' every time.
+    const base = await Promise.all([0, 1].map((n) => loadFiles(pool, { mode: "create", name: `to replace ${n}` }, [{ fileName: `old-${n}.csv`, body: file(30 + n, 300) }])));
+    let arrivals = 0;
+    let bothThere = () => {};
+    const ready = new Promise<void>((resolve) => (bothThere = resolve));
+    const arrived = () => {
+      if (++arrivals === 2) bothThere();
+    };
+    const results = await Promise.allSettled(
+      base.map(({ datasetId }, n) => loadFiles(pool, { mode: "replace", datasetId }, [{ fileName: `new-${n}.csv`, body: gated(40 + n, ready, arrived) }])),
+    );
+    expect(results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message ?? r.reason)] : []))).toEqual([]);
+    for (const [n, { datasetId }] of base.entries()) {
+      const { rows } = await pool.query("select count(*)::int as n, min(invoice_no) as first from transaction_lines where dataset_id = $1", [datasetId]);
+      expect(rows[0]).toEqual({ n: 6000, first: String((40 + n) * 100_000) });
+    }
   });
 });

@@ -258,7 +258,10 @@ class LinesTable {
       const existing = this.mode === "create" ? false : await partitionExists(this.client, "transaction_lines", this.datasetId);
       this.fresh = this.mode === "replace" || !existing;
       this.name = this.fresh
-        ? await createPartitionTable(this.client, "transaction_lines", this.datasetId, partitionName("transaction_lines", this.datasetId, existing ? "new" : undefined))
+        ? existing
+          ? // Shaped like the partition it replaces: nothing held on the parent before the detach (storage.ts).
+            await createPartitionTable(this.client, "transaction_lines", this.datasetId, partitionName("transaction_lines", this.datasetId, "new"), partitionName("transaction_lines", this.datasetId))
+          : await createPartitionTable(this.client, "transaction_lines", this.datasetId)
         : partitionName("transaction_lines", this.datasetId);
     }
     return { name: this.name, fresh: this.fresh };
