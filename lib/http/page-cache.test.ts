@@ -133,7 +133,7 @@ describe("page cache", () => {
     expect((await get("/datasets/7", {}, null)).hit).toBe(false);
   });
 
-  test("never keeps share links, sign-in or settings", async () => {
+  test("never keeps share links or sign-in; nor settings when the versions do not say its version", async () => {
     for (const path of ["/share/shr_abc", "/login", "/setup", "/settings", "/invite/inv_abc"]) {
       await get(path);
       expect((await get(path)).hit, path).toBe(false);
@@ -317,5 +317,64 @@ describe("a kept-alive connection Next closes as a read goes out on it", () => {
       await new Promise((resolve) => front.close(resolve));
       await new Promise((resolve) => next.close(resolve));
     }
+  });
+});
+
+describe("the settings page (issue 17, item 11: it always reached Next, the readers' p99)", () => {
+  const warm = async (path = "/settings", headers: Record<string, string> = {}) => {
+    await get(path, headers);
+    expect((await get(path, headers)).hit, path).toBe(true);
+  };
+  const since = async (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test("is kept per session, its RSC payload apart", async () => {
+    versions.settings = { version: "links-1", freshUntil: null };
+    const first = await get("/settings");
+    expect(first.hit).toBe(false);
+    const again = await get("/settings");
+    expect(again).toEqual({ ...first, hit: true });
+    await warm("/settings", { rsc: "1" });
+    expect((await get("/settings", {}, "ses_other")).hit).toBe(false);
+  });
+
+  test("a share link's view passing through forgets it (its view count), so does a request with an API token (its last use)", async () => {
+    versions.settings = { version: "links-2", freshUntil: null };
+    await warm();
+    expect((await get("/share/shr_counted", {}, null)).status).toBe(200);
+    expect((await get("/settings")).hit).toBe(false);
+    expect((await get("/settings")).hit).toBe(true);
+    await get("/api/datasets", { authorization: "Bearer seg_abc" }, null);
+    expect((await get("/settings")).hit).toBe(false);
+  });
+
+  test("any change forgets it, one dataset's too (a link of that dataset made or revoked)", async () => {
+    versions.settings = { version: "links-3", freshUntil: null };
+    await warm();
+    requests++;
+    await (await fetch(`${base}/api/datasets/2/segmentations`, { method: "POST", body: "{}" })).text();
+    expect((await get("/settings")).hit).toBe(false);
+  });
+
+  test("its version moving (a view or a token's use counted by another server) forgets it; a dataset's does not", async () => {
+    versions.settings = { version: "links-4", freshUntil: null };
+    await warm();
+    versions.datasets.set(2, "b-settings");
+    expect((await get("/settings")).hit).toBe(true);
+    versions.settings = { version: "links-5", freshUntil: null };
+    expect((await get("/settings")).hit).toBe(false);
+  });
+
+  test("is rendered again once the first link or invitation it lists has expired", async () => {
+    const expiry = Date.now() + 400;
+    versions.settings = { version: "links-6", freshUntil: expiry };
+    await warm();
+    await since(expiry - Date.now() + 5);
+    expect(Date.now()).toBeGreaterThan(expiry);
+    // The versions not read again yet (same key): the page past its expiry is neither served nor kept.
+    expect((await get("/settings")).hit).toBe(false);
+    expect((await get("/settings")).hit).toBe(false);
+    // Read again: the link now expired, the next expiry later.
+    versions.settings = { version: "links-7", freshUntil: Date.now() + 60_000 };
+    await warm();
   });
 });

@@ -23,7 +23,12 @@ import { changeScope, locationDataset, pageScope, type ChangeScope, type PageSco
  * for and served to that cookie only (the versions cover sessions ending, so
  * a signed-out or expired cookie gets nothing from here). Requests without
  * a session, share links (each view is counted, and a revoked link must answer
- * 404 at once), sign-in and settings always reach Next. The client's address is
+ * 404 at once) and sign-in always reach Next. The settings page is kept too, per
+ * session, but forgotten at any change, at any share link's view and any request
+ * with an API token passing through (its view counts and tokens' last use), when
+ * its version moves (page-versions.ts: links, invitations, tokens, counted by
+ * another server too), and when the first link or invitation it lists expires
+ * (its freshUntil: the page then shows another status, by the clock alone). The client's address is
  * passed on in x-forwarded-for (replacing any the client sent), for the
  * per-address limits on sign-in and share links.
  */
@@ -44,6 +49,8 @@ interface Entry {
   body: Buffer;
   /** What it takes in memory: its body, address and headers. */
   size: number;
+  /** When it stops being good whatever passes through (epoch ms; the settings page's first expiry). */
+  until?: number | null;
 }
 
 /** A versions read, with one digest of all of it (the key of the pages that read every dataset). */
@@ -54,7 +61,7 @@ interface Snapshot extends PageVersions {
 
 /** Request headers a rendered answer depends on (Next varies on the RSC ones; compression on accept-encoding). */
 const VARY = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "accept-encoding"];
-const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/share/", "/login", "/setup", "/invite/", "/settings"];
+const UNCACHED_PREFIXES = ["/_next/", "/api/", "/samples/", "/share/", "/login", "/setup", "/invite/"];
 /** This front's own answer (Next is down) carries what Next's do (next.config.js), strictest: it is plain text. */
 const OWN_ANSWER_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -82,6 +89,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   let changes = 0;
   let everything = 0;
   const touched = new Map<number, number>();
+  // Reads that write what the settings page shows (a share link's view, an API token's use), counted like changes.
+  let accountReads = 0;
   let snapshot: Snapshot | null = null;
   let reading: Promise<Snapshot> | null = null;
   const stats = { hits: 0, misses: 0, bytes: 0 };
@@ -115,9 +124,15 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   };
 
   /** The part of a page's key that moves with the changes and versions of what it reads. */
-  const stampOf = (scope: PageScope) => (scope === "all" ? `all:${changes}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`);
+  const stampOf = (scope: PageScope) =>
+    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${changes}:${accountReads}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
   const versionOf = (scope: PageScope, versions: Snapshot) =>
-    scope === "all" ? versions.all : `${versions.shared}|${scope.map((id) => `${id}=${versions.datasets.get(id)}`).join(",")}`;
+    scope === "all"
+      ? versions.all
+      : scope === "settings"
+        ? `${versions.shared}|${versions.settings!.version}`
+        : `${versions.shared}|${scope.map((id) => `${id}=${versions.datasets.get(id)}`).join(",")}`;
+  const fresh = (entry: Entry) => entry.until === undefined || entry.until === null || Date.now() < entry.until;
 
   const store = (key: string, entry: Entry) => {
     if (entry.size > maxBytes / 8) return;
@@ -195,6 +210,11 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       });
       return;
     }
+    if ((req.url ?? "").startsWith("/share/") || req.headers.authorization) {
+      // A view counted, a token's use written: the settings pages rendered before its end are not reused.
+      accountReads++;
+      res.on("close", () => accountReads++);
+    }
     const session = cookieFrom(req.headers.cookie, SESSION_COOKIE) ?? "";
     if (!session || !isCacheablePath(req.url ?? "/")) {
       forward(req, res);
@@ -202,13 +222,24 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     }
     const versions = await currentVersions();
     const scope = pageScope(req.url ?? "/", versions);
+    if (scope === "settings" && !versions.settings) {
+      forward(req, res);
+      return;
+    }
+    const until = scope === "settings" ? versions.settings!.freshUntil : undefined;
     const stamp = stampOf(scope);
     const key = `${stamp}|${versionOf(scope, versions)}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
     const serve = (hit: Entry) => {
       res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length, "x-segmenta-cache": "hit" });
       res.end(method === "HEAD" ? undefined : hit.body);
     };
-    const hit = entries.get(key);
+    let hit = entries.get(key);
+    if (hit && !fresh(hit)) {
+      entries.delete(key);
+      bytes -= hit.size;
+      stats.bytes = bytes;
+      hit = undefined;
+    }
     if (hit) {
       stats.hits++;
       entries.delete(key);
@@ -219,7 +250,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     const inFlight = rendering.get(key);
     if (inFlight) {
       const rendered = await inFlight;
-      if (rendered) {
+      if (rendered && fresh(rendered)) {
         stats.hits++;
         serve(rendered);
         return;
@@ -247,8 +278,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
           // Only if nothing it reads changed while it was rendered.
           const kept = withoutHopByHop(headers);
           const size = body.length + key.length + JSON.stringify(kept).length;
-          const entry = stampOf(scope) === stamp ? { status: 200, headers: kept, body, size } : null;
-          if (entry) store(key, entry);
+          const entry = stampOf(scope) === stamp ? { status: 200, headers: kept, body, size, until } : null;
+          if (entry && fresh(entry)) store(key, entry);
           done(entry);
         };
       } else done(null);

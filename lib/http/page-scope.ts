@@ -10,7 +10,8 @@ import type { PageVersions } from "../queries/page-versions";
  * dataset and those of the runs named in the query (?compare=, ?to=,
  * ?other_run=, which the pages refuse unless they are of the same customers,
  * saying so). The home and upload pages list every dataset: "all". A dataset or run the
- * versions do not know yet (being created) is "all" too.
+ * versions do not know yet (being created) is "all" too. The settings page reads no
+ * dataset's data but the links, invitations and tokens: "settings" (page-cache.ts).
  *
  * Changes: the API's /api/datasets/{id}/… and /api/segmentations/{id}/… write
  * that dataset (or the run's); POST /api/datasets makes a new one, whose
@@ -20,13 +21,14 @@ import type { PageVersions } from "../queries/page-versions";
  * its id says nothing of what it changes (sign-out and role changes are
  * actions too); sign-in and out, shares and tokens are rare.
  */
-export type PageScope = number[] | "all";
-export type ChangeScope = PageScope | "lists" | "none";
+export type PageScope = number[] | "all" | "settings";
+export type ChangeScope = number[] | "all" | "lists" | "none";
 
 const RUN_PARAMS = ["compare", "to", "other_run"];
 
 export function pageScope(url: string, versions: PageVersions): PageScope {
   const [path = "", search = ""] = url.split("?", 2);
+  if (path === "/settings") return "settings";
   const dataset = /^\/datasets\/(\d{1,9})(?:\/|$)/.exec(path);
   if (dataset) {
     const id = Number(dataset[1]);

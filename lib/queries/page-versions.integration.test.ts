@@ -68,6 +68,45 @@ describe("page versions", () => {
     expect((await moves(() => pool.query("delete from sessions where token_hash = 'h1'"))).shared).toBe(true);
   });
 
+  test("the settings page's version moves with a link's view, its revoke and its expiry; freshUntil is the first expiry of a link or invitation", async () => {
+    const { rows } = await pool.query<{ id: number }>("insert into users (email, password_hash, role) values ('s@example.com', 'x', 'admin') returning id");
+    const user = rows[0]!.id;
+    const share = async (hash: string, expires: string | null) =>
+      (
+        await pool.query<{ id: number; ms: number | null }>(
+          `insert into shares (token_hash, prefix, dataset_id, view, expires_at, created_by) values ($1, $1, $2, '{"page":"overview","grain":"month"}', now() + $3::interval, $4)
+           returning id, (extract(epoch from expires_at) * 1000)::float8 as ms`,
+          [hash, b, expires, user],
+        )
+      ).rows[0]!;
+    const settings = async () => (await readPageVersions(pool)).settings!;
+    expect((await settings()).freshUntil).toBeNull();
+    const soon = await share("shr_soon", "1.5 seconds");
+    const later = await share("shr_later", "1 hour");
+    await share("shr_never", null);
+    const invitation = await pool.query<{ ms: number }>(
+      "insert into invitations (token_hash, email, role, invited_by, expires_at) values ('inv_h', 'i@example.com', 'viewer', $1, now() + interval '2 hours') returning (extract(epoch from expires_at) * 1000)::float8 as ms",
+      [user],
+    );
+    const before = await settings();
+    expect(before.freshUntil).toBe(soon.ms);
+    await pool.query("update shares set views = views + 1, last_viewed_at = now() where id = $1", [later.id]);
+    const viewed = await settings();
+    expect(viewed.version).not.toBe(before.version);
+    // Past the first link's expiry (the database's clock): the version moves, the next expiry is the other link's.
+    let expired = viewed;
+    while (expired.version === viewed.version) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expired = await settings();
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(soon.ms! - 50);
+    expect(expired.freshUntil).toBe(later.ms);
+    await pool.query("update shares set revoked_at = now() where id = $1", [later.id]);
+    const revoked = await settings();
+    expect(revoked.version).not.toBe(expired.version);
+    expect(revoked.freshUntil).toBe(invitation.rows[0]!.ms);
+  });
+
   test("A deleted: its version and its runs are gone, B's is as it was", async () => {
     const before = await readPageVersions(pool);
     await deleteDataset(pool, a);
