@@ -104,6 +104,6 @@ describe("insights and report", () => {
     for (const g of insights.groups) for (const b of g.bullets) expect(report).toContain(b.text);
     for (const p of insights.profiles) expect(report).toContain(`| ${p.name} | ${p.customers.toLocaleString("en-GB")} |`);
     expect(report).toContain(`psql "$DATABASE_URL" -v run_id=${runId} -f lib/queries/sql/segment-profile.sql`);
-    expect(report).toContain("group by grouping sets");
+    expect(report).toContain("group by segment_no");
   });
 });

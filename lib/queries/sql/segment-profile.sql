@@ -4,11 +4,32 @@
 -- holdout check, else the recency rule that did best; runs saved before the flag: P(alive) < 0.5) with
 -- the revenue they brought. The last row (segment_no null) is the whole base.
 --
+-- On a Citus cluster both aggregates run where the members are (one row per group and shard, merged on the
+-- coordinator): the segments' and the base's are two aggregates over the run's members, not GROUPING SETS,
+-- which Citus does not run over distributed tables (the members were kept whole at the coordinator for it).
+--
 -- Run it yourself:  psql "$DATABASE_URL" -v run_id=1 -f lib/queries/sql/segment-profile.sql
-with members as (
-  select * from segment_members where run_id = :run_id
+with base as (                           -- the whole base
+  select null::smallint                                  as segment_no,
+         count(*)                                        as customers,
+         sum(frequency)                                  as orders,
+         sum(monetary)                                   as revenue,
+         avg(recency_days)                               as recency_days,
+         avg(frequency)                                  as frequency,
+         avg(monetary)                                   as monetary,
+         sum(monetary) / nullif(sum(frequency), 0)       as average_order_value,
+         avg(tenure_days)                                as tenure_days,
+         avg(products)                                   as products,
+         avg(return_rate)                                as return_rate,
+         avg(p_alive)                                    as p_alive,
+         avg(expected_purchases)                         as expected_purchases,
+         avg(clv)                                        as clv,
+         count(*) filter (where coalesce(at_risk, p_alive < 0.5))                 as at_risk_customers,
+         coalesce(sum(monetary) filter (where coalesce(at_risk, p_alive < 0.5)), 0) as at_risk_revenue
+  from segment_members
+  where run_id = :run_id
 ),
-per_segment as (
+per_segment as (                         -- each segment, then the base
   select segment_no,
          count(*)                                        as customers,
          sum(frequency)                                  as orders,
@@ -25,10 +46,12 @@ per_segment as (
          avg(clv)                                        as clv,
          count(*) filter (where coalesce(at_risk, p_alive < 0.5))                 as at_risk_customers,
          coalesce(sum(monetary) filter (where coalesce(at_risk, p_alive < 0.5)), 0) as at_risk_revenue
-  from members
-  group by grouping sets ((segment_no), ())
-),
-base as (select * from per_segment where segment_no is null)
+  from segment_members
+  where run_id = :run_id
+  group by segment_no
+  union all
+  select * from base
+)
 select p.segment_no,
        coalesce(s.name, 'All customers')                                  as name,
        p.customers,
