@@ -147,9 +147,11 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
     [name, table],
   );
   // Two deletes at once both find the same orphan: whoever detaches or drops it second finds it gone, and that
-  // is done, not an error (the soak saw a 500: "... is not a partition of relation ...").
+  // is done, not an error (the soak saw 500s: "... is not a partition of relation ...", and "partition ... was removed
+  // concurrently" when the other caller finished the detach and dropped the table while this one's DETACH CONCURRENTLY
+  // waited in its second transaction).
   const goneAlready = (error: { message?: string }) => {
-    if (!/is not a partition of relation|does not exist/i.test(error.message ?? "")) throw error;
+    if (!/is not a partition of relation|does not exist|was removed concurrently/i.test(error.message ?? "")) throw error;
   };
   if (row?.attached && (await isDistributed(pool, table))) {
     // Citus has no DETACH ... CONCURRENTLY: a plain detach (a short ACCESS EXCLUSIVE lock on the parent).
