@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
-import { dropOrphanPartitions } from "./storage";
+import { dropOrphanPartitions, dropPartition } from "./storage";
 
 /**
  * Two deletes at once (the soak's two uploads, each deleting its dataset after)
@@ -34,5 +34,44 @@ describe("orphan partitions dropped by two callers at once", () => {
       );
       expect(Number(left.rows[0]!.n)).toBe(0);
     }
+  });
+});
+
+/**
+ * A delete drops its dataset's partitions while other deletes' sweeps find them orphaned (the 10-minute soak):
+ * interleaved, the second caller's DETACH CONCURRENTLY, FINALIZE or DROP met the first's half-done work and the
+ * DELETE answered 500 ("partition ... was removed concurrently", "cannot complete detaching partition ...:
+ * There's no pending concurrent detach"). Callers of one partition now take turns.
+ */
+describe("one partition dropped by several callers at once", () => {
+  let db: Awaited<ReturnType<typeof migratedDatabase>>;
+
+  beforeAll(async () => {
+    db = await migratedDatabase(inject("adminUrl"), "segmenta_drop_race");
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  test("every caller ends without an error, and the partition is gone", async () => {
+    const failures: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const name = `transaction_lines_98720${round}`;
+      await db.pool.query(`create table ${name} partition of transaction_lines for values in (98720${round})`);
+      // A reader of the lines (a page being drawn) holds the parent: DETACH CONCURRENTLY's second step waits for it.
+      const reader = await db.pool.connect();
+      await reader.query("begin");
+      await reader.query("select count(*) from transaction_lines");
+      const callers = [dropPartition, dropPartition, dropPartition, dropPartition].map((drop) => drop(db.pool, "transaction_lines", name));
+      const sweep = dropOrphanPartitions(db.pool);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await reader.query("commit");
+      reader.release();
+      const results = await Promise.allSettled([...callers, sweep]);
+      failures.push(...results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason)));
+      const left = await db.pool.query<{ found: boolean }>("select to_regclass($1) is not null as found", [name]);
+      expect(left.rows[0]!.found).toBe(false);
+    }
+    expect(failures).toEqual([]);
   });
 });

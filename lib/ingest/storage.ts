@@ -140,27 +140,42 @@ export async function partitionExists(db: pg.ClientBase | pg.Pool, table: Partit
  * partition. Runs outside any transaction, on a connection of its own.
  */
 export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name: string): Promise<void> {
+  // Callers dropping the same partition take turns (a delete and another delete's sweep of orphans both find it):
+  // interleaved, the second's DETACH, FINALIZE or DROP met the first's half-done work, and the soak saw 500s
+  // ("... is not a partition of relation ...", "partition ... was removed concurrently", "cannot complete
+  // detaching partition ...: There's no pending concurrent detach"). Whoever comes second finds the table gone.
+  const client = await pool.connect();
+  try {
+    await client.query("select pg_advisory_lock($1, hashtext($2))", [DROP_LOCK_SPACE, name]);
+    await detachAndDrop(client, table, name);
+  } finally {
+    await client.query("select pg_advisory_unlock($1, hashtext($2))", [DROP_LOCK_SPACE, name]).catch(() => {});
+    client.release();
+  }
+}
+
+/** The advisory locks' first key for dropPartition (two-key locks: apart from the one-key ones used elsewhere). */
+const DROP_LOCK_SPACE = 7270;
+
+async function detachAndDrop(db: pg.PoolClient, table: PartitionedTable, name: string): Promise<void> {
   const row = await rowOf(
-    pool,
+    db,
     z.object({ attached: z.boolean() }),
     "select exists (select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = to_regclass($2)) as attached",
     [name, table],
   );
-  // Two deletes at once both find the same orphan: whoever detaches or drops it second finds it gone, and that
-  // is done, not an error (the soak saw 500s: "... is not a partition of relation ...", and "partition ... was removed
-  // concurrently" when the other caller finished the detach and dropped the table while this one's DETACH CONCURRENTLY
-  // waited in its second transaction).
+  // A caller that does not hold the lock (psql, an older server) may still have taken it: gone is done, not an error.
   const goneAlready = (error: { message?: string }) => {
     if (!/is not a partition of relation|does not exist|was removed concurrently/i.test(error.message ?? "")) throw error;
   };
-  if (row?.attached && (await isDistributed(pool, table))) {
+  if (row?.attached && (await isDistributed(db, table))) {
     // Citus has no DETACH ... CONCURRENTLY: a plain detach (a short ACCESS EXCLUSIVE lock on the parent).
-    await pool.query(`alter table ${table} detach partition ${name}`).catch(goneAlready);
+    await db.query(`alter table ${table} detach partition ${name}`).catch(goneAlready);
   } else if (row?.attached) {
     // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
-    await pool.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
+    await db.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
       if (!/pending detach/i.test(error.message ?? "")) return goneAlready(error);
-      await pool.query(`alter table ${table} detach partition ${name} finalize`).catch(goneAlready);
+      await db.query(`alter table ${table} detach partition ${name} finalize`).catch(goneAlready);
     });
   }
   // On Citus two callers dropping the same table can deadlock on it (each holds a lock Citus's DROP took first, then
@@ -168,7 +183,7 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
   // again, and finds it gone.
   for (let attempt = 1; ; attempt++) {
     try {
-      await pool.query(`drop table if exists ${name}`);
+      await db.query(`drop table if exists ${name}`);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== "40P01" || attempt >= 3) throw error;
