@@ -75,3 +75,64 @@ describe("one partition dropped by several callers at once", () => {
     expect(failures).toEqual([]);
   });
 });
+
+/**
+ * PostgreSQL keeps one partition per parent "pending detach" at a time: a DETACH CONCURRENTLY of one dataset's
+ * partition while another's waits for the parent's readers failed naming the other ("partition ... already pending
+ * detach"), and the caller then tried FINALIZE on its own ("cannot complete detaching partition ...: There's no
+ * pending concurrent detach"): the 10-minute soak's deletes of different datasets at once answered 500. And a
+ * detach interrupted half-way (a stop) leaves its partition pending, which must not block the next delete.
+ */
+describe("partitions of different datasets dropped at once", () => {
+  let db: Awaited<ReturnType<typeof migratedDatabase>>;
+
+  beforeAll(async () => {
+    db = await migratedDatabase(inject("adminUrl"), "segmenta_drop_parent");
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const exists = async (name: string) =>
+    (await db.pool.query<{ found: boolean }>("select to_regclass($1) is not null as found", [name])).rows[0]!.found;
+
+  test("each ends without an error while a reader holds the lines, and every one is gone", async () => {
+    const names = [987301, 987302, 987303, 987304].map((id) => `transaction_lines_${id}`);
+    for (const [i, name] of names.entries()) await db.pool.query(`create table ${name} partition of transaction_lines for values in (${987301 + i})`);
+    const reader = await db.pool.connect();
+    await reader.query("begin");
+    await reader.query("select count(*) from transaction_lines");
+    const drops = names.map((name) => dropPartition(db.pool, "transaction_lines", name));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reader.query("commit");
+    reader.release();
+    const failures = (await Promise.allSettled(drops)).filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
+    expect(failures).toEqual([]);
+    for (const name of names) expect(await exists(name)).toBe(false);
+  });
+
+  test("a detach interrupted half-way is completed by the next drop, of it or of another partition", async () => {
+    await db.pool.query("create table transaction_lines_987401 partition of transaction_lines for values in (987401)");
+    await db.pool.query("create table transaction_lines_987402 partition of transaction_lines for values in (987402)");
+    // A detach cancelled while it waits for a reader: its partition stays pending detach.
+    const reader = await db.pool.connect();
+    await reader.query("begin");
+    await reader.query("select count(*) from transaction_lines");
+    const detacher = await db.pool.connect();
+    const pid = (await detacher.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+    const detach = detacher.query("alter table transaction_lines detach partition transaction_lines_987401 concurrently").catch((e: Error) => e);
+    await expect
+      .poll(async () => (await db.pool.query("select 1 from pg_inherits where inhrelid = 'transaction_lines_987401'::regclass and inhdetachpending")).rowCount)
+      .toBe(1);
+    await db.pool.query("select pg_cancel_backend($1::int)", [pid]);
+    expect(String(await detach)).toMatch(/cancel/i);
+    detacher.release();
+    await reader.query("commit");
+    reader.release();
+    await dropPartition(db.pool, "transaction_lines", "transaction_lines_987402");
+    expect(await exists("transaction_lines_987402")).toBe(false);
+    expect((await db.pool.query("select 1 from pg_inherits where inhrelid = 'transaction_lines_987401'::regclass")).rowCount).toBe(0);
+    await dropPartition(db.pool, "transaction_lines", "transaction_lines_987401");
+    expect(await exists("transaction_lines_987401")).toBe(false);
+  });
+});

@@ -140,16 +140,17 @@ export async function partitionExists(db: pg.ClientBase | pg.Pool, table: Partit
  * partition. Runs outside any transaction, on a connection of its own.
  */
 export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name: string): Promise<void> {
-  // Callers dropping the same partition take turns (a delete and another delete's sweep of orphans both find it):
-  // interleaved, the second's DETACH, FINALIZE or DROP met the first's half-done work, and the soak saw 500s
-  // ("... is not a partition of relation ...", "partition ... was removed concurrently", "cannot complete
-  // detaching partition ...: There's no pending concurrent detach"). Whoever comes second finds the table gone.
+  // Drops from one parent take turns. PostgreSQL lets one partition per parent be "pending detach" at a time: a
+  // DETACH CONCURRENTLY while another partition's is under way fails naming the other ("partition ... already
+  // pending detach"), and two callers of the same partition met each other's half-done work. The 10-minute soak's
+  // deletes (several datasets at once, and other deletes' sweeps of orphans) answered 500 with both. Whoever comes
+  // second finds its partition alone, or gone.
   const client = await pool.connect();
   try {
-    await client.query("select pg_advisory_lock($1, hashtext($2))", [DROP_LOCK_SPACE, name]);
+    await client.query("select pg_advisory_lock($1, hashtext($2))", [DROP_LOCK_SPACE, table]);
     await detachAndDrop(client, table, name);
   } finally {
-    await client.query("select pg_advisory_unlock($1, hashtext($2))", [DROP_LOCK_SPACE, name]).catch(() => {});
+    await client.query("select pg_advisory_unlock($1, hashtext($2))", [DROP_LOCK_SPACE, table]).catch(() => {});
     client.release();
   }
 }
@@ -172,10 +173,14 @@ async function detachAndDrop(db: pg.PoolClient, table: PartitionedTable, name: s
     // Citus has no DETACH ... CONCURRENTLY: a plain detach (a short ACCESS EXCLUSIVE lock on the parent).
     await db.query(`alter table ${table} detach partition ${name}`).catch(goneAlready);
   } else if (row?.attached) {
-    // A detach interrupted half-way (a stop) leaves the partition "pending detach": FINALIZE completes it.
-    await db.query(`alter table ${table} detach partition ${name} concurrently`).catch(async (error: { message?: string }) => {
-      if (!/pending detach/i.test(error.message ?? "")) return goneAlready(error);
-      await db.query(`alter table ${table} detach partition ${name} finalize`).catch(goneAlready);
+    // Holding the parent's turn, a partition pending detach was left by a detach interrupted half-way (a stop):
+    // FINALIZE completes it (the error names it: this one, or another of the parent's, which blocks this one).
+    const detach = () => db.query(`alter table ${table} detach partition ${name} concurrently`);
+    await detach().catch(async (error: { message?: string }) => {
+      const pending = /partition "([^"]+)" already pending detach/i.exec(error.message ?? "")?.[1];
+      if (!pending) return goneAlready(error);
+      await db.query(`alter table ${table} detach partition ${pending} finalize`).catch(goneAlready);
+      if (pending !== name) await detach().catch(goneAlready);
     });
   }
   // On Citus two callers dropping the same table can deadlock on it (each holds a lock Citus's DROP took first, then
