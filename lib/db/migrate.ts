@@ -6,6 +6,7 @@ import { z } from "zod";
 import { rowsOf } from "../queries/rows";
 import { distributeForCitus } from "./citus";
 import { splitStatements } from "./statements";
+import { ADVISORY_LOCKS } from "./advisory-locks";
 
 /**
  * Applies the SQL migrations in prisma/migrations the way `prisma migrate deploy`
@@ -28,7 +29,7 @@ export interface MigrateResult {
 }
 
 // Prisma Migrate's own advisory lock key, so our step and the Prisma CLI also exclude each other.
-const LOCK_KEY = 72707369;
+const LOCK_KEY = ADVISORY_LOCKS.migrate;
 
 const CREATE_TABLE = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

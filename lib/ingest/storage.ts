@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { rowOf, rowsOf } from "../queries/rows";
+import { ADVISORY_LOCKS, ADVISORY_LOCK_SPACES } from "../db/advisory-locks";
 
 /**
  * Where the bulk rows live. Each dataset's lines, invoice sums and customer
@@ -99,9 +100,6 @@ export async function oneConnectionPerNode(db: pg.ClientBase): Promise<void> {
   if (await isDistributed(db, "transaction_lines")) await db.query("set local citus.multi_shard_modify_mode = 'sequential'");
 }
 
-/** The advisory lock a load's transaction holds on a Citus cluster (loadsOneAtATime). */
-const CITUS_LOAD_LOCK = 72707370;
-
 /**
  * On a Citus cluster, waits until no other load's transaction is open, and holds that turn until the caller's
  * transaction ends (a transaction-level advisory lock on the coordinator, where every load's transaction runs).
@@ -114,7 +112,7 @@ const CITUS_LOAD_LOCK = 72707370;
  * row locks let loads of different datasets pass each other, nothing.
  */
 export async function loadsOneAtATime(db: pg.ClientBase): Promise<void> {
-  if (await isDistributed(db, "transaction_lines")) await db.query("select pg_advisory_xact_lock($1)", [CITUS_LOAD_LOCK]);
+  if (await isDistributed(db, "transaction_lines")) await db.query("select pg_advisory_xact_lock($1)", [ADVISORY_LOCKS.citusLoad]);
 }
 
 /** The column a table is hash-distributed on, on a Citus cluster; null elsewhere. */
@@ -156,7 +154,7 @@ export async function dropPartition(pool: pg.Pool, table: PartitionedTable, name
 }
 
 /** The advisory locks' first key for dropPartition (two-key locks: apart from the one-key ones used elsewhere). */
-const DROP_LOCK_SPACE = 7270;
+const DROP_LOCK_SPACE = ADVISORY_LOCK_SPACES.partitionDrop;
 
 async function detachAndDrop(db: pg.PoolClient, table: PartitionedTable, name: string): Promise<void> {
   const row = await rowOf(

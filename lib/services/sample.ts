@@ -2,9 +2,9 @@ import type pg from "pg";
 import { loadFiles } from "../ingest/load";
 import { anyDataset, saveSettingOnce, settingExists, withAdvisoryLock } from "../queries/app-settings";
 import { SAMPLE, sampleFiles } from "../sample";
+import { ADVISORY_LOCKS } from "../db/advisory-locks";
 
 const SETTING = "sample_dataset";
-const LOCK_KEY = 72707370;
 
 /**
  * Loads the sample dataset into an empty database, once. A database that ever
@@ -12,7 +12,7 @@ const LOCK_KEY = 72707370;
  * restart never reloads it and a deleted sample stays deleted.
  */
 export async function ensureSampleDataset(pool: pg.Pool, log: (line: string) => void = () => {}): Promise<number | null> {
-  return withAdvisoryLock(pool, LOCK_KEY, async (client) => {
+  return withAdvisoryLock(pool, ADVISORY_LOCKS.sample, async (client) => {
     if (await settingExists(client, SETTING)) return null;
     if (await anyDataset(client)) {
       await saveSettingOnce(client, SETTING, { skipped: "the database already held datasets" });
