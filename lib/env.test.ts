@@ -10,6 +10,7 @@ describe("readEnv", () => {
       SEGMENTA_PG_PORT: 54329,
       SEGMENTA_UPLOAD_LIMIT: 1024 ** 3,
       SEGMENTA_MAX_FIELD_BYTES: 1024 ** 2,
+      SEGMENTA_BACKGROUND_NICE: 10,
       SEGMENTA_MONITOR_MS: 0,
       SEGMENTA_SAMPLE: "1",
     });

@@ -19,6 +19,11 @@ const EnvSchema = z.object({
    * 64 KB longer. A longer one is refused (422, naming its line and column).
    */
   SEGMENTA_MAX_FIELD_BYTES: z.coerce.number().int().min(1024).default(1024 ** 2),
+  /**
+   * The nice value (0 to 19) of the work that may wait for the readers: the threads that parse uploads, and the
+   * PostgreSQL backends of loads and preparations when the server is local and ours (lib/db/priority.ts). 0: off.
+   */
+  SEGMENTA_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Every this many ms the web server logs its event-loop delay, database pool queue and memory (lib/monitor.ts; 0: never). */
   SEGMENTA_MONITOR_MS: z.coerce.number().int().min(0).default(0),
   /** Set to "0" to start without loading the sample dataset into an empty database. */
@@ -40,4 +45,10 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** SEGMENTA_BACKGROUND_NICE alone (read where a load or a pool starts; readEnv refuses a wrong value at start). */
+export function backgroundNice(source: Record<string, string | undefined> = process.env): number {
+  const parsed = EnvSchema.shape.SEGMENTA_BACKGROUND_NICE.safeParse(source.SEGMENTA_BACKGROUND_NICE);
+  return parsed.success ? parsed.data : 10;
 }

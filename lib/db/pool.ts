@@ -1,5 +1,7 @@
 import net from "node:net";
 import pg from "pg";
+import { backgroundNice } from "../env";
+import { lowerBackendPriority } from "./priority";
 
 // Timestamps without a time zone (invoice dates are shop-local) stay as the text
 // PostgreSQL sends: turning them into a JS Date would shift them by the server's zone.
@@ -80,7 +82,9 @@ export const LONG_WORK_CONNECTIONS = 4;
  * preparation took three of the ten the readers had, and the readers queued
  * behind them (the soak, issue 17 item 11). Made on first use with `pool`'s
  * settings; its statements are cancelled with `pool`'s (cancelQueries) and it
- * ends when `pool` ends.
+ * ends when `pool` ends. Their PostgreSQL backends run at a lower CPU
+ * priority (SEGMENTA_BACKGROUND_NICE, lib/db/priority.ts) when the server is
+ * local and ours, so the readers' queries go first.
  */
 export function longWorkPool(pool: pg.Pool): pg.Pool {
   const tracked = pool as Tracked & { [LONG_WORK]?: pg.Pool };
@@ -88,6 +92,8 @@ export function longWorkPool(pool: pg.Pool): pg.Pool {
   if (existing) return existing;
   const side = new pg.Pool({ ...pool.options, max: LONG_WORK_CONNECTIONS });
   side.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
+  const nice = backgroundNice();
+  side.on("connect", (client) => lowerBackendPriority(client as pg.Client, nice));
   const open = tracked[CONNECTIONS];
   if (open) {
     side.on("connect", (client) => open.add(client as pg.Client));

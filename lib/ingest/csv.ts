@@ -255,11 +255,13 @@ function plainText(text: string, delimiter: string, newline: CsvFormat["newline"
 }
 
 /**
- * The stream form: decoded text in (UTF-8 bytes, or strings), batches out.
- * ASCII text (most exports) keeps its bytes beside it, so records are hashed
- * on bytes (4 times faster than on the string's characters).
+ * The parse one chunk at a time: decoded text in (UTF-8 bytes, or strings),
+ * a batch of the chunk's whole records out. ASCII text (most exports) keeps its
+ * bytes beside it, so records are hashed on bytes (4 times faster than on the
+ * string's characters). Synchronous, so a worker thread (parse-thread.ts) or a
+ * stream (CsvRowStream) can drive it.
  */
-export class CsvRowStream extends Transform {
+export class CsvRows {
   private readonly parser: CsvParser;
   /**
    * The unfinished record of the last chunks, held until a chunk ends it
@@ -269,34 +271,53 @@ export class CsvRowStream extends Transform {
   private readonly pending: PendingRecord;
 
   constructor(format: CsvFormat, fileName: string, limits: FieldLimits = fieldLimits()) {
-    super({ readableObjectMode: true, decodeStrings: false });
     this.parser = new CsvParser(format, fileName, limits);
     this.pending = new PendingRecord(format, fileName, limits);
   }
 
+  /** The whole records this chunk ends, if any. */
+  write(chunk: Buffer | string): RowBatch | undefined {
+    if (!this.pending.add(chunk)) return undefined;
+    return this.run(this.pending.take(), false);
+  }
+
+  /** The records left at the end of the file. */
+  end(): RowBatch | undefined {
+    return this.run(this.pending.take(), true);
+  }
+
+  private run(input: Buffer | string, final: boolean): RowBatch | undefined {
+    const ascii = typeof input !== "string" && isAscii(input);
+    const text = typeof input === "string" ? input : input.toString(ascii ? "latin1" : "utf8");
+    const { batch, consumed } = this.parser.parse(text, final, ascii ? (input as Buffer) : null);
+    if (!final) {
+      const rest = typeof input === "string" ? text.slice(consumed) : ascii ? input.subarray(consumed) : Buffer.from(text.slice(consumed));
+      this.pending.hold(rest, this.parser.line);
+    }
+    return batch.rows.length ? batch : undefined;
+  }
+}
+
+/** CsvRows as a stream: decoded text in, batches out. */
+export class CsvRowStream extends Transform {
+  private readonly rows: CsvRows;
+
+  constructor(format: CsvFormat, fileName: string, limits: FieldLimits = fieldLimits()) {
+    super({ readableObjectMode: true, decodeStrings: false });
+    this.rows = new CsvRows(format, fileName, limits);
+  }
+
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
     try {
-      if (!this.pending.add(chunk)) return done();
+      done(null, this.rows.write(chunk));
     } catch (error) {
-      return done(error as Error);
+      done(error as Error);
     }
-    this.run(this.pending.take(), false, done);
   }
 
   override _flush(done: TransformCallback): void {
-    this.run(this.pending.take(), true, done);
-  }
-
-  private run(input: Buffer | string, final: boolean, done: TransformCallback): void {
     try {
-      const ascii = typeof input !== "string" && isAscii(input);
-      const text = typeof input === "string" ? input : input.toString(ascii ? "latin1" : "utf8");
-      const { batch, consumed } = this.parser.parse(text, final, ascii ? (input as Buffer) : null);
-      if (!final) {
-        const rest = typeof input === "string" ? text.slice(consumed) : ascii ? input.subarray(consumed) : Buffer.from(text.slice(consumed));
-        this.pending.hold(rest, this.parser.line);
-      }
-      done(null, batch.rows.length ? batch : undefined);
+      done(null, this.rows.end());
     } catch (error) {
       done(error as Error);
     }

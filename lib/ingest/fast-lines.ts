@@ -1,6 +1,5 @@
 /* eslint-disable max-lines -- one hot loop over the bytes of a file (10 million lines): split functions cost measured throughput. */
 import { isAscii } from "node:buffer";
-import { Transform, type TransformCallback } from "node:stream";
 import { countFlags, isNonProductCode } from "./cleaning";
 import { CsvParser, type CsvFormat } from "./csv";
 import { fieldLimits, PendingRecord, type FieldLimits } from "./pending-record";
@@ -94,7 +93,11 @@ class Output {
   }
 }
 
-export class LineCopyStream extends Transform {
+/**
+ * The byte path one chunk at a time (synchronous: the upload's worker thread
+ * drives it, parse-thread.ts): decoded bytes in, COPY text out.
+ */
+export class LineCopier {
   private readonly parser: CsvParser;
   /** The unfinished record of the last chunks, held until a chunk ends it (pending-record.ts). */
   private readonly pending: PendingRecord;
@@ -121,7 +124,6 @@ export class LineCopyStream extends Transform {
     dateOrder: DateOrder,
     limits: FieldLimits = fieldLimits(),
   ) {
-    super({ writableObjectMode: false, decodeStrings: false });
     this.parser = new CsvParser(format, fileName, limits);
     this.pending = new PendingRecord(format, fileName, limits);
     this.longRecord = Math.min(LONG_RECORD, limits.maxField);
@@ -133,23 +135,17 @@ export class LineCopyStream extends Transform {
     this.dmy = dateOrder === "dmy";
   }
 
-  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
-    try {
-      if (!this.pending.add(chunk)) return done();
-      const input = this.pending.take();
-      done(null, typeof input === "string" ? this.general(input, false, "text") : this.chunk(input, false));
-    } catch (error) {
-      done(error as Error);
-    }
+  /** COPY text for the whole records this chunk ends, if any. */
+  write(chunk: Buffer | string): Buffer | undefined {
+    if (!this.pending.add(chunk)) return undefined;
+    const input = this.pending.take();
+    return typeof input === "string" ? this.general(input, false, "text") : this.chunk(input, false);
   }
 
-  override _flush(done: TransformCallback): void {
-    try {
-      const input = this.pending.take();
-      done(null, typeof input === "string" ? this.general(input, true, "text") : this.chunk(input, true));
-    } catch (error) {
-      done(error as Error);
-    }
+  /** COPY text for the records left at the end of the file. */
+  end(): Buffer | undefined {
+    const input = this.pending.take();
+    return typeof input === "string" ? this.general(input, true, "text") : this.chunk(input, true);
   }
 
   /** A chunk of bytes: the byte path when it is ASCII and holds no character COPY must escape; else the general path. */

@@ -1,21 +1,22 @@
 /* eslint-disable max-lines -- one load's transaction from first byte to commit: its steps share the connection and the error handling. */
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { z } from "zod";
 import type { CleaningCounts } from "./cleaning";
-import { CsvRowStream, type RowBatch } from "./csv";
-import { DecodeStream, type Encoding } from "./decode";
+import type { Encoding } from "./decode";
 import { ImportError } from "./errors";
 import { LAYOUTS, autoMapping, customerColumnKeys, mappingFromNames, missingFields, refuseAmbiguousColumns, type FileKind, type Layout, type Mapping } from "./layouts";
-import { bytePathFits, dateStyle, LineCopyStream } from "./fast-lines";
+import { bytePathFits, dateStyle } from "./fast-lines";
+import { openParser, ParseStream } from "./parse-thread";
 import { fieldLimits, formatBytes } from "./pending-record";
-import { makeConverter, type LineConverter } from "./rows";
+import { makeConverter, type ConverterInput, type LineConverter } from "./rows";
 import { DATE_FIELDS, detectValueFormats, SNIFF_BYTES, sniff } from "./sniff";
 import { attachPartition, createPartitionTable, loadsOneAtATime, oneConnectionPerNode, partitionExists, partitionName } from "./storage";
 import type { DateOrder } from "./values";
 import { longWorkPool } from "../db/pool";
+import { backgroundNice } from "../env";
 import { datasetExists } from "../queries/datasets";
 import { markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
 import { rowsOf } from "../queries/rows";
@@ -77,6 +78,8 @@ export interface LoadHooks {
   maxBytes?: number;
   /** Longest value (field) accepted, in bytes (pending-record.ts; 1 MiB when not given). */
   maxFieldBytes?: number;
+  /** The nice value of the thread that parses the file (parse-thread.ts; 0: as the process's; default SEGMENTA_BACKGROUND_NICE). */
+  nice?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
@@ -366,7 +369,7 @@ async function loadFile(
   const writeIds = !freeze;
   if (!writeIds) await client.query(`alter table ${table} alter column dataset_id set default ${datasetId}, alter column import_id set default ${importId}`);
 
-  const converter = makeConverter({
+  const converterInput: ConverterInput = {
     layout: sniffed.layout,
     fileName: file.fileName,
     header: sniffed.header,
@@ -377,11 +380,12 @@ async function loadFile(
     // About as many rows as the file's size over the sniffed rows' average size.
     expectedRows: file.size ? Math.ceil(file.size / Math.max(8, head.length / (sniffed.sample.length + 1))) : undefined,
     writeIds,
-  });
+  };
+  // This thread's converter tells the COPY's columns and the path; the parse thread makes its own to convert.
+  const converter = makeConverter({ ...converterInput, expectedRows: undefined });
 
   let bytes = 0;
   let rowsRead = 0;
-  let headerSeen = false;
   const countBytes = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
@@ -391,49 +395,36 @@ async function loadFile(
       done(null, chunk);
     },
   });
-  const toCopy = new Transform({
-    writableObjectMode: true,
-    transform(batch: RowBatch, _encoding, done: TransformCallback) {
-      try {
-        const from = headerSeen ? 0 : 1;
-        headerSeen = true;
-        const out = converter.convert(batch, from);
-        rowsRead += batch.rows.length - from;
-        hooks.onProgress?.({ bytes, rows: rowsRead });
-        // ASCII in, ASCII out: encoded byte for byte, without UTF-8's checks.
-        done(null, out ? Buffer.from(out, batch.bytes ? "latin1" : "utf8") : undefined);
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-  });
-  // Transactions whose every column is read go the byte path (fast-lines.ts); other files row by row.
+  // Transactions whose every column is read go the byte path (fast-lines.ts); other files row by row. Either way
+  // on a worker thread (parse-thread.ts): this thread only passes the bytes from the upload to the COPY.
   const decimalComma = options.decimalComma ?? formats.decimalComma;
-  const limits = fieldLimits(hooks.maxFieldBytes, sniffed.header);
-  const byteStream = converter.table === "transaction_lines" && bytePathFits(converter as LineConverter, sniffed, decimalComma)
-    ? new LineCopyStream(sniffed, file.fileName, converter as LineConverter, writeIds ? `${datasetId}\t${importId}\t` : "", dateOrder, limits)
-    : null;
-  if (byteStream) {
+  const bytePath = converter.table === "transaction_lines" && bytePathFits(converter as LineConverter, sniffed, decimalComma);
+  if (bytePath) {
     // It copies slashed dates as written: the server reads them in the file's order.
     await client.query(`set local datestyle = '${dateStyle(dateOrder)}'`);
   }
-  const progress = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      rowsRead = byteStream!.rows;
-      hooks.onProgress?.({ bytes, rows: rowsRead });
-      done(null, chunk);
-    },
+  const parser = await openParser({
+    fileName: file.fileName,
+    format: { delimiter: sniffed.delimiter, newline: sniffed.newline },
+    converter: converterInput,
+    bytePath,
+    prefix: writeIds ? `${datasetId}\t${importId}\t` : "",
+    dateOrder,
+    limits: fieldLimits(hooks.maxFieldBytes, sniffed.header),
+    nice: hooks.nice ?? backgroundNice(),
   });
+  const parse = new ParseStream(parser, (rows) => hooks.onProgress?.({ bytes, rows }));
   const columns = converter.columns.map((c) => `"${c}"`).join(", ");
   // FREEZE: the rows of a table made in this transaction are written frozen (no later VACUUM rewrites them).
   const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN${freeze ? " WITH (FREEZE)" : ""}`));
   try {
-    if (byteStream) await pipeline(stream, countBytes, new DecodeStream(file.fileName), byteStream, progress, copy);
-    else await pipeline(stream, countBytes, new DecodeStream(file.fileName), new CsvRowStream(sniffed, file.fileName, limits), toCopy, copy);
+    await pipeline(stream, countBytes, parse, copy);
   } catch (error) {
     throw asImportError(error, file.fileName);
+  } finally {
+    parser.close();
   }
-  if (byteStream) rowsRead = byteStream.rows;
+  rowsRead = parse.rows;
   if (!writeIds) await client.query(`alter table ${table} alter column dataset_id drop default, alter column import_id drop default`);
   if (rowsRead === 0) throw new ImportError("no_rows", `${file.fileName} has a header but no rows.`, 2);
   if (copy.rowCount !== rowsRead) {
@@ -462,7 +453,7 @@ async function loadFile(
     bytes,
     rowsRead,
     rowsLoaded,
-    cleaning: converter.cleaning,
+    cleaning: parse.cleaning,
     ...(spec.kind === "customers" ? { columns: customerColumnKeys(sniffed.header, mapping) } : {}),
   };
 }
