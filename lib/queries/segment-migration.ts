@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CachedQuery } from "./cache";
-import { camelKeys, num, numOrNull, rowsOf, type Queryable } from "./rows";
+import { camelKeys, num, numOrNull, rowOf, rowsOf, type Queryable } from "./rows";
 import { sqlFile, sqlFileValues } from "./sql-file";
 
 /**
@@ -51,19 +51,37 @@ export const RunTime = z.object({
 });
 export type RunTime = z.infer<typeof RunTime>;
 
-/** The runs that exist among ids, each with its analysis date. */
+/**
+ * The runs that exist among ids, each with its analysis date. A run that kept the default date is placed at the
+ * day after its dataset's last invoice, read per dataset in a statement of its own: a subquery correlated with
+ * the run's row is refused by Citus (segmentation_runs is a reference table there), and a join with the invoice
+ * sums grouped by dataset would read every invoice of the dataset, where max() of one dataset's invoice_date is
+ * read from the end of the (dataset_id, invoice_date) index on one server (each shard's, on Citus).
+ */
 export async function runTimes(db: Queryable, ids: number[]): Promise<RunTime[]> {
-  return rowsOf(
+  const runs = await rowsOf(
     db,
-    z.preprocess(camelKeys, RunTime),
+    z.preprocess(camelKeys, RunTime.omit({ analysisDate: true }).extend({ asRun: z.string().nullable() })),
     `select r.id, r.dataset_id, r.method,
-            to_char(coalesce((r.params ->> 'analysisDate')::date,
-                             (select max(i.invoice_date)::date + 1 from invoice_totals i where i.dataset_id = r.dataset_id)), 'YYYY-MM-DD') as analysis_date,
+            to_char((r.params ->> 'analysisDate')::date, 'YYYY-MM-DD') as as_run,
             r.params ->> 'analysisDate' is null as default_date,
             r.params -> 'cleaning' as cleaning,
             coalesce(r.params ->> 'purchases', 'true') <> 'false' as purchases
      from segmentation_runs r where r.id = any($1::int[])`,
     [ids],
   );
+  const datasets = [...new Set(runs.filter((r) => r.asRun === null).map((r) => r.datasetId))];
+  const lastDays = new Map(await Promise.all(datasets.map(async (id) => [id, await dayAfterLastInvoice(db, id)] as const)));
+  return runs.map(({ asRun, ...run }) => ({ ...run, analysisDate: asRun ?? lastDays.get(run.datasetId) ?? null }));
 }
 
+/** The day after a dataset's last invoice (YYYY-MM-DD), a run's default analysis date; null without invoices. */
+async function dayAfterLastInvoice(db: Queryable, datasetId: number): Promise<string | null> {
+  const row = await rowOf(
+    db,
+    z.object({ day: z.string().nullable() }),
+    "select to_char(max(invoice_date)::date + 1, 'YYYY-MM-DD') as day from invoice_totals where dataset_id = $1",
+    [datasetId],
+  );
+  return row?.day ?? null;
+}
