@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive } from "./clv";
+import { aliveAfter, expectedAverageSpend, expectedPurchases, fitBgNbd, fitGammaGamma, FitError, lifetimeValue, probabilityAlive } from "./clv";
 import { repeatSummaries, type DatedPurchase } from "./repeat-summary";
 
 /**
@@ -77,6 +77,31 @@ describe("BG/NBD on CDNOW", () => {
     expect(values).toEqual([...values].sort((x, y) => x - y));
     // lifetimes: bgf.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86) = 1.226 (r 0.243, alpha 4.414, a 0.793, b 2.426)
     expect(expectedPurchases(fit.params, customer, 39)).toBeCloseTo(1.226, 2);
+  });
+});
+
+describe("BG/NBD where lifetimes' 2F1 overflows", () => {
+  // Fader, Hardie and Lee's CDNOW parameters with α in days (4.414 weeks): a customer who bought every day of a year,
+  // forecast over ten years in days. lifetimes' formula gives NaN there (scipy's hyp2f1(r + x, b + x; a + b + x − 1; z)
+  // is inf, times 0); the reference is the same formula in 50-digit mpmath.
+  const params = { r: 0.243, alpha: 4.414 * 7, a: 0.793, b: 2.426 };
+
+  test("a daily buyer's expected purchases over 3,650 days are 1082.72800177126 (was NaN), over 365 days 253.534436224600", () => {
+    const daily = { frequency: 363, recency: 363, T: 364 };
+    expect(Math.abs(expectedPurchases(params, daily, 3650) / 1082.7280017712629 - 1)).toBeLessThan(1e-12);
+    // Where lifetimes' (scipy) formula is finite it agrees: 253.5344362245997 (mpmath), 253.53443622459147 (scipy).
+    expect(Math.abs(expectedPurchases(params, daily, 365) / 253.5344362245997 - 1)).toBeLessThan(1e-12);
+  });
+
+  test("expected purchases are continuous across a = 1, where (a + b + x − 1)/(a − 1) · [1 − 2F1] is 0/0", () => {
+    const c = { frequency: 3, recency: 20, T: 30 };
+    const at = (a: number) => expectedPurchases({ ...params, alpha: 4.414, a }, c, 52);
+    expect(at(1)).toBeCloseTo((at(1 - 1e-4) + at(1 + 1e-4)) / 2, 6);
+  });
+
+  test("survival of a new customer with a large r: 2F1(r, a; a + b; −t/α) = 4.9793725e-8 (was NaN)", () => {
+    // r 300, α 1, a 2, b 3, t 52: mpmath 4.9793725450219156e-8, scipy quad of E[(α/(α + pt))^r] 4.979372545021913e-8.
+    expect(Math.abs(aliveAfter({ r: 300, alpha: 1, a: 2, b: 3 }, 52) / 4.9793725450219156e-8 - 1)).toBeLessThan(1e-12);
   });
 });
 

@@ -1,6 +1,6 @@
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
-import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
+import { logHyp2f1AtMinus, purchasesIfAlive } from "./beta-geometric";
 import { distinctValues, maximiseWithGradient, weighted } from "./optimise";
 
 /**
@@ -214,9 +214,8 @@ export function expectedPurchases(params: BgNbdParams, customer: RepeatSummary, 
  * Customers who share (x, T) share the numerator (lifetimeValues computes it once for them).
  */
 export function expectedPurchasesNumerator({ r, alpha, a, b }: BgNbdParams, { frequency: x, T }: Pick<RepeatSummary, "frequency" | "T">, t: number): number {
-  if (t <= 0) return 0;
-  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
-  return ((a + b + x - 1) / (a - 1)) * (1 - hyp * ((alpha + T) / (alpha + T + t)) ** (r + x));
+  // In log space (beta-geometric.ts): the plain 2F1 overflows for frequent buyers and for large a and b.
+  return purchasesIfAlive(r, alpha, a, a + b + x - 1, x, T, t);
 }
 
 export function expectedPurchasesDenominator({ r, alpha, a, b }: BgNbdParams, { frequency: x, recency: tx, T }: RepeatSummary): number {
@@ -229,11 +228,11 @@ export function expectedPurchasesDenominator({ r, alpha, a, b }: BgNbdParams, { 
  * dropout comes at a purchase with probability p, so after an exponential
  * time of rate λp, and P = E[(α / (α + p t))^r] over p ~ Beta(a, b)
  * = 2F1(r, a; a + b; −t / α) = (α / (α + t))^r · 2F1(r, b; a + b; t / (α + t))
- * (Pfaff's transformation, so the argument lies in [0, 1)).
+ * (Pfaff's transformation, so the argument lies in [0, 1)), in log space (beta-geometric.ts).
  */
 export function aliveAfter({ r, alpha, a, b }: BgNbdParams, t: number): number {
   if (t <= 0) return 1;
-  return (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b, t / (alpha + t));
+  return Math.exp(logHyp2f1AtMinus(r, a, a + b, t / alpha));
 }
 
 export interface SpendSummary {

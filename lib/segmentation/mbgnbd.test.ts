@@ -2,7 +2,7 @@ import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
 import { describe, expect, test } from "vitest";
 import { cdnowSummary } from "../../tests/support/cdnow-summary";
 import { FitError } from "./clv";
-import { expectedPurchases, fitMbgNbd, mbgNbdLogLikelihood, probabilityAlive } from "./mbgnbd";
+import { aliveAfter, expectedPurchases, fitMbgNbd, mbgNbdLogLikelihood, probabilityAlive } from "./mbgnbd";
 
 /**
  * MBG/NBD against values from outside this code: lifetimes' own tests
@@ -98,6 +98,43 @@ describe("MBG/NBD expected purchases", () => {
     expect(values).toEqual([...values].sort((x, y) => x - y));
     const at = (a: number) => expectedPurchases({ ...params, a }, c, 52);
     expect(at(1)).toBeCloseTo((at(1 - 1e-4) + at(1 + 1e-4)) / 2, 6);
+  });
+});
+
+describe("MBG/NBD with large Beta parameters (fits to a few hundred customers)", () => {
+  // Fitted to 100 CDNOW customers: dropout chance p ~ Beta(3·10^4, 3.6·10^5), nearly fixed at 7.7%. Euler's form of
+  // the 2F1, (1 − z)^(a − 1) · 2F1(a + b − r, a − 1; a + b + x; z), is Infinity there (scipy's too), and the expected
+  // purchases were −Infinity. References: lifetimes' formula with scipy's hyp2f1 (finite here: its parameters are
+  // small at x = 0) and the same in 50-digit mpmath, which agree to 1e-15; scipy.integrate.quad of E[(1 − e^(−λpt))/p]
+  // over the posteriors, with no 2F1, agrees to 1e-9.
+  const params = { r: 0.3423871271060003, alpha: 6.506231587651111, a: 30283.128843606875, b: 360320.30695660796 };
+
+  test.each([
+    [0, 0, 38.71, 1, 0.0065021869896510336],
+    [0, 0, 38.71, 4, 0.025919446684459841],
+    [0, 0, 38.71, 52, 0.31955816557012378],
+    [1, 32.714285714285715, 40.42857142857143, 52, 1.2202277203376061],
+    [30, 36, 38, 20, 6.2247430340967239],
+    [500, 38.86, 38.86, 52, 11.915288678021192],
+  ])("expected purchases of x %d, t_x %d, T %d over %d weeks are %d to 1e-12", (x, tx, T, t, reference) => {
+    const value = expectedPurchases(params, { frequency: x, recency: tx, T }, t);
+    expect(Math.abs(value / reference - 1)).toBeLessThan(1e-12);
+  });
+
+  test("a fit to every 16th CDNOW customer (147, from the 11th) lands there, and forecasts every customer finitely", () => {
+    const fit = fitMbgNbd(customers.filter((_, i) => i % 16 === 10));
+    expect(fit.params.a).toBeGreaterThan(1000);
+    for (const c of customers) {
+      const value = expectedPurchases(fit.params, c, 52);
+      expect(value).toBeGreaterThanOrEqual(0);
+      // At most the posterior mean rate of a live customer, (r + x) / (α + T), over the 52 weeks.
+      expect(value).toBeLessThanOrEqual(((fit.params.r + c.frequency) / (fit.params.alpha + c.T)) * 52 * (1 + 1e-12));
+    }
+  });
+
+  test("survival of a new customer with a large r: b/(a + b) · 2F1(r, a; a + b + 1; −t/α) = 4.9787278e-8 (was NaN)", () => {
+    // r 300, α 1, a 2, b 3, t 52: mpmath 4.9787277999896846e-8, scipy quad of E[(1 − p)(α/(α + pt))^r] 4.978727799989681e-8.
+    expect(Math.abs(aliveAfter({ r: 300, alpha: 1, a: 2, b: 3 }, 52) / 4.9787277999896846e-8 - 1)).toBeLessThan(1e-12);
   });
 });
 

@@ -1,5 +1,5 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
-import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
+import { logHyp2f1AtMinus, purchasesIfAlive } from "./beta-geometric";
 import { fitBetaGeometric, type BgNbdParams, type Fit, type RepeatSummary } from "./clv";
 
 /**
@@ -46,23 +46,13 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { frequency: x
  * Expected number of purchases in the next `t` time units, given the
  * customer's history (lifetimes' conditional_expected_number_of_purchases_up_to_time):
  * (a + b + x) / (a − 1) · [1 − ((α + T) / (α + T + t))^(r + x) · 2F1(r + x, b + x + 1; a + b + x; z)] · P(alive),
- * z = t / (α + T + t). The hypergeometric term is taken through Euler's
- * transformation, (1 − z)^(a − 1) · 2F1(a + b − r, a − 1; a + b + x; z), whose
- * parameters do not grow with x (the plain form overflows for frequent buyers).
+ * z = t / (α + T + t). The hypergeometric term is taken in log space
+ * (beta-geometric.ts): the plain form overflows for frequent buyers, and
+ * Euler's, (1 − z)^(a − 1) · 2F1(a + b − r, a − 1; a + b + x; z), for large a
+ * (a fit to a few hundred customers gave a ≈ 3·10^4 and −Infinity purchases).
  */
-export function expectedPurchases(params: BgNbdParams, customer: RepeatSummary, t: number): number {
-  if (t <= 0) return 0;
-  const { a } = params;
-  // (a + b + x)/(a − 1) · [1 − …] is 0/0 at a = 1: take it as the mean of its two smooth sides there.
-  if (Math.abs(a - 1) < 1e-6) {
-    return (expectedPurchases({ ...params, a: 1 - 1e-5 }, customer, t) + expectedPurchases({ ...params, a: 1 + 1e-5 }, customer, t)) / 2;
-  }
-  const { r, alpha, b } = params;
-  const { frequency: x, T } = customer;
-  const z = t / (alpha + T + t);
-  const hyp = hyp2f1(a + b - r, a - 1, a + b + x, z);
-  const bracket = -Math.expm1((a - 1) * Math.log1p(-z) + Math.log(hyp));
-  return ((a + b + x) / (a - 1)) * bracket * probabilityAlive(params, customer);
+export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, customer: RepeatSummary, t: number): number {
+  return purchasesIfAlive(r, alpha, a, a + b + customer.frequency, customer.frequency, customer.T, t) * probabilityAlive({ r, alpha, a, b }, customer);
 }
 
 /**
@@ -71,9 +61,9 @@ export function expectedPurchases(params: BgNbdParams, customer: RepeatSummary, 
  * customer survives the first purchase with probability 1 − p and then drops
  * out at rate λp, so P = E[(1 − p) · (α / (α + p t))^r] over p ~ Beta(a, b)
  * = b / (a + b) · 2F1(r, a; a + b + 1; −t / α) = b / (a + b) · (α / (α + t))^r · 2F1(r, b + 1; a + b + 1; t / (α + t))
- * (Pfaff's transformation, so the argument lies in [0, 1)).
+ * (Pfaff's transformation, so the argument lies in [0, 1)), in log space (beta-geometric.ts).
  */
 export function aliveAfter({ r, alpha, a, b }: BgNbdParams, t: number): number {
   if (t <= 0) return b / (a + b);
-  return (b / (a + b)) * (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b + 1, t / (alpha + t));
+  return (b / (a + b)) * Math.exp(logHyp2f1AtMinus(r, a, a + b + 1, t / alpha));
 }

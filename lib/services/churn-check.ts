@@ -141,8 +141,9 @@ export async function checkChurnModels(
     const dropoutInPeriod = 1 - spec.aliveAfter(fit.params, span);
     const numbers = [fit.logLikelihood, dropoutInPeriod, figures.predicted, figures.mae, ...Object.values(fit.params), ...figures.tracking.map((t) => t.predicted)];
     if (!numbers.every(Number.isFinite)) {
-      // A degenerate fit (seen on a few hundred customers: MBG/NBD forecasting -Infinity purchases) is no forecast:
-      // said as the model's error, never shown or compared as a number.
+      // A fit whose numbers are not finite is no forecast: said as the model's error, never shown or compared as a
+      // number. (Seen on a few hundred customers: MBG/NBD's -Infinity purchases, its 2F1 overflowing at a ≈ 3·10^4;
+      // lib/segmentation/beta-geometric.ts takes it in log space now.)
       models.push({ model, label: spec.label, error: "its fit is degenerate on these customers: its forecast is not a finite number" });
       continue;
     }
