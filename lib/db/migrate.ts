@@ -5,6 +5,7 @@ import pg from "pg";
 import { z } from "zod";
 import { rowsOf } from "../queries/rows";
 import { distributeForCitus } from "./citus";
+import { sessionSettingsForCitus } from "./citus-sessions";
 import { splitStatements } from "./statements";
 import { ADVISORY_LOCKS } from "./advisory-locks";
 
@@ -14,7 +15,8 @@ import { ADVISORY_LOCKS } from "./advisory-locks";
  * in name order, each in its own transaction, recorded in `_prisma_migrations`
  * with Prisma's checksum (sha256 of migration.sql), so `prisma migrate status`
  * agrees on a connected machine. An advisory lock keeps two starts from racing.
- * On a Citus cluster, the tables then take their places on the nodes (lib/db/citus.ts).
+ * On a Citus cluster, the tables then take their places on the nodes (lib/db/citus.ts), and the database
+ * runs without JIT (lib/db/citus-sessions.ts).
  */
 export interface Migration {
   name: string;
@@ -124,6 +126,8 @@ export async function migrate(
     }
     // On a Citus cluster, the tables the migrations made (or a new one) take their places on the nodes.
     await distributeForCitus(client, log);
+    // And run their queries without JIT compilation (lib/db/citus-sessions.ts).
+    await sessionSettingsForCitus(client, log);
     return { applied, wasEmpty: finished.size === 0 };
   } finally {
     await client.query("select pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
