@@ -18,6 +18,8 @@ export async function ensureSampleDataset(pool: pg.Pool, log: (line: string) => 
       await saveSettingOnce(client, SETTING, { skipped: "the database already held datasets" });
       return null;
     }
+    // Said before the load, so a start that stops here (a lock it waits for, a slow cluster) shows where in its log.
+    log("loading the sample dataset…");
     const started = Date.now();
     const files = sampleFiles();
     const result = await loadFiles(pool, { mode: "create", name: SAMPLE.name, description: SAMPLE.description, isSample: true }, [
