@@ -1,6 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
+import { ADVISORY_LOCKS } from "../db/advisory-locks";
+import { hasCitus } from "../db/citus";
 import { loadFiles } from "./load";
 import { SNIFF_BYTES } from "./sniff";
 
@@ -85,15 +87,30 @@ describe("loads at the same time", () => {
     expect(await count((results[2] as PromiseFulfilledResult<{ datasetId: number }>).value.datasetId)).toBe(1000);
   });
 
-  test("two replaces whose COPYs overlap both end with their own lines", async () => {
+  test("two replaces whose COPYs overlap both end with their own lines (on Citus: the second waits its turn)", async () => {
     // Each replace's table was made LIKE the parent, keeping its ACCESS SHARE lock to commit; both then asked for the
     // parent's ACCESS EXCLUSIVE to detach the old lines: 'deadlock detected' every time.
+    // On a Citus cluster loads take turns (loadsOneAtATime, storage.ts), so they cannot both be mid-COPY: there the
+    // first is held mid-COPY until the second waits for its turn (the load turn's advisory lock, not granted), then both land.
     const base = await Promise.all([0, 1].map((n) => loadFiles(pool, { mode: "create", name: `to replace ${n}` }, [{ fileName: `old-${n}.csv`, body: file(30 + n, 300) }])));
+    const turns = await hasCitus(pool);
     let arrivals = 0;
     let bothThere = () => {};
     const ready = new Promise<void>((resolve) => (bothThere = resolve));
+    const secondWaitsItsTurn = async () => {
+      for (;;) {
+        const { rows } = await pool.query<{ n: number }>(
+          // A one-key advisory lock is (classid, objid) = its high and low 32 bits, objsubid 1.
+          "select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = 0 and objid = $1 and objsubid = 1 and not granted and database = (select oid from pg_database where datname = current_database())",
+          [ADVISORY_LOCKS.citusLoad],
+        );
+        if (rows[0]!.n > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
     const arrived = () => {
       if (++arrivals === 2) bothThere();
+      else if (turns && arrivals === 1) void secondWaitsItsTurn().then(bothThere);
     };
     const results = await Promise.allSettled(
       base.map(({ datasetId }, n) => loadFiles(pool, { mode: "replace", datasetId }, [{ fileName: `new-${n}.csv`, body: gated(40 + n, ready, arrived) }])),
