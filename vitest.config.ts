@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["{lib,app,scripts,tests}/**/*.test.ts"],
+    include: ["{lib,app,scripts,tests,components}/**/*.test.ts"],
     exclude: ["e2e/**", "node_modules/**", ".next/**"],
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 60_000,

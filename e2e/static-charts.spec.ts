@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { ADMIN_STATE } from "./accounts";
 
 /**
@@ -98,4 +98,39 @@ test("with JavaScript the interactive charts replace the static ones, with as ma
     expect(await charts.count(), name).toBeGreaterThan(0);
     await page.screenshot({ path: test.info().outputPath(`${name}-1440-js.png`), fullPage: true });
   }
+});
+
+/** Each chart's number ticks, as drawn along x and y: the static drawing's (data-axis) or Recharts' (its x and y axes' tick labels). */
+async function numberTicks(page: Page, which: "static" | "interactive"): Promise<{ x: string[]; y: string[] }[]> {
+  return page.locator("[data-chart] .lazy-chart").evaluateAll(
+    (charts, which) =>
+      charts.map((chart) => {
+        const texts = (selector: string) => [...chart.querySelectorAll(selector)].map((t) => t.textContent ?? "");
+        return which === "static"
+          ? { x: texts("[data-static-chart] text[data-axis=x]"), y: texts("[data-static-chart] text[data-axis=y]") }
+          : { x: texts(".recharts-xAxis-tick-labels text"), y: texts(".recharts-yAxis-tick-labels text") };
+      }),
+    which,
+  );
+}
+
+test("the interactive charts' number axes have the static drawings' ticks: nothing jumps at the swap", async ({ page, browser }) => {
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: ADMIN_STATE });
+  const html = await plain.newPage();
+  for (const [name, path] of PAGES()) {
+    await html.goto(path);
+    const drawn = await numberTicks(html, "static");
+    expect(drawn.length, name).toBeGreaterThan(0);
+    await page.goto(path);
+    await expect(page.locator(".lazy-chart").first()).toBeVisible();
+    await expect(page.locator(".lazy-chart:not([data-interactive=ready])")).toHaveCount(0);
+    const live = await numberTicks(page, "interactive");
+    expect(live.length, name).toBe(drawn.length);
+    drawn.forEach((ticks, i) => {
+      // Along x, the number ticks of a value or xy axis (a category axis's labels are Recharts' to thin out).
+      if (ticks.x.length) expect(live[i]!.x, `${name} chart #${i}: x ticks`).toEqual(ticks.x);
+      if (ticks.y.length) expect(live[i]!.y, `${name} chart #${i}: y ticks`).toEqual(ticks.y);
+    });
+  }
+  await plain.close();
 });

@@ -1,4 +1,3 @@
-/* eslint-disable max-lines -- one drawing of every cartesian chart kind (bars both ways, lines, points), with its axes. */
 /**
  * A chart drawn as plain SVG from its data, for the server's HTML: what the
  * page shows before (or without) JavaScript, until the interactive Recharts
@@ -15,127 +14,28 @@
  * of zero length, so they stay round). Text sits outside that stretch: at a
  * percentage of the width (`x="42.5%"`) plus px offsets (dx, dy). Scales and
  * nice ticks come from d3-scale, line paths from d3-shape (Recharts' own
- * dependencies), the colours from palette.ts, the sizes and margins from the
- * chart's Recharts props, so the swap moves little.
+ * dependencies). What is drawn, with which colours, sizes, margins and ticks,
+ * comes from the chart's one description (chart-spec.ts), which the Recharts
+ * chart is drawn from too (recharts-from-spec.tsx), so the swap moves little.
  */
 import type { ReactNode } from "react";
-import { scaleBand, scaleLinear, type ScaleLinear } from "d3-scale";
+import { scaleBand, scaleLinear } from "d3-scale";
 import { line as linePath } from "d3-shape";
 import { wrapLabel } from "./category-tick";
 import { AXIS_FONT } from "./tooltip";
+import { categoryLabel, legendEntries, NOMINAL_WIDTH, resolveAxes, seriesValues, type BarSeries, type ChartSpec, type LineSeries } from "./chart-spec";
 
 const W = 1000;
 const GRID = "#e5e7eb";
 const AXIS = "#666";
 const LEGEND_HEIGHT = 28;
 
-export interface Margin {
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
-}
-
-export interface ValueAxis {
-  /** Fixed domain, or computed from the data (from 0 for bars), made nice. */
-  domain?: [number, number];
-  ticks?: number[];
-  format?: (v: number) => string;
-  label?: string;
-  /** px the axis takes (Recharts' YAxis width; XAxis height is 30). */
-  size?: number;
-  /** Whole numbers only on the ticks. */
-  integer?: boolean;
-  /** The computed domain starts at 0 at most (it does for bars). */
-  zero?: boolean;
-}
-
-export interface StaticBars {
-  name: string;
-  colour: string;
-  values: (number | null)[];
-  /** One colour per category (Recharts <Cell>). */
-  colours?: string[];
-  opacities?: number[];
-  /** Stacked with the other bars of the same stack. */
-  stack?: string;
-  /** Drawn against the right axis (columns layout). */
-  right?: boolean;
-  /** Whiskers [low, high] per category. */
-  errors?: ([number, number] | null)[];
-  /** A label at the end of each bar. */
-  label?: (v: number) => string;
-}
-
-export interface StaticLine {
-  name: string;
-  colour: string;
-  values: (number | null)[];
-  width?: number;
-  dash?: string;
-  /** Dot radius (0 or absent: no dots). */
-  dot?: number;
-  /** One dot drawn larger, in another colour (the chosen k). */
-  highlight?: { index: number; radius: number; colour: string };
-  right?: boolean;
-}
-
-export interface StaticPoints {
-  name: string;
-  colour: string;
-  xs: number[];
-  ys: number[];
-}
-
-export interface StaticChartSpec {
-  /** The accessible name: what the chart shows. */
-  title: string;
-  height: number;
-  margin: Margin;
-  /** columns: categories along x (vertical bars, lines); rows: categories down y (horizontal bars); xy: numbers on both axes. */
-  layout: "columns" | "rows" | "xy";
-  /** The category labels (columns, rows), or the x values (xy lines). */
-  categories?: string[];
-  /** x as numbers (xy): the lines' x per value, and the axis. */
-  xs?: number[];
-  xAxis?: ValueAxis & { rotate?: boolean; chars?: number };
-  /** The value axis (rows: along x). */
-  valueAxis: ValueAxis;
-  rightAxis?: ValueAxis;
-  bars?: StaticBars[];
-  lines?: StaticLine[];
-  points?: StaticPoints[];
-  /** A reference line at a value (rows: vertical; columns/xy: at an x value). */
-  reference?: { at: number; colour: string; dash?: string; width?: number; label?: string };
-  /** Legend entries above the plot (Recharts <Legend verticalAlign="top">). */
-  legend?: { name: string; colour: string }[];
-  /** Room left free on each side of a category's bars (0..0.5 of the band), Recharts' barCategoryGap. */
-  bandPadding?: number;
-}
-
-const nice = (domain: [number, number], integer = false) => {
-  const s = scaleLinear().domain(domain).nice(5);
-  const ticks = s.ticks(5).filter((t) => !integer || Number.isInteger(t));
-  return { scale: s, ticks };
-};
-
-function valueScale(axis: ValueAxis, values: number[], fromZero: boolean, range: [number, number]): { scale: ScaleLinear<number, number>; ticks: number[] } {
-  let domain = axis.domain;
-  if (!domain) {
-    const finite = values.filter(Number.isFinite);
-    let lo = finite.length ? Math.min(...finite) : 0;
-    let hi = finite.length ? Math.max(...finite) : 1;
-    if (fromZero || axis.zero) lo = Math.min(0, lo);
-    if (hi === lo) hi = lo + 1;
-    const n = nice([lo, hi], axis.integer);
-    return { scale: n.scale.range(range), ticks: axis.ticks ?? n.ticks };
-  }
-  const s = scaleLinear().domain(domain).range(range);
-  return { scale: s, ticks: axis.ticks ?? s.ticks(5).filter((t) => !axis.integer || Number.isInteger(t)) };
-}
+/** A series as the drawing needs it: its values (and colours, opacities, whiskers), datum by datum. */
+type Bars = Pick<BarSeries<unknown>, "name" | "colour" | "stack" | "right" | "label"> & { values: (number | null)[]; colours?: string[]; opacities?: number[]; errors?: [number, number][] };
+type Line = Omit<LineSeries<unknown>, "value" | "highlight"> & { values: (number | null)[]; highlight?: { index: number; radius: number; colour: string } };
 
 const pct = (x: number) => `${((x / W) * 100).toFixed(3)}%`;
-const fmt = (axis: ValueAxis) => axis.format ?? ((v: number) => String(v));
+const fmt = (format?: (v: number) => string) => format ?? ((v: number) => String(v));
 
 /** Categories' labels when there are more than fit: every k-th, the last kept. */
 function shownLabels(n: number, max: number): Set<number> {
@@ -149,37 +49,53 @@ function shownLabels(n: number, max: number): Set<number> {
   return shown;
 }
 
-export function StaticChart({ spec }: { spec: StaticChartSpec }) {
-  const { margin, layout } = spec;
-  const legendHeight = spec.legend?.length ? LEGEND_HEIGHT : 0;
+/** The band's share left free on each side of its bars: Recharts' barCategoryGap, px taken of a NOMINAL_WIDTH-px plot. */
+function bandPadding(gap: ChartSpec<unknown>["categoryGap"], n: number, rows: boolean, plotHeight: number): number {
+  if (gap === undefined) return 0.1;
+  if (typeof gap === "string") return Number.parseFloat(gap) / 100;
+  const band = (rows ? plotHeight : NOMINAL_WIDTH) / Math.max(1, n);
+  return Math.min(0.45, gap / band);
+}
+
+export function StaticChart<T>({ spec }: { spec: ChartSpec<T> }) {
+  const { margin, layout, data } = spec;
+  const legend = spec.legend ? legendEntries(spec) : [];
+  const legendHeight = spec.legend ? (spec.legend.height ?? LEGEND_HEIGHT) : 0;
   const rows = layout === "rows";
-  const valueSize = spec.valueAxis.size ?? (rows ? 30 : 60);
-  const xSize = spec.xAxis?.size ?? (rows ? 60 : 30);
+  const valueSize = spec.y.size ?? (rows ? 30 : 60);
+  const xSize = spec.x.size ?? (rows ? 60 : 30);
   // Plot box, in px: rows put the category axis on the left and the value axis below.
   const left = margin.left + (rows ? xSize : valueSize);
-  const right = margin.right + (spec.rightAxis ? (spec.rightAxis.size ?? 60) : 0);
+  const right = margin.right + (spec.right ? (spec.right.size ?? 60) : 0);
   const top = margin.top + legendHeight;
   const bottom = margin.bottom + (rows ? valueSize : xSize);
   const plotHeight = Math.max(20, spec.height - top - bottom);
-  const categories = spec.categories ?? [];
-  const n = layout === "xy" ? (spec.xs?.length ?? 0) : categories.length;
+  const categories = layout === "xy" ? [] : data.map((d) => categoryLabel(spec, d));
+  const xKey = spec.x.key;
+  const xs = layout === "xy" && xKey ? data.map((d) => Number(d[xKey])) : [];
+  const n = layout === "xy" ? xs.length : categories.length;
+  const bars: Bars[] = (spec.bars ?? []).map((b) => ({
+    name: b.name,
+    colour: b.colour,
+    stack: b.stack,
+    right: b.right,
+    label: b.label,
+    values: seriesValues(spec, b.value),
+    colours: b.colourOf && data.map(b.colourOf),
+    opacities: b.opacityOf && data.map(b.opacityOf),
+    errors: b.whisker && data.map(b.whisker),
+  }));
+  const lines: Line[] = (spec.lines ?? []).map((l) => ({
+    ...l,
+    values: seriesValues(spec, l.value),
+    highlight: l.highlight && { ...l.highlight, index: data.findIndex(l.highlight.when) },
+  }));
 
-  // The value scale spans the plot's height (columns, xy) or its 1000-unit width (rows).
+  // The value scales span the plot's height (columns, xy) or its 1000-unit width (rows), over the domains both drawings use.
+  const axes = resolveAxes(spec);
   const valueRange: [number, number] = rows ? [0, W] : [plotHeight, 0];
-  const leftSeries = [...(spec.bars ?? []).filter((b) => !b.right), ...(spec.lines ?? []).filter((l) => !l.right)];
-  const stacked = new Map<string, number[]>();
-  for (const b of spec.bars ?? [])
-    if (b.stack) {
-      const sums = stacked.get(b.stack) ?? new Array<number>(n).fill(0);
-      b.values.forEach((v, i) => (sums[i]! += v ?? 0));
-      stacked.set(b.stack, sums);
-    }
-  const leftValues = [...leftSeries.flatMap((s) => s.values.filter((v): v is number => v !== null)), ...[...stacked.values()].flat(), ...(spec.bars ?? []).flatMap((b) => (b.errors ?? []).flatMap((e) => e ?? []))];
-  if (spec.points) leftValues.push(...spec.points.flatMap((p) => p.ys));
-  const hasBars = (spec.bars?.length ?? 0) > 0;
-  const value = valueScale(spec.valueAxis, leftValues, hasBars, valueRange);
-  const rightSeries = [...(spec.bars ?? []).filter((b) => b.right), ...(spec.lines ?? []).filter((l) => l.right)];
-  const rightValue = spec.rightAxis ? valueScale(spec.rightAxis, rightSeries.flatMap((s) => s.values.filter((v): v is number => v !== null)), (spec.bars ?? []).some((b) => b.right), valueRange) : null;
+  const value = { scale: scaleLinear().domain(axes.y.domain).range(valueRange), ticks: axes.y.ticks };
+  const rightValue = axes.right ? { scale: scaleLinear().domain(axes.right.domain).range(valueRange), ticks: axes.right.ticks } : null;
   const scaleOf = (right?: boolean) => (right && rightValue ? rightValue.scale : value.scale);
 
   // The category (or x) bands, 0..1000 across (columns, xy) or px down (rows); as Recharts, a band's bars
@@ -187,10 +103,10 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
   const slot = scaleBand<number>()
     .domain(Array.from({ length: n }, (_, i) => i))
     .range(rows ? [0, plotHeight] : [0, W]);
-  const gap = slot.bandwidth() * (spec.bandPadding ?? 0.1);
+  const gap = slot.bandwidth() * bandPadding(spec.categoryGap, n, rows, plotHeight);
   const band = Object.assign((i: number) => slot(i)! + gap, { bandwidth: () => slot.bandwidth() - 2 * gap });
-  const xNumber = layout === "xy" ? valueScale(spec.xAxis ?? {}, [...(spec.xs ?? []), ...(spec.points ?? []).flatMap((p) => p.xs)], false, [0, W]) : null;
-  const centre = (i: number) => (xNumber ? xNumber.scale(spec.xs![i]!) : slot(i)! + slot.bandwidth() / 2);
+  const xNumber = axes.x ? { scale: scaleLinear().domain(axes.x.domain).range([0, W]), ticks: axes.x.ticks } : null;
+  const centre = (i: number) => (xNumber ? xNumber.scale(xs[i]!) : slot(i)! + slot.bandwidth() / 2);
 
   const marks: ReactNode[] = [];
   const texts: ReactNode[] = [];
@@ -205,7 +121,6 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
   marks.push(<path key="grid" d={grid.join("")} stroke={GRID} strokeDasharray="3 3" fill="none" vectorEffect="non-scaling-stroke" />);
 
   // Bars: grouped side by side within the band, or stacked.
-  const bars = spec.bars ?? [];
   const groups: string[] = [];
   for (const b of bars) if (!b.stack || !groups.includes(b.stack)) groups.push(b.stack ?? `#${bars.indexOf(b)}`);
   const groupWidth = band.bandwidth() / Math.max(1, groups.length);
@@ -256,7 +171,7 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
   }
 
   // Lines, and their dots as zero-length round-capped strokes (round however the plot is stretched).
-  for (const l of spec.lines ?? []) {
+  for (const l of lines) {
     const scale = scaleOf(l.right);
     const pts = l.values.map((v, i) => [centre(i), v === null ? null : scale(v)] as const);
     const d = linePath<(typeof pts)[number]>()
@@ -296,54 +211,55 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
       );
   }
 
-  // The value axis: ticks down the left (columns, xy) or along the bottom (rows), and its title.
-  const vFormat = fmt(spec.valueAxis);
+  // The value axis: ticks down the left (columns, xy) or along the bottom (rows), and its title. A number tick's
+  // data-axis says where it stands, as Recharts' .recharts-xAxis / .recharts-yAxis (the e2e test compares them).
+  const vFormat = fmt(spec.y.format);
   for (const [j, t] of value.ticks.entries()) {
     const p = value.scale(t);
     texts.push(
       rows ? (
-        <text key={`v-${t}`} x={pct(p)} y={top + plotHeight} dy={16} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS} className={j % 2 === 1 && value.ticks.length > 4 ? "wide-only" : undefined}>
+        <text key={`v-${t}`} data-axis="x" x={pct(p)} y={top + plotHeight} dy={16} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS} className={j % 2 === 1 && value.ticks.length > 4 ? "wide-only" : undefined}>
           {vFormat(t)}
         </text>
       ) : (
-        <text key={`v-${t}`} x={0} y={top + p} dx={-8} dy="0.355em" textAnchor="end" fontSize={AXIS_FONT} fill={AXIS}>
+        <text key={`v-${t}`} data-axis="y" x={0} y={top + p} dx={-8} dy="0.355em" textAnchor="end" fontSize={AXIS_FONT} fill={AXIS}>
           {vFormat(t)}
         </text>
       ),
     );
   }
-  if (spec.valueAxis.label)
+  if (spec.y.label)
     texts.push(
       rows ? (
         <text key="v-label" x="50%" y={top + plotHeight + valueSize + Math.min(14, margin.bottom)} dy={-2} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
-          {spec.valueAxis.label}
+          {spec.y.label}
         </text>
       ) : (
         <text key="v-label" transform={`translate(${12 - valueSize} ${top + plotHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
-          {spec.valueAxis.label}
+          {spec.y.label}
         </text>
       ),
     );
-  if (rightValue && spec.rightAxis) {
-    const rFormat = fmt(spec.rightAxis);
+  if (rightValue && spec.right) {
+    const rFormat = fmt(spec.right.format);
     for (const t of rightValue.ticks)
       texts.push(
-        <text key={`r-${t}`} x="100%" y={top + rightValue.scale(t)} dx={8} dy="0.355em" textAnchor="start" fontSize={AXIS_FONT} fill={AXIS}>
+        <text key={`r-${t}`} data-axis="y" x="100%" y={top + rightValue.scale(t)} dx={8} dy="0.355em" textAnchor="start" fontSize={AXIS_FONT} fill={AXIS}>
           {rFormat(t)}
         </text>,
       );
-    if (spec.rightAxis.label)
+    if (spec.right.label)
       texts.push(
         <svg key="r-label" x="100%" y={top + plotHeight / 2} overflow="visible">
-          <text transform={`translate(${(spec.rightAxis.size ?? 60) - 12} 0) rotate(90)`} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
-            {spec.rightAxis.label}
+          <text transform={`translate(${(spec.right.size ?? 60) - 12} 0) rotate(90)`} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
+            {spec.right.label}
           </text>
         </svg>,
       );
   }
 
   // The category (or x) axis.
-  const xAxis = spec.xAxis ?? {};
+  const xAxis = spec.x;
   if (rows) {
     for (let i = 0; i < n; i++) {
       const full = categories[i] ?? "";
@@ -361,10 +277,10 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
       );
     }
   } else if (xNumber) {
-    const xFormat = fmt(xAxis);
+    const xFormat = fmt(xAxis.format as ((v: number) => string) | undefined);
     for (const t of xNumber.ticks)
       texts.push(
-        <text key={`x-${t}`} x={pct(xNumber.scale(t))} y={top + plotHeight} dy={16} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
+        <text key={`x-${t}`} data-axis="x" x={pct(xNumber.scale(t))} y={top + plotHeight} dy={16} textAnchor="middle" fontSize={AXIS_FONT} fill={AXIS}>
           {xFormat(t)}
         </text>,
       );
@@ -400,9 +316,9 @@ export function StaticChart({ spec }: { spec: StaticChartSpec }) {
 
   return (
     <div className="static-chart" data-static-chart style={{ height: spec.height, paddingLeft: left, paddingRight: right }}>
-      {spec.legend?.length ? (
-        <ul className="legend static-chart-legend" style={{ top: margin.top, height: LEGEND_HEIGHT }}>
-          {spec.legend.map((e) => (
+      {legend.length ? (
+        <ul className="legend static-chart-legend" style={{ top: margin.top, height: legendHeight, fontSize: spec.legend?.fontSize }}>
+          {legend.map((e) => (
             <li key={e.name}>
               <span className="swatch" style={{ background: e.colour }} aria-hidden="true" />
               {e.name}

@@ -4,19 +4,13 @@
  * treemap (Bruls, Huizing, van Wijk 2000) of the tiles in the data's order, as
  * Recharts' <Treemap> lays it out,
  * computed for a box of NOMINAL px wide; the swap to the interactive chart,
- * laid out at the real width, may move a rectangle a little.
+ * laid out at the real width, may move a rectangle a little. Labels only on
+ * tiles over 64 nominal px wide (the interactive chart: 48 real px), since a
+ * phone's screen shrinks them.
  */
-const W = 1000;
-/** The width the layout assumes, in px (a chart card on a laptop's screen). */
-const NOMINAL = 640;
+import { NOMINAL_WIDTH as NOMINAL, onTile, tileText, type TreemapSpec } from "./chart-spec";
 
-export interface StaticTile {
-  name: string;
-  value: number;
-  colour: string;
-  /** A second line under the name (the share). */
-  note?: string;
-}
+const W = 1000;
 
 interface Box {
   x: number;
@@ -63,11 +57,10 @@ function squarify(values: number[], box: Box): Box[] {
   return out;
 }
 
-const LIGHT = ["#F0E442", "#56B4E9", "#E69F00", "#999999", "#44AA99"];
-
-export function StaticTreemap({ title, height, tiles }: { title: string; height: number; tiles: StaticTile[] }) {
+export function StaticTreemap<T>({ spec }: { spec: TreemapSpec<T> }) {
+  const { title, height } = spec;
   // In the data's order, as Recharts lays them out.
-  const sorted = tiles.filter((t) => t.value > 0);
+  const sorted = spec.data.map((d) => ({ name: spec.name(d), value: Number(d[spec.value]), colour: spec.colour(d), note: spec.note?.(d) })).filter((t) => t.value > 0);
   // Laid out in px of the nominal width, then drawn in the 1000-unit-wide plot.
   const boxes = squarify(
     sorted.map((t) => t.value),
@@ -87,9 +80,8 @@ export function StaticTreemap({ title, height, tiles }: { title: string; height:
         {sorted.map((t, i) => {
           const b = boxes[i]!;
           if (!(b.w > 64 && b.h > 34)) return null;
-          const chars = Math.floor((b.w - 12) / 7.6);
-          const text = t.name.length > chars ? `${t.name.slice(0, Math.max(chars - 1, 1))}…` : t.name;
-          const fill = LIGHT.includes(t.colour) ? "#111827" : "#fff";
+          const text = tileText(t.name, b.w);
+          const fill = onTile(t.colour);
           // Each label in a viewport of its tile's size, so it is cut at the tile's edge on a narrow screen.
           return (
             <svg key={t.name} x={`${((b.x / NOMINAL) * 100).toFixed(2)}%`} y={b.y} width={`${((b.w / NOMINAL) * 100).toFixed(2)}%`} height={b.h}>

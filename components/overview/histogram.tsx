@@ -1,12 +1,11 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import { binEdgesText, binLabel, type BinKind } from "./bins";
-import { AXIS_FONT, axisNumber, TipBox } from "@/components/charts/tooltip";
-import { LazyChart } from "@/components/charts/lazy-chart";
-import { StaticChart } from "@/components/charts/static-chart";
+import { axisNumber, TipBox } from "@/components/charts/tooltip";
+import { SpecChart } from "@/components/charts/recharts-from-spec";
 
 /** A bin as the histogram draws it: count and share of the units counted (orders or customers), and optionally the revenue they bring. */
 export interface HistogramBin {
@@ -49,49 +48,20 @@ export function Histogram({
   const data = bins.map((b) => ({ ...b, label: binLabel(b, kind) }));
   return (
     <div data-testid={`histogram-${id}`} data-bins={bins.length}>
-      <LazyChart
-        drawing={
-          <StaticChart
-            spec={{
-              title: `${counted} by ${xLabel}: a histogram of ${bins.length} bins`,
-              height: 280,
-              margin: { top: 8, right: 8, bottom: 24, left: 8 },
-              layout: "columns",
-              categories: data.map((b) => b.label),
-              xAxis: { size: 58, rotate: true, label: xLabel },
-              valueAxis: { size: 56, format: axisNumber, integer: true, label: counted },
-              bars: [{ name: counted, colour, values: data.map((b) => b.count) }],
-              bandPadding: 0.02,
-            }}
-          />
-        }
-      >
-        <ResponsiveContainer width="100%" height={280}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }} barCategoryGap={2}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
-            <XAxis
-              dataKey="label"
-              fontSize={AXIS_FONT}
-              angle={-40}
-              textAnchor="end"
-              height={58}
-              interval="preserveStartEnd"
-              minTickGap={2}
-              label={{ value: xLabel, position: "insideBottom", offset: -18, fontSize: AXIS_FONT }}
-            />
-            <YAxis
-              niceTicks="snap125"
-              fontSize={AXIS_FONT}
-              width={56}
-              allowDecimals={false}
-              tickFormatter={axisNumber}
-              label={{ value: counted, angle: -90, position: "insideLeft", fontSize: AXIS_FONT, style: { textAnchor: "middle" } }}
-            />
-            <Tooltip content={(props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} currency={currency} />} cursor={{ fill: "rgb(79 70 229 / 8%)" }} />
-            <Bar dataKey="count" name={counted} fill={colour} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </LazyChart>
+      <SpecChart
+        spec={{
+          title: `${counted} by ${xLabel}: a histogram of ${bins.length} bins`,
+          height: 280,
+          margin: { top: 8, right: 8, bottom: 24, left: 8 },
+          layout: "columns",
+          data,
+          x: { key: "label", size: 58, rotate: true, minTickGap: 2, label: xLabel, labelOffset: -18 },
+          y: { size: 56, format: axisNumber, integer: true, label: counted },
+          bars: [{ value: "count", name: counted, colour }],
+          categoryGap: 2,
+          tooltip: { content: (props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} currency={currency} /> },
+        }}
+      />
     </div>
   );
 }

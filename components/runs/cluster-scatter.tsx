@@ -1,11 +1,10 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from "recharts";
+import { usePlotArea, useXAxisScale, useYAxisScale } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatShare } from "@/lib/format";
-import { LazyChart } from "@/components/charts/lazy-chart";
-import { StaticChart } from "@/components/charts/static-chart";
+import { SpecChart } from "@/components/charts/recharts-from-spec";
 
 /** One cluster's points as parallel arrays (a third of the page weight of one object per point). */
 export interface ScatterSeries {
@@ -20,7 +19,8 @@ const RADIUS = 2.5;
 
 /**
  * Customers on the first two principal components, one colour per cluster.
- * Recharts draws the grid and the axes; the points are one SVG path per
+ * Recharts draws the grid and the axes (from one spec with the static
+ * drawing, which shows a sample of the points); the points are one SVG path per
  * cluster placed with the chart's own scales (useXAxisScale / useYAxisScale),
  * not a Scatter series: Recharts renders each point of a Scatter as React
  * elements of its own, and 3,000 of them took 0.7 s of the page's first
@@ -31,51 +31,19 @@ export function ClusterScatter({ series, explained }: { series: ScatterSeries[];
   const [xDomain, yDomain] = useMemo(() => [extent(series.map((s) => s.xs)), extent(series.map((s) => s.ys))], [series]);
   return (
     <div data-testid="cluster-scatter" data-points={size}>
-      <LazyChart
-        drawing={
-          <StaticChart
-            spec={{
-              title: `Customers on the first two principal components, one colour per cluster (${Math.min(size, STATIC_POINTS)} of ${size} points drawn before the chart is interactive)`,
-              height: 420,
-              margin: { top: 10, right: 16, bottom: 24, left: 4 },
-              layout: "xy",
-              xAxis: { domain: xDomain, ticks: ticks(xDomain), label: `Component 1 (${formatShare(explained[0], 0)} of variance)` },
-              valueAxis: { size: 56, domain: yDomain, ticks: ticks(yDomain), label: `Component 2 (${formatShare(explained[1], 0)})` },
-              points: sample(series, size),
-            }}
-          />
-        }
-      >
-        <ResponsiveContainer width="100%" height={420}>
-          <ScatterChart margin={{ top: 10, right: 16, bottom: 24, left: 4 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-            <XAxis
-              type="number"
-              dataKey="x"
-              name="PC1"
-              domain={xDomain}
-              ticks={ticks(xDomain)}
-              tickFormatter={(v: number) => String(v)}
-              label={{ value: `Component 1 (${formatShare(explained[0], 0)} of variance)`, position: "insideBottom", offset: -16, fontSize: 12 }}
-              fontSize={12}
-            />
-            <YAxis
-              type="number"
-              dataKey="y"
-              name="PC2"
-              domain={yDomain}
-              ticks={ticks(yDomain)}
-              tickFormatter={(v: number) => String(v)}
-              label={{ value: `Component 2 (${formatShare(explained[1], 0)})`, angle: -90, position: "insideLeft", offset: 14, fontSize: 12, style: { textAnchor: "middle" } }}
-              fontSize={12}
-              width={56}
-            />
-            {/* The axes exist for a series: two invisible points at the corners give them one. */}
-            <Scatter data={[{ x: xDomain[0], y: yDomain[0] }, { x: xDomain[1], y: yDomain[1] }]} shape={NoMark} isAnimationActive={false} legendType="none" tooltipType="none" />
-            <ClusterPoints series={series} />
-          </ScatterChart>
-        </ResponsiveContainer>
-      </LazyChart>
+      <SpecChart
+        spec={{
+          title: `Customers on the first two principal components, one colour per cluster (${Math.min(size, STATIC_POINTS)} of ${size} points drawn before the chart is interactive)`,
+          height: 420,
+          margin: { top: 10, right: 16, bottom: 24, left: 4 },
+          layout: "xy",
+          data: [],
+          x: { domain: xDomain, ticks: ticks(xDomain), label: `Component 1 (${formatShare(explained[0], 0)} of variance)`, labelOffset: -16 },
+          y: { size: 56, domain: yDomain, ticks: ticks(yDomain), label: `Component 2 (${formatShare(explained[1], 0)})`, labelOffset: 14 },
+          points: sample(series, size),
+        }}
+        layers={<ClusterPoints series={series} />}
+      />
       <ul className="legend" aria-label="Clusters">
         {series.map((s) => (
           <li key={s.no}>
@@ -87,8 +55,6 @@ export function ClusterScatter({ series, explained }: { series: ScatterSeries[];
     </div>
   );
 }
-
-const NoMark = () => <g />;
 
 /** Points the static drawing shows at most: every k-th of each cluster, so the server's HTML stays small (a few kB). */
 const STATIC_POINTS = 600;

@@ -1,9 +1,8 @@
 "use client";
 
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import type { TooltipContentProps } from "recharts";
 import { CATEGORY_COLOURS } from "@/components/charts/palette";
-import { LazyChart } from "@/components/charts/lazy-chart";
-import { StaticChart } from "@/components/charts/static-chart";
+import { SpecChart } from "@/components/charts/recharts-from-spec";
 
 export interface KCandidate {
   k: number;
@@ -24,49 +23,22 @@ export function KQualityChart({ candidates, chosen, measure }: { candidates: KCa
   const data = [...candidates].sort((a, b) => a.k - b.k);
   return (
     <div data-testid={`k-${measure}`}>
-      <LazyChart
-        drawing={
-          <StaticChart
-            spec={{
-              title: `${m.short} for each number of clusters tried; k = ${chosen} chosen`,
-              height: 280,
-              margin: { top: 24, right: 20, bottom: 24, left: 8 },
-              layout: "xy",
-              xs: data.map((d) => d.k),
-              xAxis: { domain: [data[0]?.k ?? 1, data.at(-1)?.k ?? 2], ticks: data.map((d) => d.k), label: "Number of clusters (k)" },
-              valueAxis: { size: 64, zero: measure === "inertia", format: (v) => (measure === "inertia" ? Intl.NumberFormat("en-GB", { notation: "compact" }).format(v) : v.toFixed(2)), label: m.short },
-              lines: [{ name: m.short, colour: m.colour, values: data.map((d) => d[measure]), dot: 3.5, highlight: { index: data.findIndex((d) => d.k === chosen), radius: 6, colour: "#dc2626" } }],
-              reference: { at: chosen, colour: "#dc2626", dash: "4 3", width: 1, label: `chosen k = ${chosen}` },
-            }}
-          />
-        }
-      >
-        <ResponsiveContainer width="100%" height={280}>
-          <LineChart data={data} margin={{ top: 24, right: 20, bottom: 24, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-            <XAxis dataKey="k" type="number" domain={["dataMin", "dataMax"]} ticks={data.map((d) => d.k)} allowDecimals={false} fontSize={12} label={{ value: "Number of clusters (k)", position: "insideBottom", offset: -12, fontSize: 12 }} />
-            <YAxis
-              fontSize={12}
-              width={64}
-              domain={measure === "silhouette" ? ["auto", "auto"] : [0, "auto"]}
-              tickFormatter={(v: number) => (measure === "inertia" ? Intl.NumberFormat("en-GB", { notation: "compact" }).format(v) : v.toFixed(2))}
-              label={{ value: m.short, angle: -90, position: "insideLeft", offset: 4, fontSize: 12, style: { textAnchor: "middle" } }}
-            />
-            <Tooltip content={(props: TooltipContentProps) => <QualityTooltip {...props} chosen={chosen} />} />
-            <ReferenceLine x={chosen} stroke="#dc2626" strokeDasharray="4 3" label={{ value: `chosen k = ${chosen}`, position: "top", fill: "#dc2626", fontSize: 12 }} />
-            <Line type="linear" dataKey={measure} name={m.short} stroke={m.colour} strokeWidth={2} isAnimationActive={false} dot={(props) => <Dot key={`dot-${String(props.index)}`} cx={props.cx} cy={props.cy} payload={props.payload as KCandidate} chosen={chosen} colour={m.colour} />} />
-          </LineChart>
-        </ResponsiveContainer>
-      </LazyChart>
+      <SpecChart
+        spec={{
+          title: `${m.short} for each number of clusters tried; k = ${chosen} chosen`,
+          height: 280,
+          margin: { top: 24, right: 20, bottom: 24, left: 8 },
+          layout: "xy",
+          data,
+          x: { key: "k", domain: [data[0]?.k ?? 1, data.at(-1)?.k ?? 2], ticks: data.map((d) => d.k), label: "Number of clusters (k)" },
+          y: { size: 64, zero: measure === "inertia", format: (v) => (measure === "inertia" ? Intl.NumberFormat("en-GB", { notation: "compact" }).format(v) : v.toFixed(2)), label: m.short, labelOffset: 4 },
+          lines: [{ value: measure, name: m.short, colour: m.colour, dot: 3.5, highlight: { when: (d) => d.k === chosen, radius: 6, colour: "#dc2626" } }],
+          reference: { at: chosen, colour: "#dc2626", dash: "4 3", width: 1, label: `chosen k = ${chosen}` },
+          tooltip: { content: (props: TooltipContentProps) => <QualityTooltip {...props} chosen={chosen} /> },
+        }}
+      />
     </div>
   );
-}
-
-function Dot(props: { cx?: number; cy?: number; payload?: KCandidate; chosen: number; colour: string }) {
-  const { cx, cy, payload, chosen, colour } = props;
-  if (cx === undefined || cy === undefined) return <g />;
-  const isChosen = payload?.k === chosen;
-  return <circle cx={cx} cy={cy} r={isChosen ? 6 : 3.5} fill={isChosen ? "#dc2626" : colour} stroke="#fff" strokeWidth={1.5} />;
 }
 
 function QualityTooltip({ active, payload, chosen }: TooltipContentProps & { chosen: number }) {
