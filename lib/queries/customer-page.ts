@@ -54,6 +54,7 @@ const RunRow = z.object({
   dataset_id: z.number(),
   customers: z.number(),
   segments: z.array(z.object({ no: z.number(), name: z.string(), customers: z.number() })),
+  other_dataset_id: z.number().nullable(),
 });
 
 /** From this offset on, a page sorts only the keys before reading its rows. */
@@ -86,9 +87,10 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
     RunRow,
     `select r.dataset_id, r.customers,
             coalesce((select json_agg(json_build_object('no', s.segment_no, 'name', s.name, 'customers', s.customers) order by s.segment_no)
-                      from segments s where s.run_id = r.id), '[]') as segments
+                      from segments s where s.run_id = r.id), '[]') as segments,
+            (select o.dataset_id from segmentation_runs o where o.id = $2) as other_dataset_id
      from segmentation_runs r where r.id = $1`,
-    [runId],
+    [runId, query.other_run ?? null],
   );
   if (!run) return null;
   const names = new Map(run.segments.map((s) => [s.no, s.name]));
@@ -116,8 +118,11 @@ export async function listCustomers(pool: pg.Pool, runId: number, raw: unknown, 
   }
   if (query.other_run !== undefined) {
     // Where the customers are in another run of the dataset (of another dataset, nothing matches): segments over time.
+    // The other run's dataset is read with the run, not in this statement: Citus refuses a NOT EXISTS over the
+    // members beside a subquery over segmentation_runs, a reference table there ('complex joins are only supported
+    // when all distributed tables are co-located and joined on their distribution columns').
+    if (run.other_dataset_id !== run.dataset_id) where.push("false");
     const other = param(query.other_run);
-    where.push(`exists (select 1 from segmentation_runs o where o.id = ${other} and o.dataset_id = ${param(run.dataset_id)})`);
     const member = `select 1 from segment_members x where x.run_id = ${other} and x.customer_id = m.customer_id`;
     if (query.other_segment === "none") where.push(`not exists (${member})`);
     else where.push(`exists (${member}${query.other_segment === undefined ? "" : ` and x.segment_no = ${param(query.other_segment)}`})`);
