@@ -22,7 +22,7 @@ import hyp2f1 from "@stdlib/math-base-special-hyp2f1";
 const MAX_TERMS = 1_000_000;
 
 /**
- * log 2F1(a, b; c; −s) for s ≥ 0, c > 0: p · log(1 − z) + log 2F1(p, c − q; c; z), z = s / (1 + s), with (p, q) one of
+ * log 2F1(a, b; c; −s) for s ≥ 0, c > 0 (purchasesIfAlive takes c ≤ 0 apart): p · log(1 − z) + log 2F1(p, c − q; c; z), z = s / (1 + s), with (p, q) one of
  * (a, b) and (b, a), taken where c − q > 0, and of the two such the smaller p (the smaller 2F1). With p > 0 too,
  * every term of that 2F1 is positive: summed here in log space (logPositiveSeries). Otherwise (p < 0: its terms
  * after the first are all negative and it stays below 1) stdlib's hyp2f1 (Cephes). Cephes is not used on the
@@ -82,6 +82,13 @@ export function purchasesIfAlive(r: number, alpha: number, a: number, c: number,
   if (Math.abs(a - 1) < 1e-6) {
     const d = c - a;
     return (purchasesIfAlive(r, alpha, 1 - 1e-5, d + 1 - 1e-5, x, T, t) + purchasesIfAlive(r, alpha, 1 + 1e-5, d + 1 + 1e-5, x, T, t)) / 2;
+  }
+  if (c <= 0) {
+    // BG/NBD with x = 0 and a + b ≤ 1 (c = a + b − 1; seen fitting Online Retail II, where dropout is not
+    // identified: a ≈ 0.005, b ≈ 0.93): no Beta average then, and the 2F1 is negative (−0.27 at t/(α + T + t) ≈ 0.09),
+    // which no log can hold. lifetimes' form with Cephes, which cannot overflow here: r + x = r, the fit's own.
+    const z = t / (alpha + T + t);
+    return (c / (a - 1)) * (1 - Math.pow(1 - z, r + x) * hyp2f1(r + x, c - a + 1, c, z));
   }
   // 1 − 2F1 as −expm1(log 2F1): exact where 2F1 is near 1 (short horizons), and never Infinity − Infinity.
   return (c / (a - 1)) * -Math.expm1(logHyp2f1AtMinus(r + x, a - 1, c, t / (alpha + T)));

@@ -99,6 +99,15 @@ describe("BG/NBD where lifetimes' 2F1 overflows", () => {
     expect(at(1)).toBeCloseTo((at(1 - 1e-4) + at(1 + 1e-4)) / 2, 6);
   });
 
+  test("a fit with a + b < 1 (c = a + b − 1 < 0 for a one-time buyer, 2F1 negative) forecasts 0.0786585370493243 (was NaN)", () => {
+    // BG/NBD fitted to Online Retail II's calibration period (dropout not identified); lifetimes' formula in scipy
+    // 0.07865853704932431 and 0.1645169845566961, mpmath (40 digits) 0.0786585370493243128… and 0.164516984556696088…
+    const fitted = { r: 0.7825570120701559, alpha: 9.775224932683455, a: 0.0054853454965169985, b: 0.9319578570315653 };
+    const once = (T: number) => ({ frequency: 0, recency: 0, T });
+    expect(Math.abs(expectedPurchases(fitted, once(30), 4) / 0.07865853704932431 - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(expectedPurchases(fitted, once(52), 13) / 0.1645169845566961 - 1)).toBeLessThan(1e-12);
+  });
+
   test("survival of a new customer with a large r: 2F1(r, a; a + b; −t/α) = 4.9793725e-8 (was NaN)", () => {
     // r 300, α 1, a 2, b 3, t 52: mpmath 4.9793725450219156e-8, scipy quad of E[(α/(α + pt))^r] 4.979372545021913e-8.
     expect(Math.abs(aliveAfter({ r: 300, alpha: 1, a: 2, b: 3 }, 52) / 4.9793725450219156e-8 - 1)).toBeLessThan(1e-12);
