@@ -31,6 +31,9 @@ export const LABEL_WIDTHS = [
   { chars: 26, className: "sankey-label-wide", below: Infinity },
 ] as const;
 
+/** How a node's label is drawn, in both drawings (the halo keeps it legible over the bands). */
+export const NODE_LABEL_STYLE = { dy: "0.35em", fontSize: 12, fill: "#111827", stroke: "#fff", strokeWidth: 3, paintOrder: "stroke" } as const;
+
 export const labelChars = (width: number) => LABEL_WIDTHS.find((w) => width < w.below)!.chars;
 
 export interface StaticSankeyNode {
@@ -113,13 +116,8 @@ export function StaticSankey({
             x={left ? 6 : "100%"}
             dx={left ? undefined : -6}
             y={(n.y + n.dy / 2).toFixed(2)}
-            dy="0.35em"
             textAnchor={left ? "start" : "end"}
-            fontSize={12}
-            fill="#111827"
-            stroke="#fff"
-            strokeWidth={3}
-            paintOrder="stroke"
+            {...NODE_LABEL_STYLE}
           >
             {c.text}
           </text>

@@ -7,7 +7,7 @@ import { ResponsiveContainer, Sankey, Tooltip, type TooltipContentProps } from "
 import { LazyChart } from "@/components/charts/lazy-chart";
 import { categoryColour } from "@/components/charts/palette";
 import { sankeyLayout } from "@/components/charts/sankey-layout";
-import { labelChars, StaticSankey } from "@/components/charts/static-sankey";
+import { labelChars, NODE_LABEL_STYLE, StaticSankey } from "@/components/charts/static-sankey";
 import { TipBox, truncate } from "@/components/charts/tooltip";
 import { formatCompact, formatInteger, formatMoney } from "@/lib/format";
 import { sankeyData, type Flow, type MigrationMatrix, type SankeyMeasure } from "@/lib/segmentation/migration";
@@ -107,17 +107,7 @@ function SankeyNode({ x, y, width, height, payload, value, chars }: { x: number;
   return (
     <g className="migration-node" data-node={`${node.side}:${node.name}`}>
       <rect x={x} y={y} width={width} height={Math.max(height, 1)} fill={colourOf(node)} />
-      <text
-        x={left ? x + width + 6 : x - 6}
-        y={y + height / 2}
-        dy="0.35em"
-        textAnchor={left ? "start" : "end"}
-        fontSize={12}
-        fill="#111827"
-        stroke="#fff"
-        strokeWidth={3}
-        paintOrder="stroke"
-      >
+      <text x={left ? x + width + 6 : x - 6} y={y + height / 2} textAnchor={left ? "start" : "end"} {...NODE_LABEL_STYLE}>
         {label}
       </text>
     </g>
