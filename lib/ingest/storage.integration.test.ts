@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { migratedDatabase } from "../../tests/support/databases";
+import { hasCitus } from "../db/citus";
 import { dropOrphanPartitions, dropPartition } from "./storage";
 
 /**
@@ -111,7 +112,10 @@ describe("partitions of different datasets dropped at once", () => {
     for (const name of names) expect(await exists(name)).toBe(false);
   });
 
-  test("a detach interrupted half-way is completed by the next drop, of it or of another partition", async () => {
+  test("a detach interrupted half-way is completed by the next drop, of it or of another partition", async (context) => {
+    // One PostgreSQL only: on Citus partitions are detached plainly (no DETACH CONCURRENTLY there), so no partition
+    // is ever left pending detach by the product.
+    if (await hasCitus(db.pool)) context.skip("Citus detaches plainly: no pending detach");
     await db.pool.query("create table transaction_lines_987401 partition of transaction_lines for values in (987401)");
     await db.pool.query("create table transaction_lines_987402 partition of transaction_lines for values in (987402)");
     // A detach cancelled while it waits for a reader: its partition stays pending detach.
