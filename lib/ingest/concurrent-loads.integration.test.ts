@@ -87,11 +87,54 @@ describe("loads at the same time", () => {
     expect(await count((results[2] as PromiseFulfilledResult<{ datasetId: number }>).value.datasetId)).toBe(1000);
   });
 
+  test("a load that starts while an append is mid-COPY waits for it, and both land", async () => {
+    // On Citus the import record a load writes before its turn (imports, a reference table) locks imports' shard and
+    // then that of datasets, which imports references; the append in its turn had locked the dataset's row (datasets)
+    // first and wanted imports once its COPY ended: 'deadlock detected' between the two, every time the record came
+    // after the append's turn began. Here it always does: the append is held mid-COPY until the new load's record is
+    // written (one server) or waits for a lock (Citus), then let go.
+    const { datasetId } = await loadFiles(pool, { mode: "create", name: "appended mid-COPY" }, [{ fileName: "old.csv", body: file(50, 300) }]);
+    let midCopy = () => {};
+    const appending = new Promise<void>((resolve) => (midCopy = resolve));
+    let letGo = () => {};
+    const ready = new Promise<void>((resolve) => (letGo = resolve));
+    const append = loadFiles(pool, { mode: "append", datasetId }, [{ fileName: "more.csv", body: gated(51, ready, midCopy) }]);
+    await appending;
+    const beside = loadFiles(pool, { mode: "create", name: "started mid-COPY" }, [{ fileName: "beside.csv", body: file(52, 500) }]);
+    const citus = await hasCitus(pool);
+    for (;;) {
+      const { rows } = await pool.query<{ there: boolean }>(
+        citus
+          ? `select exists (select 1 from citus_lock_waits w join citus_stat_activity a on a.global_pid = w.waiting_gpid
+                             where a.datname = current_database() and w.blocked_statement ilike 'insert into imports%') as there`
+          : "select exists (select 1 from imports where file_name = 'beside.csv') as there",
+      );
+      if (rows[0]!.there) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    letGo();
+    const results = await Promise.allSettled([append, beside]);
+    expect(results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message ?? r.reason)] : []))).toEqual([]);
+    const { rows } = await pool.query(
+      "select d.name, count(l.*)::int as lines from datasets d left join transaction_lines l on l.dataset_id = d.id where d.name in ('appended mid-COPY', 'started mid-COPY') group by 1 order by 1",
+    );
+    expect(rows).toEqual([
+      { name: "appended mid-COPY", lines: 6300 },
+      { name: "started mid-COPY", lines: 500 },
+    ]);
+    const { rows: imports } = await pool.query("select file_name, status::text from imports where file_name in ('more.csv', 'beside.csv') order by 1");
+    expect(imports).toEqual([
+      { file_name: "beside.csv", status: "succeeded" },
+      { file_name: "more.csv", status: "succeeded" },
+    ]);
+  });
+
   test("two replaces whose COPYs overlap both end with their own lines (on Citus: the second waits its turn)", async () => {
     // Each replace's table was made LIKE the parent, keeping its ACCESS SHARE lock to commit; both then asked for the
     // parent's ACCESS EXCLUSIVE to detach the old lines: 'deadlock detected' every time.
     // On a Citus cluster loads take turns (loadsOneAtATime, storage.ts), so they cannot both be mid-COPY: there the
-    // first is held mid-COPY until the second waits for its turn (the load turn's advisory lock, not granted), then both land.
+    // first is held mid-COPY until the second waits for its turn (the load turn's advisory lock, not granted; or, when
+    // its import record came after the first's turn began, that record, for the first's lock on imports), then both land.
     const base = await Promise.all([0, 1].map((n) => loadFiles(pool, { mode: "create", name: `to replace ${n}` }, [{ fileName: `old-${n}.csv`, body: file(30 + n, 300) }])));
     const turns = await hasCitus(pool);
     let arrivals = 0;
@@ -101,7 +144,10 @@ describe("loads at the same time", () => {
       for (;;) {
         const { rows } = await pool.query<{ n: number }>(
           // A one-key advisory lock is (classid, objid) = its high and low 32 bits, objsubid 1.
-          "select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = 0 and objid = $1 and objsubid = 1 and not granted and database = (select oid from pg_database where datname = current_database())",
+          `select (select count(*)::int from pg_locks where locktype = 'advisory' and classid = 0 and objid = $1 and objsubid = 1 and not granted
+                     and database = (select oid from pg_database where datname = current_database()))
+                + (select count(*)::int from citus_lock_waits w join citus_stat_activity a on a.global_pid = w.waiting_gpid
+                    where a.datname = current_database() and w.blocked_statement ilike 'insert into imports%') as n`,
           [ADVISORY_LOCKS.citusLoad],
         );
         if (rows[0]!.n > 0) return;

@@ -18,7 +18,7 @@ import type { DateOrder } from "./values";
 import { longWorkPool } from "../db/pool";
 import { backgroundNice } from "../env";
 import { datasetExists } from "../queries/datasets";
-import { markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
+import { lockImports, markImportsFailed, markInterruptedImportsFailed } from "../queries/imports";
 import { rowsOf } from "../queries/rows";
 
 /**
@@ -120,6 +120,8 @@ export async function loadFiles(pool: pg.Pool, target: ImportTarget, files: Sour
       await oneConnectionPerNode(client);
       // On a Citus cluster, loads take turns: their writes of the reference tables deadlocked (storage.ts).
       await loadsOneAtATime(client);
+      // Then its import records, before the dataset (on Citus a lock order the other loads' writes of imports share).
+      await lockImports(client, importIds);
       const datasetId = await openDataset(client, target);
       const lines = new LinesTable(client, datasetId, target.mode);
       const imports: ImportReport[] = [];

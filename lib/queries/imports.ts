@@ -32,6 +32,22 @@ export async function markInterruptedImportsFailed(db: Queryable): Promise<numbe
   return marked;
 }
 
+/**
+ * Locks a load's own import records until its transaction ends; the load calls it first in its transaction (after
+ * its turn on a Citus cluster), before anything there touches datasets. On Citus, imports and datasets are
+ * reference tables, and every write of one takes a lock on the table's shard, held to commit (an UPDATE or FOR UPDATE
+ * an exclusive one), and then the same on the shard of each table its foreign keys point to: a write of imports
+ * locks imports, then datasets. Other loads write imports outside the load's turn (their records before it, a failed
+ * load's marks after it), so the load must take them in that order too: when it locked the dataset's row first (an
+ * append's or replace's FOR UPDATE, a new dataset's INSERT) and imports only when its first file was in, another
+ * load's record, holding imports and waiting for datasets, deadlocked with it
+ * (concurrent-loads.integration.test.ts). Now that record waits for the load's commit. On one server only the
+ * load's own rows are locked, which nothing else writes while it runs.
+ */
+export async function lockImports(db: Queryable, ids: number[]): Promise<void> {
+  await db.query("select 1 from imports where id = any($1::int[]) for update", [ids]);
+}
+
 /** Marks imports still running as failed with `error` ({ code, message, ... }); the time is the statement's, not its transaction's. */
 export async function markImportsFailed(db: Queryable, ids: number[], error: unknown): Promise<void> {
   await db.query(
