@@ -4,7 +4,8 @@
  *
  * Each side is a fresh database (one server: as `npm run bench` makes it; the cluster: a database on a coordinator
  * and two workers started here, scripts/citus-cluster.ts) with Segmenta started on it as `npm start` does. On each:
- * the reference `psql \copy` (into a plain typed table; on the cluster, distributed on invoice_no as the lines are),
+ * the reference `psql \copy` (into a plain typed table; on the cluster, distributed on invoice_no: the file has no
+ * never-null customer column, the lines' customer_key is written by the loader),
  * the upload through the HTTP API, its preparation step by step, a plain SQL aggregate per customer against the
  * run inputs, an RFM and a k-means run through the API, every answer of their pages computed again one by one, and
  * each dashboard page's first render. A query or page that fails prints a failure line; the bench goes on.
@@ -182,6 +183,9 @@ async function loadSplit(side: Side, pool: pg.Pool, file: string, figure: Figure
     const table = await figure("  load part: partition created (+ distributed)", () => createPartitionTable(client, "transaction_lines", id));
     if (table === undefined) return;
     await client.query(`alter table ${table} alter column dataset_id set default ${id}`);
+    // The file has no customer_key (the loader writes it): a random one per row spreads the rows over the
+    // shards as customers do (on the cluster the lines are distributed on it).
+    await client.query(`alter table ${table} alter column customer_key set default random()::text`);
     await figure("  load part: COPY of the file into it", () =>
       pipeline(fs.createReadStream(file), client.query(copyFrom(`copy ${table} (${FILE_COLUMNS}) from stdin with (format csv, header)`))),
     );

@@ -251,7 +251,8 @@ export class LineCopier {
     const kinds = this.kinds;
     const width = kinds.length;
     const delimiter = this.delimiter;
-    out.reserve(end - start + 64);
+    // The record's values, then its customer_key (at most a value and a space) and the computed columns.
+    out.reserve(2 * (end - start) + 96);
     const buf = out.buf;
     let o = out.length;
     const prefix = this.prefix;
@@ -262,6 +263,11 @@ export class LineCopier {
     let flags = 0;
     let field = 0;
     let i = start;
+    // Where the invoice and customer values were copied to, for the customer_key (rows.ts, customerKey).
+    let invoiceStart = 0;
+    let invoiceEnd = 0;
+    let customerStart = 0;
+    let customerEnd = 0;
     while (field < width) {
       // The value's bytes as copied to the output: [valueStart, o).
       const valueStart = o;
@@ -318,6 +324,8 @@ export class LineCopier {
           const first = buf[valueStart]! | 0x20;
           if (first === 0x63 /* c */) flags |= 2;
           if (first === 0x61 /* a */) flags |= 4;
+          invoiceStart = valueStart;
+          invoiceEnd = o;
           break;
         }
         case STOCK: {
@@ -328,6 +336,8 @@ export class LineCopier {
         case CUSTOMER:
           if (empty) flags |= 1;
           else if (hasByte(buf, valueStart, o, DOT)) return false; // "17850.0": a spreadsheet's id, read by the general path
+          customerStart = valueStart;
+          customerEnd = o;
           break;
         case QUANTITY: {
           const sign = quoted ? 2 : integerSign(buf, valueStart, o);
@@ -364,9 +374,21 @@ export class LineCopier {
     if (field !== width || i < end) return false; // too few or too many values: the general path says which line
     for (const column of this.converter.computed) {
       if (column === "quantity") buf[o++] = 49; // 1
-      else o += buf.write(String(this.line), o, "latin1"); // a purchases file without order ids: the line number is the invoice
+      else {
+        // A purchases file without order ids: the line number is the invoice.
+        invoiceStart = o;
+        o += buf.write(String(this.line), o, "latin1");
+        invoiceEnd = o;
+      }
       buf[o++] = TAB;
     }
+    // The customer_key: the customer's id as copied, or for a guest a space and the invoice.
+    if (customerEnd > customerStart) o += buf.copy(buf, o, customerStart, customerEnd);
+    else {
+      buf[o++] = SPACE;
+      o += buf.copy(buf, o, invoiceStart, invoiceEnd);
+    }
+    buf[o++] = TAB;
     if (this.converter.records.seenHash(a, b)) flags |= 32;
     countFlags(this.converter.cleaning, flags);
     if (flags >= 10) buf[o++] = ZERO + Math.floor(flags / 10);

@@ -74,7 +74,7 @@ describe("loadFiles", () => {
     const general = await load({ mode: "create", name: "general path" }, { fileName: "general.csv", body: cut(text(true)), options });
     expect(fast.imports[0]!.cleaning).toEqual(general.imports[0]!.cleaning);
     expect(fast.imports[0]!.cleaning!.duplicate).toBeGreaterThan(50);
-    const columns = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, excluded";
+    const columns = "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, excluded, customer_key";
     const differences = await pool.query(
       `(select ${columns} from transaction_lines where dataset_id = $1 except all select ${columns} from transaction_lines where dataset_id = $2)
        union all
@@ -83,6 +83,34 @@ describe("loadFiles", () => {
     );
     expect(differences.rows).toEqual([]);
     expect(await count("transaction_lines", `dataset_id = ${fast.datasetId}`)).toBe(records.length);
+  });
+
+  /**
+   * customer_key (migration 20261211300000; what a Citus cluster distributes the lines on): the customer's id,
+   * or a space and the invoice number for a guest's line. Expected values written from that definition.
+   */
+  test("each line's customer_key is its customer's id, or a space and its invoice for a guest's, on both paths", async () => {
+    const rows = [
+      '536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom', // byte path
+      '536366,22633,HAND WARMER,6,2010-12-01 08:28:00,1.85,,United Kingdom', // byte path, a guest
+      'C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom', // general path (".0" id)
+      '"536380",22423,"CAKE, STAND",1,2010-12-01 09:45:00,12.75, ,France', // general path, a guest (spaces)
+    ];
+    const { datasetId } = await create("keys", `${HEADER}${rows.join("\n")}\n`);
+    const keys = await pool.query(`select invoice_no, customer_id, customer_key from transaction_lines where dataset_id = $1 order by invoice_no`, [datasetId]);
+    expect(keys.rows).toEqual([
+      { invoice_no: "536365", customer_id: "17850", customer_key: "17850" },
+      { invoice_no: "536366", customer_id: null, customer_key: " 536366" },
+      { invoice_no: "536380", customer_id: null, customer_key: " 536380" },
+      { invoice_no: "C536379", customer_id: "14527", customer_key: "14527" },
+    ]);
+    // A purchases file without order ids: each row's line number is its invoice, and a guest's key.
+    const purchases = await create("purchases keys", "CustomerID,OrderDate,Amount\n17850,2011-01-02,10.5\n,2011-01-03,4\n");
+    const bought = await pool.query(`select invoice_no, customer_id, customer_key from transaction_lines where dataset_id = $1 order by invoice_no`, [purchases.datasetId]);
+    expect(bought.rows).toEqual([
+      { invoice_no: "2", customer_id: "17850", customer_key: "17850" },
+      { invoice_no: "3", customer_id: null, customer_key: " 3" },
+    ]);
   });
 
   test("keeps tabs, backslashes, quotes and line breaks in values exactly", async () => {

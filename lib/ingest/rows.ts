@@ -64,6 +64,16 @@ export type LineColumn = "invoice_no" | "stock_code" | "description" | "quantity
 const LINE_COLUMNS: LineColumn[] = ["invoice_no", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country", "line_total"];
 const CUSTOMER_COLUMNS = ["dataset_id", "import_id", "external_id", "age", "gender", "country", "city", "signup_date", "attributes"];
 
+/**
+ * A line's customer_key (migration 20261211300000): its customer's id, or for a guest line a space and its
+ * invoice number. No id begins with a space (values.identifier trims them), so a guest key is never a
+ * customer's, and a guest invoice's lines share one key. On a Citus cluster the lines are distributed on it,
+ * with the per-customer tables (lib/db/citus.ts). The byte path (fast-lines.ts) writes the same bytes.
+ */
+export function customerKey(customer: string | null, invoice: string): string {
+  return customer ?? ` ${invoice}`;
+}
+
 export function makeConverter(input: ConverterInput): Converter {
   const { header, fileName } = input;
   const width = header.length;
@@ -142,12 +152,12 @@ export function lineConverter(
     values.line_total = iTotal === undefined ? null : v.optionalDecimal(row[iTotal]!, line, names.line_total, options);
     let out = prefix;
     for (const column of order) out += `${copyText(values[column])}\t`;
-    return `${out}${flags}\n`;
+    return `${out}${copyText(customerKey(read.customer, invoice))}\t${flags}\n`;
   }
 
   return {
     table: "transaction_lines",
-    columns: [...(input.writeIds ?? true ? ["dataset_id", "import_id"] : []), ...order, "excluded"],
+    columns: [...(input.writeIds ?? true ? ["dataset_id", "import_id"] : []), ...order, "customer_key", "excluded"],
     cleaning,
     records,
     fileColumns,
