@@ -5,11 +5,13 @@ import { rowsOf } from "../queries/rows";
 /**
  * Segmenta on a Citus cluster (README, "Running on Citus"). When the database has the citus extension, the
  * step after the migrations (migrate() calls distributeForCitus) gives every table of the schema its place:
- * - the bulk tables are hash-distributed. Those keyed by customer (customer_summaries, customer_products,
- *   customer_countries, segment_members) on customer_id, co-located, so that per-customer work and the joins
- *   between them run whole on the workers; the lines and their per-invoice sums (transaction_lines,
- *   invoice_totals) on invoice_no, co-located with each other, because customer_id is null on guest lines and
- *   Citus refuses a null distribution value; product_descriptions on stock_code;
+ * - the bulk tables are hash-distributed, by customer and co-located: the per-customer tables
+ *   (customer_summaries, customer_products, customer_countries, segment_members) on customer_id, the lines and
+ *   their per-invoice sums (transaction_lines, invoice_totals) on customer_key (the customer's id, or a guest
+ *   key from the invoice: customer_id is null on guest lines and Citus refuses a null distribution value;
+ *   migration 20261211300000), all TEXT (Citus co-locates only columns of one type), so that per-customer work
+ *   over any of them, and the joins between them, run whole on the worker holding the customer;
+ *   product_descriptions on stock_code;
  * - the small tables (datasets, runs, accounts, settings, saved answers, customers for now) are reference
  *   tables, copied to every node, so every join with them stays on the node that holds the bulk rows, and the
  *   foreign keys from the bulk tables to them are allowed;
@@ -22,10 +24,22 @@ import { rowsOf } from "../queries/rows";
 export const CITUS_LAYOUT = {
   /** table → distribution column, in groups that are co-located (the first of a group is its anchor). */
   distributed: [
-    { transaction_lines: "invoice_no", invoice_totals: "invoice_no" },
-    { customer_summaries: "customer_id", customer_products: "customer_id", customer_countries: "customer_id", segment_members: "customer_id" },
+    {
+      customer_summaries: "customer_id",
+      customer_products: "customer_id",
+      customer_countries: "customer_id",
+      segment_members: "customer_id",
+      transaction_lines: "customer_key",
+      invoice_totals: "customer_key",
+    },
     { product_descriptions: "stock_code" },
   ] as Record<string, string>[],
+  /**
+   * Where a table goes while its column does not exist yet (a database migrated part way, before migration
+   * 20261211300000 added customer_key): the earlier layout, the lines and invoice sums on invoice_no, co-located
+   * with each other; redistribute() moves them once the column is there.
+   */
+  before: { transaction_lines: "invoice_no", invoice_totals: "invoice_no" } as Record<string, string>,
   /** In an order where a table comes after those its foreign keys point to. */
   reference: [
     "datasets",
@@ -90,6 +104,7 @@ export async function distributeForCitus(client: pg.ClientBase, log: (line: stri
   const done: string[] = [];
   const todo = [...CITUS_LAYOUT.reference, ...CITUS_LAYOUT.distributed.flatMap((g) => Object.keys(g))].filter((name) => !placed.has(name));
   if (todo.length) await placeTables(client, placed, todo, done);
+  await redistribute(client, placed, done);
   // After the tables: a function taking a table's row type needs that table placed (none left: 20261210300000).
   done.push(...(await distributeFunctions(client)));
   for (const line of done) log(`citus: ${line}`);
@@ -126,6 +141,30 @@ async function placeTables(client: pg.ClientBase, placed: Map<string, z.infer<ty
 }
 
 /**
+ * A table a cluster laid out earlier distributed on another column is moved to its column now, co-located with
+ * its group's anchor: transaction_lines and invoice_totals were distributed on invoice_no before customer_key
+ * (migration 20261211300000). alter_distributed_table makes the table anew (its partitions with it), copies
+ * every row to the shard of its new value and drops the old one, in one transaction per table: a full copy
+ * of the table through the cluster, once.
+ */
+async function hasColumn(client: pg.ClientBase, table: string, column: string): Promise<boolean> {
+  const { rowCount } = await client.query("select 1 from pg_attribute where attrelid = to_regclass($1) and attname = $2 and not attisdropped", [table, column]);
+  return (rowCount ?? 0) > 0;
+}
+
+async function redistribute(client: pg.ClientBase, placed: Map<string, z.infer<typeof Placed>>, done: string[]): Promise<void> {
+  for (const group of CITUS_LAYOUT.distributed) {
+    const [anchor] = Object.keys(group);
+    for (const [name, column] of Object.entries(group)) {
+      const now = placed.get(name);
+      if (name === anchor || now?.method !== "h" || now.column === column || !(await hasColumn(client, name, column))) continue;
+      await client.query("select alter_distributed_table($1, distribution_column := $2, colocate_with := $3)", [name, column, anchor]);
+      done.push(`${name}: distributed on ${column} with ${anchor} (was on ${now.column})`);
+    }
+  }
+}
+
+/**
  * The schema's own SQL functions (customer_value, yes_no_value, ...), which queries pushed down to the workers
  * call there: Citus creates a function on the workers only when told (create_distributed_function).
  */
@@ -150,13 +189,25 @@ async function place(client: pg.ClientBase, placed: Map<string, z.infer<typeof P
     await client.query("select create_reference_table($1)", [name]);
     done.push(`${name}: reference table`);
   }
+  const placedOn = new Map<string, string>();
   for (const group of CITUS_LAYOUT.distributed) {
     const [anchor] = Object.keys(group);
     for (const [name, column] of Object.entries(group)) {
       const now = placed.get(name);
       if (now?.method === "h" && now.column === column) continue;
+      // Distributed on another column by an earlier layout: moved by redistribute().
+      if (now?.method === "h" && name !== anchor) continue;
       if (now) throw new Error(`Citus: ${name} should be distributed on ${column} but is ${now.method === "h" ? `distributed on ${now.column}` : `of kind ${now.method}`}`);
+      const before = CITUS_LAYOUT.before[name];
+      if (before && !(await hasColumn(client, name, column))) {
+        const with_ = Object.keys(CITUS_LAYOUT.before).find((other) => other !== name && placedOn.get(other) === before);
+        await client.query("select create_distributed_table($1, $2, colocate_with => $3)", [name, before, with_ ?? "none"]);
+        placedOn.set(name, before);
+        done.push(`${name}: distributed on ${before}${with_ ? ` with ${with_}` : ""} (no ${column} yet)`);
+        continue;
+      }
       await client.query("select create_distributed_table($1, $2, colocate_with => $3)", [name, column, name === anchor ? "none" : anchor]);
+      placedOn.set(name, column);
       done.push(`${name}: distributed on ${column}${name === anchor ? "" : ` with ${anchor}`}`);
     }
   }
