@@ -28,27 +28,29 @@ import { attachPartition, createPartitionTable, dropPartition, partitionExists, 
  */
 
 const BUILD_INVOICE_TOTALS = (table: string) => `
-insert into ${table} (dataset_id, invoice_no, customer_id, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
-select dataset_id, invoice_no, customer_id, invoice_date, country, excluded,
+insert into ${table} (dataset_id, invoice_no, customer_id, customer_key, invoice_date, country, excluded, lines, quantity, value, positive_value, negative_value)
+select dataset_id, invoice_no, customer_id, customer_key, invoice_date, country, excluded,
        count(*), sum(quantity), sum(coalesce(line_total, quantity * unit_price)),
        coalesce(sum(coalesce(line_total, quantity * unit_price)) filter (where coalesce(line_total, quantity * unit_price) > 0), 0),
        coalesce(sum(coalesce(line_total, quantity * unit_price)) filter (where coalesce(line_total, quantity * unit_price) < 0), 0)
 from transaction_lines
 where dataset_id = $1
-group by dataset_id, invoice_no, customer_id, invoice_date, country, excluded`;
+group by dataset_id, invoice_no, customer_id, customer_key, invoice_date, country, excluded`;
 
+// customer_key is the customer's id on these lines (excluded = 0: not a guest's), and the column the lines are
+// distributed on by a Citus cluster, where the build then runs whole on each worker (customer-features.sql).
 const BUILD_CUSTOMER_PRODUCTS = (table: string) => `
 insert into ${table} (dataset_id, customer_id, stock_code, first_date, last_date, lines, quantity, revenue)
-select dataset_id, customer_id, stock_code, min(invoice_date), max(invoice_date), count(*), sum(quantity), sum(coalesce(line_total, quantity * unit_price))
+select dataset_id, customer_key, stock_code, min(invoice_date), max(invoice_date), count(*), sum(quantity), sum(coalesce(line_total, quantity * unit_price))
 from transaction_lines
 where dataset_id = $1 and excluded = 0 and stock_code is not null
-group by dataset_id, customer_id, stock_code`;
+group by dataset_id, customer_key, stock_code`;
 
 // Per customer, country and invoice first (orders count invoices), in hashed groupings.
 const BUILD_CUSTOMER_COUNTRIES = (table: string) => `
 insert into ${table} (dataset_id, customer_id, country, orders, revenue)
 select $1, customer_id, country, count(*), sum(revenue)
-from (select customer_id, coalesce(nullif(btrim(country), ''), 'Unspecified') as country, invoice_no, sum(value) as revenue
+from (select customer_key as customer_id, coalesce(nullif(btrim(country), ''), 'Unspecified') as country, invoice_no, sum(value) as revenue
       from invoice_totals
       where dataset_id = $1 and excluded = 0 and customer_id is not null
       group by 1, 2, 3) per_invoice

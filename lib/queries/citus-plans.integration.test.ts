@@ -35,7 +35,6 @@ import { GRAINS, sqlDir, sqlFile } from "./sql-file";
  * breaks it otherwise, or when a listed one no longer does (so the list stays true).
  */
 const BULK = ["transaction_lines", "invoice_totals", "customer_summaries", "customer_products", "customer_countries", "segment_members"];
-const NOT_YET = "not yet rewritten (issue 18)";
 const KNOWN: Record<string, { pulls: string[]; why: string }> = {
   "cluster-points": {
     pulls: ["segment_members under the coordinator's WindowAgg"],
@@ -47,10 +46,6 @@ const KNOWN: Record<string, { pulls: string[]; why: string }> = {
     pulls: ["segment_members under the coordinator's Aggregate"],
     why: "percentile_cont of the base's values (the bins' 99th percentile): an ordered-set aggregate, computed at the coordinator",
   },
-  "country-totals": { pulls: ["invoice_totals kept as a Distributed Subplan"], why: NOT_YET },
-  "customer-features": { pulls: ["invoice_totals kept as a Distributed Subplan"], why: NOT_YET },
-  "revenue-over-time": { pulls: ["invoice_totals kept as a Distributed Subplan"], why: NOT_YET },
-  "top-products": { pulls: ["transaction_lines kept as a Distributed Subplan"], why: NOT_YET },
 };
 
 interface PlanNode {

@@ -1,12 +1,13 @@
 -- Orders, customers and revenue of one dataset per country of the invoice: the 15 countries with the most
 -- revenue, then one "Other" row for all the rest (`countries` says how many it holds). Shares are of the
 -- dataset's total. Default cleaning: only lines under no cleaning rule count (excluded & 63 = 0).
--- It reads invoice_totals, the dataset's lines summed per invoice and cleaning bits. Ids are counted in
--- byte order (collate "C"), faster than the locale's rules.
+-- It reads invoice_totals, the dataset's lines summed per invoice and cleaning bits. Invoice numbers are
+-- counted in byte order (collate "C"), faster than the locale's rules; customers by customer_key (their id on
+-- these rows: no guests), which a Citus cluster distributes the invoice sums on.
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/country-totals.sql
-with kept as (
-  select invoice_no, customer_id, coalesce(nullif(trim(country), ''), 'Unspecified') as country, value
+with kept as not materialized (          -- read where used: on a Citus cluster each aggregate then runs on the workers
+  select invoice_no, customer_key, coalesce(nullif(trim(country), ''), 'Unspecified') as country, value
   from invoice_totals
   where dataset_id = :dataset_id and excluded & 63 = 0
 ),
@@ -20,7 +21,7 @@ grouped as (
          case when r.rank < 16 then r.country else 'Other' end as country,
          count(distinct r.country)                               as countries,
          count(distinct k.invoice_no collate "C")                            as orders,
-         count(distinct k.customer_id collate "C")                           as customers,
+         count(distinct k.customer_key)                          as customers,
          sum(k.value)                                            as revenue
   from kept k
   join ranked r using (country)

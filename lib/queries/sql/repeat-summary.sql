@@ -3,7 +3,8 @@
 --   frequency = distinct purchase days - 1 (repeat purchases);
 --   recency_days = first to last purchase day; t_days = first purchase day to the analysis date;
 --   monetary = mean value of the repeat purchase days (the first day left out; 0 without repeats).
--- It reads invoice_totals (the dataset's lines summed per invoice and cleaning bits: the same sums).
+-- It reads invoice_totals (the dataset's lines summed per invoice and cleaning bits: the same sums), by
+-- customer_key (the customer's id on a known customer's rows; what a Citus cluster distributes them on).
 -- Divide recency and T by 7 for weeks. Defaults as in customer-features.sql: the analysis date is
 -- the day after the last invoice (/*analysis_date*/), and every cleaning rule applies (/*rules*/).
 --
@@ -13,12 +14,12 @@ with settings as (
                   (select max(invoice_date)::date + 1 from invoice_totals where dataset_id = :dataset_id)) as analysis_date
 ),
 purchase_days as (                       -- one row per customer and day
-  select l.customer_id, l.invoice_date::date as day, sum(l.value) as value
+  select l.customer_key as customer_id, l.invoice_date::date as day, sum(l.value) as value
   from invoice_totals l cross join settings s
   where l.dataset_id = :dataset_id and l.customer_id is not null
     and l.invoice_date < s.analysis_date + 1
     and l.excluded & /*rules*/63 = 0
-  group by l.customer_id, l.invoice_date::date
+  group by l.customer_key, l.invoice_date::date
 ),
 numbered as (
   select customer_id, day, value,

@@ -4,12 +4,13 @@
 -- (excluded & 63 = 0: no guests, cancellations, adjustments, non-product codes, free items or duplicates).
 -- `partial` marks a period the data covers only in part (the first and last periods often are);
 -- covered_from and covered_to are its days inside the data's span.
--- It reads invoice_totals, the dataset's lines summed per invoice and cleaning bits. Ids are counted in
--- byte order (collate "C"), faster than the locale's rules.
+-- It reads invoice_totals, the dataset's lines summed per invoice and cleaning bits. Invoice numbers are
+-- counted in byte order (collate "C"), faster than the locale's rules; customers by customer_key (their id on
+-- these rows: no guests), which a Citus cluster distributes the invoice sums on, so each worker counts its own.
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -v grain=month -f lib/queries/sql/revenue-over-time.sql
-with kept as (
-  select invoice_no, customer_id, invoice_date, value
+with kept as not materialized (          -- read where used: on a Citus cluster each aggregate then runs on the workers
+  select invoice_no, customer_key, invoice_date, value
   from invoice_totals
   where dataset_id = :dataset_id and excluded & 63 = 0
 ),
@@ -23,7 +24,7 @@ periods as (
 per_period as (
   select date_trunc(:'grain', invoice_date)::date as period,
          count(distinct invoice_no collate "C")              as orders,
-         count(distinct customer_id collate "C")             as customers,
+         count(distinct customer_key)            as customers,
          sum(value)                              as revenue,
          min(invoice_date)::date                 as first_day,
          max(invoice_date)::date                 as last_day

@@ -8,7 +8,7 @@
 --
 -- Run it yourself:  psql "$DATABASE_URL" -v dataset_id=1 -f lib/queries/sql/top-products.sql
 with kept as not materialized (
-  select stock_code collate "C" as stock_code, description, invoice_no, customer_id, quantity, coalesce(line_total, quantity * unit_price) as value
+  select stock_code collate "C" as stock_code, description, invoice_no
   from transaction_lines
   where dataset_id = :dataset_id and excluded & 63 = 0 and stock_code is not null
 ),
@@ -24,10 +24,12 @@ top as (
   order by revenue desc, stock_code
   limit 20
 ),
-top_lines as materialized (              -- the lines of the top products only
-  select k.stock_code, k.description, k.invoice_no, k.customer_id
+top_lines as materialized (              -- the lines of the top products only, counted per description and invoice
+  -- (on a Citus cluster each worker counts its own, and the coordinator adds up these counts, not the lines)
+  select k.stock_code, k.description, k.invoice_no, count(*) as n
   from kept k
   where k.stock_code in (select stock_code from top)
+  group by 1, 2, 3
 ),
 counts as (
   select stock_code, count(distinct invoice_no collate "C") as orders
@@ -36,7 +38,7 @@ counts as (
 ),
 descriptions as (                        -- each top product's most used description
   select distinct on (stock_code) stock_code, description
-  from (select stock_code, description, count(*) as n
+  from (select stock_code, description, sum(n) as n
         from top_lines
         where description is not null
         group by 1, 2) d
