@@ -1,7 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { sourceWorker } from "./source-worker";
 
 /**
  * Calls an exported function of one of our TypeScript modules on a worker
@@ -58,25 +55,15 @@ const { parentPort, workerData } = require("node:worker_threads");
 })();
 `;
 
-const TSX_API = "node_modules/tsx/dist/esm/api/index.mjs";
-
 type Outcome = { loaded: false; message: string } | { loaded: true; value: unknown } | { loaded: true; error: CrossedError };
 
 /** Runs `call` on a worker thread (see above); falls back to `call.here()` when no worker can run it. */
 export async function callOffThread<T>(call: OffThreadCall<T>): Promise<T> {
-  const root = process.cwd();
-  const tsx = path.join(root, TSX_API);
-  const file = path.join(root, call.module);
-  if (!fs.existsSync(tsx) || !fs.existsSync(file)) return call.here();
-  let outcome: Outcome;
+  let outcome: Outcome | null;
   try {
-    outcome = await new Promise<Outcome>((resolve, reject) => {
-      const worker = new Worker(SOURCE, {
-        eval: true,
-        name: `segmenta-${call.name}`,
-        workerData: { tsx: pathToFileURL(tsx).href, module: pathToFileURL(file).href, name: call.name, args: call.args },
-        execArgv: [],
-      });
+    outcome = await new Promise<Outcome | null>((resolve, reject) => {
+      const worker = sourceWorker(call.module, `segmenta-${call.name}`, SOURCE, { name: call.name, args: call.args });
+      if (!worker) return resolve(null);
       worker.once("message", (message: Outcome) => {
         resolve(message);
         void worker.terminate();
@@ -88,7 +75,7 @@ export async function callOffThread<T>(call: OffThreadCall<T>): Promise<T> {
     // The worker could not start or died (not the function's error): the same call here.
     return call.here();
   }
-  if (!outcome.loaded) return call.here();
+  if (!outcome?.loaded) return call.here();
   if ("error" in outcome) throw call.revive?.(outcome.error) ?? Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
   return call.parse(outcome.value);
 }

@@ -1,9 +1,6 @@
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { Worker, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import type { CleaningCounts } from "./cleaning";
 import { CsvRows, type CsvFormat } from "./csv";
 import { Decoder } from "./decode";
@@ -12,6 +9,7 @@ import { LineCopier } from "./fast-lines";
 import type { FieldLimits } from "./pending-record";
 import { makeConverter, type ConverterInput, type LineConverter } from "./rows";
 import type { DateOrder } from "./values";
+import { sourceWorker } from "../compute/source-worker";
 import { logLine } from "../log";
 
 /**
@@ -183,7 +181,6 @@ const { parentPort, workerData } = require("node:worker_threads");
 })();
 `;
 
-const TSX_API = "node_modules/tsx/dist/esm/api/index.mjs";
 const MODULE = "lib/ingest/parse-thread.ts";
 
 /** The parse of one file as the load drives it: on a worker thread, or here when none can start. */
@@ -218,16 +215,8 @@ function here(job: ParseJob): FileParser {
 }
 
 async function startWorker(job: ParseJob): Promise<FileParser | null> {
-  const root = process.cwd();
-  const tsx = path.join(root, TSX_API);
-  const file = path.join(root, MODULE);
-  if (!fs.existsSync(tsx) || !fs.existsSync(file)) return null;
-  const worker = new Worker(SOURCE, {
-    eval: true,
-    name: "segmenta-parse",
-    workerData: { tsx: pathToFileURL(tsx).href, module: pathToFileURL(file).href, job },
-    execArgv: [],
-  });
+  const worker = sourceWorker(MODULE, "segmenta-parse", SOURCE, { job });
+  if (!worker) return null;
   // Each request waits for its answer (one at a time); a worker that dies fails the one waiting.
   let waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void } | null = null;
   let dead: Error | null = null;
