@@ -68,7 +68,7 @@ describe("an import's times", () => {
 
   test("each file of a load has its own times: the second starts when the first has finished", async () => {
     const { imports } = await loadFiles(db.pool, { mode: "create", name: "two files" }, [
-      { fileName: "first.csv", body: trickle(6, 250) },
+      { fileName: "first.csv", body: trickle(12, 250) },
       { fileName: "second.csv", body: trickle(1, 0) },
     ]);
     const { rows } = await db.pool.query(
@@ -78,7 +78,9 @@ describe("an import's times", () => {
     const [first, second] = rows;
     expect(first.finished - first.started).toBeGreaterThan(1.4);
     expect(second.started).toBeGreaterThanOrEqual(first.finished);
-    expect(second.finished - second.started).toBeLessThan(1);
+    // Its own time, not the transaction's (which the first file's trickle fills): shorter than the first's. (A bound
+    // of 1 s failed on a Citus cluster, where a one-line file took 1.38 s under load.)
+    expect(second.finished - second.started).toBeLessThan(first.finished - first.started);
   });
 });
 
