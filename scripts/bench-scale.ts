@@ -41,7 +41,10 @@ export function generated(name: string, args: string[], file: string): string {
   if (fs.existsSync(target)) return target;
   log(`generating ${name} (npm run sample -- ${args.join(" ")}), kept in ${dir} for the next runs…`);
   const started = performance.now();
-  const result = spawnSync(process.execPath, ["--max-old-space-size=8192", "node_modules/tsx/dist/cli.mjs", "scripts/sample.ts", ...args, "--out", `${dir}.tmp`], { stdio: "inherit" });
+  // tsx runs the script in a child node: a flag on this command line does not reach it, NODE_OPTIONS does (the
+  // lines layout is generated in memory: 10M lines took past node's default 4 GB heap and died).
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=12288`.trim() };
+  const result = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/sample.ts", ...args, "--out", `${dir}.tmp`], { stdio: "inherit", env });
   if (result.status !== 0) throw new Error(`generating ${name} failed`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(`${dir}.tmp`, dir);
