@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { legendEntries, resolveAxes, resolveAxis, type ChartSpec } from "./chart-spec";
+import { countryRows, countryTitle, legendEntries, resolveAxes, resolveAxis, type ChartSpec } from "./chart-spec";
 
 // Both drawings of a chart take their number axes from here; the expected ticks are worked out by hand
 // (about five "nice" steps of 1, 2 or 5 times a power of ten, the domain widened to whole steps).
@@ -56,5 +56,23 @@ describe("resolveAxes", () => {
       { name: "Orders", colour: "#0072B2" },
       { name: "Revenue", colour: "#E69F00" },
     ]);
+  });
+});
+
+describe("countryRows", () => {
+  const rows = [
+    { country: "United Kingdom", countries: 1, customers: 3950 },
+    { country: "Other", countries: 12, customers: 410 },
+  ];
+  test("labels the folded row with its count of countries, on the axis and in the tooltip", () => {
+    expect(countryRows(rows, { rowHeight: 30 }).data!.map((d) => d.label)).toEqual(["United Kingdom", "Other (12)"]);
+    expect(rows.map(countryTitle)).toEqual(["United Kingdom", "Other: 12 countries"]);
+  });
+  test("is as tall as its rows, with room for a legend only where it has one", () => {
+    // Two rows of 30 px (+60 px of axis) stay under the 200 px floor; 8 rows of 36 px + 90 px pass the 220 px one.
+    expect(countryRows(rows, { rowHeight: 30 })).toMatchObject({ height: 200, layout: "rows", x: { key: "label", size: 112, chars: 16 } });
+    expect(countryRows(rows, { rowHeight: 30 }).legend).toBeUndefined();
+    const eight = Array.from({ length: 8 }, (_, i) => ({ country: `C${i}`, countries: 1 }));
+    expect(countryRows(eight, { rowHeight: 36, legend: true })).toMatchObject({ height: 378, legend: {}, margin: { top: 4, right: 16, bottom: 20, left: 4 } });
   });
 });

@@ -221,3 +221,35 @@ export function categoryLabel<T>(spec: ChartSpec<T>, d: T): string {
   const raw = spec.x.key ? d[spec.x.key] : "";
   return spec.x.format ? spec.x.format(raw as never) : String(raw ?? "");
 }
+
+/** A country's row: the countries past the top ones are folded into one "Other" row, which counts them. */
+export interface CountryDatum {
+  country: string;
+  countries: number;
+}
+
+/** A country's name on its row's axis label: "Other (12)" for the folded row. */
+export const countryLabel = (c: CountryDatum) => (c.country === "Other" ? `Other (${c.countries})` : c.country);
+/** A country's name as a tooltip's title: "Other: 12 countries" for the folded row. */
+export const countryTitle = (c: CountryDatum) => (c.country === "Other" ? `Other: ${c.countries} countries` : c.country);
+
+/**
+ * The settings every "by country" chart shares: one row a country (horizontal
+ * bars) labelled with countryLabel, as tall as its rows (`rowHeight` px each)
+ * plus room for the value axis, and for the legend if it has one (two or more series).
+ * `labelWidth`/`chars`: the label column's px and characters a line; `right`: px
+ * right of the plot (room for the bars' end labels).
+ */
+export function countryRows<T extends CountryDatum>(
+  rows: T[],
+  { rowHeight, legend = false, labelWidth = 112, chars = 16, right = 16 }: { rowHeight: number; legend?: boolean; labelWidth?: number; chars?: number; right?: number },
+): Pick<ChartSpec<T & { label: string }>, "height" | "margin" | "layout" | "data" | "x" | "legend"> {
+  return {
+    height: legend ? Math.max(220, rows.length * rowHeight + 90) : Math.max(200, rows.length * rowHeight + 60),
+    margin: { top: 4, right, bottom: 20, left: 4 },
+    layout: "rows",
+    data: rows.map((c) => ({ ...c, label: countryLabel(c) })),
+    x: { key: "label", size: labelWidth, chars },
+    ...(legend ? { legend: {} } : {}),
+  };
+}

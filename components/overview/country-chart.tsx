@@ -6,6 +6,7 @@ import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { CountryTotalRow } from "@/lib/queries/country-totals";
 import { TipBox } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
+import { countryRows, countryTitle } from "@/components/charts/chart-spec";
 
 const REVENUE = categoryColour(1);
 const ORDERS = categoryColour(0);
@@ -16,19 +17,14 @@ const ORDERS = categoryColour(0);
  * dominates, leaving the others' bars thin); the tooltip has the amounts.
  */
 export function CountryChart({ countries, currency = null }: { countries: CountryTotalRow[]; currency?: string | null }) {
-  const data = countries.map((c) => ({ ...c, label: c.country === "Other" ? `Other (${c.countries})` : c.country }));
   const top = Math.max(0.01, ...countries.map((c) => Math.max(c.revenueShare ?? 0, c.orderShare ?? 0)));
   const label = (v: number) => formatShare(v, v < 0.1 ? 1 : 0);
   return (
     <div data-testid="country-chart" data-countries={countries.length}>
       <SpecChart
         spec={{
+          ...countryRows(countries, { rowHeight: 34, legend: true, labelWidth: 136, chars: 19, right: 36 }),
           title: "Share of revenue and of orders by country",
-          height: Math.max(220, data.length * 34 + 90),
-          margin: { top: 4, right: 36, bottom: 20, left: 4 },
-          layout: "rows",
-          data,
-          x: { key: "label", size: 136, chars: 19 },
           y: { domain: [0, Math.min(1, top * 1.12)], format: (v) => formatShare(v, 0), label: "Share of the dataset's total (%)" },
           bars: [
             { value: "revenueShare", name: "Revenue", colour: REVENUE, label },
@@ -36,7 +32,6 @@ export function CountryChart({ countries, currency = null }: { countries: Countr
           ],
           categoryGap: "16%",
           barGap: 1,
-          legend: {},
           tooltip: { content: (props: TooltipContentProps) => <CountryTip {...props} currency={currency} /> },
         }}
       />
@@ -49,7 +44,7 @@ function CountryTip({ active, payload, currency }: TooltipContentProps & { curre
   if (!active || !c) return null;
   return (
     <TipBox
-      title={c.country === "Other" ? `Other: ${c.countries} countries` : c.country}
+      title={countryTitle(c)}
       rows={[
         ["Revenue", `${formatMoney(c.revenue, currency)} (${formatShare(c.revenueShare)})`, REVENUE],
         ["Orders", `${formatInteger(c.orders)} (${formatShare(c.orderShare)})`, ORDERS],

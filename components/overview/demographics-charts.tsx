@@ -10,6 +10,7 @@ import type { LocationRow } from "@/lib/queries/customer-locations";
 import type { AgeBandRow } from "@/lib/queries/spend-by-age-band";
 import { axisNumber, TipBox, truncate } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
+import { countryRows, countryTitle } from "@/components/charts/chart-spec";
 
 const GENDER_NAMES: Record<string, string> = { F: "Female (F)", M: "Male (M)" };
 const genderName = (g: string) => GENDER_NAMES[g] ?? g;
@@ -62,17 +63,15 @@ export function LocationChart({ locations }: { locations: LocationRow[] }) {
   const countries = locations.filter((l) => l.city === null);
   const cities = new Map<number, LocationRow[]>();
   for (const l of locations) if (l.city !== null) cities.set(l.rank, [...(cities.get(l.rank) ?? []), l]);
-  const data = countries.map((c) => ({ ...c, label: c.country === "Other" ? `Other (${c.countries})` : c.country, topCities: cities.get(c.rank) ?? [] }));
   return (
     <div data-testid="location-chart">
       <SpecChart
         spec={{
+          ...countryRows(
+            countries.map((c) => ({ ...c, topCities: cities.get(c.rank) ?? [] })),
+            { rowHeight: 30 },
+          ),
           title: "Customers on file by country",
-          height: Math.max(200, data.length * 30 + 60),
-          margin: { top: 4, right: 16, bottom: 20, left: 4 },
-          layout: "rows",
-          data,
-          x: { key: "label", size: 112, chars: 16 },
           y: { format: axisNumber, integer: true, label: "Customers on file" },
           bars: [{ value: "customers", name: "Customers", colour: categoryColour(2) }],
           tooltip: { content: (props: TooltipContentProps) => <LocationTip {...props} /> },
@@ -87,7 +86,7 @@ function LocationTip({ active, payload }: TooltipContentProps) {
   if (!active || !c) return null;
   return (
     <TipBox
-      title={c.country === "Other" ? `Other: ${c.countries} countries` : c.country}
+      title={countryTitle(c)}
       rows={[
         ["Customers", `${formatInteger(c.customers)} (${formatShare(c.customerShare)})`, categoryColour(2)],
         ["Cities", formatInteger(c.cities)],
@@ -142,24 +141,18 @@ function AgeBandTip({ active, payload }: TooltipContentProps) {
 
 /** Mean and median orders per buyer by the customers file's country (horizontal bars). */
 export function CountryFrequencyChart({ rows }: { rows: CountryFrequencyRow[] }) {
-  const data = rows.map((r) => ({ ...r, label: r.country === "Other" ? `Other (${r.countries})` : r.country }));
   return (
     <div data-testid="country-frequency-chart">
       <SpecChart
         spec={{
+          ...countryRows(rows, { rowHeight: 36, legend: true }),
           title: "Mean and median orders per buyer by country",
-          height: Math.max(220, data.length * 36 + 90),
-          margin: { top: 4, right: 16, bottom: 20, left: 4 },
-          layout: "rows",
-          data,
-          x: { key: "label", size: 112, chars: 16 },
           y: { label: "Orders per buyer" },
           bars: [
             { value: "meanOrders", name: "Mean orders", colour: categoryColour(0) },
             { value: "medianOrders", name: "Median orders", colour: categoryColour(4) },
           ],
           barGap: 1,
-          legend: {},
           tooltip: { content: (props: TooltipContentProps) => <CountryFrequencyTip {...props} /> },
         }}
       />
@@ -172,7 +165,7 @@ function CountryFrequencyTip({ active, payload }: TooltipContentProps) {
   if (!active || !r) return null;
   return (
     <TipBox
-      title={r.country === "Other" ? `Other: ${r.countries} countries` : r.country}
+      title={countryTitle(r)}
       rows={[
         ["Mean orders per buyer", formatDecimal(r.meanOrders, 2), categoryColour(0)],
         ["Median orders per buyer", formatDecimal(r.medianOrders, 1), categoryColour(4)],
