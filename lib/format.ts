@@ -41,6 +41,8 @@ export function formatMoment(iso: string | Date | null | undefined): string {
 /** A share from 0 to 1 as a percentage: 0.1234 → `12.3%`. */
 export const formatShare = (share: number | null | undefined, digits = 1) =>
   share === null || share === undefined || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(digits)}%`;
+/** A segment's lift against the base (a ratio): 1.234 → `×1.23`. */
+export const formatLift = (lift: number | null) => (lift === null ? "–" : `×${lift.toFixed(2)}`);
 /** A number with a fixed number of decimals, grouped: 1234.5 → `1,234.5`. */
 export const formatDecimal = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined || !Number.isFinite(value) ? "–" : new Intl.NumberFormat("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);

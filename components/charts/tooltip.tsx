@@ -1,4 +1,13 @@
 import type { ReactNode } from "react";
+import type { TooltipContentProps } from "recharts";
+
+/** A chart's tooltip (Recharts <Tooltip> props) that draws the hovered datum, and nothing while none is hovered. */
+export const datumTip = <T,>(draw: (d: T) => ReactNode) => ({
+  content: ({ active, payload }: TooltipContentProps) => {
+    const d = payload?.[0]?.payload as T | undefined;
+    return active && d ? draw(d) : null;
+  },
+});
 
 /** The box every chart's tooltip draws: a title, label/value rows (with the series colour), and a note. */
 export function TipBox({ title, rows, note }: { title: ReactNode; rows: [label: ReactNode, value: ReactNode, colour?: string][]; note?: ReactNode }) {

@@ -1,9 +1,8 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
-import { TipBox } from "@/components/charts/tooltip";
-import { formatInteger, formatShare } from "@/lib/format";
+import { datumTip, TipBox } from "@/components/charts/tooltip";
+import { formatInteger, formatLift, formatShare } from "@/lib/format";
 import { clearlyDifferent } from "@/lib/insights/column-insights";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 
@@ -39,24 +38,18 @@ export function OutcomeChart({ bars, baseRate, label }: { bars: OutcomeBar[]; ba
           y: { domain: [0, top], format: (v) => formatShare(v, 0), label, labelOffset: -14 },
           bars: [{ value: "rate", name: label, colour: categoryColour(0), colourOf: (d) => categoryColour(d.no), whisker: (d) => [d.low, d.high] }],
           reference: { at: baseRate, colour: "#1c2233", dash: "4 3", width: 1, label: `All: ${formatShare(baseRate)}` },
-          tooltip: {
-            content: ({ active, payload }: TooltipContentProps) => {
-              const d = payload?.[0]?.payload as OutcomeBar | undefined;
-              if (!active || !d) return null;
-              return (
-                <TipBox
-                  title={d.name}
-                  rows={[
-                    [label, `${formatShare(d.rate)} (${formatInteger(d.customers)} of ${formatInteger(d.known)})`, categoryColour(d.no)],
-                    ["95% interval", `${formatShare(d.low)} – ${formatShare(d.high)}`],
-                    ["All customers", formatShare(baseRate)],
-                    ["Lift", d.lift === null ? "–" : `×${d.lift.toFixed(2)}`],
-                  ]}
-                  note={clearlyDifferent({ rateLow: d.low, rateHigh: d.high, baseRate }) ? undefined : "The interval includes the base rate: not clearly different."}
-                />
-              );
-            },
-          },
+          tooltip: datumTip((d: OutcomeBar) => (
+            <TipBox
+              title={d.name}
+              rows={[
+                [label, `${formatShare(d.rate)} (${formatInteger(d.customers)} of ${formatInteger(d.known)})`, categoryColour(d.no)],
+                ["95% interval", `${formatShare(d.low)} – ${formatShare(d.high)}`],
+                ["All customers", formatShare(baseRate)],
+                ["Lift", formatLift(d.lift)],
+              ]}
+              note={clearlyDifferent({ rateLow: d.low, rateHigh: d.high, baseRate }) ? undefined : "The interval includes the base rate: not clearly different."}
+            />
+          )),
         }}
       />
     </div>

@@ -1,9 +1,8 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { CATEGORY_COLOURS, categoryColour } from "@/components/charts/palette";
-import { TipBox, truncate } from "@/components/charts/tooltip";
-import { formatShare } from "@/lib/format";
+import { datumTip, TipBox, truncate } from "@/components/charts/tooltip";
+import { formatLift, formatShare } from "@/lib/format";
 import type { BarSeries, LegendSpec } from "@/components/charts/chart-spec";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 
@@ -23,7 +22,19 @@ const againstBase = <T extends { share: number; baseShare: number }>(segmentName
 /** Percent ticks with enough decimals to tell them apart. */
 const percentTick = (top: number) => (v: number) => formatShare(v, top < 0.05 ? 1 : 0);
 
-const liftText = (lift: number | null) => (lift === null ? "–" : `×${lift.toFixed(2)}`);
+/**
+ * The tooltip of a datum of the segment against the base: the segment's value and all customers', each with
+ * its bars' colour, then the lift (where the chart has one) and any more rows.
+ */
+function AgainstBaseTip({ title, segmentName, segment, base, lift, more = [], note }: { title: string; segmentName: string; segment: string; base: string; lift?: number | null; more?: [string, string][]; note?: string }) {
+  return (
+    <TipBox
+      title={title}
+      rows={[[segmentName, segment, SEGMENT_COLOUR], ["All customers", base, BASE_COLOUR], ...(lift === undefined ? [] : [["Lift", formatLift(lift)] as [string, string]]), ...more]}
+      note={note}
+    />
+  );
+}
 
 // --- Lift of each feature, on a log scale centred on 1 (×2 and ×0.5 equally far from it) ---
 
@@ -59,23 +70,9 @@ export function LiftChart({ data, segmentName }: { data: LiftDatum[]; segmentNam
           y: { domain: [-extent, extent], ticks, format: tick, label: "Lift vs all customers (log scale)", labelOffset: -14 },
           bars: [{ value: "x", name: "Lift", colour: BETTER, colourOf: (d) => ((d.x >= 0) !== Boolean(d.lowerIsBetter) ? BETTER : WORSE) }],
           reference: { at: 0, colour: "#1c2233", width: 1.5 },
-          tooltip: {
-            content: ({ active, payload }: TooltipContentProps) => {
-              const d = payload?.[0]?.payload as (typeof plotted)[number] | undefined;
-              if (!active || !d) return null;
-              return (
-                <TipBox
-                  title={d.feature}
-                  rows={[
-                    [segmentName, d.segment, SEGMENT_COLOUR],
-                    ["All customers", d.base, BASE_COLOUR],
-                    ["Lift", liftText(d.lift)],
-                  ]}
-                  note={d.lowerIsBetter ? "Lower is better for this measure." : undefined}
-                />
-              );
-            },
-          },
+          tooltip: datumTip((d: (typeof plotted)[number]) => (
+            <AgainstBaseTip title={d.feature} segmentName={segmentName} segment={d.segment} base={d.base} lift={d.lift} note={d.lowerIsBetter ? "Lower is better for this measure." : undefined} />
+          )),
         }}
       />
     </div>
@@ -111,23 +108,9 @@ export function ShareBars({ id, data, segmentName, measure, maxLabel = 20 }: { i
           categoryGap: "20%",
           barGap: 1,
           legend: LEGEND,
-          tooltip: {
-            content: ({ active, payload }: TooltipContentProps) => {
-              const d = payload?.[0]?.payload as ShareDatum | undefined;
-              if (!active || !d) return null;
-              return (
-                <TipBox
-                  title={d.label}
-                  rows={[
-                    [segmentName, formatShare(d.share), SEGMENT_COLOUR],
-                    ["All customers", formatShare(d.baseShare), BASE_COLOUR],
-                    ["Lift", liftText(d.lift)],
-                    ...(d.details ?? []),
-                  ]}
-                />
-              );
-            },
-          },
+          tooltip: datumTip((d: ShareDatum) => (
+            <AgainstBaseTip title={d.label} segmentName={segmentName} segment={formatShare(d.share)} base={formatShare(d.baseShare)} lift={d.lift} more={d.details} />
+          )),
         }}
       />
     </div>
@@ -163,21 +146,14 @@ export function DistributionChart({ id, data, segmentName, xLabel }: { id: strin
           categoryGap: "12%",
           barGap: 0,
           legend: LEGEND,
-          tooltip: {
-            content: ({ active, payload }: TooltipContentProps) => {
-              const d = payload?.[0]?.payload as DistributionDatum | undefined;
-              if (!active || !d) return null;
-              return (
-                <TipBox
-                  title={d.range}
-                  rows={[
-                    [segmentName, `${formatShare(d.share)} (${d.customers.toLocaleString("en-GB")})`, SEGMENT_COLOUR],
-                    ["All customers", `${formatShare(d.baseShare)} (${d.baseCustomers.toLocaleString("en-GB")})`, BASE_COLOUR],
-                  ]}
-                />
-              );
-            },
-          },
+          tooltip: datumTip((d: DistributionDatum) => (
+            <AgainstBaseTip
+              title={d.range}
+              segmentName={segmentName}
+              segment={`${formatShare(d.share)} (${d.customers.toLocaleString("en-GB")})`}
+              base={`${formatShare(d.baseShare)} (${d.baseCustomers.toLocaleString("en-GB")})`}
+            />
+          )),
         }}
       />
     </div>
