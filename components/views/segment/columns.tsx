@@ -1,7 +1,7 @@
 import { ChartCard } from "@/components/charts/chart-card";
 import { ShowSql } from "@/components/show-sql";
 import { clearlyDifferent } from "@/lib/insights/column-insights";
-import { formatDay, formatDecimal, formatInteger, formatShare } from "@/lib/format";
+import { formatDay, formatDecimal, formatInteger, formatLift, formatShare } from "@/lib/format";
 import type { SegmentPage } from "@/lib/services/segment-page";
 
 /** A segment against all customers on the customers-file columns its run clustered on (segment-columns.sql). */
@@ -48,9 +48,7 @@ export function SegmentColumns({ data, name }: { data: SegmentPage; name: string
                     ? r.difference === null
                       ? "–"
                       : `${r.difference >= 0 ? "+" : "−"}${Math.abs(r.difference).toFixed(2)} sd`
-                    : r.lift === null
-                      ? "–"
-                      : `×${r.lift.toFixed(2)}`}
+                    : formatLift(r.lift)}
                 </td>
               </tr>
             ))}

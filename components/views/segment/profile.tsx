@@ -1,7 +1,7 @@
 import { ChartCard } from "@/components/charts/chart-card";
 import { LiftChart, type LiftDatum } from "@/components/segments/segment-charts";
 import { ShowSql } from "@/components/show-sql";
-import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { formatDecimal, formatInteger, formatLift, formatMoney, formatShare } from "@/lib/format";
 import type { SegmentProfileRow } from "@/lib/queries/segment-profile";
 import { Figure } from "@/components/figure";
 import type { ChurnWords } from "@/lib/insights/insights";
@@ -104,7 +104,7 @@ export function SegmentProfile({ runId, name, profile, base, currency }: { runId
                       </td>
                       <td className="num">{base[f.key] === null ? "–" : f.format(base[f.key] as number, currency)}</td>
                       <td className={`num ${lift === null || lift === 1 ? "" : (lift > 1) !== Boolean(f.lowerIsBetter) ? "lift-up" : "lift-down"}`} data-lift={lift ?? ""}>
-                        {lift === null ? "–" : `×${lift.toFixed(2)}`}
+                        {formatLift(lift)}
                       </td>
                     </tr>
                   );

@@ -1,4 +1,4 @@
-import { formatInteger, formatMoney, formatShare } from "@/lib/format";
+import { formatInteger, formatLift, formatMoney, formatShare } from "@/lib/format";
 
 /** A segment's share of each value against the base's, with the lift. */
 export function LiftTable({ rows, head }: { rows: { label: string; share: number | null; baseShare: number | null; lift: number | null }[]; head: string }) {
@@ -12,7 +12,7 @@ export function LiftTable({ rows, head }: { rows: { label: string; share: number
               <td>{r.label}</td>
               <td className="num">{formatShare(r.share)}</td>
               <td className="num">{formatShare(r.baseShare)}</td>
-              <td className={`num ${r.lift === null || r.lift === 1 ? "" : r.lift > 1 ? "lift-over" : "lift-under"}`}>{r.lift === null ? "–" : `×${r.lift.toFixed(2)}`}</td>
+              <td className={`num ${r.lift === null || r.lift === 1 ? "" : r.lift > 1 ? "lift-over" : "lift-under"}`}>{formatLift(r.lift)}</td>
             </tr>
           ))}
         </tbody>
@@ -35,7 +35,7 @@ export function RankTable({ testId, head, rows, currency }: { testId: string; he
                 {formatMoney(r.revenue, currency)}
               </td>
               <td className="num">{formatInteger(r.customers)}</td>
-              <td className="num">{r.lift === null ? "–" : `×${r.lift.toFixed(2)}`}</td>
+              <td className="num">{formatLift(r.lift)}</td>
             </tr>
           ))}
         </tbody>
