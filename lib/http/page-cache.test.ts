@@ -320,6 +320,98 @@ describe("a kept-alive connection Next closes as a read goes out on it", () => {
   });
 });
 
+describe("renders let through to Next at once (issue 17, item 11: a change made every reader's pages miss at once, and their renders flooded Next's pool)", () => {
+  /** A Next that renders each page in 40 ms (or holds them all until `open` when `held`), counting the renders under way and the most at once. */
+  async function countingNext(held = false) {
+    const counts = { now: 0, most: 0, renders: 0 };
+    let open = () => {};
+    const gate = held ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
+    const server = http.createServer((req, res) => {
+      if (req.url?.startsWith("/api/")) return res.writeHead(200, { "content-type": "application/json" }).end('{"user":{}}');
+      counts.now++;
+      counts.renders++;
+      counts.most = Math.max(counts.most, counts.now);
+      void gate.then(() =>
+        setTimeout(() => {
+          counts.now--;
+          res.writeHead(200, { "content-type": "text/html" }).end(`<p>${req.url} for ${req.headers.cookie}</p>`);
+        }, 40),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const front = createPageCache({
+      upstream: { host: "127.0.0.1", port: (server.address() as AddressInfo).port },
+      versions: async () => ({ shared: "v", datasets: new Map([[1, "a"]]), runs: new Map() }),
+      maxRenders: 3,
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const read = async (path: string, session: string, signal?: AbortSignal) => {
+      const response = await fetch(`${at}${path}`, { headers: { cookie: `segmenta_session=${session}` }, signal });
+      return { status: response.status, body: await response.text() };
+    };
+    const close = async () => {
+      await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return { counts, read, close, front, open };
+  }
+
+  test("20 sessions missing the same page at once: at most maxRenders reach Next together, each session gets its own render", async () => {
+    const next = await countingNext();
+    try {
+      const sessions = Array.from({ length: 20 }, (_, i) => `ses_r${i}`);
+      const answers = await Promise.all(sessions.map((s) => next.read("/datasets/1", s)));
+      expect(answers.map((a) => a.status)).toEqual(sessions.map(() => 200));
+      expect(answers.map((a) => a.body)).toEqual(sessions.map((s) => `<p>/datasets/1 for segmenta_session=${s}</p>`));
+      expect(next.counts.renders).toBe(20);
+      expect(next.counts.most).toBe(3);
+      expect(next.front.stats.rendersAtOnceMax).toBe(3);
+    } finally {
+      await next.close();
+    }
+  });
+
+  test("an API call (a session check) goes past the renders waiting for their turn", async () => {
+    const next = await countingNext(true);
+    try {
+      let answered = 0;
+      const pages = Array.from({ length: 12 }, (_, i) => next.read("/", `ses_q${i}`).then((a) => (answered++, a)));
+      while (next.counts.now < 3 || next.front.stats.rendersWaiting < 9) await new Promise((resolve) => setTimeout(resolve, 5));
+      const me = await next.read("/api/auth/me", "ses_q0");
+      expect(me.status).toBe(200);
+      // Answered while the three renders let through are held and nine wait for their turn.
+      expect([answered, next.counts.now, next.front.stats.rendersWaiting]).toEqual([0, 3, 9]);
+      next.open();
+      expect((await Promise.all(pages)).map((a) => a.status)).toEqual(Array.from({ length: 12 }, () => 200));
+      expect(next.counts.most).toBe(3);
+    } finally {
+      await next.close();
+    }
+  });
+
+  test("a reader who leaves while waiting for its turn holds no place: the renders after it still go", async () => {
+    const next = await countingNext(true);
+    try {
+      const leaving = new AbortController();
+      const first = Array.from({ length: 3 }, (_, i) => next.read("/", `ses_w${i}`));
+      const gone = next.read("/", "ses_gone", leaving.signal).catch((error: Error) => error.name);
+      while (next.counts.now < 3 || next.front.stats.rendersWaiting < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      leaving.abort();
+      expect(await gone).toBe("AbortError");
+      await new Promise((resolve) => setTimeout(resolve, 20)); // its leaving reaches the front
+      next.open();
+      await Promise.all(first);
+      const after = await Promise.all(Array.from({ length: 3 }, (_, i) => next.read("/", `ses_after${i}`)));
+      expect(after.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(next.counts.renders).toBe(6); // the reader who left was never rendered for
+      expect(next.front.stats.rendersWaiting).toBe(0);
+    } finally {
+      await next.close();
+    }
+  });
+});
+
 describe("the settings page (issue 17, item 11: it always reached Next, the readers' p99)", () => {
   const warm = async (path = "/settings", headers: Record<string, string> = {}) => {
     await get(path, headers);

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { createHash } from "node:crypto";
+import os from "node:os";
 import type { PageVersions } from "../queries/page-versions";
 import { cookieFrom, SESSION_COOKIE } from "./cookies";
 import { changeScope, locationDataset, pageScope, type ChangeScope, type PageScope } from "./page-scope";
@@ -41,6 +42,14 @@ export interface PageCacheOptions {
   maxBytes?: number;
   /** How long a versions read is trusted (default 1,000 ms). */
   versionTtlMs?: number;
+  /**
+   * Renders of signed-in pages let through to Next at once (default: twice the cores); more wait here, in
+   * arrival order. Under the soak (issue 17, item 11) a change made many pages of many readers miss at once,
+   * and their renders, each a handful of queries at once, queued 67 callers on Next's ten connections: a
+   * session check (GET /api/auth/me, each page's own) waited a second behind them. Past a few renders on a
+   * few cores Next renders no faster, it only shares them out: the bound keeps its pool for what is not a render.
+   */
+  maxRenders?: number;
 }
 
 interface Entry {
@@ -76,7 +85,16 @@ export function isCacheablePath(url: string): boolean {
   return !UNCACHED_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)) && !/\.(md|csv|png|ico|svg|txt|json)$/.test(path);
 }
 
-export function createPageCache(options: PageCacheOptions): http.Server & { stats: { hits: number; misses: number; bytes: number } } {
+export interface PageCacheStats {
+  hits: number;
+  misses: number;
+  bytes: number;
+  /** Renders waiting for their turn (maxRenders) now, and the most let through at once so far. */
+  rendersWaiting: number;
+  rendersAtOnceMax: number;
+}
+
+export function createPageCache(options: PageCacheOptions): http.Server & { stats: PageCacheStats } {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const ttl = options.versionTtlMs ?? 1000;
   const entries = new Map<string, Entry>(); // insertion order = least recently used first
@@ -93,7 +111,32 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   let accountReads = 0;
   let snapshot: Snapshot | null = null;
   let reading: Promise<Snapshot> | null = null;
-  const stats = { hits: 0, misses: 0, bytes: 0 };
+  const stats = { hits: 0, misses: 0, bytes: 0, rendersWaiting: 0, rendersAtOnceMax: 0 };
+  // Renders let through to Next, and those waiting for one of them to end (first come, first let through).
+  const maxRenders = Math.max(1, options.maxRenders ?? os.availableParallelism() * 2);
+  let renderingNow = 0;
+  const renderQueue: (() => void)[] = [];
+  /** Runs `start` when fewer than maxRenders renders are under way; `release` (once) frees its place for the next. */
+  const whenRenderSlot = (start: (release: () => void) => void) => {
+    const begin = () => {
+      renderingNow++;
+      stats.rendersAtOnceMax = Math.max(stats.rendersAtOnceMax, renderingNow);
+      let released = false;
+      start(() => {
+        if (released) return;
+        released = true;
+        renderingNow--;
+        const next = renderQueue.shift();
+        stats.rendersWaiting = renderQueue.length;
+        next?.();
+      });
+    };
+    if (renderingNow < maxRenders) begin();
+    else {
+      renderQueue.push(begin);
+      stats.rendersWaiting = renderQueue.length;
+    }
+  };
 
   const change = (scope: ChangeScope) => {
     if (scope === "none") return;
@@ -269,7 +312,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       };
       res.on("close", () => done(null)); // an answer cut short is nobody's
     }
-    forward(req, res, (answer) => {
+    const renderPage = () => forward(req, res, (answer) => {
       const headers = answer.headers;
       const type = String(headers["content-type"] ?? "");
       const cacheable = answer.statusCode === 200 && method === "GET" && !headers["set-cookie"] && /^text\/(html|x-component)/.test(type);
@@ -284,6 +327,12 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
         };
       } else done(null);
       return cacheable;
+    });
+    // Its turn among the renders let through to Next (maxRenders); readers of the same page wait for it meanwhile.
+    whenRenderSlot((release) => {
+      res.once("close", release); // answered, or the reader left: the next render goes
+      if (res.destroyed || res.writableFinished) return release(); // the reader left while it waited
+      renderPage();
     });
   });
   return Object.assign(server, { stats });
