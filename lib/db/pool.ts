@@ -87,19 +87,42 @@ export const LONG_WORK_CONNECTIONS = 4;
  * local and ours, so the readers' queries go first.
  */
 export function longWorkPool(pool: pg.Pool): pg.Pool {
-  const tracked = pool as Tracked & { [LONG_WORK]?: pg.Pool };
-  const existing = tracked[LONG_WORK];
-  if (existing) return existing;
-  const side = new pg.Pool({ ...pool.options, max: LONG_WORK_CONNECTIONS });
-  side.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
   const nice = backgroundNice();
-  side.on("connect", (client) => lowerBackendPriority(client as pg.Client, nice));
+  return sidePool(pool, LONG_WORK, LONG_WORK_CONNECTIONS, (client) => lowerBackendPriority(client, nice));
+}
+
+const SESSION_CHECKS = Symbol.for("segmenta.pool.sessionChecks");
+/** Connections for the session and token checks at once: each is one indexed row, answered in a millisecond or two. */
+export const SESSION_CHECK_CONNECTIONS = 2;
+
+/**
+ * The connections for the check every request makes first, whose session or
+ * API token this is (lib/queries/accounts.ts's userBySession, userByApiToken),
+ * kept apart from `pool`'s: when many pages are rendered at once, their
+ * queries queue for `pool`'s connections, and a request that needs nothing
+ * but its session (GET /api/auth/me, the soak's probe, issue 17 item 11)
+ * waited a second behind them; now it waits for another check at most. Made
+ * on first use with `pool`'s settings, cancelled and ended with it (as
+ * longWorkPool's).
+ */
+export function sessionCheckPool(pool: pg.Pool): pg.Pool {
+  return sidePool(pool, SESSION_CHECKS, SESSION_CHECK_CONNECTIONS);
+}
+
+/** A pool beside `pool` (its settings, `max` connections), kept on it under `key`: cancelled by cancelQueries(pool), ended by pool.end(). */
+function sidePool(pool: pg.Pool, key: symbol, max: number, onConnect?: (client: pg.Client) => void): pg.Pool {
+  const tracked = pool as Tracked & { [key: symbol]: pg.Pool | undefined };
+  const existing = tracked[key];
+  if (existing) return existing;
+  const side = new pg.Pool({ ...pool.options, max });
+  side.on("error", (error) => console.error(`[segmenta] database connection lost: ${error.message}`));
+  if (onConnect) side.on("connect", (client) => onConnect(client as pg.Client));
   const open = tracked[CONNECTIONS];
   if (open) {
     side.on("connect", (client) => open.add(client as pg.Client));
     side.on("remove", (client) => open.delete(client as pg.Client));
   }
-  tracked[LONG_WORK] = side;
+  tracked[key] = side;
   const end = pool.end.bind(pool) as () => Promise<void>;
   (pool as { end: () => Promise<void> }).end = async () => {
     await Promise.all([side.end(), end()]);

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
+import { sessionCheckPool } from "../db/pool";
 import { inTransaction } from "./transaction";
 
 /**
@@ -114,8 +115,9 @@ export async function insertSession(db: pg.Pool, tokenHash: string, userId: numb
   return z.object({ expires_at: z.date() }).parse(rows[0]).expires_at;
 }
 
+/** The session's user. On connections of their own (sessionCheckPool): every request checks first, and does not queue behind pages' queries. */
 export async function userBySession(db: pg.Pool, tokenHash: string): Promise<AuthUser | null> {
-  const { rows } = await db.query(`select ${USER_COLUMNS} from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > now()`, [tokenHash]);
+  const { rows } = await sessionCheckPool(db).query(`select ${USER_COLUMNS} from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > now()`, [tokenHash]);
   return one(User, rows);
 }
 
@@ -125,9 +127,9 @@ export async function deleteSession(db: pg.Pool, tokenHash: string): Promise<voi
 
 // --- Personal API tokens ---
 
-/** The token's user; its last use is written at most once a minute (a script's every request is not a write). */
+/** The token's user; its last use is written at most once a minute (a script's every request is not a write). On sessionCheckPool's connections, as userBySession. */
 export async function userByApiToken(db: pg.Pool, tokenHash: string): Promise<AuthUser | null> {
-  const { rows } = await db.query(
+  const { rows } = await sessionCheckPool(db).query(
     `with touched as (
        update api_tokens set last_used_at = now()
        where token_hash = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')

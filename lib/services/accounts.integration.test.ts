@@ -157,6 +157,29 @@ describe("sessions and API tokens", () => {
     expect(await userForApiToken(pool, token)).toBeNull();
     await expect(createApiToken(pool, admin.id, "  ")).rejects.toMatchObject({ field: "name" });
   });
+
+  test("a session or token check answers while pages' queries hold every connection of the pool (issue 17, item 11)", async () => {
+    // Under the soak, many pages rendered at once queued their queries for every connection, and a request
+    // that needs only its session (GET /api/auth/me) waited a second behind them.
+    const session = await createSession(pool, admin.id);
+    const { token } = await createApiToken(pool, admin.id, "busy hours");
+    const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+    const busy = held.map((client) => client.query("select pg_sleep(0.3)")); // each connection busy, more queued behind
+    const queued = Array.from({ length: 8 }, () => pool.query("select pg_sleep(0.3)"));
+    try {
+      expect(pool.waitingCount).toBe(8);
+      const inTime = <T>(check: Promise<T>) =>
+        Promise.race([check, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("waited behind the pool's queue")), 2000))]);
+      const started = performance.now();
+      expect(await inTime(userForSession(pool, session.token))).toMatchObject({ id: admin.id });
+      expect(await inTime(userForApiToken(pool, token))).toMatchObject({ id: admin.id });
+      expect(pool.waitingCount).toBe(8); // answered before any of the queued queries had a connection
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const client of held) client.release();
+      await Promise.all([...busy, ...queued]);
+    }
+  });
 });
 
 describe("invitations", () => {
