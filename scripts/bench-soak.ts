@@ -8,7 +8,12 @@
  *   (541,909 lines), each dataset deleted once its upload has answered (the
  *   database stays the size it was; its preparation is cancelled);
  * - a probe: GET /api/auth/me (one small query, never cached) every 200 ms,
- *   which shows how long a request waits behind an upload.
+ *   which shows how long a request waits behind an upload; it runs in a
+ *   process of its own (scripts/bench-probe.ts), as a person's browser does,
+ *   so the readers' client work in this process is not counted in its time.
+ *
+ * The readers share the signed-in session (one analyst's many tabs, not 50
+ * people: the page cache keeps pages per session).
  *
  * - the web server's own view (lib/monitor.ts, every 2 s): its event loop's
  *   delay, callers waiting for a database connection, its heap after
@@ -21,7 +26,9 @@
  * before the uploads start (a tenth of the time, 15 s at least), the probe and
  * an upload alone on a quiet server.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import readline from "node:readline";
 import { MONITOR_PREFIX, type MonitorSample } from "../lib/monitor";
 import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
 
@@ -44,6 +51,31 @@ interface Answer {
   /** Answered by the launcher's page cache (x-segmenta-cache: hit) rather than rendered by Next. */
   hit?: boolean;
   error?: string;
+}
+
+interface Probe {
+  ms: number;
+  during: boolean;
+  error?: string;
+}
+
+/**
+ * The probe in a process of its own (scripts/bench-probe.ts) until `until` (epoch ms); an answer counts as during
+ * the uploads when an upload ran at any moment of it (`uploadsAt(start, end)`).
+ */
+async function probeProcess(url: string, session: { cookie: string }, until: number, uploadsAt: (start: number, end: number) => boolean): Promise<Probe[]> {
+  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/bench-probe.ts", url, session.cookie, String(PROBE_EVERY_MS), String(until)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const probes: Probe[] = [];
+  for await (const line of readline.createInterface({ input: child.stdout! })) {
+    const answer = JSON.parse(line) as { start: number; end: number; ms: number; status?: number; error?: string };
+    const error = answer.error ?? (answer.status === 200 ? undefined : `HTTP ${answer.status}`);
+    probes.push({ ms: answer.ms, during: answer.error !== undefined || uploadsAt(answer.start, answer.end), ...(error ? { error } : {}) });
+  }
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", resolve)));
+  if (code !== 0) throw new Error(`the probe's process ended with ${code}`);
+  return probes;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -118,10 +150,11 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
 
     const answers: Answer[] = [];
     let end = 0;
-    const probes: { ms: number; during: boolean; error?: string }[] = [];
     const uploadTimes: number[] = [];
     const uploadErrors: string[] = [];
-    let uploading = 0;
+    // When each upload ran (epoch ms; `to` null while it runs), for the probe's answers.
+    const uploadSpans: { from: number; to: number | null }[] = [];
+    const uploadsAt = (start: number, finish: number) => uploadSpans.some((u) => u.from <= finish && (u.to === null || u.to >= start));
 
     const reader = async (index: number, until = end, into = answers) => {
       for (let turn = index; performance.now() < until; turn++) {
@@ -137,7 +170,8 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     };
     const uploader = async (index: number) => {
       for (let turn = 0; performance.now() < end; turn++) {
-        uploading++;
+        const span = { from: Date.now(), to: null as number | null };
+        uploadSpans.push(span);
         try {
           const loaded = await upload(running, csv, "online_retail.csv", `soak upload ${index}.${turn}`);
           uploadTimes.push(loaded.ms);
@@ -146,42 +180,30 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
         } catch (error) {
           uploadErrors.push(error instanceof Error ? error.message : String(error));
         } finally {
-          uploading--;
+          span.to = Date.now();
         }
       }
     };
-    const probe = async (until = () => end, into = probes) => {
-      while (performance.now() < until()) {
-        const during = uploading > 0;
-        const at = performance.now();
-        try {
-          const answer = await timedFetch(probeUrl, session);
-          into.push({ ms: answer.ms, during: during || uploading > 0, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
-        } catch (error) {
-          into.push({ ms: performance.now() - at, during: true, error: error instanceof Error ? error.name : String(error) });
-        }
-        await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
-      }
-    };
+    /** The probe's process until `until` (performance time, as the readers' ends). */
+    const probe = (until: number) => probeProcess(probeUrl, session, Date.now() + (until - performance.now()), uploadsAt);
     // The reference: the same readers without uploads, a tenth of the time (15 s at least), just before.
     const alonePhase: Answer[] = [];
     const referenceMs = Math.max(15_000, minutes * 6000);
     log(`soak: reference, ${readers} readers alone for ${seconds(referenceMs)}…`);
     const referenceEnd = performance.now() + referenceMs;
     // The probe beside them: how long a request waits behind the readers alone, to set beside its wait behind uploads.
-    const probesAlone: typeof probes = [];
-    await Promise.all([...Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase)), probe(() => referenceEnd, probesAlone)]);
+    const [probesAlone] = await Promise.all([probe(referenceEnd), ...Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase))]);
     const probeAlone = probesAlone.map((p) => p.ms).sort((a, b) => a - b);
     const readersAlone = alonePhase.map((a) => a.ms).sort((a, b) => a - b);
 
-    log(`soak: ${minutes} min, ${readers} readers over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
+    log(`soak: ${minutes} min, ${readers} readers (one session) over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
     const started = performance.now();
     end = started + minutes * 60_000;
     const memoryTimer = setInterval(sampleMemory, 5000);
-    await Promise.all([
+    const [probes] = await Promise.all([
+      probe(end),
       ...Array.from({ length: readers }, (_, i) => reader(i)),
       ...Array.from({ length: uploads }, (_, i) => uploader(i)),
-      probe(),
     ]);
     clearInterval(memoryTimer);
     sampleMemory();
@@ -212,7 +234,7 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     const during = probes.filter((p) => p.during).map((p) => p.ms).sort((a, b) => a - b);
     const worstDuring = during[during.length - 1] ?? 0;
     log(
-      `  the probe (GET /api/auth/me) during uploads: p50 ${ms(percentile(during, 50))}, p99 ${ms(percentile(during, 99))}, slowest ${ms(worstDuring)}, ` +
+      `  the probe (GET /api/auth/me, from a process of its own) during uploads: p50 ${ms(percentile(during, 50))}, p99 ${ms(percentile(during, 99))}, slowest ${ms(worstDuring)}, ` +
         `over 300 ms ${during.filter((t) => t > 300).length} of ${during.length} ` +
         `(goal: none over 300 ms: ${met(worstDuring <= 300)}; references: the probe alone on the quiet server p50 ${ms(percentile(quiet, 50))}, slowest ${ms(quiet[quiet.length - 1]!)}; ` +
         `beside the readers alone, before the uploads, p50 ${ms(percentile(probeAlone, 50))}, p99 ${ms(percentile(probeAlone, 99))}, slowest ${ms(probeAlone[probeAlone.length - 1] ?? 0)})`,
