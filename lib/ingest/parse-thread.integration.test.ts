@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type pg from "pg";
@@ -34,6 +34,32 @@ function niceOf(statPath: string): number {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19 - 3]);
 }
 
+/**
+ * The longest the calling thread ran at once: the most CPU time it used between two turns of a 5 ms timer, from
+ * Linux's /proc/thread-self/schedstat (field 1: nanoseconds run on a CPU). That is the time our code held the
+ * event loop, as issue 17 item 1 means it. An event-loop delay (monitorEventLoopDelay) also counts the time the
+ * thread waited for a core that other processes held: on a busy 2-core machine it reached 117-160 ms with the
+ * parse off the thread, while this thread's own work stayed a few ms.
+ */
+function longestRun(): { stop(): number } {
+  const ranNs = () => Number(fs.readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]);
+  let last = ranNs();
+  let max = 0;
+  const take = () => {
+    const now = ranNs();
+    max = Math.max(max, now - last);
+    last = now;
+  };
+  const timer = setInterval(take, 5);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return max / 1e6;
+    },
+  };
+}
+
 const threadNices = () =>
   fs.readdirSync("/proc/self/task").map((tid) => ({ tid: Number(tid), nice: niceOf(`/proc/self/task/${tid}/stat`) }));
 
@@ -51,20 +77,20 @@ describe.runIf(process.platform === "linux" && fs.existsSync(UCI))("an upload's 
     await db.close();
   });
 
-  test("loading UCI's 541,909 lines never holds the event loop 100 ms, and leaves most of its time free", { retry: 1 }, async () => {
-    const delay = monitorEventLoopDelay({ resolution: 5 });
+  test("loading UCI's 541,909 lines never holds the event loop 100 ms, and leaves most of its time free", async () => {
+    const run = longestRun();
     const before = performance.eventLoopUtilization();
-    delay.enable();
     const result = await loadFiles(pool, { mode: "create", name: "uci" }, [{ fileName: "online_retail.csv", body: socket(uci), size: uci.length }], { nice: 10 });
-    delay.disable();
+    const longestMs = run.stop();
     const used = performance.eventLoopUtilization(before);
     // wc -l counts 541,910 lines: the header and 541,909 rows.
     expect(result.imports[0]!.rowsRead).toBe(541_909);
     const { rows } = await pool.query("select count(*)::int as n from transaction_lines where dataset_id = $1", [result.datasetId]);
     expect(rows[0].n).toBe(541_909);
-    const maxMs = delay.max / 1e6;
-    expect(maxMs, `longest event-loop delay ${maxMs.toFixed(0)} ms`).toBeLessThan(100);
-    // Parsing on this thread kept it busy most of the load (utilization 0.7 to 0.9); passing bytes along takes far less.
+    expect(longestMs, `longest run of the server's thread between two timer turns ${longestMs.toFixed(1)} ms`).toBeLessThan(100);
+    // Parsing on this thread kept it busy most of the load (utilization 0.7 to 0.96); passing bytes along takes far less.
+    // The bound above alone would not tell: one 64 KB chunk's parse ran 43-70 ms on this thread (load average 9-11),
+    // against 14 ms for the whole of a turn with the parse off it.
     expect(used.utilization, `event-loop utilization ${used.utilization.toFixed(2)}`).toBeLessThan(0.5);
   });
 
