@@ -4,6 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type pg from "pg";
 import { migratedDatabase } from "../../tests/support/databases";
+import { longestRun } from "../../tests/support/thread-time";
 import { longWorkPool } from "../db/pool";
 import { ImportError } from "./errors";
 import { loadFiles } from "./load";
@@ -32,32 +33,6 @@ async function* socket(bytes: Buffer, pause?: () => Promise<void>): AsyncGenerat
 function niceOf(statPath: string): number {
   const stat = fs.readFileSync(statPath, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19 - 3]);
-}
-
-/**
- * The longest the calling thread ran at once: the most CPU time it used between two turns of a 5 ms timer, from
- * Linux's /proc/thread-self/schedstat (field 1: nanoseconds run on a CPU). That is the time our code held the
- * event loop, as issue 17 item 1 means it. An event-loop delay (monitorEventLoopDelay) also counts the time the
- * thread waited for a core that other processes held: on a busy 2-core machine it reached 117-160 ms with the
- * parse off the thread, while this thread's own work stayed a few ms.
- */
-function longestRun(): { stop(): number } {
-  const ranNs = () => Number(fs.readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]);
-  let last = ranNs();
-  let max = 0;
-  const take = () => {
-    const now = ranNs();
-    max = Math.max(max, now - last);
-    last = now;
-  };
-  const timer = setInterval(take, 5);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      take();
-      return max / 1e6;
-    },
-  };
 }
 
 const threadNices = () =>
