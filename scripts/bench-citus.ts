@@ -18,6 +18,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -183,16 +184,38 @@ async function loadSplit(side: Side, pool: pg.Pool, file: string, figure: Figure
     const table = await figure("  load part: partition created (+ distributed)", () => createPartitionTable(client, "transaction_lines", id));
     if (table === undefined) return;
     await client.query(`alter table ${table} alter column dataset_id set default ${id}`);
-    // The file has no customer_key (the loader writes it): a random one per row spreads the rows over the
-    // shards as customers do (on the cluster the lines are distributed on it).
-    await client.query(`alter table ${table} alter column customer_key set default random()::text`);
+    // The file has no customer_key (the loader writes it): a random one per row, appended to each line as it
+    // streams, spreads the rows over the shards as customers do (on the cluster the lines are distributed on it).
+    // Not a column default: Citus refuses ALTER TABLE on a distributed table's distribution column.
     await figure("  load part: COPY of the file into it", () =>
-      pipeline(fs.createReadStream(file), client.query(copyFrom(`copy ${table} (${FILE_COLUMNS}) from stdin with (format csv, header)`))),
+      pipeline(fs.createReadStream(file), withRandomKey(), client.query(copyFrom(`copy ${table} (${FILE_COLUMNS}, customer_key) from stdin with (format csv, header)`))),
     );
   } finally {
     await client.query("rollback").catch(() => {});
     client.release();
   }
+}
+
+/** Each line of a CSV file (no line breaks inside values) with a last field appended: a random key (the header's: its name). */
+function withRandomKey(): Transform {
+  let rest = "";
+  let header = true;
+  const keyed = (line: string) => {
+    const cr = line.endsWith("\r") ? "\r" : "";
+    const key = header ? "customer_key" : Math.random().toString(36).slice(2);
+    header = false;
+    return `${line.slice(0, line.length - cr.length)},${key}${cr}\n`;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const lines = (rest + chunk.toString("latin1")).split("\n");
+      rest = lines.pop()!;
+      done(null, Buffer.from(lines.map(keyed).join(""), "latin1"));
+    },
+    flush(done) {
+      done(null, rest.length ? Buffer.from(keyed(rest), "latin1") : undefined);
+    },
+  });
 }
 
 /** The preparation's steps as the dataset recorded them (ms, or the error it stopped at). */
