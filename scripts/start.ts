@@ -38,7 +38,7 @@ const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const dev = process.argv.includes("--dev");
 
 /** Inputs of `next build`: when any is newer than the last build, build again. */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "package.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json", "tsconfig.json"];
 
 function newestChange(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
