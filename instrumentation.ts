@@ -9,6 +9,12 @@
  * under way. Those waiting on a long query (a large dataset's page, a report)
  * get STOP_GRACE_MS to finish; then every statement of the pool is cancelled,
  * so they end with an error and the server exits within seconds.
+ *
+ * The web server never outlives the process that started it (the launcher,
+ * scripts/start.ts, which also holds the page cache in front of it): when its
+ * parent is gone it stops as on SIGTERM. A launcher killed outright (SIGKILL,
+ * a crash) left next-server serving nobody, holding the bench's output pipe
+ * open, until killed by hand.
  */
 const STOP_GRACE_MS = 2000;
 
@@ -24,4 +30,18 @@ export async function register(): Promise<void> {
   if (monitorMs > 0) startMonitor(pool, monitorMs);
   resumePreparation(pool);
   cancelQueriesAtStop(pool, STOP_GRACE_MS);
+  stopWhenOrphaned();
+}
+
+/** Checks once a second whether the parent is still the one that started this process; when not, a stop. */
+function stopWhenOrphaned(): void {
+  const parent = process.ppid;
+  if (parent <= 1) return; // started by init itself (a container's first process): nothing to watch
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    console.error("[segmenta] the process that started the web server is gone: stopping");
+    process.kill(process.pid, "SIGTERM");
+  }, 1000);
+  timer.unref();
 }

@@ -185,4 +185,45 @@ describe("npm start and a stop", () => {
     },
     START_WITHIN_MS * 2,
   );
+
+  test(
+    "the web server stops by itself when the launcher that started it is killed outright",
+    async () => {
+      const port = await freePort();
+      const stack = startStack(port);
+      await stack.ready;
+      await serving(port);
+      const group = groupProcesses(stack.child.pid!);
+      // The launcher: the node tsx runs scripts/start.ts in (its loader on the command line), not tsx's own CLI.
+      const launcher = group.find((p) => p.args.includes("scripts/start.ts") && p.args.includes("loader"));
+      const web = group.find((p) => p.args.startsWith("next-server"));
+      expect(launcher, JSON.stringify(group)).toBeDefined();
+      expect(web, JSON.stringify(group)).toBeDefined();
+      process.kill(launcher!.pid, "SIGKILL");
+      const gone = () => {
+        try {
+          process.kill(web!.pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      // Before: next-server went on serving nobody until killed by hand.
+      const after = await waitFor("next-server gone after its launcher was killed", gone, STOP_WITHIN_MS);
+      console.info(`next-server stopped ${after} ms after its launcher was killed`);
+      process.kill(-stack.child.pid!, "SIGTERM"); // what is left: npm, tsx, PostgreSQL
+      await stopped(stack);
+    },
+    START_WITHIN_MS,
+  );
 });
+
+/** The processes of a group, with their command lines (ps). */
+function groupProcesses(pgid: number): { pid: number; args: string }[] {
+  const out = spawnSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" }).stdout;
+  return out
+    .split("\n")
+    .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+}
