@@ -33,6 +33,10 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
   const clustering = run.method !== "rfm";
   const names = new Map(run.segments.map((s) => [s.no, s.name]));
   const empty = run.segments.filter((s) => s.customers === 0);
+  // As the segment pages count them ("Segment n of N", a tab for each, empty ones too).
+  const inSegments = empty.length
+    ? `${formatInteger(run.segments.length - empty.length)} of its ${formatInteger(run.segments.length)} segments`
+    : `${formatInteger(run.segments.length)} segments`;
   const fit = run.metrics.lifetimeValue as LifetimeFit | undefined;
   const quality = run.metrics.quality as KCandidate | undefined;
   const candidates = (run.metrics.candidates as KCandidate[] | undefined) ?? [];
@@ -67,8 +71,8 @@ export function RunView({ page, shared, createShare }: { page: RunPage } & ViewA
           </h1>
           <p className="lead">
             {page.purchases
-              ? `${formatInteger(run.customers)} customers in ${formatInteger(run.segments.length - empty.length)} segments, as of ${describeAnalysisDate(run.params)}.`
-              : `${formatInteger(run.customers)} customers of the customers file in ${formatInteger(run.segments.length - empty.length)} segments, by its columns (the dataset has no purchases).`}
+              ? `${formatInteger(run.customers)} customers in ${inSegments}, as of ${describeAnalysisDate(run.params)}.`
+              : `${formatInteger(run.customers)} customers of the customers file in ${inSegments}, by its columns (the dataset has no purchases).`}
             {page.purchases && page.fileCustomers !== null && page.fileCustomers !== run.customers && (
               <span className="muted small" data-testid="run-file-customers">
                 {" "}
