@@ -244,3 +244,16 @@ test("the sample's cohort chart says why its late cohorts read 0%: their custome
     await page.locator("#cohort-retention").screenshot({ path: test.info().outputPath(`cohorts-${size.width}.png`) });
   }
 });
+
+test("the country chart says it shows each country when the dataset has no more than 15 (the sample's CSV has 11)", async ({ page }) => {
+  const csv = await (await page.request.get("/samples/sample-transactions.csv")).text();
+  const [header, ...lines] = csv.trim().split("\n");
+  const country = csvFields(header!).findIndex((n) => /country/i.test(n));
+  const countries = new Set(lines.map((line) => csvFields(line)[country]));
+  expect(countries.size).toBeLessThanOrEqual(15);
+  const { datasets } = await (await page.request.get("/api/datasets")).json();
+  const sample = datasets.find((d: { isSample: boolean }) => d.isSample);
+  await page.goto(`/datasets/${sample.id}`);
+  // It said "the 15 countries with the most revenue, then all others together" over 11 bars.
+  await expect(page.locator("#countries")).toContainText(`each of its ${countries.size} countries, by revenue`);
+});

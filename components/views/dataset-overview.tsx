@@ -143,7 +143,7 @@ export function DatasetOverview({
           id="countries"
           wide
           title="Revenue and orders by country"
-          description={<>Share of the dataset&apos;s revenue and orders per invoice country (%, labelled on each bar): the 15 countries with the most revenue, then all others together. Hover a bar for amounts (in {inCurrency}). {CLEANING_NOTE}</>}
+          description={<>Share of the dataset&apos;s revenue and orders per invoice country (%, labelled on each bar): {o.countries && !o.countries.some((c) => c.rank > 15) ? `each of its ${o.countries.length === 1 ? "1 country" : `${o.countries.length} countries`}, by revenue` : "the 15 countries with the most revenue, then all others together"}. Hover a bar for amounts (in {inCurrency}). {CLEANING_NOTE}</>}
           pending={o.countries === null}
           empty={o.countries?.length === 0 ? noOrders : undefined}
           sql={<ShowSql name={OVERVIEW_SQL.countries} id={dataset.id} />}
