@@ -1,10 +1,9 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { CountryTotalRow } from "@/lib/queries/country-totals";
-import { TipBox } from "@/components/charts/tooltip";
+import { datumTip, TipBox } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 import { countryRows, countryTitle } from "@/components/charts/chart-spec";
 
@@ -32,16 +31,14 @@ export function CountryChart({ countries, currency = null }: { countries: Countr
           ],
           categoryGap: "16%",
           barGap: 1,
-          tooltip: { content: (props: TooltipContentProps) => <CountryTip {...props} currency={currency} /> },
+          tooltip: datumTip((c: CountryTotalRow) => <CountryTip c={c} currency={currency} />),
         }}
       />
     </div>
   );
 }
 
-function CountryTip({ active, payload, currency }: TooltipContentProps & { currency: string | null }) {
-  const c = payload?.[0]?.payload as CountryTotalRow | undefined;
-  if (!active || !c) return null;
+function CountryTip({ c, currency }: { c: CountryTotalRow; currency: string | null }) {
   return (
     <TipBox
       title={countryTitle(c)}

@@ -1,6 +1,5 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatDecimal, formatInteger, formatMoney, formatShare } from "@/lib/format";
 import type { ChannelGenderRow } from "@/lib/queries/channel-by-gender";
@@ -8,7 +7,7 @@ import type { CountryFrequencyRow } from "@/lib/queries/frequency-by-country";
 import type { GenderRow } from "@/lib/queries/gender-split";
 import type { LocationRow } from "@/lib/queries/customer-locations";
 import type { AgeBandRow } from "@/lib/queries/spend-by-age-band";
-import { axisNumber, TipBox, truncate } from "@/components/charts/tooltip";
+import { axisNumber, datumTip, TipBox, truncate } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 import { countryRows, countryTitle } from "@/components/charts/chart-spec";
 
@@ -35,16 +34,14 @@ export function GenderChart({ genders }: { genders: GenderRow[] }) {
             { value: "revenueShare", name: "Revenue", colour: categoryColour(1) },
           ],
           legend: {},
-          tooltip: { content: (props: TooltipContentProps) => <GenderTip {...props} /> },
+          tooltip: datumTip((g: GenderRow) => <GenderTip g={g} />),
         }}
       />
     </div>
   );
 }
 
-function GenderTip({ active, payload }: TooltipContentProps) {
-  const g = payload?.[0]?.payload as GenderRow | undefined;
-  if (!active || !g) return null;
+function GenderTip({ g }: { g: GenderRow }) {
   return (
     <TipBox
       title={genderName(g.gender)}
@@ -74,16 +71,14 @@ export function LocationChart({ locations }: { locations: LocationRow[] }) {
           title: "Customers on file by country",
           y: { format: axisNumber, integer: true, label: "Customers on file" },
           bars: [{ value: "customers", name: "Customers", colour: categoryColour(2) }],
-          tooltip: { content: (props: TooltipContentProps) => <LocationTip {...props} /> },
+          tooltip: datumTip((c: LocationRow & { topCities: LocationRow[] }) => <LocationTip c={c} />),
         }}
       />
     </div>
   );
 }
 
-function LocationTip({ active, payload }: TooltipContentProps) {
-  const c = payload?.[0]?.payload as (LocationRow & { topCities: LocationRow[] }) | undefined;
-  if (!active || !c) return null;
+function LocationTip({ c }: { c: LocationRow & { topCities: LocationRow[] } }) {
   return (
     <TipBox
       title={countryTitle(c)}
@@ -114,16 +109,14 @@ export function AgeBandChart({ bands }: { bands: AgeBandRow[] }) {
             { value: "medianSpend", name: "Median spend", colour: categoryColour(4) },
           ],
           legend: {},
-          tooltip: { content: (props: TooltipContentProps) => <AgeBandTip {...props} /> },
+          tooltip: datumTip((b: AgeBandRow) => <AgeBandTip b={b} />),
         }}
       />
     </div>
   );
 }
 
-function AgeBandTip({ active, payload }: TooltipContentProps) {
-  const b = payload?.[0]?.payload as AgeBandRow | undefined;
-  if (!active || !b) return null;
+function AgeBandTip({ b }: { b: AgeBandRow }) {
   const money = (v: number | null) => (v === null ? "–" : formatMoney(v));
   return (
     <TipBox
@@ -153,16 +146,14 @@ export function CountryFrequencyChart({ rows }: { rows: CountryFrequencyRow[] })
             { value: "medianOrders", name: "Median orders", colour: categoryColour(4) },
           ],
           barGap: 1,
-          tooltip: { content: (props: TooltipContentProps) => <CountryFrequencyTip {...props} /> },
+          tooltip: datumTip((r: CountryFrequencyRow) => <CountryFrequencyTip r={r} />),
         }}
       />
     </div>
   );
 }
 
-function CountryFrequencyTip({ active, payload }: TooltipContentProps) {
-  const r = payload?.[0]?.payload as CountryFrequencyRow | undefined;
-  if (!active || !r) return null;
+function CountryFrequencyTip({ r }: { r: CountryFrequencyRow }) {
   return (
     <TipBox
       title={countryTitle(r)}
@@ -204,16 +195,14 @@ export function ChannelGenderChart({ rows }: { rows: ChannelGenderRow[] }) {
           y: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => formatShare(v, 0), label: "Share of the gender's customers (%)" },
           bars: channels.map((c, i) => ({ value: (d: (typeof data)[number]) => d.shares[c] ?? 0, name: c, colour: channelColour(c, i), stack: "channel" })),
           legend: {},
-          tooltip: { content: (props: TooltipContentProps) => <ChannelTip {...props} channels={channels} /> },
+          tooltip: datumTip((d: (typeof data)[number]) => <ChannelTip d={d} channels={channels} />),
         }}
       />
     </div>
   );
 }
 
-function ChannelTip({ active, payload, channels }: TooltipContentProps & { channels: string[] }) {
-  const d = payload?.[0]?.payload as { label: string; customers: number; rows: ChannelGenderRow[] } | undefined;
-  if (!active || !d) return null;
+function ChannelTip({ d, channels }: { d: { label: string; customers: number; rows: ChannelGenderRow[] }; channels: string[] }) {
   return (
     <TipBox
       title={`${d.label}: ${formatInteger(d.customers)} customers`}

@@ -1,10 +1,9 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import { binEdgesText, binLabel, type BinKind } from "./bins";
-import { axisNumber, TipBox } from "@/components/charts/tooltip";
+import { axisNumber, datumTip, TipBox } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 
 /** A bin as the histogram draws it: count and share of the units counted (orders or customers), and optionally the revenue they bring. */
@@ -59,16 +58,14 @@ export function Histogram({
           y: { size: 56, format: axisNumber, integer: true, label: counted },
           bars: [{ value: "count", name: counted, colour }],
           categoryGap: 2,
-          tooltip: { content: (props: TooltipContentProps) => <BinTip {...props} kind={kind} counted={counted} unit={unit} colour={colour} currency={currency} /> },
+          tooltip: datumTip((b: (typeof data)[number]) => <BinTip b={b} kind={kind} counted={counted} unit={unit} colour={colour} currency={currency} />),
         }}
       />
     </div>
   );
 }
 
-function BinTip({ active, payload, kind, counted, unit, colour, currency }: TooltipContentProps & { kind: BinKind; counted: string; unit?: [string, string]; colour: string; currency: string | null }) {
-  const b = payload?.[0]?.payload as (HistogramBin & { label: string }) | undefined;
-  if (!active || !b) return null;
+function BinTip({ b, kind, counted, unit, colour, currency }: { b: HistogramBin & { label: string }; kind: BinKind; counted: string; unit?: [string, string]; colour: string; currency: string | null }) {
   const rows: [string, string, string?][] = [[counted, `${formatInteger(b.count)} (${formatShare(b.share)})`, colour]];
   if (b.revenue !== undefined) rows.push(["Revenue", `${formatMoney(b.revenue, currency)} (${formatShare(b.revenueShare ?? null)})`]);
   return <TipBox title={b.label} rows={rows} note={`Bin: ${binEdgesText(b, kind, unit)}.`} />;

@@ -1,10 +1,9 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatDay, formatInteger, formatMoney, formatMonth, moneyLabel } from "@/lib/format";
 import type { PeriodRow } from "@/lib/queries/revenue-over-time";
-import { axisNumber, TipBox } from "@/components/charts/tooltip";
+import { axisNumber, datumTip, TipBox } from "@/components/charts/tooltip";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
 
 const ORDERS = categoryColour(0);
@@ -29,16 +28,14 @@ export function TimeSeriesChart({ periods, grain, currency = null }: { periods: 
           bars: [{ value: "orders", name: "Orders", colour: ORDERS, opacityOf: (p) => (p.partial ? 0.35 : 0.85) }],
           lines: [{ value: "revenue", name: "Revenue", colour: REVENUE, right: true, dot: periods.length <= 36 ? 3 : undefined }],
           legend: {},
-          tooltip: { content: (props: TooltipContentProps) => <PeriodTip {...props} grain={grain} currency={currency} /> },
+          tooltip: datumTip((p: PeriodRow) => <PeriodTip p={p} grain={grain} currency={currency} />),
         }}
       />
     </div>
   );
 }
 
-function PeriodTip({ active, payload, grain, currency }: TooltipContentProps & { grain: "month" | "week"; currency: string | null }) {
-  const p = payload?.[0]?.payload as PeriodRow | undefined;
-  if (!active || !p) return null;
+function PeriodTip({ p, grain, currency }: { p: PeriodRow; grain: "month" | "week"; currency: string | null }) {
   const title = grain === "month" ? formatMonth(p.period) : `Week of ${formatDay(p.period)}`;
   return (
     <TipBox

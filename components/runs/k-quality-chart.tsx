@@ -1,8 +1,8 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { CATEGORY_COLOURS } from "@/components/charts/palette";
 import { SpecChart } from "@/components/charts/recharts-from-spec";
+import { datumTip } from "@/components/charts/tooltip";
 
 export interface KCandidate {
   k: number;
@@ -34,16 +34,14 @@ export function KQualityChart({ candidates, chosen, measure }: { candidates: KCa
           y: { size: 64, zero: measure === "inertia", format: (v) => (measure === "inertia" ? Intl.NumberFormat("en-GB", { notation: "compact" }).format(v) : v.toFixed(2)), label: m.short, labelOffset: 4 },
           lines: [{ value: measure, name: m.short, colour: m.colour, dot: 3.5, highlight: { when: (d) => d.k === chosen, radius: 6, colour: "#dc2626" } }],
           reference: { at: chosen, colour: "#dc2626", dash: "4 3", width: 1, label: `chosen k = ${chosen}` },
-          tooltip: { content: (props: TooltipContentProps) => <QualityTooltip {...props} chosen={chosen} /> },
+          tooltip: datumTip((c: KCandidate) => <QualityTooltip c={c} chosen={chosen} />),
         }}
       />
     </div>
   );
 }
 
-function QualityTooltip({ active, payload, chosen }: TooltipContentProps & { chosen: number }) {
-  const c = payload?.[0]?.payload as KCandidate | undefined;
-  if (!active || !c) return null;
+function QualityTooltip({ c, chosen }: { c: KCandidate; chosen: number }) {
   return (
     <div className="chart-tooltip">
       <strong>

@@ -1,9 +1,9 @@
 "use client";
 
-import type { TooltipContentProps } from "recharts";
 import { categoryColour } from "@/components/charts/palette";
 import { formatInteger, formatMoney, formatShare } from "@/lib/format";
 import { SpecTreemap } from "@/components/charts/recharts-from-spec";
+import { datumTip } from "@/components/charts/tooltip";
 
 export interface TreemapSegment {
   no: number;
@@ -28,7 +28,7 @@ export function SegmentTreemap({ segments, currency = null }: { segments: Treema
           name: (s) => s.name,
           colour: (s) => s.fill,
           note: (s) => formatShare(s.customerShare),
-          tooltip: { content: (props: TooltipContentProps) => <TreemapTooltip {...props} currency={currency} /> },
+          tooltip: datumTip((s: TreemapSegment & { fill: string }) => <TreemapTooltip s={s} currency={currency} />),
         }}
       />
       <ul className="legend" aria-label="Segments">
@@ -43,9 +43,7 @@ export function SegmentTreemap({ segments, currency = null }: { segments: Treema
   );
 }
 
-function TreemapTooltip({ active, payload, currency }: TooltipContentProps & { currency: string | null }) {
-  const s = payload?.[0]?.payload as (TreemapSegment & { fill: string }) | undefined;
-  if (!active || !s) return null;
+function TreemapTooltip({ s, currency }: { s: TreemapSegment & { fill: string }; currency: string | null }) {
   return (
     <div className="chart-tooltip">
       <strong>{s.name}</strong>
