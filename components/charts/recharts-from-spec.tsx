@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import {
   Bar,
   BarChart,
@@ -21,6 +21,8 @@ import {
   Treemap,
   XAxis,
   YAxis,
+  useChartWidth,
+  usePlotArea,
   type BarShapeProps,
   type TreemapNode,
 } from "recharts";
@@ -134,7 +136,7 @@ export function RechartsFromSpec<T>({ spec, children }: { spec: ChartSpec<T>; ch
             label={ref.label ? { value: ref.label, position: "top", fill: ref.colour, fontSize: AXIS_FONT } : undefined}
           />
         )}
-        {spec.tooltip && <Tooltip cursor={bars.length ? CURSOR : undefined} {...spec.tooltip} />}
+        {spec.tooltip && <FittedTooltip cursor={bars.length ? CURSOR : undefined} {...spec.tooltip} />}
         {legend && <Legend verticalAlign="top" height={legend.height ?? 28} iconSize={legend.iconSize ?? 12} iconType={legend.square ? "square" : undefined} wrapperStyle={{ fontSize: legend.fontSize ?? 13 }} itemSorter={null} />}
         {bars.map((b) => (
           <Bar
@@ -197,6 +199,26 @@ export function RechartsFromSpec<T>({ spec, children }: { spec: ChartSpec<T>; ch
   );
 }
 
+/** The widest a chart's tooltip is drawn: .chart-tooltip's max-width (20rem) in app/globals.css. */
+const TIP_WIDTH = 320;
+
+/**
+ * Recharts' <Tooltip>, kept inside its chart at any width. Recharts keeps a
+ * tooltip right of the plot's left edge and flips it to the pointer's left
+ * when it would pass the plot's right edge; with a narrow chart (a phone) and
+ * its axis labels on the left, the room from the plot's left edge to the
+ * chart's right edge is narrower than the tooltip, which ran off the chart and
+ * the screen. There the tooltip starts at the chart's left edge instead (over
+ * the axis labels; it still follows the pointer up and down), never wider than
+ * the chart: its rows wrap rather than cut a figure (.chart-tooltip's CSS).
+ */
+function FittedTooltip(props: ComponentProps<typeof Tooltip>) {
+  const width = useChartWidth();
+  const plotLeft = usePlotArea()?.x ?? 0;
+  const cramped = width !== undefined && width - plotLeft < TIP_WIDTH;
+  return <Tooltip {...props} position={cramped ? { x: 0, ...props.position } : props.position} wrapperStyle={{ maxWidth: width, ...props.wrapperStyle }} />;
+}
+
 /** A line's dot: the highlighted datum's larger, in its colour. */
 function Dot<T>({ cx, cy, payload, line }: { cx?: number; cy?: number; payload?: unknown; line: LineSeries<T> }) {
   if (cx === undefined || cy === undefined) return <g />;
@@ -209,7 +231,7 @@ export function RechartsTreemap<T>({ spec }: { spec: TreemapSpec<T> }) {
   return (
     <ResponsiveContainer width="100%" height={spec.height}>
       <Treemap data={spec.data as never} dataKey={spec.value} isAnimationActive={false} stroke="#fff" content={<Tile spec={spec} />}>
-        {spec.tooltip && <Tooltip {...spec.tooltip} />}
+        {spec.tooltip && <FittedTooltip {...spec.tooltip} />}
       </Treemap>
     </ResponsiveContainer>
   );
