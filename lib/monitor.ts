@@ -12,6 +12,8 @@ import type pg from "pg";
  * from memory the process keeps after a peak.
  */
 export interface MonitorSample {
+  /** Which process: the launcher (its page cache, scripts/start.ts) says so; the web server's samples have none. */
+  source?: "launcher";
   /** Event-loop delay over the interval, ms. */
   loopP99: number;
   loopMax: number;
@@ -30,7 +32,12 @@ export interface MonitorSample {
 
 export const MONITOR_PREFIX = "[segmenta] monitor ";
 
-export function startMonitor(pool: pg.Pool, everyMs: number, write: (line: string) => void = (line) => console.log(line)): () => void {
+export function startMonitor(
+  pool: pg.Pool,
+  everyMs: number,
+  write: (line: string) => void = (line) => console.log(line),
+  source?: MonitorSample["source"],
+): () => void {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let waitingMax = 0;
@@ -43,6 +50,7 @@ export function startMonitor(pool: pg.Pool, everyMs: number, write: (line: strin
     const cpuUsed = process.cpuUsage(cpuBefore);
     const now = performance.now();
     const sample: MonitorSample = {
+      ...(source ? { source } : {}),
       loopP99: Math.round(loop.percentile(99) / 1e6),
       loopMax: Math.round(loop.max / 1e6),
       cpu: Math.round((cpuUsed.user + cpuUsed.system) / 10 / (now - at)) / 100,

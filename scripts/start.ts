@@ -27,6 +27,7 @@ import { countUsers, createFirstAdmin } from "../lib/services/accounts";
 import { freePort } from "../lib/db/embedded";
 import { createPageCache } from "../lib/http/page-cache";
 import { readPageVersions } from "../lib/queries/page-versions";
+import { startMonitor } from "../lib/monitor";
 
 const log = (line: string) => console.log(`[segmenta] ${line}`);
 /** How long a stop waits for the web server to finish its requests before PostgreSQL stops. */
@@ -167,6 +168,8 @@ async function main(): Promise<void> {
     front.keepAliveTimeout = 65_000;
     cache = front;
     await new Promise<void>((resolve, reject) => front.once("error", reject).listen(env.PORT, resolve));
+    // Under the soak (SEGMENTA_MONITOR_MS) this process's own event loop too: every request passes through it.
+    if (env.SEGMENTA_MONITOR_MS > 0) startMonitor(versionPool, env.SEGMENTA_MONITOR_MS, undefined, "launcher");
   }
   log(`dashboard: http://localhost:${env.PORT}`);
   const code = await exited(server);
