@@ -5,28 +5,36 @@ import { ADMIN_STATE } from "./accounts";
  * A chart's tooltip is read whole: at a phone's width as on a desktop, the
  * hovered datum's tooltip lies inside the screen and, across, inside the
  * chart's card (it was cut at the screen's right edge at 390 px: the country
- * chart's "£2,622,48…"). Every interactive chart of the overview, a run and a
- * segment is hovered on its first and its last datum.
+ * chart's "£2,622,48…"). Every interactive chart of the overview, a run, a
+ * segment and the moves between two runs is hovered on its first and its last
+ * datum.
  */
 let sampleId = 0;
 let runId = 0;
+let earlierId = 0;
 
 test.beforeAll(async ({ request }) => {
   const { datasets } = await (await request.get("/api/datasets")).json();
   sampleId = datasets.find((d: { isSample: boolean }) => d.isSample).id;
-  const response = await request.post(`/api/datasets/${sampleId}/segmentations`, { data: { method: "rfm" } });
-  expect(response.status(), await response.text()).toBe(201);
-  runId = (await response.json()).id;
+  const run = async (data: object) => {
+    const response = await request.post(`/api/datasets/${sampleId}/segmentations`, { data });
+    expect(response.status(), await response.text()).toBe(201);
+    return (await response.json()).id as number;
+  };
+  runId = await run({ method: "rfm" });
+  // The sample runs from January 2023 to December 2024: the moves from mid-2024 to its end.
+  earlierId = await run({ method: "rfm", analysisDate: "2024-06-30" });
 });
 
 const PAGES = () => [
   ["overview", `/datasets/${sampleId}`],
   ["run", `/runs/${runId}`],
   ["segment", `/runs/${runId}/segments/0`],
+  ["moves", `/runs/${earlierId}/moves?to=${runId}`],
 ] as const;
 
-/** What a pointer can hover in a Recharts chart: bars, line dots, treemap tiles. */
-const MARKS = ".recharts-bar-rectangle, .recharts-line-dots circle, .recharts-treemap-depth-1 > g";
+/** What a pointer can hover in a Recharts chart: bars, line dots, treemap tiles, a Sankey's bands and bars. */
+const MARKS = ".recharts-bar-rectangle, .recharts-line-dots circle, .recharts-treemap-depth-1 > g, .migration-band, .migration-node rect";
 
 type Box = { x: number; y: number; width: number; height: number };
 
