@@ -28,6 +28,9 @@ export interface MonitorSample {
   external: number;
   arrayBuffers: number;
   rss: number;
+  /** The launcher's page cache: the bytes of its kept answers (bounded by its maxBytes) and how many. */
+  cacheBytes?: number;
+  cacheEntries?: number;
 }
 
 export const MONITOR_PREFIX = "[segmenta] monitor ";
@@ -37,6 +40,8 @@ export function startMonitor(
   everyMs: number,
   write: (line: string) => void = (line) => console.log(line),
   source?: MonitorSample["source"],
+  /** Figures of the process's own to add to each sample (the launcher's page cache). */
+  extra: () => Pick<MonitorSample, "cacheBytes" | "cacheEntries"> = () => ({}),
 ): () => void {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -62,6 +67,7 @@ export function startMonitor(
       external: memory.external,
       arrayBuffers: memory.arrayBuffers,
       rss: memory.rss,
+      ...extra(),
     };
     loop.reset();
     waitingMax = 0;

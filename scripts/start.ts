@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     cache = front;
     await new Promise<void>((resolve, reject) => front.once("error", reject).listen(env.PORT, resolve));
     // Under the soak (SEGMENTA_MONITOR_MS) this process's own event loop too: every request passes through it.
-    if (env.SEGMENTA_MONITOR_MS > 0) startMonitor(versionPool, env.SEGMENTA_MONITOR_MS, undefined, "launcher");
+    if (env.SEGMENTA_MONITOR_MS > 0) startMonitor(versionPool, env.SEGMENTA_MONITOR_MS, undefined, "launcher", () => ({ cacheBytes: front.stats.bytes, cacheEntries: front.stats.entries }));
   }
   log(`dashboard: http://localhost:${env.PORT}`);
   const code = await exited(server);

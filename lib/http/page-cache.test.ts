@@ -292,6 +292,37 @@ describe("the cache's memory", () => {
   });
 });
 
+describe("the cache's memory, page by page (issue 17, item 11: with 50 sessions the launcher grew 39 MB in the soak's second half)", () => {
+  test("a page rendered again after a change takes its older answer's place: one answer per page and session, however many changes", async () => {
+    const own = { ...versions, datasets: new Map(versions.datasets) };
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (upstream.address() as AddressInfo).port }, versions: async () => own, versionTtlMs: 0 });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const read = async (path: string, session: string) => (await fetch(`${at}${path}`, { headers: { cookie: `segmenta_session=${session}` } })).headers.get("x-segmenta-cache") === "hit";
+    try {
+      const sessions = ["ses_p1", "ses_p2", "ses_p3"];
+      const pages = ["/", "/datasets/1", "/datasets/2"];
+      let first = 0;
+      for (let round = 0; round < 10; round++) {
+        // Each page read twice: the change's end may pass just after a first read began, whose render is not kept.
+        for (let twice = 0; twice < 2; twice++) for (const session of sessions) for (const page of pages) await read(page, session);
+        first ||= front.stats.bytes;
+        // A change to dataset 1 passing through (the home page and dataset 1's are rendered again), then its version moving.
+        await (await fetch(`${at}/api/datasets/1/segmentations`, { method: "POST", body: "{}" })).text();
+        own.datasets.set(1, `a1-${round}`);
+      }
+      for (let twice = 0; twice < 2; twice++) for (const session of sessions) for (const page of pages) await read(page, session);
+      // The memory kept is that of one render of each (a render's number in its body may have grown a digit).
+      expect(front.stats.bytes).toBeLessThan(first * 1.1);
+      expect(front.stats.entries).toBe(sessions.length * pages.length);
+      // Dataset 2's pages were never rendered again: still answered from memory.
+      expect(await read("/datasets/2", "ses_p1")).toBe(true);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+});
+
 describe("a kept-alive connection Next closes as a read goes out on it", () => {
   test("the read is sent again on a new connection: the reader gets Next's answer, not a 502", async () => {
     // What Next does at the end of its keep-alive timeout, at the worst moment: the first connection is closed

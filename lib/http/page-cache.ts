@@ -53,6 +53,8 @@ export interface PageCacheOptions {
 }
 
 interface Entry {
+  /** What it was rendered from (the changes seen and the versions of what it reads): good while they are the same. */
+  version: string;
   status: number;
   headers: http.OutgoingHttpHeaders;
   body: Buffer;
@@ -89,6 +91,8 @@ export interface PageCacheStats {
   hits: number;
   misses: number;
   bytes: number;
+  /** Answers kept: one per page, session and variant at most (a newer render replaces the older one). */
+  entries: number;
   /** Renders waiting for their turn (maxRenders) now, and the most let through at once so far. */
   rendersWaiting: number;
   rendersAtOnceMax: number;
@@ -97,7 +101,11 @@ export interface PageCacheStats {
 export function createPageCache(options: PageCacheOptions): http.Server & { stats: PageCacheStats } {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const ttl = options.versionTtlMs ?? 1000;
-  const entries = new Map<string, Entry>(); // insertion order = least recently used first
+  // One answer per page, session and variant (its slot), the latest rendered: an answer whose version has moved is
+  // never served again, so it gives its place to the next render at once rather than filling the memory until
+  // evicted (50 sessions' home pages, rendered again after each upload, grew the launcher by 40 MB in the soak's
+  // second half). Insertion order = least recently used first.
+  const entries = new Map<string, Entry>();
   // Pages being rendered: readers who ask for one meanwhile wait for it instead of rendering it again
   // (50 readers arriving at a page the cache lost kept both cores busy rendering it 50 times).
   const rendering = new Map<string, Promise<Entry | null>>();
@@ -111,7 +119,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   let accountReads = 0;
   let snapshot: Snapshot | null = null;
   let reading: Promise<Snapshot> | null = null;
-  const stats = { hits: 0, misses: 0, bytes: 0, rendersWaiting: 0, rendersAtOnceMax: 0 };
+  const stats = { hits: 0, misses: 0, bytes: 0, entries: 0, rendersWaiting: 0, rendersAtOnceMax: 0 };
   // Renders let through to Next, and those waiting for one of them to end (first come, first let through).
   const maxRenders = Math.max(1, options.maxRenders ?? os.availableParallelism() * 2);
   let renderingNow = 0;
@@ -190,6 +198,13 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       bytes -= old.size;
     }
     stats.bytes = bytes;
+    stats.entries = entries.size;
+  };
+  const drop = (slot: string, entry: Entry) => {
+    entries.delete(slot);
+    bytes -= entry.size;
+    stats.bytes = bytes;
+    stats.entries = entries.size;
   };
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, onAnswer?: (upstream: http.IncomingMessage) => boolean, retried = false) => {
@@ -271,22 +286,23 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     }
     const until = scope === "settings" ? versions.settings!.freshUntil : undefined;
     const stamp = stampOf(scope);
-    const key = `${stamp}|${versionOf(scope, versions)}|${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
+    const version = `${stamp}|${versionOf(scope, versions)}`;
+    const slot = `${session}|${method}|${req.url}|${VARY.map((h) => req.headers[h] ?? "").join("|")}`;
+    // Readers of the same render wait for it (a render of an older version is not theirs).
+    const key = `${version}|${slot}`;
     const serve = (hit: Entry) => {
       res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length, "x-segmenta-cache": "hit" });
       res.end(method === "HEAD" ? undefined : hit.body);
     };
-    let hit = entries.get(key);
-    if (hit && !fresh(hit)) {
-      entries.delete(key);
-      bytes -= hit.size;
-      stats.bytes = bytes;
+    let hit = entries.get(slot);
+    if (hit && (hit.version !== version || !fresh(hit))) {
+      drop(slot, hit);
       hit = undefined;
     }
     if (hit) {
       stats.hits++;
-      entries.delete(key);
-      entries.set(key, hit);
+      entries.delete(slot);
+      entries.set(slot, hit);
       serve(hit);
       return;
     }
@@ -318,11 +334,13 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       const cacheable = answer.statusCode === 200 && method === "GET" && !headers["set-cookie"] && /^text\/(html|x-component)/.test(type);
       if (cacheable) {
         (answer as http.IncomingMessage & { onBody?: (body: Buffer) => void }).onBody = (body) => {
-          // Only if nothing it reads changed while it was rendered.
           const kept = withoutHopByHop(headers);
           const size = body.length + key.length + JSON.stringify(kept).length;
-          const entry = stampOf(scope) === stamp ? { status: 200, headers: kept, body, size, until } : null;
-          if (entry && fresh(entry)) store(key, entry);
+          // Only if nothing it reads moved while it was rendered (a render of an older version, ending after a newer
+          // one, would take the newer one's slot).
+          const current = snapshot && (scope !== "settings" || snapshot.settings) ? `${stampOf(scope)}|${versionOf(scope, snapshot)}` : null;
+          const entry = current === version ? { version, status: 200, headers: kept, body, size, until } : null;
+          if (entry && fresh(entry)) store(slot, entry);
           done(entry);
         };
       } else done(null);
