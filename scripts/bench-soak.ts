@@ -12,8 +12,10 @@
  *   process of its own (scripts/bench-probe.ts), as a person's browser does,
  *   so the readers' client work in this process is not counted in its time.
  *
- * The readers share the signed-in session (one analyst's many tabs, not 50
- * people: the page cache keeps pages per session).
+ * Each reader signs in as a person does (--sessions, default one session per
+ * reader): the page cache keeps pages per session, so after each change every
+ * session's pages are rendered again (--sessions 1: one analyst's many tabs,
+ * whose pages are rendered once).
  *
  * - the web server's own view (lib/monitor.ts, every 2 s): its event loop's
  *   delay, callers waiting for a database connection, its heap after
@@ -30,7 +32,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import readline from "node:readline";
 import { MONITOR_PREFIX, type MonitorSample } from "../lib/monitor";
-import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
+import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, signIn, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
 
 const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
 /** A reader's answer slower than this is an error (a timeout). */
@@ -42,6 +44,8 @@ export interface SoakOptions {
   minutes: number;
   readers: number;
   uploads: number;
+  /** Sessions the readers are signed in with (reader i uses session i mod sessions). */
+  sessions: number;
 }
 
 interface Answer {
@@ -101,7 +105,7 @@ function serverProcesses(app: RunningApp): { label: string; pid: number }[] {
   return [...(launcher ? [{ label: "launcher (page cache)", pid: launcher }] : []), { label: "next-server", pid: app.nextServer() }];
 }
 
-export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Promise<void> {
+export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOptions): Promise<void> {
   const { csv, databaseUrl, pool, close } = await benchGround("segmenta-soak");
   let app: RunningApp | undefined;
   try {
@@ -119,6 +123,9 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
       }
     });
     const { base, session } = app;
+    // The readers' sessions: the launcher's own sign-in, then one more sign-in each.
+    const readerSessions = [session];
+    while (readerSessions.length < Math.max(1, Math.min(sessions, readers))) readerSessions.push(await signIn(base));
 
     // The readers' dataset, its runs, every page prepared.
     log("soak: loading the readers' dataset (UCI Online Retail) and its runs…");
@@ -139,8 +146,10 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     for (let i = 0; i < 50; i++) quiet.push((await timedFetch(probeUrl, session)).ms);
     quiet.sort((a, b) => a - b);
     for (const page of pages) {
-      const first = await timedFetch(`${base}${page.path}`, session);
-      if (first.status !== 200) throw new Error(`${page.path} answered ${first.status}`);
+      for (const cookie of readerSessions) {
+        const first = await timedFetch(`${base}${page.path}`, cookie);
+        if (first.status !== 200) throw new Error(`${page.path} answered ${first.status}`);
+      }
     }
 
     const processes = serverProcesses(running);
@@ -161,7 +170,7 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
         const page = pages[turn % pages.length]!;
         const at = performance.now();
         try {
-          const answer = await timedFetch(`${base}${page.path}`, session);
+          const answer = await timedFetch(`${base}${page.path}`, readerSessions[index % readerSessions.length]!);
           into.push({ page: page.label, ms: answer.ms, at, hit: answer.hit, ...(answer.status === 200 ? {} : { error: `HTTP ${answer.status}` }) });
         } catch (error) {
           into.push({ page: page.label, ms: performance.now() - at, at, error: error instanceof Error ? error.name : String(error) });
@@ -196,7 +205,7 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
     const probeAlone = probesAlone.map((p) => p.ms).sort((a, b) => a - b);
     const readersAlone = alonePhase.map((a) => a.ms).sort((a, b) => a - b);
 
-    log(`soak: ${minutes} min, ${readers} readers (one session) over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
+    log(`soak: ${minutes} min, ${readers} readers (${readerSessions.length === 1 ? "one session" : `${readerSessions.length} sessions`}) over ${pages.length} pages, ${uploads} uploads at a time (541,909 lines each, deleted after), a probe every ${PROBE_EVERY_MS} ms…`);
     const started = performance.now();
     end = started + minutes * 60_000;
     const memoryTimer = setInterval(sampleMemory, 5000);
@@ -255,6 +264,12 @@ export async function benchSoak({ minutes, readers, uploads }: SoakOptions): Pro
       log(
         `  the launcher's event loop (the page cache; every ${seconds(MONITOR_EVERY_MS)}): delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
           `longest single hold ${ms(Math.max(...front.map((m) => m.loopMax)))}; its CPU, as a share of one core, median ${percentile(front.map((m) => m.cpu).sort((a, b) => a - b), 50).toFixed(2)}, highest ${Math.max(...front.map((m) => m.cpu)).toFixed(2)}`,
+      );
+      const kept = (m: MonitorSample) => `${mb(m.cacheBytes ?? 0)} in ${(m.cacheEntries ?? 0).toLocaleString("en")} answers`;
+      const heapAt = (from: number) => [...front.slice(Math.floor(front.length * from), Math.floor(front.length * from) + Math.max(1, Math.floor(front.length / 10)))].sort((a, b) => a.heapUsed - b.heapUsed)[0]!;
+      log(
+        `  the launcher's page cache kept ${kept(front[Math.floor(front.length / 2)]!)} at half time, ${kept(front[front.length - 1]!)} at the end (bounded: 64 MB); ` +
+          `its heap after collections ${mb(heapAt(0.4).heapUsed)} at half time, ${mb(heapAt(0.9).heapUsed)} at the end`,
       );
     }
     if (seen.length) {

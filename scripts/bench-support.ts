@@ -70,6 +70,17 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** A new session of the bench's admin (each sign-in is one): its cookie header. */
+export async function signIn(base: string): Promise<{ cookie: string }> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: BENCH_ADMIN.ADMIN_EMAIL, password: BENCH_ADMIN.ADMIN_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
+  return { cookie: login.headers.get("set-cookie")!.split(";")[0]! };
+}
+
 /** Starts Segmenta (`scripts/start.ts`, building first if the build is stale) on the database at `databaseUrl`, and signs in. */
 export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
@@ -83,13 +94,7 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     app.once("exit", (code) => reject(new Error(`Segmenta exited (code ${code}) before it was ready`)));
   });
   const base = `http://localhost:${port}`;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: BENCH_ADMIN.ADMIN_EMAIL, password: BENCH_ADMIN.ADMIN_PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`signing in failed: ${login.status} ${await login.text()}`);
-  const session = { cookie: login.headers.get("set-cookie")!.split(";")[0]! };
+  const session = await signIn(base);
   return {
     base,
     session,

@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     minutes: { type: "string", default: "10" },
     readers: { type: "string", default: "50" },
     uploads: { type: "string", default: "2" },
+    // --sessions N: the readers sign in N times (each its own session, as N people); 1: one analyst's many tabs.
+    sessions: { type: "string", default: "50" },
     // --citus: the same figures on one server and on a local three-node Citus cluster (scripts/bench-citus.ts);
     // --lines N: a generated set of about N lines instead of the UCI file; --shards: per distributed table.
     citus: { type: "boolean", default: false },
@@ -289,7 +291,7 @@ print(json.dumps({"ms": ms, "iterations": int(km.n_iter_)}))`;
   );
 }
 
-const soak = () => benchSoak({ minutes: Number(args.minutes), readers: Number(args.readers), uploads: Number(args.uploads) });
+const soak = () => benchSoak({ minutes: Number(args.minutes), readers: Number(args.readers), uploads: Number(args.uploads), sessions: Number(args.sessions) });
 const citus = () => benchCitus({ lines: Number(args.lines), shards: Number(args.shards), port: Number(process.env.CITUS_PORT ?? 9800) });
 (args.citus ? citus() : args.soak ? soak() : args.scale ? benchScale() : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
