@@ -235,6 +235,21 @@ test("a revoked or expired share link answers 410 with a page that says so; an u
   await visitor.close();
 });
 
+test("an API answer says where its time went (Server-Timing): waiting in the web server, the session check, the handler", async ({ request }) => {
+  // A client's own stamp of its arrival is replaced by the front's: an hour ago would show as an hour's wait.
+  const response = await request.get("/api/auth/me", { headers: { "x-segmenta-received": String(Date.now() - 3_600_000) } });
+  expect(response.status()).toBe(200);
+  const timing = Object.fromEntries(
+    (response.headers()["server-timing"] ?? "").split(",").map((part) => {
+      const [name, ...params] = part.trim().split(";");
+      return [name, Number(params.find((p) => p.startsWith("dur="))?.slice(4))];
+    }),
+  );
+  expect(Object.keys(timing)).toEqual(["queue", "auth", "app"]);
+  for (const name of ["queue", "auth", "app"]) expect(timing[name], name).toBeGreaterThanOrEqual(0);
+  expect(timing.queue).toBeLessThan(60_000);
+});
+
 test("every page has an icon: no request for a missing favicon", async ({ page }) => {
   const notFound: string[] = [];
   page.on("response", (r) => {

@@ -49,6 +49,7 @@ beforeAll(async () => {
       if (req.url?.startsWith("/tiny")) return res.writeHead(200, { "content-type": "text/html" }).end("t");
       if (req.url === "/missing") return res.writeHead(404, { "content-type": "text/html" }).end("not found");
       if (req.url === "/cookie") return res.writeHead(200, { "content-type": "text/html", "set-cookie": "a=1" }).end("with cookie");
+      if (req.url === "/received") return res.writeHead(200, { "content-type": "application/json" }).end(String(req.headers["x-segmenta-received"]));
       if (req.url === "/whoami") return res.writeHead(200, { "content-type": "text/html" }).end(`${req.headers["x-forwarded-for"]} ${renders}`);
       const type = req.headers.rsc ? "text/x-component" : "text/html; charset=utf-8";
       res.writeHead(200, { "content-type": type });
@@ -143,6 +144,13 @@ describe("page cache", () => {
   test("passes the client's own address on, whatever x-forwarded-for it sent", async () => {
     const { body } = await get("/whoami", { "x-forwarded-for": "203.0.113.9" }, null);
     expect(body).toMatch(/^127\.0\.0\.1 /);
+  });
+
+  test("stamps what it passes on with when it arrived (the handlers' Server-Timing), replacing a stamp the client sent", async () => {
+    const before = Date.now();
+    const { body } = await get("/received", { "x-segmenta-received": "1" });
+    expect(Number(body)).toBeGreaterThanOrEqual(before);
+    expect(Number(body)).toBeLessThanOrEqual(Date.now());
   });
 
   test("renders only what it did not answer from memory", () => {

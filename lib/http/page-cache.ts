@@ -4,6 +4,7 @@ import os from "node:os";
 import type { PageVersions } from "../queries/page-versions";
 import { cookieFrom, SESSION_COOKIE } from "./cookies";
 import { changeScope, locationDataset, pageScope, type ChangeScope, type PageScope } from "./page-scope";
+import { RECEIVED_HEADER } from "./timing";
 
 /**
  * The dashboard's page cache: a small HTTP front in the launcher's process
@@ -250,6 +251,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   };
 
   const server = http.createServer(async (req, res) => {
+    // When it arrived, for the handlers' Server-Timing (lib/http/timing.ts): this front's stamp, never a client's.
+    req.headers[RECEIVED_HEADER] = String(Date.now());
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       // A change may follow: what was rendered before it, of what it writes, is not reused; nor, after it, of the

@@ -10,13 +10,15 @@ import { getPool } from "../db";
 import { viewersMayExport } from "../services/workspace-settings";
 import { readJson } from "./json";
 import { errorResponse, problemResponse } from "./responses";
+import { RECEIVED_HEADER, serverTiming } from "./timing";
 
 /**
  * The one way a route handler is written (in the manner of dub's
  * withWorkspace): who may call it, what its query and body must be (zod), and
  * one error model (responses.ts: an error thrown anywhere becomes its status
  * and message). A handler gets the caller, its route segments and its parsed
- * input, and returns a Response or plain data (sent as JSON):
+ * input, and returns a Response or plain data (sent as JSON). Every answer says
+ * where its time went (Server-Timing, lib/http/timing.ts):
  *
  *   export const GET = route({ access: "user", query: Query }, async ({ params, query }) => …);
  *
@@ -57,11 +59,27 @@ export function route<A extends Access, P extends Segments = Segments, Q extends
   handler: (input: RouteInput<A, P, Q, B>) => Promise<Response | object | null>,
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
+    const entered = Date.now();
+    const started = performance.now();
+    const received = Number(request.headers.get(RECEIVED_HEADER));
+    const timing = { auth: null as number | null };
+    const response = await answer(request, context, () => (timing.auth = performance.now() - started));
+    const auth = timing.auth;
+    try {
+      response.headers.append("server-timing", serverTiming({ queue: received > 0 ? entered - received : null, auth, app: performance.now() - started - (auth ?? 0) }));
+    } catch {
+      // A response whose headers are immutable (none of ours) goes as it is.
+    }
+    return response;
+  };
+
+  async function answer(request: Request, context: { params: Promise<P> }, authorized: () => void): Promise<Response> {
     let user: AuthUser | null = null;
     let share: ActiveShare | null = null;
     const params = (await context?.params) ?? ({} as P);
     if (options.access === "user" || options.access === "export" || options.access === "admin") {
       const caller = await authorize(request);
+      authorized();
       if (caller instanceof Response) return caller;
       if (options.access === "admin" && caller.role !== "admin") return problemResponse({ status: 403, code: "forbidden", message: "Only an admin may do this." });
       if (!mayChange(caller.role) && !["GET", "HEAD"].includes(request.method)) return problemResponse({ status: 403, code: "forbidden", message: VIEWER_READS_ONLY });
@@ -84,5 +102,5 @@ export function route<A extends Access, P extends Segments = Segments, Q extends
     } catch (error) {
       return errorResponse(error);
     }
-  };
+  }
 }
