@@ -61,6 +61,8 @@ interface Probe {
   ms: number;
   during: boolean;
   error?: string;
+  /** Its Server-Timing (ms): waiting in the web server, the session check, the handler. */
+  timing?: Record<string, number>;
 }
 
 /**
@@ -73,9 +75,9 @@ async function probeProcess(url: string, session: { cookie: string }, until: num
   });
   const probes: Probe[] = [];
   for await (const line of readline.createInterface({ input: child.stdout! })) {
-    const answer = JSON.parse(line) as { start: number; end: number; ms: number; status?: number; error?: string };
+    const answer = JSON.parse(line) as { start: number; end: number; ms: number; status?: number; error?: string; timing?: Record<string, number> };
     const error = answer.error ?? (answer.status === 200 ? undefined : `HTTP ${answer.status}`);
-    probes.push({ ms: answer.ms, during: answer.error !== undefined || uploadsAt(answer.start, answer.end), ...(error ? { error } : {}) });
+    probes.push({ ms: answer.ms, during: answer.error !== undefined || uploadsAt(answer.start, answer.end), timing: answer.timing, ...(error ? { error } : {}) });
   }
   const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", resolve)));
   if (code !== 0) throw new Error(`the probe's process ended with ${code}`);
@@ -248,6 +250,15 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
         `(goal: none over 300 ms: ${met(worstDuring <= 300)}; references: the probe alone on the quiet server p50 ${ms(percentile(quiet, 50))}, slowest ${ms(quiet[quiet.length - 1]!)}; ` +
         `beside the readers alone, before the uploads, p50 ${ms(percentile(probeAlone, 50))}, p99 ${ms(percentile(probeAlone, 99))}, slowest ${ms(probeAlone[probeAlone.length - 1] ?? 0)})`,
     );
+    // Where the slowest probes' time went: the rest of each (outside the web server) is the launcher's front both
+    // ways, the network and the probe's own process.
+    const slowest = probes.filter((p) => p.during && !p.error).sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const split = (p: Probe) => {
+      const t = p.timing ?? {};
+      const inside = (t.queue ?? 0) + (t.auth ?? 0) + (t.app ?? 0);
+      return `${ms(p.ms)} = from the launcher to the handler ${ms(t.queue ?? 0)} + session check ${ms(t.auth ?? 0)} + handler ${ms(t.app ?? 0)} + outside it ${ms(p.ms - inside)}`;
+    };
+    log(`  the slowest probes during uploads, where their time went (Server-Timing): ${slowest.map(split).join("; ")}`);
     const sortedUploads = [...uploadTimes].sort((a, b) => a - b);
     log(`  uploads under load: median ${seconds(percentile(sortedUploads, 50))}, slowest ${seconds(sortedUploads[sortedUploads.length - 1] ?? 0)} (reference: the same upload alone on the quiet server ${seconds(alone.ms)})`);
     // Flat: the last tenth of the samples against the tenth before the middle (the first half warms caches up).
