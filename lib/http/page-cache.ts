@@ -104,7 +104,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   const ttl = options.versionTtlMs ?? 1000;
   // One answer per page, session and variant (its slot), the latest rendered: an answer whose version has moved is
   // never served again, so it gives its place to the next render at once rather than filling the memory until
-  // evicted (50 sessions' home pages, rendered again after each upload, grew the launcher by 40 MB in the soak's
+  // evicted (50 sessions' home pages, rendered again after each upload, grew the launcher by 39 MB in the soak's
   // second half). Insertion order = least recently used first.
   const entries = new Map<string, Entry>();
   // Pages being rendered: readers who ask for one meanwhile wait for it instead of rendering it again
