@@ -84,6 +84,25 @@ async function probeProcess(url: string, session: { cookie: string }, until: num
   return probes;
 }
 
+/** The items from share `from` to share `to` of the list (0.4 to 0.5: the tenth before half time), one at least. */
+function share<T>(all: T[], from: number, to: number): T[] {
+  const start = Math.floor(all.length * from);
+  return all.slice(start, Math.max(start + 1, Math.floor(all.length * to)));
+}
+
+/** The heap as a collection left it over a share of the samples: their lowest (a leak grows here). */
+const lowestHeap = (samples: MonitorSample[], from: number, to: number) => Math.min(...share(samples, from, to).map((m) => m.heapUsed));
+
+/** A process's event loop over the soak, from its monitor's samples: how long it was held, and its CPU meanwhile. */
+function loopFigures(samples: MonitorSample[]): string {
+  const loopP99 = samples.map((m) => m.loopP99).sort((a, b) => a - b);
+  const cpu = samples.map((m) => m.cpu).sort((a, b) => a - b);
+  return (
+    `delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
+    `longest single hold ${ms(Math.max(...samples.map((m) => m.loopMax)))}; its CPU, as a share of one core, median ${percentile(cpu, 50).toFixed(2)}, highest ${cpu[cpu.length - 1]!.toFixed(2)}`
+  );
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -263,7 +282,7 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     log(`  uploads under load: median ${seconds(percentile(sortedUploads, 50))}, slowest ${seconds(sortedUploads[sortedUploads.length - 1] ?? 0)} (reference: the same upload alone on the quiet server ${seconds(alone.ms)})`);
     // Flat: the last tenth of the samples against the tenth before the middle (the first half warms caches up).
     const window = (from: number, to: number, i: number) => {
-      const values = rss.slice(Math.floor(rss.length * from), Math.max(Math.floor(rss.length * from) + 1, Math.floor(rss.length * to))).map((s) => s.values[i]!);
+      const values = share(rss, from, to).map((s) => s.values[i]!);
       return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     };
     // The web server's own view over the soak: what held its requests, and whether its heap grows.
@@ -271,37 +290,23 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     // The launcher's own loop (its page cache answers most reads; every request passes through it).
     const front = monitor.filter((m) => m.at >= started && m.source === "launcher");
     if (front.length) {
-      const loopP99 = front.map((m) => m.loopP99).sort((a, b) => a - b);
-      log(
-        `  the launcher's event loop (the page cache; every ${seconds(MONITOR_EVERY_MS)}): delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
-          `longest single hold ${ms(Math.max(...front.map((m) => m.loopMax)))}; its CPU, as a share of one core, median ${percentile(front.map((m) => m.cpu).sort((a, b) => a - b), 50).toFixed(2)}, highest ${Math.max(...front.map((m) => m.cpu)).toFixed(2)}`,
-      );
+      log(`  the launcher's event loop (the page cache; every ${seconds(MONITOR_EVERY_MS)}): ${loopFigures(front)}`);
       const kept = (m: MonitorSample) => `${mb(m.cacheBytes ?? 0)} in ${(m.cacheEntries ?? 0).toLocaleString("en")} answers`;
-      const heapAt = (from: number) => [...front.slice(Math.floor(front.length * from), Math.floor(front.length * from) + Math.max(1, Math.floor(front.length / 10)))].sort((a, b) => a.heapUsed - b.heapUsed)[0]!;
       log(
         `  the launcher's page cache kept ${kept(front[Math.floor(front.length / 2)]!)} at half time, ${kept(front[front.length - 1]!)} at the end (bounded: 64 MB); ` +
-          `its heap after collections ${mb(heapAt(0.4).heapUsed)} at half time, ${mb(heapAt(0.9).heapUsed)} at the end`,
+          `its heap after collections ${mb(lowestHeap(front, 0.4, 0.5))} at half time, ${mb(lowestHeap(front, 0.9, 1))} at the end`,
       );
     }
     if (seen.length) {
-      const loopP99 = seen.map((m) => m.loopP99).sort((a, b) => a - b);
       const waiting = seen.filter((m) => m.poolWaitingMax > 0).length;
-      log(
-        `  next-server's event loop (every ${seconds(MONITOR_EVERY_MS)}): delay p99 per interval, median ${ms(percentile(loopP99, 50))}, worst ${ms(loopP99[loopP99.length - 1]!)}; ` +
-          `longest single hold ${ms(Math.max(...seen.map((m) => m.loopMax)))}; its CPU, as a share of one core, median ${percentile(seen.map((m) => m.cpu).sort((a, b) => a - b), 50).toFixed(2)}, ` +
-          `highest ${Math.max(...seen.map((m) => m.cpu)).toFixed(2)} (near 1: its own thread was the bottleneck; well under: it waited for a core)`,
-      );
+      log(`  next-server's event loop (every ${seconds(MONITOR_EVERY_MS)}): ${loopFigures(seen)} (near 1: its own thread was the bottleneck; well under: it waited for a core)`);
       log(
         `  next-server's database pool (${Math.max(...seen.map((m) => m.poolTotal))} connections at most): callers waiting for a connection in ${waiting} of ${seen.length} intervals, ` +
           `at most ${Math.max(...seen.map((m) => m.poolWaitingMax))} at once`,
       );
-      const heapAt = (from: number, to: number) => {
-        const values = seen.slice(Math.floor(seen.length * from), Math.max(Math.floor(seen.length * from) + 1, Math.floor(seen.length * to))).map((m) => m.heapUsed);
-        return values.sort((a, b) => a - b)[0]!; // the lowest: the heap as a collection left it
-      };
       const last = seen[seen.length - 1]!;
       log(
-        `  next-server's heap after collections: ${mb(heapAt(0.4, 0.5))} at half time, ${mb(heapAt(0.9, 1))} at the end (a leak grows here); ` +
+        `  next-server's heap after collections: ${mb(lowestHeap(seen, 0.4, 0.5))} at half time, ${mb(lowestHeap(seen, 0.9, 1))} at the end (a leak grows here); ` +
           `buffers outside the heap at the end ${mb(last.arrayBuffers)}, resident ${mb(last.rss)}`,
       );
     }
