@@ -266,6 +266,12 @@ describe.each(MODELS)("%s: P(alive) and expected purchases are the posterior mea
       const { alive, expected } = posterior(model, params, customer, t);
       expect(Math.abs(spec.probabilityAlive(params, customer) - alive)).toBeLessThan(1e-9 * Math.max(alive, 1e-3));
       expect(Math.abs(spec.expectedPurchases(params, customer, t) / expected - 1)).toBeLessThan(1e-8);
+      // The factors customer values and the holdout check take apart: P(alive) of many customers at one fit, and
+      // the purchases expected if alive, of (x, T) alone.
+      const aliveOf = spec.probabilityAliveOf(params);
+      expect(Math.abs(aliveOf(customer) - alive)).toBeLessThan(1e-9 * Math.max(alive, 1e-3));
+      const ifAlive = spec.expectedPurchasesIfAlive(params, { frequency: customer.frequency, T: customer.T }, t);
+      expect(Math.abs((aliveOf(customer) * ifAlive) / expected - 1)).toBeLessThan(1e-8);
     }
   });
 });

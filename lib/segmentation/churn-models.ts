@@ -21,8 +21,17 @@ export interface ChurnModel {
   fit(customers: readonly RepeatSummary[]): Fit<Record<string, number>>;
   /** Probability that the customer is still active at the analysis date. */
   probabilityAlive(params: Record<string, number>, customer: RepeatSummary): number;
+  /** probabilityAlive of many customers at one fit (Pareto/NBD shares its costly terms between them). */
+  probabilityAliveOf(params: Record<string, number>): (customer: RepeatSummary) => number;
   /** Expected purchases in the next `t` time units, given the customer's history. */
   expectedPurchases(params: Record<string, number>, customer: RepeatSummary, t: number): number;
+  /**
+   * Expected purchases in the next `t` time units if the customer is still
+   * alive, a function of (x, T) alone: expectedPurchases is this times
+   * probabilityAlive in all three models, so a forecast over many horizons
+   * takes P(alive) (Pareto/NBD's costs two hypergeometric functions) once.
+   */
+  expectedPurchasesIfAlive(params: Record<string, number>, customer: Pick<RepeatSummary, "frequency" | "T">, t: number): number;
   /** Probability that a new customer (just made a first purchase) is still active `t` time units later, over the population. */
   aliveAfter(params: Record<string, number>, t: number): number;
 }
@@ -52,7 +61,13 @@ export const CHURN_MODELS: Record<ChurnModelName, ChurnModel> = {
     paramNames: BG_NAMES,
     fit: (customers) => asRecord(bgnbd.fitBgNbd(customers)),
     probabilityAlive: (params, customer) => bgnbd.probabilityAlive(take(BG_NAMES, params), customer),
+    probabilityAliveOf: (params) => {
+      const named = take(BG_NAMES, params);
+      return (customer) => bgnbd.probabilityAlive(named, customer);
+    },
     expectedPurchases: (params, customer, t) => bgnbd.expectedPurchases(take(BG_NAMES, params), customer, t),
+    // BG/NBD's numerator over its denominator, 1 / P(alive) (clv.ts).
+    expectedPurchasesIfAlive: (params, customer, t) => bgnbd.expectedPurchasesNumerator(take(BG_NAMES, params), customer, t),
     aliveAfter: (params, t) => bgnbd.aliveAfter(take(BG_NAMES, params), t),
   },
   mbgnbd: {
@@ -60,7 +75,12 @@ export const CHURN_MODELS: Record<ChurnModelName, ChurnModel> = {
     paramNames: BG_NAMES,
     fit: (customers) => asRecord(mbgnbd.fitMbgNbd(customers)),
     probabilityAlive: (params, customer) => mbgnbd.probabilityAlive(take(BG_NAMES, params), customer),
+    probabilityAliveOf: (params) => {
+      const named = take(BG_NAMES, params);
+      return (customer) => mbgnbd.probabilityAlive(named, customer);
+    },
     expectedPurchases: (params, customer, t) => mbgnbd.expectedPurchases(take(BG_NAMES, params), customer, t),
+    expectedPurchasesIfAlive: (params, customer, t) => mbgnbd.expectedPurchasesIfAlive(take(BG_NAMES, params), customer, t),
     aliveAfter: (params, t) => mbgnbd.aliveAfter(take(BG_NAMES, params), t),
   },
   paretonbd: {
@@ -68,7 +88,9 @@ export const CHURN_MODELS: Record<ChurnModelName, ChurnModel> = {
     paramNames: PARETO_NAMES,
     fit: (customers) => asRecord(paretonbd.fitParetoNbd(customers)),
     probabilityAlive: (params, customer) => paretonbd.probabilityAlive(take(PARETO_NAMES, params), customer),
+    probabilityAliveOf: (params) => paretonbd.probabilityAliveOf(take(PARETO_NAMES, params)),
     expectedPurchases: (params, customer, t) => paretonbd.expectedPurchases(take(PARETO_NAMES, params), customer, t),
+    expectedPurchasesIfAlive: (params, customer, t) => paretonbd.expectedPurchasesIfAlive(take(PARETO_NAMES, params), customer, t),
     aliveAfter: (params, t) => paretonbd.aliveAfter(take(PARETO_NAMES, params), t),
   },
 };

@@ -48,11 +48,13 @@ export function weekEnds(holdoutDays: number): number[] {
 }
 
 /**
- * A predictor's holdout figures. `expected(c, days)` is the purchases it
- * expects of customer c in the first `days` days after the calibration date;
- * customers with the same (x, t_x, T) share it (computed once per profile).
+ * A predictor's holdout figures. `forecast(c)` is customer c's forecast:
+ * given `days`, the purchases it expects in the first `days` days after the
+ * calibration date. Customers with the same (x, t_x, T) share it (asked once
+ * per profile, then at each week's end), so a forecast can do its costly
+ * part once (a model's P(alive)).
  */
-export function holdoutFigures(customers: readonly CalibrationCustomer[], holdoutDays: number, expected: (c: CalibrationCustomer, days: number) => number): HoldoutFigures {
+export function holdoutFigures(customers: readonly CalibrationCustomer[], holdoutDays: number, forecast: (c: CalibrationCustomer) => (days: number) => number): HoldoutFigures {
   const ends = weekEnds(holdoutDays);
   const actualByWeek = new Float64Array(ends.length);
   const predictedByWeek = new Float64Array(ends.length);
@@ -62,7 +64,7 @@ export function holdoutFigures(customers: readonly CalibrationCustomer[], holdou
     const key = `${c.frequency}|${c.recencyDays}|${c.tDays}`;
     let curve = profiles.get(key);
     if (!curve) {
-      curve = Float64Array.from(ends, (d) => expected(c, d));
+      curve = Float64Array.from(ends, forecast(c));
       profiles.set(key, curve);
     }
     for (let w = 0; w < ends.length; w++) predictedByWeek[w]! += curve[w]!;
@@ -83,8 +85,9 @@ export function holdoutFigures(customers: readonly CalibrationCustomer[], holdou
 }
 
 /** The customer's past pace carried on: x repeat purchases over T days, so x/T a day (0 for one-time buyers). The baseline a model must beat. */
-export function ownPace(c: CalibrationCustomer, days: number): number {
-  return c.tDays > 0 ? (c.frequency / c.tDays) * days : 0;
+export function ownPace(c: CalibrationCustomer): (days: number) => number {
+  const perDay = c.tDays > 0 ? c.frequency / c.tDays : 0;
+  return (days) => perDay * days;
 }
 
 /** A customer's summary at the calibration date in a model's unit (days per unit: 1 or 7). */

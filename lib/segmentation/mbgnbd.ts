@@ -51,8 +51,13 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { frequency: x
  * Euler's, (1 − z)^(a − 1) · 2F1(a + b − r, a − 1; a + b + x; z), for large a
  * (a fit to a few hundred customers gave a ≈ 3·10^4 and −Infinity purchases).
  */
-export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, customer: RepeatSummary, t: number): number {
-  return purchasesIfAlive(r, alpha, a, a + b + customer.frequency, customer.frequency, customer.T, t) * probabilityAlive({ r, alpha, a, b }, customer);
+export function expectedPurchases(params: BgNbdParams, customer: RepeatSummary, t: number): number {
+  return expectedPurchasesIfAlive(params, customer, t) * probabilityAlive(params, customer);
+}
+
+/** expectedPurchases without P(alive): the purchases expected in the next `t` time units of a customer still alive, a function of (x, T) alone. */
+export function expectedPurchasesIfAlive({ r, alpha, a, b }: BgNbdParams, { frequency: x, T }: Pick<RepeatSummary, "frequency" | "T">, t: number): number {
+  return purchasesIfAlive(r, alpha, a, a + b + x, x, T, t);
 }
 
 /**

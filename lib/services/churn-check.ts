@@ -137,7 +137,14 @@ export async function checkChurnModels(
       models.push({ model, label: spec.label, error: error.message });
       continue;
     }
-    const figures = holdoutFigures(rows, holdoutDays, (c, days) => spec.expectedPurchases(fit.params, inModelUnit(c, DAYS_PER_UNIT), days / DAYS_PER_UNIT));
+    // Expected purchases are P(alive) times the purchases expected if alive (churn-models.ts): P(alive) once per
+    // profile, not once per holdout week (Pareto/NBD's takes two hypergeometric functions).
+    const aliveOf = spec.probabilityAliveOf(fit.params);
+    const figures = holdoutFigures(rows, holdoutDays, (c) => {
+      const summary = inModelUnit(c, DAYS_PER_UNIT);
+      const alive = aliveOf(summary);
+      return (days) => alive * spec.expectedPurchasesIfAlive(fit.params, summary, days / DAYS_PER_UNIT);
+    });
     const dropoutInPeriod = 1 - spec.aliveAfter(fit.params, span);
     const numbers = [fit.logLikelihood, dropoutInPeriod, figures.predicted, figures.mae, ...Object.values(fit.params), ...figures.tracking.map((t) => t.predicted)];
     if (!numbers.every(Number.isFinite)) {
@@ -147,7 +154,7 @@ export async function checkChurnModels(
       models.push({ model, label: spec.label, error: "its fit is degenerate on these customers: its forecast is not a finite number" });
       continue;
     }
-    pAlive.set(model, Float64Array.from(summaries, (c) => spec.probabilityAlive(fit.params, c)));
+    pAlive.set(model, Float64Array.from(summaries, aliveOf));
     models.push({
       model,
       label: spec.label,

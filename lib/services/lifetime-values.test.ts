@@ -4,7 +4,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { inUnit } from "../queries/repeat-summary";
-import { expectedPurchases, lifetimeValue, probabilityAlive } from "../segmentation/clv";
+import { CHURN_MODELS } from "../segmentation/churn-models";
+import { expectedAverageSpend, expectedPurchases, lifetimeValue, probabilityAlive } from "../segmentation/clv";
 import { repeatSummaries } from "../segmentation/repeat-summary";
 import { customerValues, fitChosen, fitChosenOffThread } from "./lifetime-values";
 
@@ -50,6 +51,30 @@ describe("customerValues", () => {
       expect(v.pAlive).toBeCloseTo(probabilityAlive(bg, c), 12);
       expect(v.expectedPurchases).toBeCloseTo(expectedPurchases(bg, c, 12 * 4.345), 10);
       expect(v.clv!).toBeCloseTo(lifetimeValue(bg, values.gammaGamma!, c, horizon), 8);
+    }
+  });
+});
+
+describe.each(["bgnbd", "mbgnbd", "paretonbd"] as const)("customerValues with %s", (model) => {
+  // Each model's expected purchases are computed as P(alive) times the purchases if alive (of (x, T) alone, once per
+  // pair), Pareto/NBD's P(alive) with its tail integrals shared (probabilityAliveOf): each customer's values must
+  // still be the model's formulas applied to that customer alone (their own tests hold them to lifetimes').
+  test("gives every customer the model's P(alive), expected purchases and discounted lifetime value", () => {
+    const fit = fitChosen(repeats, model, null, "no check");
+    const values = customerValues(repeats, { fit, horizonMonths: 12, monthlyDiscount: 0.01 });
+    if (!values.ok) throw new Error(values.error);
+    expect(values.model).toBe(model);
+    const spec = CHURN_MODELS[model];
+    for (const c of inUnit(repeats, "weeks")) {
+      const v = values.values.get(c.customerId)!;
+      let discounted = 0;
+      for (let month = 1; month <= 12; month++) {
+        const bought = spec.expectedPurchases(values.params, c, month * 4.345) - spec.expectedPurchases(values.params, c, (month - 1) * 4.345);
+        discounted += bought / 1.01 ** month;
+      }
+      expect(v.pAlive).toBeCloseTo(spec.probabilityAlive(values.params, c), 12);
+      expect(v.expectedPurchases).toBeCloseTo(spec.expectedPurchases(values.params, c, 12 * 4.345), 10);
+      expect(v.clv!).toBeCloseTo(expectedAverageSpend(values.gammaGamma!, c) * discounted, 8);
     }
   });
 });
