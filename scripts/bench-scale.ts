@@ -98,6 +98,7 @@ async function run(app: RunningApp, pool: pg.Pool, datasetId: number, label: str
   const page = await runPageReady(pool, saved.id);
   const ready = page + (await waitPrepared(pool));
   log(`  ${label.padEnd(30)} saved through the API in ${seconds(saved.ms)} (goal < ${seconds(goalMs)}: ${met(saved.ms < goalMs)}), ${saved.customers.toLocaleString("en")} customers`);
+  log(`  ${"".padEnd(30)} the server's split: ${app.logged(new RegExp(`^run ${saved.id} \\(`)) ?? "(not logged)"}`);
   log(`  ${"".padEnd(30)} its run page ready ${seconds(page)} later, its segment pages ${seconds(ready)} later (goal: within the run's ${seconds(goalMs)}: ${met(saved.ms + ready <= goalMs)})`);
   return saved.id;
 }

@@ -67,6 +67,8 @@ export interface RunningApp {
   process: ChildProcess;
   /** The Next server process (its memory is the upload's). */
   nextServer(): number;
+  /** The server's last log line (lib/log.ts: "[segmenta] …") that matches, without its prefix, or null. */
+  logged(pattern: RegExp): string | null;
   stop(): Promise<void>;
 }
 
@@ -89,8 +91,17 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SEGMENTA_SAMPLE: "0", NEXT_TELEMETRY_DISABLED: "1", ...BENCH_ADMIN, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // The server's own log lines (a run's split, a preparation's steps), the last 1,000: the bench quotes them.
+  const logged: string[] = [];
+  let partial = "";
   await new Promise<void>((resolve, reject) => {
-    app.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready in") && resolve());
+    app.stdout!.on("data", (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) if (line.startsWith("[segmenta] ")) logged.push(line.slice("[segmenta] ".length));
+      logged.splice(0, Math.max(0, logged.length - 1000));
+      if (lines.some((line) => line.includes("Ready in"))) resolve();
+    });
     app.once("exit", (code) => reject(new Error(`Segmenta exited (code ${code}) before it was ready`)));
   });
   const base = `http://localhost:${port}`;
@@ -104,6 +115,7 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
       if (!pid) throw new Error("could not find the next-server process");
       return pid;
     },
+    logged: (pattern) => logged.findLast((line) => pattern.test(line)) ?? null,
     stop: async () => {
       app.kill("SIGTERM");
       if (app.exitCode === null) await new Promise((r) => app.once("exit", r));
