@@ -478,11 +478,21 @@ describe("the settings page (issue 17, item 11: it always reached Next, the read
     expect((await get("/settings")).hit).toBe(false);
   });
 
-  test("any change forgets it, one dataset's too (a link of that dataset made or revoked)", async () => {
+  test("a dataset deleted (its links with it) or a change the address does not place forgets it; an upload, an append or a run does not", async () => {
     versions.settings = { version: "links-3", freshUntil: null };
     await warm();
+    for (const path of ["/api/datasets", "/api/datasets/2/imports", "/api/datasets/2/segmentations"]) {
+      requests++;
+      await (await fetch(`${base}${path}`, { method: "POST", body: "{}" })).text();
+      expect((await get("/settings")).hit, path).toBe(true);
+    }
     requests++;
-    await (await fetch(`${base}/api/datasets/2/segmentations`, { method: "POST", body: "{}" })).text();
+    await (await fetch(`${base}/api/datasets/2`, { method: "DELETE" })).text();
+    expect((await get("/settings")).hit).toBe(false);
+    expect((await get("/settings")).hit).toBe(true);
+    // A server action (posted to the page it was called from: a link revoked, a role changed).
+    requests++;
+    await (await fetch(`${base}/settings`, { method: "POST", body: "{}" })).text();
     expect((await get("/settings")).hit).toBe(false);
   });
 

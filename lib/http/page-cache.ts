@@ -26,7 +26,8 @@ import { RECEIVED_HEADER } from "./timing";
  * a signed-out or expired cookie gets nothing from here). Requests without
  * a session, share links (each view is counted, and a revoked link must answer
  * 404 at once) and sign-in always reach Next. The settings page is kept too, per
- * session, but forgotten at any change, at any share link's view and any request
+ * session, but forgotten at any change but the datasets API's POSTs (uploads,
+ * appends, runs: no link is made or named by them), at any share link's view and any request
  * with an API token passing through (its view counts and tokens' last use), when
  * its version moves (page-versions.ts: links, invitations, tokens, counted by
  * another server too), and when the first link or invitation it lists expires
@@ -115,6 +116,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   // its value at the last one no dataset covers, `touched` at the last one of each dataset.
   let changes = 0;
   let everything = 0;
+  // Changes that may move what the settings page shows (see change()).
+  let settingsChanges = 0;
   const touched = new Map<number, number>();
   // Reads that write what the settings page shows (a share link's view, an API token's use), counted like changes.
   let accountReads = 0;
@@ -147,11 +150,15 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     }
   };
 
-  const change = (scope: ChangeScope) => {
+  const change = (scope: ChangeScope, method: string) => {
     if (scope === "none") return;
     changes++;
     if (scope === "all") everything = changes;
     else if (scope !== "lists") for (const id of scope) touched.set(id, changes);
+    // The settings page lists share links by their dataset: a dataset deleted (its links with it) or anything the
+    // address does not place changes it. The datasets API's POSTs (a new dataset, an append, a run) add no link
+    // and name none: under the soak's uploads, 50 sessions' settings pages were rendered again at each.
+    if (!(method === "POST" && scope !== "all")) settingsChanges++;
   };
 
   const readVersions = (): Promise<Snapshot> => {
@@ -177,7 +184,7 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
 
   /** The part of a page's key that moves with the changes and versions of what it reads. */
   const stampOf = (scope: PageScope) =>
-    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${changes}:${accountReads}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
+    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${settingsChanges}:${accountReads}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
   const versionOf = (scope: PageScope, versions: Snapshot) =>
     scope === "all"
       ? versions.all
@@ -258,12 +265,12 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
       // A change may follow: what was rendered before it, of what it writes, is not reused; nor, after it, of the
       // dataset its answer names (a new one).
       const scope = changeScope(method, req.url ?? "/", snapshot ?? (await currentVersions()));
-      change(scope);
+      change(scope, method);
       let named: number | null = null;
       // At its end (or the client's leaving: the change may be made all the same).
       res.on("close", () => {
-        change(scope);
-        if (named !== null) change([named]);
+        change(scope, method);
+        if (named !== null) change([named], method);
       });
       forward(req, res, (answer) => {
         named = locationDataset(answer.headers.location);
