@@ -100,6 +100,7 @@ async function run(app: RunningApp, pool: pg.Pool, datasetId: number, label: str
   log(`  ${label.padEnd(30)} saved through the API in ${seconds(saved.ms)} (goal < ${seconds(goalMs)}: ${met(saved.ms < goalMs)}), ${saved.customers.toLocaleString("en")} customers`);
   log(`  ${"".padEnd(30)} the server's split: ${app.logged(new RegExp(`^run ${saved.id} \\(`)) ?? "(not logged)"}`);
   log(`  ${"".padEnd(30)} its run page ready ${seconds(page)} later, its segment pages ${seconds(ready)} later (goal: within the run's ${seconds(goalMs)}: ${met(saved.ms + ready <= goalMs)})`);
+  log(`  ${"".padEnd(30)} its preparation's steps: ${app.logged(new RegExp(`^run ${saved.id} prepared`)) ?? "(not logged)"}`);
   return saved.id;
 }
 

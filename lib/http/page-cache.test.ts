@@ -9,6 +9,7 @@ let renders = 0;
 /** What the database would say: datasets 1 and 2, runs 1, 11 and 12 of dataset 1, 21 of dataset 2. */
 const versions: PageVersions = {
   shared: "s1",
+  lists: "names-1",
   datasets: new Map([
     [1, "a1"],
     [2, "b1"],
@@ -215,17 +216,19 @@ describe("pages kept per dataset (issue 17, item 11: every upload and preparatio
   });
 
   test("an upload keeps every dataset's pages and forgets the home page; the new dataset's pages read while it was made are not kept after", async () => {
-    await warm([HOME, ...A, ...B]);
+    await warm([HOME, "/upload", ...A, ...B]);
     const upload = hold("POST", "/api/datasets");
     const answered = send("POST", "/api/datasets");
     await upload.arrived;
+    // Nothing of it shows before it commits, as it answers: the pages rendered before it are served meanwhile.
+    expect(await kept([HOME, "/upload"])).toEqual(all([HOME, "/upload"], true));
     // Its rows are in (the versions know it) before its answer: a reader gets its page, the cache keeps it meanwhile.
     versions.datasets.set(3, "c1");
     await warm(["/datasets/3"]);
     upload.release();
     expect(await answered).toBe(201);
     expect((await get("/datasets/3")).hit).toBe(false);
-    expect((await get(HOME)).hit).toBe(false);
+    expect(await kept([HOME, "/upload"])).toEqual(all([HOME, "/upload"], false));
     expect(await kept([...A, ...B])).toEqual(all([...A, ...B], true));
     versions.datasets.delete(3);
   });
@@ -247,13 +250,25 @@ describe("pages kept per dataset (issue 17, item 11: every upload and preparatio
     expect(await kept([HOME, ...A, ...B])).toEqual(all([HOME, ...A, ...B], false));
   });
 
-  test("the upload page (its form lists every dataset) is kept, and forgotten at any change and any dataset's version moving", async () => {
-    await warm(["/upload", "/upload?dataset=2"]);
+  test("the upload page (its form lists the datasets' names) outlives runs, appends and preparation steps; a new dataset, a delete, a rename forget it", async () => {
+    const UPLOAD = ["/upload", "/upload?dataset=2"];
+    await warm(UPLOAD);
     expect(await send("POST", "/api/datasets/2/segmentations")).toBe(200);
-    expect(await kept(["/upload", "/upload?dataset=2"])).toEqual(all(["/upload", "/upload?dataset=2"], false));
-    await warm(["/upload"]);
+    expect(await send("POST", "/api/datasets/2/imports")).toBe(200);
     versions.datasets.set(1, "a-upload");
-    expect((await get("/upload")).hit).toBe(false);
+    expect(await kept(UPLOAD)).toEqual(all(UPLOAD, true));
+    for (const [method, path] of [
+      ["POST", "/api/datasets"],
+      ["DELETE", "/api/datasets/2"],
+      ["POST", "/datasets/2"], // a server action: a rename
+    ] as const) {
+      expect(await send(method, path)).toBeLessThan(300);
+      expect(await kept(UPLOAD), `${method} ${path}`).toEqual(all(UPLOAD, false));
+      await warm(UPLOAD);
+    }
+    // Renamed or added past the cache (psql, another server): the names' digest moves.
+    versions.lists = "names-2";
+    expect(await kept(UPLOAD)).toEqual(all(UPLOAD, false));
   });
 
   test("a page whose run the versions do not know is forgotten at any change", async () => {
@@ -345,7 +360,7 @@ describe("a kept-alive connection Next closes as a read goes out on it", () => {
       });
     });
     await new Promise<void>((resolve) => next.listen(0, "127.0.0.1", resolve));
-    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (next.address() as AddressInfo).port }, versions: async () => ({ shared: "v", datasets: new Map(), runs: new Map() }) });
+    const front = createPageCache({ upstream: { host: "127.0.0.1", port: (next.address() as AddressInfo).port }, versions: async () => ({ shared: "v", lists: "", datasets: new Map(), runs: new Map() }) });
     await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
     try {
       const answer = await fetch(`http://127.0.0.1:${(front.address() as AddressInfo).port}/api/datasets`);
@@ -380,7 +395,7 @@ describe("renders let through to Next at once (issue 17, item 11: a change made 
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const front = createPageCache({
       upstream: { host: "127.0.0.1", port: (server.address() as AddressInfo).port },
-      versions: async () => ({ shared: "v", datasets: new Map([[1, "a"]]), runs: new Map() }),
+      versions: async () => ({ shared: "v", lists: "", datasets: new Map([[1, "a"]]), runs: new Map() }),
       maxRenders: 3,
     });
     await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));

@@ -18,7 +18,9 @@ import { RECEIVED_HEADER } from "./timing";
  * address does not say), and the versions read from the database (at most
  * once a second, lib/queries/page-versions.ts) cover changes made past it
  * (a preparation's steps, psql, scripts, a second server), dataset by
- * dataset. The home page lists every dataset: any change forgets it. Uploads,
+ * dataset. The home page lists every dataset: any change forgets it; the
+ * upload page, their names alone: a new dataset, a delete, or a change the
+ * address does not place forgets it, and the names' digest moving. Uploads,
  * API calls and assets stream through untouched.
  *
  * Pages are private: an answer is kept for the session cookie it was rendered
@@ -118,6 +120,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   let everything = 0;
   // Changes that may move what the settings page shows (see change()).
   let settingsChanges = 0;
+  // Changes that may move what the upload page lists (see change()).
+  let listChanges = 0;
   const touched = new Map<number, number>();
   // Reads that write what the settings page shows (a share link's view, an API token's use), counted like changes.
   let accountReads = 0;
@@ -159,6 +163,9 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     // address does not place changes it. The datasets API's POSTs (a new dataset, an append, a run) add no link
     // and name none: under the soak's uploads, 50 sessions' settings pages were rendered again at each.
     if (!(method === "POST" && scope !== "all")) settingsChanges++;
+    // The upload page lists the datasets' ids and names: a new dataset, a delete, or a change the address does not
+    // place (a rename is a server action) moves it; a run, an append, a preparation does not.
+    if (!(method === "POST" && Array.isArray(scope))) listChanges++;
   };
 
   const readVersions = (): Promise<Snapshot> => {
@@ -166,14 +173,14 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     const at = Date.now();
     return options.versions().then(
       (versions) => {
-        const text = `${versions.shared}|${[...versions.datasets].map(([id, v]) => `${id}=${v}`).join(",")}`;
+        const text = `${versions.shared}|${versions.lists}|${[...versions.datasets].map(([id, v]) => `${id}=${v}`).join(",")}`;
         snapshot = { ...versions, all: createHash("sha1").update(text).digest("base64url"), at };
         // A dataset gone (or not there yet) has "all" pages: its count goes unless it changed since the read began.
         for (const [id, stamp] of touched) if (!versions.datasets.has(id) && stamp <= before) touched.delete(id);
         return snapshot;
       },
       // Unknown: nothing read with it is reused.
-      () => ({ shared: `unknown-${at}-${Math.random()}`, datasets: new Map(), runs: new Map(), all: `unknown-${at}-${Math.random()}`, at: 0 }),
+      () => ({ shared: `unknown-${at}-${Math.random()}`, lists: "unknown", datasets: new Map(), runs: new Map(), all: `unknown-${at}-${Math.random()}`, at: 0 }),
     );
   };
   const currentVersions = async (): Promise<Snapshot> => {
@@ -184,12 +191,14 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
 
   /** The part of a page's key that moves with the changes and versions of what it reads. */
   const stampOf = (scope: PageScope) =>
-    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${settingsChanges}:${accountReads}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
+    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${settingsChanges}:${accountReads}` : scope === "lists" ? `lists:${listChanges}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
   const versionOf = (scope: PageScope, versions: Snapshot) =>
     scope === "all"
       ? versions.all
       : scope === "settings"
         ? `${versions.shared}|${versions.settings!.version}`
+        : scope === "lists"
+          ? `${versions.shared}|${versions.lists}`
         : `${versions.shared}|${scope.map((id) => `${id}=${versions.datasets.get(id)}`).join(",")}`;
   const fresh = (entry: Entry) => entry.until === undefined || entry.until === null || Date.now() < entry.until;
 
@@ -263,9 +272,11 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       // A change may follow: what was rendered before it, of what it writes, is not reused; nor, after it, of the
-      // dataset its answer names (a new one).
+      // dataset its answer names (a new one). A new dataset's upload ("lists") shows nowhere until it commits, as it
+      // answers: what was rendered before it stays good until its end, which forgets it (under the soak's uploads,
+      // each one's start had 50 sessions' home and upload pages rendered again for nothing).
       const scope = changeScope(method, req.url ?? "/", snapshot ?? (await currentVersions()));
-      change(scope, method);
+      if (scope !== "lists") change(scope, method);
       let named: number | null = null;
       // At its end (or the client's leaving: the change may be made all the same).
       res.on("close", () => {

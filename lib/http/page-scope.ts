@@ -9,7 +9,8 @@ import type { PageVersions } from "../queries/page-versions";
  * Pages: /datasets/{id}/… read that dataset; /runs/{id}/… read the run's
  * dataset and those of the runs named in the query (?compare=, ?to=,
  * ?other_run=, which the pages refuse unless they are of the same customers,
- * saying so). The home and upload pages list every dataset: "all". A dataset or run the
+ * saying so). The home page lists every dataset with its figures and preparation: "all". The upload
+ * page lists their ids and names alone: "lists". A dataset or run the
  * versions do not know yet (being created) is "all" too. The settings page reads no
  * dataset's data but the links, invitations and tokens: "settings" (page-cache.ts).
  *
@@ -21,7 +22,7 @@ import type { PageVersions } from "../queries/page-versions";
  * its id says nothing of what it changes (sign-out and role changes are
  * actions too); sign-in and out, shares and tokens are rare.
  */
-export type PageScope = number[] | "all" | "settings";
+export type PageScope = number[] | "all" | "settings" | "lists";
 export type ChangeScope = number[] | "all" | "lists" | "none";
 
 const RUN_PARAMS = ["compare", "to", "other_run"];
@@ -29,6 +30,7 @@ const RUN_PARAMS = ["compare", "to", "other_run"];
 export function pageScope(url: string, versions: PageVersions): PageScope {
   const [path = "", search = ""] = url.split("?", 2);
   if (path === "/settings") return "settings";
+  if (path === "/upload") return "lists";
   const dataset = /^\/datasets\/(\d{1,9})(?:\/|$)/.exec(path);
   if (dataset) {
     const id = Number(dataset[1]);

@@ -113,6 +113,22 @@ describe("page versions", () => {
     expect(revoked.freshUntil).toBe(await expiryMs("invitations", invitation.rows[0]!.id));
   });
 
+  test("the datasets' names digest (the upload page's version) moves with a dataset made, renamed or deleted; not with an append or a run", async () => {
+    const lists = async () => (await readPageVersions(pool)).lists;
+    const first = await lists();
+    await load({ mode: "append", datasetId: b }, ["c5,2024-05-02,4.00"]);
+    await runSegmentation(pool, b, { method: "rfm" });
+    expect(await lists()).toBe(first);
+    const c = await load({ mode: "create", name: "C" }, ORDERS);
+    const made = await lists();
+    expect(made).not.toBe(first);
+    await pool.query("update datasets set name = 'C, renamed' where id = $1", [c]);
+    const renamed = await lists();
+    expect(renamed).not.toBe(made);
+    await deleteDataset(pool, c);
+    expect(await lists()).toBe(first);
+  });
+
   test("A deleted: its version and its runs are gone, B's is as it was", async () => {
     const before = await readPageVersions(pool);
     await deleteDataset(pool, a);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { rowOf, rowsOf, type Queryable } from "./rows";
 
@@ -23,6 +24,8 @@ export interface PageVersions {
   datasets: Map<number, string>;
   /** Each run's dataset, by run id. */
   runs: Map<number, number>;
+  /** The datasets' ids and names (what the upload page lists), as one digest. */
+  lists: string;
   /**
    * What the settings page shows besides sessions: its version moves with the share links (added, revoked, viewed,
    * expired), the open invitations and the API tokens (added, deleted, used); `freshUntil` is the first moment
@@ -32,7 +35,7 @@ export interface PageVersions {
   settings?: { version: string; freshUntil: number | null };
 }
 
-const DatasetVersion = z.object({ id: z.number(), version: z.string(), runs: z.array(z.number()) });
+const DatasetVersion = z.object({ id: z.number(), name: z.string(), version: z.string(), runs: z.array(z.number()) });
 const SettingsVersion = z.object({ version: z.string(), freshUntil: z.number().nullable() });
 
 export async function readPageVersions(db: Queryable): Promise<PageVersions> {
@@ -40,7 +43,7 @@ export async function readPageVersions(db: Queryable): Promise<PageVersions> {
     rowsOf(
       db,
       DatasetVersion,
-      `select d.id, concat_ws(':', d.data_version, d.updated_at::text, r.n, r.last, r.prepared) as version, coalesce(r.ids, '{}') as runs
+      `select d.id, d.name, concat_ws(':', d.data_version, d.updated_at::text, r.n, r.last, r.prepared) as version, coalesce(r.ids, '{}') as runs
        from datasets d
        left join (select dataset_id, count(*) as n, max(id) as last, count(prepared_at) as prepared, array_agg(id order by id) as ids
                   from segmentation_runs group by dataset_id) r on r.dataset_id = d.id`,
@@ -61,9 +64,11 @@ export async function readPageVersions(db: Queryable): Promise<PageVersions> {
   ]);
   const datasets = new Map<number, string>();
   const runs = new Map<number, number>();
-  for (const row of rows) {
+  const names = createHash("sha1");
+  for (const row of rows.sort((a, b) => a.id - b.id)) {
     datasets.set(row.id, row.version);
     for (const run of row.runs) runs.set(run, row.id);
+    names.update(`${row.id}\u0000${row.name}\u0000`);
   }
-  return { shared: shared!.version, datasets, runs, settings: settings! };
+  return { shared: shared!.version, datasets, runs, lists: names.digest("base64url"), settings: settings! };
 }
