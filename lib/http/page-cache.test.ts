@@ -21,6 +21,28 @@ const versions: PageVersions = {
     [21, 2],
   ]),
 };
+/** Datasets with share links (the settings page lists them): deleting one moves the settings page's version. */
+const linked = new Set([2]);
+/**
+ * What a change the upstream answers does to the versions, as the database would as it commits: an upload's new
+ * dataset changes the names; a write to a dataset (an append, a run, its delete) moves its version, a delete the
+ * names too, and the links' when it had some. Server actions and other addresses move nothing the versions read.
+ */
+function commit(method: string, url: string): void {
+  const bump = (value: string | undefined) => `${value ?? ""}'`;
+  const path = url.split("?", 1)[0]!;
+  if (method === "POST" && path === "/api/datasets") versions.lists = bump(versions.lists);
+  const dataset = /^\/api\/datasets\/(\d+)(\/|$)/.exec(path);
+  const run = /^\/api\/segmentations\/(\d+)/.exec(path);
+  const id = dataset ? Number(dataset[1]) : run ? versions.runs.get(Number(run[1])) : undefined;
+  if (id === undefined || !versions.datasets.has(id)) return;
+  versions.datasets.set(id, bump(versions.datasets.get(id)));
+  if (method === "DELETE" && dataset && dataset[2] === "") {
+    versions.lists = bump(versions.lists);
+    if (linked.has(id) && versions.settings) versions.settings = { ...versions.settings, version: bump(versions.settings.version) };
+  }
+}
+
 /** Requests the upstream holds until the test lets them go (by method and address). */
 const holds = new Map<string, { arrived: () => void; release: Promise<void> }>();
 function hold(method: string, path: string): { arrived: Promise<void>; release: () => void } {
@@ -46,6 +68,7 @@ beforeAll(async () => {
         held.arrived();
         await held.release;
       }
+      if (req.method !== "GET" && req.method !== "HEAD") commit(req.method!, req.url ?? "/");
       if (req.method === "POST" && req.url === "/api/datasets") return res.writeHead(201, { "content-type": "application/json", location: "/api/datasets/3" }).end('{"datasetId":3}');
       if (req.url?.startsWith("/tiny")) return res.writeHead(200, { "content-type": "text/html" }).end("t");
       if (req.url === "/missing") return res.writeHead(404, { "content-type": "text/html" }).end("not found");
@@ -231,6 +254,50 @@ describe("pages kept per dataset (issue 17, item 11: every upload and preparatio
     expect(await kept([HOME, "/upload"])).toEqual(all([HOME, "/upload"], false));
     expect(await kept([...A, ...B])).toEqual(all([...A, ...B], true));
     versions.datasets.delete(3);
+  });
+
+  test("the home page is rendered again once per version it shows, not at a change's start and again at its end", async () => {
+    await warm([HOME]);
+    const before = renders;
+    const deleting = hold("DELETE", "/api/datasets/1");
+    const answered = send("DELETE", "/api/datasets/1");
+    await deleting.arrived;
+    // Not committed yet: the page shows what it did.
+    expect((await get(HOME)).hit).toBe(true);
+    deleting.release();
+    expect(await answered).toBe(200);
+    expect((await get(HOME)).hit).toBe(false);
+    expect((await get(HOME)).hit).toBe(true);
+    expect(renders - before).toBe(2); // the delete and the one render of the home page after it
+  });
+
+  test("the versions are read again as a change ends: trusted for a minute, they still show an append at once", async () => {
+    const trusting = createPageCache({
+      upstream: { host: "127.0.0.1", port: (upstream.address() as AddressInfo).port },
+      versions: async () => ({ ...versions, datasets: new Map(versions.datasets), runs: new Map(versions.runs) }),
+      versionTtlMs: 60_000,
+    });
+    await new Promise<void>((resolve) => trusting.listen(0, "127.0.0.1", resolve));
+    const front = `http://127.0.0.1:${(trusting.address() as AddressInfo).port}`;
+    const read = async (path: string) => {
+      requests++;
+      const response = await fetch(`${front}${path}`, { headers: { cookie: "segmenta_session=ses_a" } });
+      await response.text();
+      return response.headers.get("x-segmenta-cache") === "hit";
+    };
+    try {
+      for (const path of [HOME, "/datasets/2"]) {
+        await read(path);
+        expect(await read(path), path).toBe(true);
+      }
+      requests++;
+      await (await fetch(`${front}/api/datasets/1/imports`, { method: "POST", body: "{}" })).text();
+      expect(await read(HOME)).toBe(false);
+      expect(await read(HOME)).toBe(true);
+      expect(await read("/datasets/2")).toBe(true);
+    } finally {
+      await new Promise((resolve) => trusting.close(resolve));
+    }
   });
 
   test("a preview of an upload's first bytes changes nothing: every page kept", async () => {
@@ -501,6 +568,10 @@ describe("the settings page (issue 17, item 11: it always reached Next, the read
       await (await fetch(`${base}${path}`, { method: "POST", body: "{}" })).text();
       expect((await get("/settings")).hit, path).toBe(true);
     }
+    // A dataset without links deleted: the page shows the same.
+    requests++;
+    await (await fetch(`${base}/api/datasets/1`, { method: "DELETE" })).text();
+    expect((await get("/settings")).hit).toBe(true);
     requests++;
     await (await fetch(`${base}/api/datasets/2`, { method: "DELETE" })).text();
     expect((await get("/settings")).hit).toBe(false);

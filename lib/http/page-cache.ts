@@ -4,6 +4,7 @@ import os from "node:os";
 import type { PageVersions } from "../queries/page-versions";
 import { cookieFrom, SESSION_COOKIE } from "./cookies";
 import { changeScope, locationDataset, pageScope, type ChangeScope, type PageScope } from "./page-scope";
+import { pairs, withoutHopByHop } from "./proxy-headers";
 import { RECEIVED_HEADER } from "./timing";
 
 /**
@@ -16,23 +17,25 @@ import { RECEIVED_HEADER } from "./timing";
  * every POST, PUT, PATCH or DELETE that passes through forgets, as it starts
  * and as it ends, the pages of the datasets it writes (every page when its
  * address does not say), and the versions read from the database (at most
- * once a second, lib/queries/page-versions.ts) cover changes made past it
- * (a preparation's steps, psql, scripts, a second server), dataset by
- * dataset. The home page lists every dataset: any change forgets it; the
- * upload page, their names alone: a new dataset, a delete, or a change the
- * address does not place forgets it, and the names' digest moving. Uploads,
- * API calls and assets stream through untouched.
+ * once a second, and again as each change ends; lib/queries/page-versions.ts)
+ * cover changes made past it (a preparation's steps, psql, scripts, a second
+ * server), dataset by dataset. The pages that list datasets follow versions
+ * of their own: the home page every dataset's (a new dataset, a load, a run,
+ * a preparation step, a delete), the upload page the datasets' names, the
+ * settings page its links, invitations and tokens; a change whose address does
+ * not say what it writes (a server action) forgets them too. Uploads, API
+ * calls and assets stream through untouched.
  *
  * Pages are private: an answer is kept for the session cookie it was rendered
  * for and served to that cookie only (the versions cover sessions ending, so
  * a signed-out or expired cookie gets nothing from here). Requests without
  * a session, share links (each view is counted, and a revoked link must answer
  * 404 at once) and sign-in always reach Next. The settings page is kept too, per
- * session, but forgotten at any change but the datasets API's POSTs (uploads,
- * appends, runs: no link is made or named by them), at any share link's view and any request
- * with an API token passing through (its view counts and tokens' last use), when
- * its version moves (page-versions.ts: links, invitations, tokens, counted by
- * another server too), and when the first link or invitation it lists expires
+ * session, but forgotten at any share link's view and any request with an API
+ * token passing through (its view counts and tokens' last use), when its
+ * version moves (page-versions.ts: links, invitations, tokens, counted by
+ * another server too; a dataset deleted with its links), at a change the
+ * address does not place, and when the first link or invitation it lists expires
  * (its freshUntil: the page then shows another status, by the clock alone). The client's address is
  * passed on in x-forwarded-for (replacing any the client sent), for the
  * per-address limits on sign-in and share links.
@@ -84,7 +87,6 @@ const OWN_ANSWER_HEADERS = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "same-origin",
 };
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 
 export function isCacheablePath(url: string): boolean {
   const path = url.split("?")[0]!;
@@ -119,9 +121,8 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   let changes = 0;
   let everything = 0;
   // Changes that may move what the settings page shows (see change()).
-  let settingsChanges = 0;
-  // Changes that may move what the upload page lists (see change()).
-  let listChanges = 0;
+  // Changes that have ended (changed()).
+  let generation = 0;
   const touched = new Map<number, number>();
   // Reads that write what the settings page shows (a share link's view, an API token's use), counted like changes.
   let accountReads = 0;
@@ -154,30 +155,36 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     }
   };
 
-  const change = (scope: ChangeScope, method: string) => {
+  const change = (scope: ChangeScope) => {
     if (scope === "none") return;
     changes++;
     if (scope === "all") everything = changes;
     else if (scope !== "lists") for (const id of scope) touched.set(id, changes);
-    // The settings page lists share links by their dataset: a dataset deleted (its links with it) or anything the
-    // address does not place changes it. The datasets API's POSTs (a new dataset, an append, a run) add no link
-    // and name none: under the soak's uploads, 50 sessions' settings pages were rendered again at each.
-    if (!(method === "POST" && scope !== "all")) settingsChanges++;
-    // The upload page lists the datasets' ids and names: a new dataset, a delete, or a change the address does not
-    // place (a rename is a server action) moves it; a run, an append, a preparation does not.
-    if (!(method === "POST" && Array.isArray(scope))) listChanges++;
+  };
+  // A change has ended: the versions are read again for the next page asked (a read under way began before the end,
+  // so it is not reused, nor kept). The pages that list datasets (home, upload, settings) are keyed by their versions
+  // alone for what the datasets API changes (a new dataset, an append, a run, a delete: each moves a version they
+  // read), so after each change they are rendered again only when what they show moved. Under the soak's uploads
+  // every one of those pages was forgotten at each upload's start and end and at each delete's, for 50 sessions.
+  const changed = () => {
+    generation++;
+    snapshot = null;
+    reading = null;
   };
 
   const readVersions = (): Promise<Snapshot> => {
     const before = changes;
+    const began = generation;
     const at = Date.now();
     return options.versions().then(
       (versions) => {
         const text = `${versions.shared}|${versions.lists}|${[...versions.datasets].map(([id, v]) => `${id}=${v}`).join(",")}`;
-        snapshot = { ...versions, all: createHash("sha1").update(text).digest("base64url"), at };
+        const read = { ...versions, all: createHash("sha1").update(text).digest("base64url"), at };
+        // A read that began before a change ended may miss it: its callers use it, nobody after them.
+        if (began === generation) snapshot = read;
         // A dataset gone (or not there yet) has "all" pages: its count goes unless it changed since the read began.
         for (const [id, stamp] of touched) if (!versions.datasets.has(id) && stamp <= before) touched.delete(id);
-        return snapshot;
+        return read;
       },
       // Unknown: nothing read with it is reused.
       () => ({ shared: `unknown-${at}-${Math.random()}`, lists: "unknown", datasets: new Map(), runs: new Map(), all: `unknown-${at}-${Math.random()}`, at: 0 }),
@@ -191,7 +198,13 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
 
   /** The part of a page's key that moves with the changes and versions of what it reads. */
   const stampOf = (scope: PageScope) =>
-    scope === "all" ? `all:${changes}` : scope === "settings" ? `settings:${settingsChanges}:${accountReads}` : scope === "lists" ? `lists:${listChanges}` : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
+    scope === "all"
+      ? `all:${everything}`
+      : scope === "settings"
+        ? `settings:${everything}:${accountReads}`
+        : scope === "lists"
+          ? `lists:${everything}`
+          : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
   const versionOf = (scope: PageScope, versions: Snapshot) =>
     scope === "all"
       ? versions.all
@@ -272,16 +285,16 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       // A change may follow: what was rendered before it, of what it writes, is not reused; nor, after it, of the
-      // dataset its answer names (a new one). A new dataset's upload ("lists") shows nowhere until it commits, as it
-      // answers: what was rendered before it stays good until its end, which forgets it (under the soak's uploads,
-      // each one's start had 50 sessions' home and upload pages rendered again for nothing).
+      // dataset its answer names (a new one). A change the address does not place forgets every page; the pages
+      // that list datasets follow their versions, read again as it ends (changed()).
       const scope = changeScope(method, req.url ?? "/", snapshot ?? (await currentVersions()));
-      if (scope !== "lists") change(scope, method);
+      change(scope);
       let named: number | null = null;
       // At its end (or the client's leaving: the change may be made all the same).
       res.on("close", () => {
-        change(scope, method);
-        if (named !== null) change([named], method);
+        change(scope);
+        if (named !== null) change([named]);
+        changed();
       });
       forward(req, res, (answer) => {
         named = locationDataset(answer.headers.location);
@@ -358,11 +371,15 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
           const kept = withoutHopByHop(headers);
           const size = body.length + key.length + JSON.stringify(kept).length;
           // Only if nothing it reads moved while it was rendered (a render of an older version, ending after a newer
-          // one, would take the newer one's slot).
-          const current = snapshot && (scope !== "settings" || snapshot.settings) ? `${stampOf(scope)}|${versionOf(scope, snapshot)}` : null;
-          const entry = current === version ? { version, status: 200, headers: kept, body, size, until } : null;
-          if (entry && fresh(entry)) store(slot, entry);
-          done(entry);
+          // one, would take the newer one's slot); after a change has ended, by the versions read again.
+          const keep = (now: Snapshot) => {
+            const current = now.settings || scope !== "settings" ? `${stampOf(scope)}|${versionOf(scope, now)}` : null;
+            const entry = current === version ? { version, status: 200, headers: kept, body, size, until } : null;
+            if (entry && fresh(entry)) store(slot, entry);
+            done(entry);
+          };
+          if (snapshot) keep(snapshot);
+          else void currentVersions().then(keep);
         };
       } else done(null);
       return cacheable;
@@ -375,15 +392,4 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
     });
   });
   return Object.assign(server, { stats });
-}
-
-function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
-}
-
-/** Raw headers (name, value, name, value, …) without the hop-by-hop ones, keeping repeated headers (set-cookie) apart. */
-function pairs(raw: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
-  return out;
 }
