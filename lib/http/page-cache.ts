@@ -120,7 +120,6 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
   // its value at the last one no dataset covers, `touched` at the last one of each dataset.
   let changes = 0;
   let everything = 0;
-  // Changes that may move what the settings page shows (see change()).
   // Changes that have ended (changed()).
   let generation = 0;
   const touched = new Map<number, number>();
@@ -198,13 +197,11 @@ export function createPageCache(options: PageCacheOptions): http.Server & { stat
 
   /** The part of a page's key that moves with the changes and versions of what it reads. */
   const stampOf = (scope: PageScope) =>
-    scope === "all"
-      ? `all:${everything}`
+    scope === "all" || scope === "lists"
+      ? `${scope}:${everything}`
       : scope === "settings"
         ? `settings:${everything}:${accountReads}`
-        : scope === "lists"
-          ? `lists:${everything}`
-          : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
+        : `${everything}:${scope.map((id) => touched.get(id) ?? 0).join(",")}`;
   const versionOf = (scope: PageScope, versions: Snapshot) =>
     scope === "all"
       ? versions.all

@@ -354,11 +354,21 @@ export interface HorizonOptions {
  * customer's.
  */
 export function horizonNumerators(bgnbd: BgNbdParams, customer: Pick<RepeatSummary, "frequency" | "T">, options: HorizonOptions): { expected: number; discounted: number } {
+  return discountedOverHorizon((t) => expectedPurchasesNumerator(bgnbd, customer, t), options);
+}
+
+/**
+ * The purchases expected over the horizon from a cumulative expectation
+ * E[X(t)] (any model's, or a factor of it): plain (E at the horizon's end)
+ * and discounted month by month, each month's purchases divided by
+ * (1 + discount)^month.
+ */
+export function discountedOverHorizon(expected: (t: number) => number, options: HorizonOptions): { expected: number; discounted: number } {
   const perMonth = UNITS_PER_MONTH[options.unit];
   let value = 0;
   let before = 0;
   for (let month = 1; month <= options.months; month++) {
-    const upTo = expectedPurchasesNumerator(bgnbd, customer, month * perMonth);
+    const upTo = expected(month * perMonth);
     value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
     before = upTo;
   }

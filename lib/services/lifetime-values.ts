@@ -7,7 +7,7 @@ import { observedPeriod } from "../queries/datasets";
 import { getRepeatRows, inUnit, type RepeatInputs } from "../queries/repeat-summary";
 import type { RunOptions } from "../queries/sql-file";
 import { CHURN_MODELS, type ChurnModelName } from "../segmentation/churn-models";
-import { expectedAverageSpend, fitGammaGamma, FitError, UNITS_PER_MONTH, type HorizonOptions } from "../segmentation/clv";
+import { discountedOverHorizon, expectedAverageSpend, fitGammaGamma, FitError, UNITS_PER_MONTH } from "../segmentation/clv";
 import type { ChurnWords } from "../insights/insights";
 import { flags, medianGap, type ChurnRule } from "../segmentation/holdout";
 import { ChurnCheck, ChurnSignal, checkChurnModelsOffThread, chooseSignal, dayAfter, defaultCalibrationDate, MODEL_NAMES, yieldToEventLoop } from "./churn-check";
@@ -235,19 +235,6 @@ export function customerValues(repeats: readonly RepeatInputs[], options: { fit?
     });
   }
   return { ...fit, horizonMonths, monthlyDiscount, values };
-}
-
-/** Expected purchases over the horizon, plain and discounted month by month, from a cumulative expectation E[X(t)]. */
-function discountedOverHorizon(expected: (t: number) => number, options: HorizonOptions): { expected: number; discounted: number } {
-  const perMonth = UNITS_PER_MONTH[options.unit];
-  let value = 0;
-  let before = 0;
-  for (let month = 1; month <= options.months; month++) {
-    const upTo = expected(month * perMonth);
-    value += (upTo - before) / (1 + options.monthlyDiscount) ** month;
-    before = upTo;
-  }
-  return { expected: before, discounted: value };
 }
 
 /**
