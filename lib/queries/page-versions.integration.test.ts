@@ -2,6 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { loadFiles } from "../ingest/load";
 import { deleteDataset } from "../services/datasets";
+import { preparerFor } from "../services/preparation";
 import { runSegmentation } from "../services/segmentations";
 import { prepared } from "../../tests/support/reference-data";
 import { migratedDatabase } from "../../tests/support/databases";
@@ -130,6 +131,8 @@ describe("page versions", () => {
   });
 
   test("A deleted: its version and its runs are gone, B's is as it was", async () => {
+    // The run of B above is prepared in the background; its end moves B's version, so wait for it first.
+    await preparerFor(pool).idle();
     const before = await readPageVersions(pool);
     await deleteDataset(pool, a);
     const after = await readPageVersions(pool);
