@@ -35,3 +35,25 @@ test("reports the callers waiting behind a full pool, the event loop held, and t
   expect(samples.at(-1)!.heapUsed).toBeGreaterThan(1024 * 1024);
   expect(samples.at(-1)!.rss).toBeGreaterThanOrEqual(samples.at(-1)!.heapUsed);
 });
+
+test("SIGUSR2 runs a full collection and reports the memory after it (the soak's quiet points)", async () => {
+  const lines: string[] = [];
+  const stop = startMonitor(pool, 60_000, (line) => lines.push(line));
+  try {
+    // About 80 MB of objects, then dropped: a full collection frees them, whenever the last one ran.
+    let garbage: number[][] | null = Array.from({ length: 200 }, () => Array.from({ length: 50_000 }, (_, i) => i + 0.5));
+    const held = process.memoryUsage().heapUsed;
+    expect(garbage.length).toBe(200);
+    garbage = null;
+    process.kill(process.pid, "SIGUSR2");
+    for (let i = 0; i < 50 && lines.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const sample = JSON.parse(lines[0]!.slice(MONITOR_PREFIX.length)) as MonitorSample;
+    expect(sample.collected).toBe(true);
+    expect(sample.heapUsed).toBeLessThan(held - 50 * 1024 * 1024);
+    expect(sample.rss).toBeGreaterThan(0);
+  } finally {
+    stop();
+  }
+  // Stopped, the monitor no longer listens: the signal is the process's own again.
+  expect(process.listenerCount("SIGUSR2")).toBe(0);
+});

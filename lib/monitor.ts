@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
 import type pg from "pg";
 
 /**
@@ -28,6 +30,8 @@ export interface MonitorSample {
   external: number;
   arrayBuffers: number;
   rss: number;
+  /** Taken right after a full collection the soak asked for (SIGUSR2, below), not on the timer. */
+  collected?: true;
   /** The launcher's page cache: the bytes of its kept answers (bounded by its maxBytes) and how many. */
   cacheBytes?: number;
   cacheEntries?: number;
@@ -77,9 +81,24 @@ export function startMonitor(
   }, everyMs);
   often.unref();
   timer.unref();
+  // The soak's quiet points (scripts/bench-soak.ts) compare memory at two times: SIGUSR2 runs a full collection
+  // first, so what is compared is what the process holds, not how long ago its last collection ran.
+  const collect = () => {
+    fullCollection();
+    const memory = process.memoryUsage();
+    write(`${MONITOR_PREFIX}${JSON.stringify({ ...(source ? { source } : {}), collected: true, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers, rss: memory.rss })}`);
+  };
+  process.on("SIGUSR2", collect);
   return () => {
     clearInterval(often);
     clearInterval(timer);
+    process.off("SIGUSR2", collect);
     loop.disable();
   };
+}
+
+/** A full, synchronous collection of the V8 heap (node's gc(), made available for this call). */
+function fullCollection(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
 }

@@ -22,7 +22,9 @@
  *   collections (a leak grows there; resident memory also keeps peaks).
  *
  * Goals: 0 errors, p99 of the readers' answers under 1 s, no probe answer
- * over 300 ms while an upload runs, the server's memory flat at the end. Each
+ * over 300 ms while an upload runs, the server's memory flat at the end: read
+ * at two quiet points, at half time and at the end, where the uploads pause
+ * and the readers go on (the same load at two times). Each
  * figure is printed beside its goal and, where one makes sense, a reference
  * measured in the same process on the same server: the readers alone just
  * before the uploads start (a tenth of the time, 15 s at least), the probe and
@@ -39,6 +41,10 @@ const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
 const TIMEOUT_MS = 30_000;
 const PROBE_EVERY_MS = 200;
 const MONITOR_EVERY_MS = 2000;
+/** At a quiet point, how long after the last upload ends its memory is read, and for how long. */
+const QUIET_SETTLE_MS = 5000;
+const QUIET_READ_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SoakOptions {
   minutes: number;
@@ -186,8 +192,10 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     const uploadSpans: { from: number; to: number | null }[] = [];
     const uploadsAt = (start: number, finish: number) => uploadSpans.some((u) => u.from <= finish && (u.to === null || u.to >= start));
 
-    const reader = async (index: number, until = end, into = answers) => {
-      for (let turn = index; performance.now() < until; turn++) {
+    // The readers of the soak run until the last quiet point is measured (below), past `end`.
+    let readersEnd = Number.POSITIVE_INFINITY;
+    const reader = async (index: number, until = () => readersEnd, into = answers) => {
+      for (let turn = index; performance.now() < until(); turn++) {
         const page = pages[turn % pages.length]!;
         const at = performance.now();
         try {
@@ -198,8 +206,12 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
         }
       }
     };
+    // Uploads pause at each quiet point (below): each uploader ends the upload under way, then waits.
+    let paused: Promise<void> | null = null;
     const uploader = async (index: number) => {
-      for (let turn = 0; performance.now() < end; turn++) {
+      for (let turn = 0; ; turn++) {
+        while (paused) await paused;
+        if (performance.now() >= end) break;
         const span = { from: Date.now(), to: null as number | null };
         uploadSpans.push(span);
         try {
@@ -222,7 +234,7 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     log(`soak: reference, ${readers} readers alone for ${seconds(referenceMs)}…`);
     const referenceEnd = performance.now() + referenceMs;
     // The probe beside them: how long a request waits behind the readers alone, to set beside its wait behind uploads.
-    const [probesAlone] = await Promise.all([probe(referenceEnd), ...Array.from({ length: readers }, (_, i) => reader(i, referenceEnd, alonePhase))]);
+    const [probesAlone] = await Promise.all([probe(referenceEnd), ...Array.from({ length: readers }, (_, i) => reader(i, () => referenceEnd, alonePhase))]);
     const probeAlone = probesAlone.map((p) => p.ms).sort((a, b) => a - b);
     const readersAlone = alonePhase.map((a) => a.ms).sort((a, b) => a - b);
 
@@ -230,8 +242,44 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     const started = performance.now();
     end = started + minutes * 60_000;
     const memoryTimer = setInterval(sampleMemory, 5000);
-    const [probes] = await Promise.all([
-      probe(end),
+    // Quiet points, at half time and at the end: the uploads pause (the one under way ends), the readers go on, and
+    // after QUIET_SETTLE_MS the servers' memory is read each second for QUIET_READ_MS. An upload holds some 30 to
+    // 200 MB while it runs, so memory read under uploads says which phase they were in; read at the quiet points,
+    // it is the same load (the readers alone) at two times, and a leak is what grows between them.
+    // Half the reading is taken as the processes are, half after a full collection in each (SIGUSR2, lib/monitor.ts):
+    // a process that serves few requests at that moment may not have collected for a while, and its resident set
+    // then says when it last did rather than what it holds.
+    const quietPoint = async (): Promise<{ as: number[][]; collected: number[][] }> => {
+      let resume!: () => void;
+      paused = new Promise((resolve) => (resume = resolve));
+      while (uploadSpans.some((u) => u.to === null)) await sleep(100);
+      await sleep(QUIET_SETTLE_MS);
+      const read = async (ms: number) => {
+        const samples: number[][] = [];
+        for (const stop = performance.now() + ms; performance.now() < stop; await sleep(1000)) samples.push(processes.map((p) => memory(p.pid).rss));
+        return samples;
+      };
+      const as = await read(QUIET_READ_MS / 2);
+      for (const p of processes) process.kill(p.pid, "SIGUSR2");
+      await sleep(1000);
+      const collected = await read(QUIET_READ_MS / 2);
+      paused = null;
+      resume();
+      return { as, collected };
+    };
+    const atQuietPoints = async () => {
+      await sleep((end - started) / 2);
+      const half = await quietPoint();
+      // The soak's time does not count the pause.
+      end += QUIET_SETTLE_MS + QUIET_READ_MS;
+      await sleep(Math.max(0, end - performance.now()));
+      const last = await quietPoint();
+      readersEnd = performance.now();
+      return { half, last };
+    };
+    const [probes, quietPoints] = await Promise.all([
+      probe(end + QUIET_SETTLE_MS + QUIET_READ_MS),
+      atQuietPoints(),
       ...Array.from({ length: readers }, (_, i) => reader(i)),
       ...Array.from({ length: uploads }, (_, i) => uploader(i)),
     ]);
@@ -286,9 +334,9 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
       return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     };
     // The web server's own view over the soak: what held its requests, and whether its heap grows.
-    const seen = monitor.filter((m) => m.at >= started && !m.source);
+    const seen = monitor.filter((m) => m.at >= started && !m.source && !m.collected);
     // The launcher's own loop (its page cache answers most reads; every request passes through it).
-    const front = monitor.filter((m) => m.at >= started && m.source === "launcher");
+    const front = monitor.filter((m) => m.at >= started && m.source === "launcher" && !m.collected);
     if (front.length) {
       log(`  the launcher's event loop (the page cache; every ${seconds(MONITOR_EVERY_MS)}): ${loopFigures(front)}`);
       const kept = (m: MonitorSample) => `${mb(m.cacheBytes ?? 0)} in ${(m.cacheEntries ?? 0).toLocaleString("en")} answers`;
@@ -310,16 +358,22 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
           `buffers outside the heap at the end ${mb(last.arrayBuffers)}, resident ${mb(last.rss)}`,
       );
     }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const signed = (bytes: number) => `${bytes >= 0 ? "+" : ""}${mb(bytes)}`;
     processes.forEach((p, i) => {
       const first = rss[0]!.values[i]!;
-      const middle = window(0.4, 0.5, i);
-      const last = window(0.9, 1, i);
       const peak = Math.max(...rss.map((s) => s.values[i]!));
-      const growth = last - middle;
-      const flat = growth < Math.max(32 * 1024 ** 2, middle * 0.05);
+      const half = median(quietPoints.half.collected.map((s) => s[i]!));
+      const last = median(quietPoints.last.collected.map((s) => s[i]!));
+      const growth = last - half;
+      const flat = growth < Math.max(32 * 1024 ** 2, half * 0.05);
+      const heaps = monitor.filter((m) => m.collected && (p.label.startsWith("launcher") ? m.source === "launcher" : !m.source)).map((m) => m.heapUsed);
       log(
-        `  ${p.label} RSS: ${mb(first)} before, ${mb(middle)} at half time, ${mb(last)} at the end, peak ${mb(peak)} ` +
-          `(goal: flat in the second half, under max(32 MB, 5%) of growth: ${growth >= 0 ? "+" : ""}${mb(growth)}, ${met(flat)})`,
+        `  ${p.label} RSS, readers alone at the quiet points (uploads paused), after a full collection: ${mb(half)} at half time, ${mb(last)} at the end ` +
+          `(goal: flat in the second half, under max(32 MB, 5%) of growth: ${signed(growth)}, ${met(flat)}); its heap after them ${heaps.map(mb).join(" and ")}; ` +
+          `before the collections ${mb(median(quietPoints.half.as.map((s) => s[i]!)))} and ${mb(median(quietPoints.last.as.map((s) => s[i]!)))}; ` +
+          `under the uploads, median of the tenth before each: ${mb(window(0.4, 0.5, i))} and ${mb(window(0.9, 1, i))} (${signed(window(0.9, 1, i) - window(0.4, 0.5, i))}); ` +
+          `${mb(first)} before the soak, peak ${mb(peak)}`,
       );
     });
   } finally {
