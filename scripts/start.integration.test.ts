@@ -199,6 +199,10 @@ describe("npm start and a stop", () => {
       const web = group.find((p) => p.args.startsWith("next-server"));
       expect(launcher, JSON.stringify(group)).toBeDefined();
       expect(web, JSON.stringify(group)).toBeDefined();
+      // The web server runs with glibc's mmap threshold fixed (scripts/start.ts), unless the caller set one.
+      if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
+        expect(fs.readFileSync(`/proc/${web!.pid}/environ`, "utf8").split("\0")).toContain("MALLOC_MMAP_THRESHOLD_=131072");
+      }
       process.kill(launcher!.pid, "SIGKILL");
       const gone = () => {
         try {

@@ -82,6 +82,12 @@ function closeIdleUpstream(): void {
 async function main(): Promise<void> {
   const env = readEnv();
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // glibc's malloc raises its mmap threshold each time a mapped block is freed (up to 32 MB; an upload frees
+  // several of a few MB): from then on, blocks up to that size come from its heaps, where freed pieces stay
+  // resident, and the web server's RSS after a full collection wandered by 170 MB in the soak (issue 17, item 11).
+  // A fixed threshold (glibc's own starting value) keeps such blocks mapped: freed, they go back to the system.
+  // Other C libraries ignore the variable; one set by the caller wins.
+  const serverEnv = { ...childEnv, MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "131072" };
   let build: Promise<number> = Promise.resolve(0);
   if (!dev && !buildIsCurrent()) {
     log("building the dashboard (next build)…");
@@ -158,11 +164,11 @@ async function main(): Promise<void> {
   }
 
   if (dev) {
-    server = run(["dev", "--port", String(env.PORT)], { ...childEnv, DATABASE_URL: database.url });
+    server = run(["dev", "--port", String(env.PORT)], { ...serverEnv, DATABASE_URL: database.url });
   } else {
     // Next renders on an inner port; the page cache answers on PORT (lib/http/page-cache.ts).
     const inner = await freePort();
-    server = run(["start", "--port", String(inner), "--hostname", "127.0.0.1"], { ...childEnv, DATABASE_URL: database.url });
+    server = run(["start", "--port", String(inner), "--hostname", "127.0.0.1"], { ...serverEnv, DATABASE_URL: database.url });
     const versionPool = createPool(database.url, 1);
     const front = createPageCache({ upstream: { host: "127.0.0.1", port: inner }, versions: () => readPageVersions(versionPool) });
     front.keepAliveTimeout = 65_000;
