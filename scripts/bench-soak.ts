@@ -44,6 +44,8 @@ const MONITOR_EVERY_MS = 2000;
 /** At a quiet point, how long after the last upload ends its memory is read, and for how long. */
 const QUIET_SETTLE_MS = 5000;
 const QUIET_READ_MS = 10_000;
+/** Time enough for the uploads under way at the end to finish (under the soak's load one takes 8 to 12 s). */
+const UPLOAD_TAIL_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SoakOptions {
@@ -278,7 +280,8 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
       return { half, last };
     };
     const [probes, quietPoints] = await Promise.all([
-      probe(end + QUIET_SETTLE_MS + QUIET_READ_MS),
+      // (past the last uploads: the half-time pause moves the end, and the last uploads end after it)
+      probe(end + QUIET_SETTLE_MS + QUIET_READ_MS + UPLOAD_TAIL_MS),
       atQuietPoints(),
       ...Array.from({ length: readers }, (_, i) => reader(i)),
       ...Array.from({ length: uploads }, (_, i) => uploader(i)),
