@@ -33,6 +33,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import readline from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { MONITOR_PREFIX, type MonitorSample } from "../lib/monitor";
 import { benchGround, dashboardPages, descendants, log, mb, memory, met, postRun, seconds, signIn, startApp, upload, waitPrepared, type RunningApp } from "./bench-support";
 
@@ -46,7 +47,6 @@ const QUIET_SETTLE_MS = 5000;
 const QUIET_READ_MS = 10_000;
 /** Time enough for the uploads under way at the end to finish (under the soak's load one takes 8 to 12 s). */
 const UPLOAD_TAIL_MS = 30_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SoakOptions {
   minutes: number;
@@ -115,6 +115,8 @@ function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
@@ -332,10 +334,7 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     const sortedUploads = [...uploadTimes].sort((a, b) => a - b);
     log(`  uploads under load: median ${seconds(percentile(sortedUploads, 50))}, slowest ${seconds(sortedUploads[sortedUploads.length - 1] ?? 0)} (reference: the same upload alone on the quiet server ${seconds(alone.ms)})`);
     // Flat: the last tenth of the samples against the tenth before the middle (the first half warms caches up).
-    const window = (from: number, to: number, i: number) => {
-      const values = share(rss, from, to).map((s) => s.values[i]!);
-      return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    };
+    const window = (from: number, to: number, i: number) => median(share(rss, from, to).map((s) => s.values[i]!));
     // The web server's own view over the soak: what held its requests, and whether its heap grows.
     const seen = monitor.filter((m) => m.at >= started && !m.source && !m.collected);
     // The launcher's own loop (its page cache answers most reads; every request passes through it).
@@ -361,7 +360,6 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
           `buffers outside the heap at the end ${mb(last.arrayBuffers)}, resident ${mb(last.rss)}`,
       );
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const signed = (bytes: number) => `${bytes >= 0 ? "+" : ""}${mb(bytes)}`;
     processes.forEach((p, i) => {
       const first = rss[0]!.values[i]!;
