@@ -18,8 +18,9 @@
  * whose pages are rendered once).
  *
  * - the web server's own view (lib/monitor.ts, every 2 s): its event loop's
- *   delay, callers waiting for a database connection, its heap after
- *   collections (a leak grows there; resident memory also keeps peaks).
+ *   delay, callers waiting for a database connection, and its heap after a
+ *   full collection at each quiet point (a leak grows there; resident memory
+ *   also keeps what the C library holds).
  *
  * Goals: 0 errors, p99 of the readers' answers under 1 s, no probe answer
  * over 300 ms while an upload runs, the server's memory flat at the end: read
@@ -98,8 +99,6 @@ function share<T>(all: T[], from: number, to: number): T[] {
   return all.slice(start, Math.max(start + 1, Math.floor(all.length * to)));
 }
 
-/** The heap as a collection left it over a share of the samples: their lowest (a leak grows here). */
-const lowestHeap = (samples: MonitorSample[], from: number, to: number) => Math.min(...share(samples, from, to).map((m) => m.heapUsed));
 
 /** A process's event loop over the soak, from its monitor's samples: how long it was held, and its CPU meanwhile. */
 function loopFigures(samples: MonitorSample[]): string {
@@ -116,7 +115,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
@@ -337,6 +336,12 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
     const window = (from: number, to: number, i: number) => median(share(rss, from, to).map((s) => s.values[i]!));
     // The web server's own view over the soak: what held its requests, and whether its heap grows.
     const seen = monitor.filter((m) => m.at >= started && !m.source && !m.collected);
+    // Each process's heap after the full collection at each quiet point: at half time, then at the end.
+    const collectedHeaps = (source?: "launcher") =>
+      monitor
+        .filter((m) => m.collected && m.source === source)
+        .map((m, i) => `${mb(m.heapUsed)} ${i === 0 ? "at half time" : "at the end"}`)
+        .join(", ");
     // The launcher's own loop (its page cache answers most reads; every request passes through it).
     const front = monitor.filter((m) => m.at >= started && m.source === "launcher" && !m.collected);
     if (front.length) {
@@ -344,7 +349,7 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
       const kept = (m: MonitorSample) => `${mb(m.cacheBytes ?? 0)} in ${(m.cacheEntries ?? 0).toLocaleString("en")} answers`;
       log(
         `  the launcher's page cache kept ${kept(front[Math.floor(front.length / 2)]!)} at half time, ${kept(front[front.length - 1]!)} at the end (bounded: 64 MB); ` +
-          `its heap after collections ${mb(lowestHeap(front, 0.4, 0.5))} at half time, ${mb(lowestHeap(front, 0.9, 1))} at the end`,
+          `its heap after the quiet points' full collections ${collectedHeaps("launcher")}`,
       );
     }
     if (seen.length) {
@@ -356,7 +361,7 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
       );
       const last = seen[seen.length - 1]!;
       log(
-        `  next-server's heap after collections: ${mb(lowestHeap(seen, 0.4, 0.5))} at half time, ${mb(lowestHeap(seen, 0.9, 1))} at the end (a leak grows here); ` +
+        `  next-server's heap after the quiet points' full collections: ${collectedHeaps()} (a leak grows here); ` +
           `buffers outside the heap at the end ${mb(last.arrayBuffers)}, resident ${mb(last.rss)}`,
       );
     }
@@ -368,10 +373,9 @@ export async function benchSoak({ minutes, readers, uploads, sessions }: SoakOpt
       const last = median(quietPoints.last.collected.map((s) => s[i]!));
       const growth = last - half;
       const flat = growth < Math.max(32 * 1024 ** 2, half * 0.05);
-      const heaps = monitor.filter((m) => m.collected && (p.label.startsWith("launcher") ? m.source === "launcher" : !m.source)).map((m) => m.heapUsed);
       log(
         `  ${p.label} RSS, readers alone at the quiet points (uploads paused), after a full collection: ${mb(half)} at half time, ${mb(last)} at the end ` +
-          `(goal: flat in the second half, under max(32 MB, 5%) of growth: ${signed(growth)}, ${met(flat)}); its heap after them ${heaps.map(mb).join(" and ")}; ` +
+          `(goal: flat in the second half, under max(32 MB, 5%) of growth: ${signed(growth)}, ${met(flat)}); ` +
           `before the collections ${mb(median(quietPoints.half.as.map((s) => s[i]!)))} and ${mb(median(quietPoints.last.as.map((s) => s[i]!)))}; ` +
           `under the uploads, median of the tenth before each: ${mb(window(0.4, 0.5, i))} and ${mb(window(0.9, 1, i))} (${signed(window(0.9, 1, i) - window(0.4, 0.5, i))}); ` +
           `${mb(first)} before the soak, peak ${mb(peak)}`,
